@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Db } from './db';
+import type { CustomerRow } from './schema';
+
+export type CustomerRecord = Omit<CustomerRow, 'seq'>;
+
+/** Every column but `seq`, which only orders rows created in the same millisecond. */
+const RECORD = ['id', 'merchant_id', 'email', 'metadata', 'payment_type', 'source', 'secret_details', 'created_at', 'updated_at'] as const;
+
+type Columns = Omit<CustomerRecord, 'metadata' | 'source'> & { metadata: string; source: string | null };
+
+function columns(customer: CustomerRecord): Columns {
+  return { ...customer, metadata: JSON.stringify(customer.metadata), source: customer.source && JSON.stringify(customer.source) };
+}
+
+export async function insertCustomer(db: Db, customer: CustomerRecord): Promise<void> {
+  await db.insertInto('customers').values(columns(customer)).execute();
+}
+
+export async function findCustomer(db: Db, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
+  return db.selectFrom('customers').select(RECORD).where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the customer row for the rest of the transaction (SELECT … FOR UPDATE). */
+export async function lockCustomer(db: Db, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
+  return db.selectFrom('customers').select(RECORD).where('merchant_id', '=', merchantId).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateCustomer(db: Db, customer: CustomerRecord): Promise<void> {
+  const { id, merchant_id: _merchant, created_at: _created, ...changes } = columns(customer);
+  await db.updateTable('customers').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteCustomer(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('customers').where('id', '=', id).execute();
+}
+
+export interface CustomerFilter {
+  merchantId: string;
+  startTime?: Date;
+  endTime?: Date;
+}
+
+export async function listCustomers(db: Db, filter: CustomerFilter, page: number, perPage: number) {
+  let query = db.selectFrom('customers').where('merchant_id', '=', filter.merchantId);
+  if (filter.startTime) query = query.where('created_at', '>=', filter.startTime);
+  if (filter.endTime) query = query.where('created_at', '<=', filter.endTime);
+  const [rows, count] = await Promise.all([
+    query.select(RECORD).orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(perPage).offset((page - 1) * perPage).execute(),
+    query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.total) };
+}

@@ -1,0 +1,127 @@
+import type { Db } from './db';
+import type { MerchantRow } from './schema';
+
+export interface KeyLookup {
+  merchant: MerchantRow;
+  kind: 'secret' | 'publishable';
+  digest: string;
+  /** A rolled secret key stops working then (null: never). */
+  expiresAt: Date | null;
+}
+
+export async function findByKeyDigest(db: Db, digest: string): Promise<KeyLookup | undefined> {
+  const row = await db
+    .selectFrom('api_keys as k')
+    .innerJoin('merchants as m', 'm.id', 'k.merchant_id')
+    .select(['m.id', 'm.name', 'm.mode', 'm.clock_offset_ms', 'm.payment_types', 'm.created_at', 'k.kind', 'k.digest', 'k.expires_at'])
+    .where('k.digest', '=', digest)
+    .where('k.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { kind, digest: stored, expires_at, ...merchant } = row;
+  return { merchant, kind, digest: stored, expiresAt: expires_at && new Date(expires_at) };
+}
+
+/**
+ * How long authentication may reuse a key lookup. Every write to merchants or api_keys in this
+ * process forgets all lookups at once (forgetCachedKeys), so here a rolled key, a moved test
+ * clock or a changed set of payment methods applies to the next request; another process sees
+ * such a change within KEY_CACHE_MS. An unknown key is never remembered: a new key works at once.
+ */
+export const KEY_CACHE_MS = 250;
+
+const cachedKeys = new WeakMap<Db, Map<string, { found: KeyLookup; at: number; generation: number }>>();
+let generation = 0;
+
+/**
+ * findByKeyDigest for authentication: the API's commonest query, which was one of the two
+ * round trips of a payment create, is made about four times a second per key instead.
+ */
+export async function findByKeyDigestCached(db: Db, digest: string): Promise<KeyLookup | undefined> {
+  let cache = cachedKeys.get(db);
+  if (!cache) cachedKeys.set(db, (cache = new Map()));
+  const hit = cache.get(digest);
+  const now = Date.now();
+  if (hit && hit.generation === generation && now - hit.at < KEY_CACHE_MS) return hit.found;
+  const readFrom = generation;
+  const found = await findByKeyDigest(db, digest);
+  // A write that raced this read may have committed what the read did not see: keep nothing.
+  if (found && readFrom === generation) cache.set(digest, { found, at: now, generation });
+  else cache.delete(digest);
+  return found;
+}
+
+/**
+ * Forgets every cached lookup, once before `write` and once after it: a lookup that overlapped
+ * the write is not kept. A write inside a transaction commits later, so its caller forgets
+ * again after the commit (rollSecretKey).
+ */
+export async function forgetCachedKeys<T>(write?: Promise<T>): Promise<T | undefined> {
+  generation++;
+  try {
+    return await write;
+  } finally {
+    generation++;
+  }
+}
+
+/** Whether any key, revoked or not, has this digest (digests are the primary key). */
+export async function keyDigestExists(db: Db, digest: string): Promise<boolean> {
+  return (await db.selectFrom('api_keys').select('digest').where('digest', '=', digest).executeTakeFirst()) !== undefined;
+}
+
+export interface NewKey {
+  digest: string;
+  kind: 'secret' | 'publishable';
+  display: string;
+}
+
+export async function insertMerchant(db: Db, merchant: MerchantRow, keys: NewKey[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('merchants')
+      .values({ ...merchant, payment_types: merchant.payment_types && JSON.stringify(merchant.payment_types) })
+      .execute();
+    await insertKeys(trx, merchant.id, keys, merchant.created_at);
+  });
+}
+
+export async function insertKeys(db: Db, merchantId: string, keys: NewKey[], now: Date): Promise<void> {
+  await forgetCachedKeys(
+    db
+      .insertInto('api_keys')
+      .values(keys.map((key) => ({ ...key, merchant_id: merchantId, created_at: now, revoked_at: null })))
+      .execute(),
+  );
+}
+
+export async function firstMerchant(db: Db): Promise<MerchantRow | undefined> {
+  return db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** Moves a merchant's test clock forward; returns the new offset from the system clock. */
+export async function advanceClock(db: Db, merchantId: string, ms: number): Promise<number> {
+  const row = await forgetCachedKeys(
+    db
+      .updateTable('merchants')
+      .set((eb) => ({ clock_offset_ms: eb('clock_offset_ms', '+', ms) }))
+      .where('id', '=', merchantId)
+      .returning('clock_offset_ms')
+      .executeTakeFirstOrThrow(),
+  );
+  return row!.clock_offset_ms;
+}
+
+export async function setPaymentTypes(db: Db, merchantId: string, types: string[] | null): Promise<void> {
+  await forgetCachedKeys(
+    db
+      .updateTable('merchants')
+      .set({ payment_types: types && JSON.stringify(types) })
+      .where('id', '=', merchantId)
+      .execute(),
+  );
+}
+
+export async function findMerchant(db: Db, id: string): Promise<MerchantRow | undefined> {
+  return db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,37 @@
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import * as init from './migrations/0001_init';
+import * as tokensCustomers from './migrations/0002_tokens_customers';
+import * as webhooks from './migrations/0003_webhooks';
+import * as sessions from './migrations/0004_sessions';
+import * as sessionExchange from './migrations/0005_session_exchange';
+import * as externalCustomers from './migrations/0006_external_customers';
+import * as dashboard from './migrations/0007_dashboard';
+import * as sessionRates from './migrations/0008_session_rates';
+
+/** Every migration, in order. A new migration is one file in migrations/ and one line here. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_init': init,
+  '0002_tokens_customers': tokensCustomers,
+  '0003_webhooks': webhooks,
+  '0004_sessions': sessions,
+  '0005_session_exchange': sessionExchange,
+  '0006_external_customers': externalCustomers,
+  '0007_dashboard': dashboard,
+  '0008_session_rates': sessionRates,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with two
+  // kessai schemas in one database (parallel test runs, several deployments) it would find the
+  // other's table, skip creating its own, and fail. Pin it to the schema the connection uses.
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  const schema = rows[0].schema;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableSchema: schema,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import type { Db } from './db';
+import type { TokenRow, TokensTable, VerificationStatus } from './schema';
+
+export async function insertToken(db: Db, token: TokenRow): Promise<void> {
+  await db
+    .insertInto('tokens')
+    .values({ ...token, payment_details: JSON.stringify(token.payment_details) })
+    .execute();
+}
+
+export async function findToken(db: Db, merchantId: string, id: string, kind: TokensTable['kind']): Promise<TokenRow | undefined> {
+  return db.selectFrom('tokens').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
+}
+
+/** A secure token by id alone, for the 3-D Secure page, which carries no key: the id is the credential. */
+export async function findSecureTokenById(db: Db, id: string): Promise<(TokenRow & { clock_offset_ms: number }) | undefined> {
+  return db
+    .selectFrom('tokens as t')
+    .innerJoin('merchants as m', 'm.id', 't.merchant_id')
+    .selectAll('t')
+    .select('m.clock_offset_ms')
+    .where('t.id', '=', id)
+    .where('t.kind', '=', 'secure_token')
+    .executeTakeFirst();
+}
+
+/**
+ * Marks a token used and erases its envelope, if it is this merchant's, unused, unexpired at
+ * `now` and (secure tokens) verified — in one statement, so of two payments racing for one token
+ * exactly one gets it: the second waits on the row lock, re-reads the row, finds `used_at` set and
+ * gets nothing. The self-join hands back the envelope as it was before the erasure.
+ */
+export async function claimToken(db: Db, merchantId: string, id: string, now: Date, kinds: readonly TokensTable['kind'][]): Promise<TokenRow | undefined> {
+  return db
+    .updateTable('tokens as t')
+    .from('tokens as before')
+    .set({ used_at: now, secret_details: null })
+    .whereRef('before.id', '=', 't.id')
+    .where('t.id', '=', id)
+    .where('t.merchant_id', '=', merchantId)
+    .where('t.used_at', 'is', null)
+    .where('t.expires_at', '>', now)
+    .where('t.kind', 'in', kinds)
+    .where((eb) => eb.or([eb('t.kind', '=', 'token'), eb('t.verification_status', '=', 'OK')]))
+    .returning([
+      't.id',
+      't.merchant_id',
+      't.kind',
+      't.payment_type',
+      't.payment_details',
+      'before.secret_details',
+      't.currency',
+      't.amount',
+      't.customer_id',
+      't.return_url',
+      't.verification_status',
+      't.created_at',
+      't.expires_at',
+      't.used_at',
+    ])
+    .executeTakeFirst();
+}
+
+/** Records the outcome of 3-D Secure authentication, once: only while it still NEEDS_VERIFY. */
+export async function setVerificationStatus(db: Db, id: string, status: VerificationStatus): Promise<TokenRow | undefined> {
+  return db
+    .updateTable('tokens')
+    .set({ verification_status: status })
+    .where('id', '=', id)
+    .where('verification_status', '=', 'NEEDS_VERIFY')
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Erases the envelopes (card numbers, CVVs, prepaid numbers, passwords) of up to `limit` unused
+ * tokens that expired on their merchant's clock (system time + its test-clock offset). SKIP LOCKED
+ * passes over a token a payment is claiming right now; that claim erases it anyway.
+ */
+export async function eraseExpiredSecrets(db: Db, systemNow: Date, limit: number, merchantId?: string): Promise<number> {
+  let due = db
+    .selectFrom('tokens as t')
+    .innerJoin('merchants as m', 'm.id', 't.merchant_id')
+    .select('t.id')
+    .where('t.secret_details', 'is not', null)
+    .where('t.expires_at', '<=', sql<Date>`${systemNow}::timestamptz + m.clock_offset_ms * interval '1 millisecond'`);
+  if (merchantId) due = due.where('t.merchant_id', '=', merchantId);
+  const result = await db
+    .updateTable('tokens')
+    .set({ secret_details: null })
+    .where('id', 'in', due.orderBy('t.expires_at').limit(limit).forUpdate('t').skipLocked())
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,344 @@
+import { sql, type QueryCreator } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Db } from './db';
+import type { Database, DeliveryStatus, EventRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from './schema';
+
+/** The channel the outbox trigger NOTIFYs (payload: the schema), see migrations/0003_webhooks.ts. */
+export const WEBHOOK_CHANNEL = 'kessai_webhooks';
+
+// Endpoints
+
+export async function insertEndpoint(db: Db, endpoint: Omit<WebhookEndpointRow, 'seq'>): Promise<WebhookEndpointRow> {
+  return db.insertInto('webhook_endpoints').values(endpoint).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function findEndpointByUrl(db: Db, merchantId: string, url: string): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('merchant_id', '=', merchantId)
+    .where('url', '=', url)
+    .orderBy('created_at')
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Oldest first: the order merchants added them. */
+export async function listEndpoints(db: Db, merchantId: string, page: number, perPage: number) {
+  const query = db.selectFrom('webhook_endpoints').where('merchant_id', '=', merchantId);
+  const [rows, count] = await Promise.all([
+    query.selectAll().orderBy('created_at').orderBy('seq').limit(perPage).offset((page - 1) * perPage).execute(),
+    query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.total) };
+}
+
+export async function updateEndpoint(
+  db: Db,
+  merchantId: string,
+  id: string,
+  changes: Partial<Pick<WebhookEndpointRow, 'url' | 'secret_token' | 'events' | 'active' | 'updated_at'>>,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .updateTable('webhook_endpoints')
+    .set(changes)
+    .where('merchant_id', '=', merchantId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Deletes the endpoint with its deliveries and their attempts (ON DELETE CASCADE). */
+export async function deleteEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.deleteFrom('webhook_endpoints').where('merchant_id', '=', merchantId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+// The outbox
+
+/** Which endpoints receive event `e`: the merchant's active ones whose filter is empty or names
+ * its type; a `ping` goes only to the endpoint it greets. */
+const receives = sql<boolean>`w.merchant_id = e.merchant_id AND w.active AND CASE
+  WHEN e.type = 'ping' THEN w.id = e.resource_id
+  ELSE cardinality(w.events) = 0 OR e.type = ANY(w.events) END`;
+
+/** A delivery's id (X-Komoju-ID) is derived from its event and endpoint: SQL computes it in the
+ * fan-out, and redelivering an event to an endpoint keeps the id receivers may dedupe on. */
+const deliveryId = sql<string>`substr(md5(e.id || ':' || w.id), 1, 25)`;
+
+/** What the fan-out reads of the event being inserted. */
+export const OUTBOX_EVENT_COLUMNS = ['id', 'merchant_id', 'type', 'resource_id', 'created_at'] as const;
+type EventCte = { e: Pick<EventRow, (typeof OUTBOX_EVENT_COLUMNS)[number]> };
+
+/**
+ * The outbox write, as the last part of a statement whose CTE `e` inserts the event(s):
+ * `insertDeliveries(db.with('e', (q) => q.insertInto('events').values(row).returning(OUTBOX_EVENT_COLUMNS)))`.
+ * One statement writes the event and its deliveries, so neither exists without the other.
+ * Deliveries are due at once: at the event's time, taken back from its merchant's clock to
+ * system time.
+ */
+export function insertDeliveries<DB extends Database & EventCte>(qc: QueryCreator<DB>) {
+  // Other CTEs (the payment's `p`) only widen DB; Kysely's types cannot say that a creator over
+  // more tables may be used as one over fewer.
+  return (qc as unknown as QueryCreator<Database & EventCte>)
+    .insertInto('webhook_deliveries')
+    .columns(['id', 'merchant_id', 'endpoint_id', 'event_id', 'status', 'next_attempt_at', 'created_at', 'updated_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('e')
+        .innerJoin('webhook_endpoints as w', (join) => join.on(receives))
+        .innerJoin('merchants as m', 'm.id', 'e.merchant_id')
+        .select([
+          deliveryId.as('id'),
+          'e.merchant_id',
+          'w.id as endpoint_id',
+          'e.id as event_id',
+          sql<DeliveryStatus>`'pending'`.as('status'),
+          sql<Date>`e.created_at - m.clock_offset_ms * interval '1 millisecond'`.as('next_attempt_at'),
+          'e.created_at',
+          'e.created_at as updated_at',
+        ]),
+    );
+}
+
+/**
+ * Queues `eventId` again (from attempt one of the schedule, due at once) for every endpoint that
+ * receives it now, or only `endpointId`: new rows for endpoints added since, existing rows reset.
+ * `now` is the merchant's time, `systemNow` the system's. Wakes the workers, which the insert
+ * trigger does not do for reset rows.
+ */
+export async function requeueEvent(
+  db: Db,
+  merchantId: string,
+  eventId: string,
+  endpointId: string | null,
+  now: Date,
+  systemNow: Date,
+): Promise<string[]> {
+  let candidates = db
+    .selectFrom('events as e')
+    .innerJoin('webhook_endpoints as w', (join) => join.on(receives))
+    .where('e.merchant_id', '=', merchantId)
+    .where('e.id', '=', eventId);
+  if (endpointId) candidates = candidates.where('w.id', '=', endpointId);
+  const rows = await db
+    .insertInto('webhook_deliveries')
+    .columns(['id', 'merchant_id', 'endpoint_id', 'event_id', 'status', 'next_step', 'next_attempt_at', 'created_at', 'updated_at'])
+    .expression(
+      candidates.select([
+        deliveryId.as('id'),
+        'e.merchant_id',
+        'w.id as endpoint_id',
+        'e.id as event_id',
+        sql<DeliveryStatus>`'pending'`.as('status'),
+        sql<number>`0`.as('next_step'),
+        sql<Date>`${systemNow}::timestamptz`.as('next_attempt_at'),
+        sql<Date>`${now}::timestamptz`.as('created_at'),
+        sql<Date>`${now}::timestamptz`.as('updated_at'),
+      ]),
+    )
+    .onConflict((oc) =>
+      oc.columns(['event_id', 'endpoint_id']).doUpdateSet({ status: 'pending', next_step: 0, next_attempt_at: systemNow, claimed_until: null, updated_at: now }),
+    )
+    .returning('id')
+    .execute();
+  if (rows.length) await wakeWorkers(db);
+  return rows.map((row) => row.id);
+}
+
+/**
+ * A merchant's test clock moved forward by `ms`: its pending deliveries fall due that much
+ * sooner in system time, so retries its new time has passed are sent at once.
+ */
+export async function bringForward(db: Db, merchantId: string, ms: number): Promise<void> {
+  const result = await db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: sql<Date>`next_attempt_at - ${ms} * interval '1 millisecond'` })
+    .where('merchant_id', '=', merchantId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (result.numUpdatedRows > 0n) await wakeWorkers(db);
+}
+
+/** NOTIFY at commit, as the outbox trigger does for new rows. */
+async function wakeWorkers(db: Db): Promise<void> {
+  await sql`SELECT pg_notify(${WEBHOOK_CHANNEL}, current_schema())`.execute(db);
+}
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery {
+  id: string;
+  next_step: number;
+  body: string | null;
+  endpoint_id: string;
+  url: string;
+  secret_token: string;
+  merchant_mode: 'test' | 'live';
+  clock_offset_ms: number;
+  event: EventRow;
+}
+
+export interface ClaimOptions {
+  systemNow: Date;
+  limit: number;
+  /** Rows claimed per endpoint at most, unless `free` says otherwise. */
+  perEndpoint: number;
+  /** Endpoints already busy in this process → slots left (0 excludes the endpoint). */
+  free: Map<string, number>;
+  /** How long a claim holds the row before another worker may take it again. */
+  claimMs: number;
+}
+
+/**
+ * Claims due deliveries of active endpoints, oldest first, at most `perEndpoint` (or the endpoint's
+ * free slots) per endpoint. `FOR UPDATE SKIP LOCKED` lets every process claim at once without
+ * taking the same row; a claim sets `claimed_until` instead of holding a transaction open during
+ * the HTTP request, so a process that dies mid-attempt leaves the row to be claimed again when
+ * the claim ends (at-least-once).
+ */
+export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const busy = [...options.free.keys()];
+  const full = busy.filter((id) => options.free.get(id)! <= 0);
+  const now = sql`${options.systemNow}::timestamptz`;
+  const { rows } = await sql<Record<string, any>>`
+    WITH candidates AS (
+      SELECT d.id, d.endpoint_id, d.next_attempt_at
+      FROM webhook_deliveries d
+      JOIN webhook_endpoints w ON w.id = d.endpoint_id
+      WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= ${now}
+        AND (d.claimed_until IS NULL OR d.claimed_until <= ${now})
+        AND d.endpoint_id <> ALL(${full}::text[])
+      ORDER BY d.next_attempt_at
+      LIMIT ${options.limit * 4}
+      FOR UPDATE OF d SKIP LOCKED
+    ), chosen AS (
+      SELECT c.id FROM (
+        SELECT id, endpoint_id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS n
+        FROM candidates
+      ) c
+      LEFT JOIN unnest(${busy}::text[], ${busy.map((id) => options.free.get(id)!)}::int[]) AS f(endpoint_id, free) ON f.endpoint_id = c.endpoint_id
+      WHERE c.n <= coalesce(f.free, ${options.perEndpoint})
+      ORDER BY c.next_attempt_at
+      LIMIT ${options.limit}
+    )
+    UPDATE webhook_deliveries d
+    SET claimed_until = ${now} + ${options.claimMs} * interval '1 millisecond'
+    FROM chosen, webhook_endpoints w, merchants m, events e
+    WHERE d.id = chosen.id AND w.id = d.endpoint_id AND m.id = d.merchant_id AND e.id = d.event_id
+    RETURNING d.id, d.next_step, d.body, d.endpoint_id, w.url, w.secret_token, m.mode AS merchant_mode, m.clock_offset_ms,
+      e.id AS event_id, e.merchant_id AS event_merchant_id, e.type AS event_type, e.resource_id AS event_resource_id,
+      e.data AS event_data, e.reason AS event_reason, e.created_at AS event_created_at, e.seq AS event_seq`.execute(db);
+  return rows.map((row) => ({
+    id: row.id,
+    next_step: row.next_step,
+    body: row.body,
+    endpoint_id: row.endpoint_id,
+    url: row.url,
+    secret_token: row.secret_token,
+    merchant_mode: row.merchant_mode,
+    clock_offset_ms: Number(row.clock_offset_ms),
+    event: {
+      id: row.event_id,
+      merchant_id: row.event_merchant_id,
+      type: row.event_type,
+      resource_id: row.event_resource_id,
+      data: row.event_data,
+      reason: row.event_reason,
+      created_at: new Date(row.event_created_at),
+      seq: Number(row.event_seq),
+    },
+  }));
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  /** The bytes sent; kept if the delivery has none yet (its first attempt), never replaced. */
+  body: string;
+  attemptedAt: Date;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+export type AttemptOutcome =
+  | { status: 'succeeded' | 'failed'; nextStep: number }
+  /** Retry `retryAfterMs` after `from` (system time), spread by ±`jitter` (a fraction) so retries
+   * of many deliveries that failed together do not arrive together. */
+  | { status: 'pending'; nextStep: number; from: Date; retryAfterMs: number; jitter: number };
+
+/**
+ * Records an attempt and moves its delivery on, in one statement that also keeps the body of a
+ * first attempt (one round trip per attempt, instead of another to store the body before
+ * sending). A delivery that is no longer pending (another worker finished it after this one's
+ * claim ran out) keeps its state; the attempt is recorded all the same.
+ */
+export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: AttemptOutcome, now: Date): Promise<void> {
+  const at = attempt.attemptedAt;
+  const nextAttemptAt =
+    outcome.status === 'pending'
+      ? sql<Date>`${outcome.from}::timestamptz + ${outcome.retryAfterMs} * (1 + ${outcome.jitter} * (2 * random() - 1)) * interval '1 millisecond'`
+      : null;
+  await db
+    .with('a', (qc) =>
+      qc.insertInto('webhook_attempts').values({
+        delivery_id: attempt.deliveryId,
+        attempted_at: at,
+        status_code: attempt.statusCode,
+        latency_ms: attempt.latencyMs,
+        error: attempt.error,
+        response_excerpt: attempt.responseExcerpt,
+      }),
+    )
+    .updateTable('webhook_deliveries')
+    .set({
+      status: outcome.status,
+      next_step: outcome.nextStep,
+      next_attempt_at: nextAttemptAt,
+      claimed_until: null,
+      body: sql<string>`coalesce(body, ${attempt.body})`,
+      ...(outcome.status === 'succeeded' ? { delivered_at: at } : {}),
+      updated_at: now,
+    })
+    .where('id', '=', attempt.deliveryId)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+export type DeliveryRecord = Omit<WebhookDeliveryRow, 'seq' | 'body' | 'next_step' | 'merchant_id' | 'updated_at' | 'claimed_until'> & {
+  event_type: string;
+  /** Timestamps inside the JSON aggregate arrive as strings. */
+  attempts: (Omit<WebhookAttemptRow, 'delivery_id' | 'seq' | 'attempted_at'> & { attempted_at: string })[];
+};
+
+/** Deliveries of an endpoint or of an event, newest first, each with its attempts, oldest first. */
+export async function listDeliveries(db: Db, merchantId: string, filter: { endpointId?: string; eventId?: string }, page: number, perPage: number) {
+  let query = db.selectFrom('webhook_deliveries as d').where('d.merchant_id', '=', merchantId);
+  if (filter.endpointId) query = query.where('d.endpoint_id', '=', filter.endpointId);
+  if (filter.eventId) query = query.where('d.event_id', '=', filter.eventId);
+  const [rows, count] = await Promise.all([
+    query
+      .innerJoin('events as e', 'e.id', 'd.event_id')
+      .select(['d.id', 'd.endpoint_id', 'd.event_id', 'e.type as event_type', 'd.status', 'd.next_attempt_at', 'd.delivered_at', 'd.created_at'])
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('webhook_attempts as a')
+            .select(['a.attempted_at', 'a.status_code', 'a.latency_ms', 'a.error', 'a.response_excerpt'])
+            .whereRef('a.delivery_id', '=', 'd.id')
+            .orderBy('a.seq'),
+        ).as('attempts'),
+      )
+      .orderBy('d.created_at', 'desc')
+      .orderBy('d.seq', 'desc')
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute(),
+    query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows as DeliveryRecord[], total: Number(count.total) };
+}
