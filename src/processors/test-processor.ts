@@ -1,0 +1,62 @@
+import type { DeclineCode } from '../domain/errors';
+import { randomAlphanumeric } from '../lib/random';
+import type { CardAuthorization, PrepaidRedemption, PrepaidResult, Processor, ProcessorResult } from './processor';
+
+/**
+ * KOMOJU's test cards and their outcomes (v1 API reference, "Test Cards"). Both documented
+ * "invalid card" numbers are honoured: the reference's …067 and the test-card page's …075.
+ * Every other card that passed validation is approved, as in KOMOJU's test mode.
+ */
+export const TEST_CARD_DECLINES: Readonly<Record<string, DeclineCode>> = {
+  '4123111111111000': 'insufficient_funds',
+  '4123111111111018': 'exceeds_limit',
+  '4123111111111034': 'bad_verification_value',
+  '4123111111111042': 'card_expired',
+  '4123111111111059': 'card_declined',
+  '4123111111111067': 'other_invalid',
+  '4123111111111075': 'other_invalid',
+};
+
+/** The five brand cards the reference lists as succeeding. */
+export const TEST_CARDS_APPROVED = {
+  jcb: '3530111333300000',
+  american_express: '378282246310005',
+  visa: '4111111111111111',
+  master: '5555555555554444',
+  diners_club: '30569309025904',
+} as const;
+
+/** Balance of every prepaid card and voucher that is not a documented failure number (yen). */
+export const TEST_PREPAID_BALANCE = 2000;
+
+/**
+ * Documented prepaid failure numbers. WebMoney: …112 invalid, …113 already used, …114 declined
+ * for an unknown reason; BitCash: …112 invalid, …113 declined. Other issuers document only the
+ * 2,000-yen card, so they share WebMoney's table.
+ */
+const PREPAID_DECLINES: Readonly<Record<string, Readonly<Record<string, DeclineCode>>>> = {
+  default: {
+    e111111111111112: 'invalid_number',
+    e111111111111113: 'used_number',
+    e111111111111114: 'card_declined',
+  },
+  bit_cash: {
+    e111111111111112: 'invalid_number',
+    e111111111111113: 'card_declined',
+  },
+};
+
+export function testProcessor(): Processor {
+  return {
+    async authorizeCard(request: CardAuthorization): Promise<ProcessorResult> {
+      const code = TEST_CARD_DECLINES[request.number];
+      return code ? { approved: false, code } : { approved: true, reference: randomAlphanumeric(16) };
+    },
+    async redeemPrepaid(request: PrepaidRedemption): Promise<PrepaidResult> {
+      const code = (PREPAID_DECLINES[request.type] ?? PREPAID_DECLINES.default)[request.number.toLowerCase()];
+      if (code) return { approved: false, code };
+      if (request.partial === false && request.amount > TEST_PREPAID_BALANCE) return { approved: false, code: 'insufficient_funds' };
+      return { approved: true, redeemed: Math.min(request.amount, TEST_PREPAID_BALANCE), reference: randomAlphanumeric(16) };
+    },
+  };
+}
