@@ -1,0 +1,27 @@
+import type { Clock } from '../lib/clock';
+import type { Processor } from '../processors/processor';
+import type { Db } from '../store/db';
+import type { MerchantRow } from '../store/schema';
+import type { Vault } from '../vault/vault';
+import type { Rates } from './rates';
+import type { WebhookSettings } from './webhooks';
+
+/** What the services need from the outside world, built once in main.ts (or a test harness). */
+export interface Services {
+  db: Db;
+  dbKind: 'postgres' | 'pglite';
+  vault: Vault;
+  processor: Processor;
+  /** The system clock; merchants see it shifted by their test clock offset. */
+  clock: Clock;
+  publicUrl: string;
+  webhooks: WebhookSettings;
+  /** Exchange rates for sessions' converted offers; the built-in ones when absent. */
+  rates?: Rates;
+}
+
+/** Who is acting: the authenticated merchant, with time as that merchant's clock tells it. */
+export interface Actor {
+  merchant: MerchantRow;
+  clock: Clock;
+}

@@ -1,0 +1,75 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { ApiError } from './errors';
+
+/**
+ * Ajv options shared by route schemas (Fastify) and method schemas (payment_details): numeric
+ * strings become numbers where a number is expected ("1000", month "01"), as KOMOJU accepts them,
+ * and properties a schema does not declare are dropped rather than stored.
+ */
+export const AJV_OPTIONS: Options = {
+  coerceTypes: true,
+  useDefaults: true,
+  removeAdditional: true,
+  allErrors: false,
+  strict: false,
+};
+
+export function createAjv(): Ajv {
+  const ajv = new Ajv(AJV_OPTIONS);
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv;
+}
+
+const ajv = createAjv();
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+/**
+ * Validates (and coerces, in place) `value` against `schema`, or throws the KOMOJU error for the
+ * first problem: missing_parameter or invalid_parameter naming the param in dotted form
+ * (`payment_details.number`). `prefix` is the param path of `value` itself.
+ */
+export function check<T extends TSchema>(schema: T, value: unknown, prefix = ''): Static<T> {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  rejectCoercedNumbers(schema, value, prefix);
+  if (!validate(value)) throw errorFromAjv(validate.errors ?? [], prefix);
+  return value as Static<T>;
+}
+
+/**
+ * coerceTypes (which form strings like "25" need) also turns JSON true/false/null into 1/0/0
+ * where a number is expected: `{"customer_age": true}` was stored as 1, `{"month": null}` as 0.
+ * As the payments route does for amount and tax: a boolean there is invalid, null means "not
+ * given". Shallow, like the method schemas (payment_details is a flat object).
+ */
+function rejectCoercedNumbers(schema: TSchema, value: unknown, prefix: string): void {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties;
+  if (!properties || typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  const record = value as Record<string, unknown>;
+  for (const [key, property] of Object.entries(properties)) {
+    if (property.type !== 'integer' && property.type !== 'number') continue;
+    if (typeof record[key] === 'boolean') throw new ApiError('invalid_parameter', { param: prefix ? `${prefix}.${key}` : key });
+    if (record[key] === null) delete record[key];
+  }
+}
+
+/** Maps Ajv's first error to KOMOJU's envelope. Also used for Fastify's route validation. */
+export function errorFromAjv(errors: readonly Partial<ErrorObject>[], prefix = ''): ApiError {
+  const error = errors[0];
+  if (!error) return new ApiError('bad_request');
+  const path = (error.instancePath ?? '').split('/').filter(Boolean);
+  if (prefix) path.unshift(prefix);
+  if (error.keyword === 'required') {
+    path.push(String((error.params as { missingProperty: string }).missingProperty));
+    return new ApiError('missing_parameter', { param: path.join('.') });
+  }
+  // Nothing to name: the body as a whole is not an object (a JSON array, string or number, or a
+  // text/plain body). "The value of  is invalid" would tell the client nothing.
+  if (path.length === 0) return new ApiError('bad_request', { message: 'The request body must be a JSON object or form fields.' });
+  return new ApiError('invalid_parameter', { param: path.join('.') });
+}

@@ -1,0 +1,180 @@
+import { hmacSha256Hex } from '../lib/digest';
+import { offsetClock, type Clock } from '../lib/clock';
+import type { Db } from '../store/db';
+import * as eventsRepo from '../store/events.repo';
+import type { EventRow } from '../store/schema';
+import * as webhooksRepo from '../store/webhooks.repo';
+import type { Actor, Services } from './context';
+import { ApiError } from './errors';
+import { refusesPrivateAddresses } from './webhooks';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Decision 12: attempts at 0, 1 m, 5 m, 30 m, 2 h, 6 h, 12 h, 24 h, 48 h and 72 h after the event,
+ * each ±10 %, then `failed`. Each retry is scheduled from the attempt before it (the gap between
+ * two entries), so after an outage of kessai itself the remaining attempts keep their spacing
+ * instead of all falling due at once.
+ */
+export const RETRY_SCHEDULE_MS = [0, MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 72 * HOUR] as const;
+export const RETRY_JITTER = 0.1;
+
+/** At most this much of a response is kept with its attempt. */
+export const RESPONSE_EXCERPT_CHARS = 1000;
+
+/** A delivery ready to send: the exact bytes, headers (signature included) and where to. */
+export interface OutboundDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  refusePrivate: boolean;
+  timeoutMs: number;
+  /** Its merchant's clock (attempts are stamped with its time) and that clock's offset. */
+  clock: Clock;
+  clockOffsetMs: number;
+  step: number;
+}
+
+/** What one HTTP attempt came to; `statusCode` is null when no response arrived. */
+export interface AttemptResult {
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+}
+
+/**
+ * DESIGN.md "Webhook delivery": `X-Komoju-Signature` is the lowercase hex HMAC-SHA256 of the exact
+ * body bytes with the endpoint's secret — what KOMOJU's plugins check with
+ * `hash_hmac('sha256', $body, $secret)`.
+ *
+ *   webhookHeaders('dlv…', 'payment.captured', body, 'secret');
+ */
+export function webhookHeaders(deliveryId: string, eventType: string, body: string, secret: string): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'User-Agent': 'Komoju-Webhook',
+    'X-Komoju-ID': deliveryId,
+    'X-Komoju-Event': eventType,
+    'X-Komoju-Signature': hmacSha256Hex(secret, body),
+  };
+}
+
+export interface ClaimRequest {
+  limit: number;
+  /** Endpoints busy in this process → requests still allowed to them. */
+  free: Map<string, number>;
+  /** The event as the webhook body: the API's event JSON (http/serialize owns field names). */
+  render: (event: EventRow) => string;
+}
+
+/**
+ * Claims due deliveries (see webhooksRepo.claimDueDeliveries). A delivery never attempted gets
+ * its body rendered now and stored with the attempt's record; later attempts send those bytes.
+ * (Should a process die between sending and recording, the next attempt renders the immutable
+ * event again, to the same bytes unless an upgrade changed the serialiser in between.) A claim
+ * lasts twice the attempt timeout: long enough for the attempt to finish and be recorded.
+ */
+export async function claimDeliveries(services: Services, request: ClaimRequest): Promise<OutboundDelivery[]> {
+  const settings = services.webhooks;
+  const claimed = await webhooksRepo.claimDueDeliveries(services.db, {
+    systemNow: services.clock.now(),
+    limit: request.limit,
+    perEndpoint: settings.concurrencyPerEndpoint,
+    free: request.free,
+    claimMs: 2 * settings.timeoutMs,
+  });
+  return claimed.map((d) => {
+    const body = d.body ?? request.render(d.event);
+    return {
+      id: d.id,
+      endpointId: d.endpoint_id,
+      eventId: d.event.id,
+      url: d.url,
+      body,
+      headers: webhookHeaders(d.id, d.event.type, body, d.secret_token),
+      refusePrivate: refusesPrivateAddresses(settings, d.merchant_mode),
+      timeoutMs: settings.timeoutMs,
+      clock: offsetClock(services.clock, d.clock_offset_ms),
+      clockOffsetMs: d.clock_offset_ms,
+      step: d.next_step,
+    };
+  });
+}
+
+/**
+ * Records an attempt (made at `attemptedAt`, merchant time): a 2xx delivers; anything else
+ * retries on the schedule until it runs out.
+ */
+export async function recordAttempt(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult): Promise<void> {
+  const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+  const nextStep = delivery.step + 1;
+  const outcome: webhooksRepo.AttemptOutcome = delivered
+    ? { status: 'succeeded', nextStep }
+    : nextStep < RETRY_SCHEDULE_MS.length
+      ? {
+          status: 'pending',
+          nextStep,
+          from: new Date(attemptedAt.getTime() - delivery.clockOffsetMs),
+          retryAfterMs: RETRY_SCHEDULE_MS[nextStep] - RETRY_SCHEDULE_MS[delivery.step],
+          jitter: RETRY_JITTER,
+        }
+      : { status: 'failed', nextStep };
+  await webhooksRepo.recordAttempt(
+    db,
+    {
+      deliveryId: delivery.id,
+      body: delivery.body,
+      attemptedAt,
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+      error: result.error,
+      responseExcerpt: result.responseExcerpt,
+    },
+    outcome,
+    delivery.clock.now(),
+  );
+}
+
+/**
+ * Sends an event again, from the first attempt of the schedule, to every active endpoint that
+ * receives it now (or to `endpointId` only). Same delivery id and same body as before for
+ * endpoints that had it. Answers the event's deliveries.
+ */
+export async function redeliverEvent(trx: Db, actor: Actor, eventId: string, endpointId: string | null) {
+  const event = await eventsRepo.findEvent(trx, actor.merchant.id, eventId);
+  if (!event) throw new ApiError('not_found', { param: 'id' });
+  if (endpointId !== null && !(await webhooksRepo.findEndpoint(trx, actor.merchant.id, endpointId))) {
+    throw new ApiError('not_found', { param: 'webhook' });
+  }
+  const now = actor.clock.now();
+  const systemNow = new Date(now.getTime() - actor.merchant.clock_offset_ms);
+  const queued = await webhooksRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now, systemNow);
+  if (!queued.length) {
+    throw new ApiError('unprocessable_entity', {
+      param: endpointId === null ? 'id' : 'webhook',
+      message: 'No active webhook endpoint receives this event.',
+    });
+  }
+  return onMerchantClock(actor, await webhooksRepo.listDeliveries(trx, actor.merchant.id, { eventId }, 1, 100));
+}
+
+/** An endpoint's deliveries, newest first, with every attempt. */
+export async function listDeliveries(db: Db, actor: Actor, endpointId: string, page: number, perPage: number) {
+  if (!(await webhooksRepo.findEndpoint(db, actor.merchant.id, endpointId))) throw new ApiError('not_found', { param: 'id' });
+  return onMerchantClock(actor, await webhooksRepo.listDeliveries(db, actor.merchant.id, { endpointId }, page, perPage));
+}
+
+/** Due times are kept in system time; the merchant sees them on its own clock, like every time. */
+function onMerchantClock<T extends { rows: webhooksRepo.DeliveryRecord[] }>(actor: Actor, result: T): T {
+  const offset = actor.merchant.clock_offset_ms;
+  const rows = result.rows.map((row) => ({
+    ...row,
+    next_attempt_at: row.next_attempt_at && new Date(new Date(row.next_attempt_at).getTime() + offset),
+  }));
+  return { ...result, rows };
+}

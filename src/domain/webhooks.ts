@@ -1,0 +1,168 @@
+import { isPrivateHost } from '../lib/addresses';
+import { newId, randomAlphanumeric } from '../lib/random';
+import type { Db } from '../store/db';
+import * as eventsRepo from '../store/events.repo';
+import type { MerchantRow, WebhookEndpointRow } from '../store/schema';
+import * as webhooksRepo from '../store/webhooks.repo';
+import type { Actor } from './context';
+import { ApiError } from './errors';
+
+/** How this process delivers webhooks (README, "Configuration"). */
+export interface WebhookSettings {
+  /**
+   * Whether receivers on private and loopback addresses are refused: `auto` refuses them for
+   * live-mode merchants only (a test merchant's receiver on localhost is the point).
+   */
+  privateAddresses: 'auto' | 'allow' | 'refuse';
+  /** Per attempt, connection to last byte. Decision 12: 10 s. */
+  timeoutMs: number;
+  /** Requests in flight to one endpoint from one process. */
+  concurrencyPerEndpoint: number;
+}
+
+export function refusesPrivateAddresses(settings: WebhookSettings, mode: MerchantRow['mode']): boolean {
+  return settings.privateAddresses === 'refuse' || (settings.privateAddresses === 'auto' && mode === 'live');
+}
+
+/**
+ * The event types an endpoint may subscribe to: KOMOJU's list (spec §7.1, without platform-only
+ * types), so a filter with a typo is refused instead of silently receiving nothing. `ping` is not
+ * among them: every new endpoint gets one.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  'payment.authorized',
+  'payment.captured',
+  'payment.updated',
+  'payment.expired',
+  'payment.cancelled',
+  'payment.refund.created',
+  'payment.refunded',
+  'payment.failed',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'subscription.created',
+  'subscription.captured',
+  'subscription.failed',
+  'subscription.suspended',
+  'subscription.deleted',
+  'settlement.created',
+] as const;
+
+export interface NewEndpoint {
+  url: string;
+  secret_token?: string;
+  events?: string[];
+  active?: boolean;
+}
+
+export type EndpointChanges = Partial<NewEndpoint>;
+
+/**
+ * Registers an endpoint and greets it with a `ping` event, delivered to it alone. Both rows are
+ * written in the caller's transaction.
+ *
+ *   await createEndpoint(trx, settings, actor, { url: 'https://shop.example/hooks', events: ['payment.captured'] });
+ */
+export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, input: NewEndpoint): Promise<WebhookEndpointRow> {
+  const url = checkUrl(input.url, refusesPrivateAddresses(settings, actor.merchant.mode));
+  const events = checkEvents(input.events ?? []);
+  const now = actor.clock.now();
+  const endpoint = {
+    id: newId(),
+    merchant_id: actor.merchant.id,
+    url,
+    secret_token: input.secret_token ?? randomAlphanumeric(32),
+    events,
+    active: input.active ?? true,
+    created_at: now,
+    updated_at: now,
+  };
+  const created = await webhooksRepo.insertEndpoint(trx, endpoint);
+  await eventsRepo.insertEvent(trx, {
+    id: newId(),
+    merchant_id: actor.merchant.id,
+    type: 'ping',
+    resource_id: endpoint.id,
+    data: JSON.stringify({ resource: 'webhook', id: endpoint.id, url }),
+    reason: null,
+    created_at: now,
+  });
+  return created;
+}
+
+export async function getEndpoint(db: Db, actor: Actor, id: string): Promise<WebhookEndpointRow> {
+  const endpoint = await webhooksRepo.findEndpoint(db, actor.merchant.id, id);
+  if (!endpoint) throw new ApiError('not_found', { param: 'id' });
+  return endpoint;
+}
+
+export async function listEndpoints(db: Db, actor: Actor, page: number, perPage: number) {
+  return webhooksRepo.listEndpoints(db, actor.merchant.id, page, perPage);
+}
+
+/** Changes url, secret_token, events or active. Deliveries already queued keep their body. */
+export async function updateEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, id: string, input: EndpointChanges): Promise<WebhookEndpointRow> {
+  const changes: Parameters<typeof webhooksRepo.updateEndpoint>[3] = { updated_at: actor.clock.now() };
+  if (input.url !== undefined) changes.url = checkUrl(input.url, refusesPrivateAddresses(settings, actor.merchant.mode));
+  if (input.events !== undefined) changes.events = checkEvents(input.events);
+  if (input.secret_token !== undefined) changes.secret_token = input.secret_token;
+  if (input.active !== undefined) changes.active = input.active;
+  const updated = await webhooksRepo.updateEndpoint(trx, actor.merchant.id, id, changes);
+  if (!updated) throw new ApiError('not_found', { param: 'id' });
+  return updated;
+}
+
+/** Deletes the endpoint; its deliveries (and their history) go with it. */
+export async function deleteEndpoint(trx: Db, actor: Actor, id: string): Promise<WebhookEndpointRow> {
+  const deleted = await webhooksRepo.deleteEndpoint(trx, actor.merchant.id, id);
+  if (!deleted) throw new ApiError('not_found', { param: 'id' });
+  return deleted;
+}
+
+/**
+ * `KESSAI_WEBHOOK_URL` at start-up: the merchant's endpoint with that URL, created (and pinged) the
+ * first time; `secret` (KESSAI_WEBHOOK_SECRET), when given, replaces its secret.
+ */
+export async function ensureEndpoint(
+  db: Db,
+  settings: WebhookSettings,
+  actor: Actor,
+  url: string,
+  secret: string | null,
+): Promise<WebhookEndpointRow> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await webhooksRepo.findEndpointByUrl(trx, actor.merchant.id, url);
+    if (!existing) return createEndpoint(trx, settings, actor, { url, secret_token: secret ?? undefined });
+    if (secret === null || secret === existing.secret_token) return existing;
+    return updateEndpoint(trx, settings, actor, existing.id, { secret_token: secret });
+  });
+}
+
+function checkUrl(raw: string, refusePrivate: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ApiError('invalid_parameter', { param: 'url', message: 'url must be an absolute http or https URL' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ApiError('invalid_parameter', { param: 'url', message: 'url must be an absolute http or https URL' });
+  }
+  if (refusePrivate && isPrivateHost(url.hostname)) {
+    throw new ApiError('invalid_parameter', { param: 'url', message: 'Webhooks to private and loopback addresses are refused for this merchant' });
+  }
+  return raw;
+}
+
+function checkEvents(events: string[]): string[] {
+  for (const [index, type] of events.entries()) {
+    if (!(WEBHOOK_EVENT_TYPES as readonly string[]).includes(type)) {
+      throw new ApiError('invalid_parameter', {
+        param: `events.${index}`,
+        message: `${type} is not an event type; known types: ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+      });
+    }
+  }
+  return [...new Set(events)];
+}
