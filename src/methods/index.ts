@@ -1,0 +1,65 @@
+import { creditCard } from './credit_card';
+import { bankTransfer } from './bank_transfer';
+import { konbini } from './konbini';
+import { cvs } from './cvs';
+import { payEasy } from './pay_easy';
+import { webMoney } from './web_money';
+import { netCash } from './net_cash';
+import { bitCash } from './bit_cash';
+import { nanaco } from './nanaco';
+import { steamPrepaidCard } from './steam_prepaid_card';
+import { cultureVoucher } from './culture_voucher';
+import { happyMoney } from './happy_money';
+import { dospara } from './dospara';
+import { japanMobile } from './japan_mobile';
+import { linePay } from './line_pay';
+import { merpay } from './merpay';
+import { paidy } from './paidy';
+import { paypay } from './paypay';
+import { mobile } from './mobile';
+import { toss } from './toss';
+import { paysafeCard } from './paysafe_card';
+import { paysafeCash } from './paysafe_cash';
+import { zgold } from './zgold';
+import { nexusTransfer } from './nexus_transfer';
+import { OFFSITE_TABLE_METHODS } from './offsite_table';
+import type { PaymentMethod } from './method';
+
+/** The registry: one line per method module. A test checks it against the files in this folder. */
+export const METHODS: readonly PaymentMethod[] = [
+  creditCard,
+  konbini,
+  bankTransfer,
+  payEasy,
+  cvs,
+  webMoney,
+  netCash,
+  bitCash,
+  nanaco,
+  steamPrepaidCard,
+  cultureVoucher,
+  happyMoney,
+  dospara,
+  japanMobile,
+  linePay,
+  merpay,
+  paidy,
+  paypay,
+  mobile,
+  toss,
+  paysafeCard,
+  paysafeCash,
+  zgold,
+  nexusTransfer,
+  ...OFFSITE_TABLE_METHODS,
+];
+
+const BY_TYPE = new Map(METHODS.map((method) => [method.type, method]));
+
+export function methodFor(type: string): PaymentMethod | undefined {
+  return BY_TYPE.get(type);
+}
+
+export const METHOD_TYPES: readonly string[] = METHODS.map((method) => method.type);
+
+export type { PaymentMethod } from './method';

@@ -1,0 +1,73 @@
+import { Type } from '@sinclair/typebox';
+import { PAYER_FIELDS, requirePayer } from '../domain/payer';
+import { randomDigits } from '../lib/random';
+import { FULL_PAYER_CHECKOUT_FIELDS, TEST_FULL_PAYER } from './full-payer';
+import type { PaymentMethod } from './method';
+
+/**
+ * PayEasy (v1 reference, "PayEasy"): the customer pays from online banking or an ATM with three
+ * codes. The payment stays `authorized` until paid (`captured`) or past its deadline (`expired`).
+ * Cash: refunds go through refund requests.
+ */
+
+/**
+ * "Payments expire after 10 days". The reference lists no expiry_days for PayEasy; we accept it
+ * up to 59 days like the other cash methods rather than silently dropping it.
+ */
+const EXPIRY = { defaultDays: 10, maxDays: 59 };
+
+/**
+ * The collection agency's number (収納機関番号) is fixed per agency, so every payment shows the
+ * example's `58191`. The customer number (20 digits) and confirmation number (6 digits) are
+ * issued per payment, with the lengths the example prints.
+ */
+export const PAY_EASY_BANK_ID = '58191';
+
+const detailsSchema = Type.Object(
+  {
+    type: Type.Literal('pay_easy'),
+    ...PAYER_FIELDS,
+    expiry_days: Type.Optional(Type.Integer({ minimum: 1, maximum: EXPIRY.maxDays })),
+  },
+  { additionalProperties: false },
+);
+
+export const payEasy: PaymentMethod = {
+  type: 'pay_easy',
+  names: { en: 'PayEasy', ja: 'ペイジー', ko: '페이지' },
+  currencies: ['JPY'],
+  // "PayEasy payments have a minimum of ¥1 and a maximum of ¥999,999."
+  limits: { min: 1, max: 999_999 },
+  expiry: EXPIRY,
+  flow: 'async',
+  refundable: false,
+  detailsSchema,
+  checkoutFields: FULL_PAYER_CHECKOUT_FIELDS,
+  testScenarios: [
+    {
+      input: TEST_FULL_PAYER,
+      outcome: 'authorized',
+      note: 'PayEasy codes issued; pay them with POST /api/v1/test_helpers/payments/:id/pay or let them expire',
+    },
+  ],
+
+  prepare(details) {
+    // The reference marks none of the fields optional; the bank's customer record needs the names
+    // in kanji and katakana and the phone, and the codes go out by e-mail (here or top level).
+    return requirePayer(details, { names: true, kana: true, phone: true, email: true });
+  },
+
+  async authorize(details, { urls }) {
+    return {
+      outcome: 'authorized',
+      publicDetails: {
+        type: 'pay_easy',
+        email: details.email ?? null,
+        bank_id: PAY_EASY_BANK_ID,
+        customer_id: randomDigits(20),
+        confirmation_id: randomDigits(6),
+        instructions_url: urls.instructions,
+      },
+    };
+  },
+};

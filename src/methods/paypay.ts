@@ -1,0 +1,17 @@
+import { randomAlphanumeric } from '../lib/random';
+import { offsiteMethod } from './offsite';
+
+/**
+ * PayPay: QR wallet. Not in the seed; KOMOJU's SDK (ResponsePaymentDetailsPayPay) shows the
+ * response `type, email, redirect_url, external_payment_id` ("Payment identifier returned by
+ * PayPay") and komoju-fields' test session lists it with no additional inputs.
+ *
+ * There is no PayPay upstream here, so the identifier PayPay would return is made up when the
+ * payment is created: 25 random lowercase alphanumerics, like every other kessai id.
+ */
+export const paypay = offsiteMethod({
+  type: 'paypay',
+  names: { en: 'PayPay', ja: 'PayPay', ko: 'PayPay' },
+  currencies: ['JPY'],
+  publicDetails: (_details, base) => ({ ...base, external_payment_id: randomAlphanumeric(25) }),
+});
