@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import qs from 'qs';
+import type { Services } from './domain/context';
+import { ApiError } from './domain/errors';
+import { AJV_OPTIONS } from './domain/validate';
+import { parseApiVersion, type ApiVersion } from './http/api-version';
+import { registerAuth } from './http/plugins/auth';
+import { registerCors } from './http/plugins/cors';
+import { registerErrorHandling } from './http/plugins/errors';
+import { registerIdempotency } from './http/plugins/idempotency';
+import { registerOpenApi } from './http/openapi/document';
+import { registerRequestLog } from './http/plugins/request-log';
+import customersCreate from './http/routes/customers.create';
+import customersDelete from './http/routes/customers.delete';
+import customersList from './http/routes/customers.list';
+import customersShow from './http/routes/customers.show';
+import customersUpdate from './http/routes/customers.update';
+import eventsList from './http/routes/events.list';
+import eventsRedeliver from './http/routes/events.redeliver';
+import eventsShow from './http/routes/events.show';
+import eventsStream from './http/routes/events.stream';
+import externalCustomersDelete from './http/routes/external-customers.delete';
+import paymentsCancel from './http/routes/payments.cancel';
+import paymentsCapture from './http/routes/payments.capture';
+import paymentsCreate from './http/routes/payments.create';
+import paymentsList from './http/routes/payments.list';
+import paymentsRefund from './http/routes/payments.refund';
+import paymentsShow from './http/routes/payments.show';
+import paymentsUpdate from './http/routes/payments.update';
+import paymentsRefundRequest from './http/routes/payments.refund-request';
+import paymentMethodsList from './http/routes/payment-methods.list';
+import sessionsCancel from './http/routes/sessions.cancel';
+import sessionsCreate from './http/routes/sessions.create';
+import sessionsPay from './http/routes/sessions.pay';
+import sessionsShow from './http/routes/sessions.show';
+import secureTokensCreate from './http/routes/secure-tokens.create';
+import secureTokensShow from './http/routes/secure-tokens.show';
+import testHelpersClock from './http/routes/test-helpers.clock';
+import testHelpersPayments from './http/routes/test-helpers.payments';
+import testHelpersRefundRequests from './http/routes/test-helpers.refund-requests';
+import tokensCreate from './http/routes/tokens.create';
+import webhooksCreate from './http/routes/webhooks.create';
+import webhooksDelete from './http/routes/webhooks.delete';
+import webhooksDeliveries from './http/routes/webhooks.deliveries';
+import webhooksList from './http/routes/webhooks.list';
+import webhooksShow from './http/routes/webhooks.show';
+import webhooksUpdate from './http/routes/webhooks.update';
+import { loggerOptions } from './lib/log';
+import { registerWebPages } from './web';
+import { registerDashboard } from './web/dashboard';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiVersion: ApiVersion;
+  }
+}
+
+export interface AppOptions {
+  logLevel?: string;
+  /** Where log lines go (tests capture them to prove nothing secret is logged). */
+  logStream?: NodeJS.WritableStream;
+  /** Requests in flight beyond which the API answers 503 (bounds the embedded database's queue). */
+  maxInFlight?: number;
+  /** Believe X-Forwarded-* from these proxies (Fastify's trustProxy; KESSAI_TRUST_PROXY). */
+  trustProxy?: boolean | string;
+  /**
+   * Called with every route as it is added, framework ones included (CORS preflights, HEAD twins,
+   * Swagger UI's assets). Fastify offers no list of its routes, and a hook added after buildApp
+   * would miss those already added; the README test collects them here.
+   */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+const ROUTES = [
+  paymentsCreate,
+  paymentsList,
+  paymentsShow,
+  paymentsUpdate,
+  paymentsCapture,
+  paymentsRefund,
+  paymentsCancel,
+  paymentsRefundRequest,
+  paymentMethodsList,
+  tokensCreate,
+  secureTokensCreate,
+  secureTokensShow,
+  customersCreate,
+  customersList,
+  customersShow,
+  customersUpdate,
+  customersDelete,
+  sessionsCreate,
+  sessionsShow,
+  sessionsPay,
+  sessionsCancel,
+  externalCustomersDelete,
+  eventsList,
+  eventsStream,
+  eventsShow,
+  eventsRedeliver,
+  webhooksCreate,
+  webhooksList,
+  webhooksShow,
+  webhooksUpdate,
+  webhooksDelete,
+  webhooksDeliveries,
+  testHelpersPayments,
+  testHelpersClock,
+  testHelpersRefundRequests,
+];
+
+/** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const logger: FastifyServerOptions['logger'] = options.logStream
+    ? { ...loggerOptions(options.logLevel ?? 'info'), stream: options.logStream }
+    : loggerOptions(options.logLevel ?? 'info');
+  const app = Fastify({
+    logger,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: AJV_OPTIONS },
+    routerOptions: { ignoreTrailingSlash: true },
+    // During a graceful shutdown, requests already on open connections are served, not refused.
+    return503OnClosing: false,
+    trustProxy: options.trustProxy ?? false,
+    // Unique across processes and restarts (Fastify's default counts from req-1 in each process):
+    // the dashboard's request log shows it, and log lines carry it.
+    genReqId: () => randomUUID(),
+  });
+
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  registerErrorHandling(app);
+  registerGracefulClose(app);
+  registerBodyParsers(app);
+  registerLoadShedding(app, options.maxInFlight ?? 512);
+  app.decorateRequest('apiVersion', 'default');
+  app.addHook('onRequest', async (request) => {
+    request.apiVersion = parseApiVersion(request.headers['x-komoju-api-version']);
+  });
+  // Before auth: a preflight carries no key, and errors must carry the CORS headers too.
+  await registerCors(app);
+  registerAuth(app, services);
+  registerIdempotency(app, services.vault);
+  // Before any route: @fastify/swagger collects them as they are added.
+  await registerOpenApi(app);
+  registerRequestLog(app, services);
+
+  for (const route of ROUTES) route(app, services);
+  app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  registerWebPages(app, services);
+  registerDashboard(app, services);
+  return app;
+}
+
+/**
+ * JSON and KOMOJU's bracket-notation forms (`payment_details[type]=credit_card`,
+ * `payment_types[]=konbini`). An empty JSON body counts as `{}`, as some clients send one with
+ * bodiless POSTs (cancel, capture).
+ */
+function registerBodyParsers(app: FastifyInstance): void {
+  app.register(formbody, { parser: (body) => qs.parse(body, { depth: 4, arrayLimit: 100, parameterLimit: 1000 }) });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError('bad_request', { message: 'The request body is not valid JSON.' }), undefined);
+    }
+  });
+  // `curl -X POST …/capture -u sk_…:` sends no body and no Content-Type, so no parser runs and the
+  // body schema would see `undefined` ("must be object", param null). No body means no params.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined || request.body === null) request.body = {};
+  });
+}
+
+/**
+ * Fastify closes the connections that are idle when `close()` starts, but a keep-alive connection
+ * busy with a request then stays open after its answer (for keepAliveTimeout, 72 s), and the server
+ * never finishes closing. Once closing, every answer says `Connection: close`, so each connection
+ * ends with its last in-flight request.
+ */
+function registerGracefulClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+}
+
+/**
+ * Answers 503 `service_unavailable` with Retry-After beyond `limit` requests in flight, instead of
+ * queueing for seconds behind a single-connection embedded database.
+ */
+function registerLoadShedding(app: FastifyInstance, limit: number): void {
+  let inFlight = 0;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (inFlight >= limit) throw new ApiError('service_unavailable', { message: 'The server is busy. Retry after a second.' });
+    inFlight++;
+    // 'close' also comes when the client leaves before the response ends (a closed event
+    // stream), where onResponse never runs and the slot would leak.
+    reply.raw.once('close', () => inFlight--);
+  });
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor, Services } from '../../domain/context';
+import { ApiError } from '../../domain/errors';
+import { digestsEqual, sha256Hex } from '../../lib/digest';
+import { offsetClock } from '../../lib/clock';
+import * as merchantsRepo from '../../store/merchants.repo';
+
+export type Access = 'secret' | 'publishable' | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Which key a route needs: `secret` (default), `publishable` (either key), or `public`. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor;
+    keyKind: 'secret' | 'publishable';
+  }
+}
+
+/** The API key from `Authorization: Basic base64("<key>:")`; the password part is ignored. */
+export function keyFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const key = colon === -1 ? decoded : decoded.slice(0, colon);
+  return key === '' ? null : key;
+}
+
+/**
+ * Authenticates every API request by its key's SHA-256 digest. Keys are stored only as digests;
+ * the row is found by digest and compared again in constant time. A publishable key on a route
+ * that needs the secret key answers 403.
+ */
+export function registerAuth(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('actor', null as unknown as Actor);
+  app.decorateRequest('keyKind', 'secret');
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const access = request.routeOptions.config.access ?? 'secret';
+    if (access === 'public') return;
+    const key = keyFromHeader(request.headers.authorization);
+    if (!key) throw new ApiError('unauthorized');
+    const digest = sha256Hex(key);
+    const found = await merchantsRepo.findByKeyDigestCached(services.db, digest);
+    if (!found || !digestsEqual(found.digest, digest)) throw new ApiError('unauthorized');
+    // A secret key rolled in the dashboard works until its grace period ends (system time).
+    if (found.expiresAt && found.expiresAt.getTime() <= services.clock.now().getTime()) throw new ApiError('unauthorized');
+    if (access === 'secret' && found.kind !== 'secret') throw new ApiError('forbidden');
+    request.keyKind = found.kind;
+    request.actor = { merchant: found.merchant, clock: offsetClock(services.clock, found.merchant.clock_offset_ms) };
+  });
+}

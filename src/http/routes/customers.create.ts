@@ -1,0 +1,29 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { createCustomer } from '../../domain/customers';
+import { jsonResponse, sendStored } from '../reply';
+import { Metadata } from '../schemas';
+import { serializeCustomer } from '../serialize/customer';
+
+/** A details hash or a token (`tok_…`); shared by create and update. */
+export const CustomerBody = Type.Object({
+  payment_details: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Object({ type: Type.Optional(Type.String()) })])),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
+  metadata: Type.Optional(Metadata),
+});
+
+/** POST /api/v1/customers — secret key; the customer, its sealed details and `customer.created` in one transaction. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Body: Static<typeof CustomerBody> }>('/api/v1/customers', { schema: { body: CustomerBody } }, async (request, reply) => {
+    const response = await runCommand(
+      services.db,
+      request.actor,
+      request.idempotency,
+      (trx) => createCustomer(trx, services, request.actor, request.body),
+      (customer) => jsonResponse(200, serializeCustomer(customer)),
+    );
+    return sendStored(reply, response);
+  });
+}

@@ -1,0 +1,19 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../domain/context';
+import { listCustomers } from '../../domain/customers';
+import { jsonResponse, sendStored } from '../reply';
+import { Pagination, parseWindow } from '../schemas';
+import { serializeCustomer } from '../serialize/customer';
+import { serializeList } from '../serialize/list';
+
+const Query = Type.Object(Pagination);
+
+/** GET /api/v1/customers — newest first. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.get<{ Querystring: Static<typeof Query> }>('/api/v1/customers', { schema: { querystring: Query } }, async (request, reply) => {
+    const query = request.query;
+    const { rows, total } = await listCustomers(services.db, request.actor, { ...query, ...parseWindow(query) });
+    return sendStored(reply, jsonResponse(200, serializeList(rows, total, query.page, query.per_page, serializeCustomer, query)));
+  });
+}

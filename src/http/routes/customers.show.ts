@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../domain/context';
+import { getCustomer } from '../../domain/customers';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializeCustomer } from '../serialize/customer';
+
+/** GET /api/v1/customers/:id */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.get<{ Params: IdParams }>('/api/v1/customers/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    const customer = await getCustomer(services.db, request.actor, request.params.id);
+    return sendStored(reply, jsonResponse(200, serializeCustomer(customer)));
+  });
+}

@@ -1,0 +1,27 @@
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { updateCustomer } from '../../domain/customers';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializeCustomer } from '../serialize/customer';
+import { CustomerBody } from './customers.create';
+
+/** PATCH /api/v1/customers/:id — new details (hash or token), email, metadata; `customer.updated`. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.patch<{ Params: IdParams; Body: Static<typeof CustomerBody> }>(
+    '/api/v1/customers/:id',
+    { schema: { params: IdParams, body: CustomerBody } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => updateCustomer(trx, services, request.actor, request.params.id, request.body),
+        (customer) => jsonResponse(200, serializeCustomer(customer)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

@@ -1,0 +1,28 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { capturePayment } from '../../domain/payments';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams, Tax } from '../schemas';
+import { serializePayment } from '../serialize/payment';
+
+const Body = Type.Object({ amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })), tax: Type.Optional(Tax) });
+
+/** POST /api/v1/payments/:id/capture — authorized card payments only. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: IdParams; Body: Static<typeof Body> }>(
+    '/api/v1/payments/:id/capture',
+    { schema: { params: IdParams, body: Type.Optional(Body) } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => capturePayment(trx, request.actor, request.params.id, request.body ?? {}),
+        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

@@ -1,0 +1,86 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { ApiError } from '../../domain/errors';
+import { createPayment } from '../../domain/payments';
+import { declineResponse, sendStored } from '../reply';
+import { Amount, Locale, Metadata, Tax } from '../schemas';
+import { paymentResponse } from '../serialize/payment';
+
+const FraudDetails = Type.Object(
+  {
+    customer_ip: Type.String({ maxLength: 64 }),
+    customer_email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
+    customer_id: Type.Optional(Type.String({ maxLength: 255 })),
+    browser_language: Type.Optional(Type.String({ maxLength: 255 })),
+    browser_user_agent: Type.Optional(Type.String({ maxLength: 2000 })),
+    browser_session_id: Type.Optional(Type.String({ maxLength: 255 })),
+    phone: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatePaymentBody = Type.Object({
+  amount: Amount,
+  currency: Type.String({ minLength: 1, maxLength: 8 }),
+  payment_details: Type.Optional(
+    Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Object({ type: Type.Optional(Type.String()) })]),
+  ),
+  customer: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  tax: Type.Optional(Tax),
+  capture: Type.Optional(Type.Boolean()),
+  external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
+  metadata: Type.Optional(Metadata),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  locale: Type.Optional(Locale),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
+  return_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  cancel_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  fraud_details: Type.Optional(FraudDetails),
+  webhooks: Type.Optional(Type.Unknown()),
+  /** Appears in a seed example (BitCash); accepted and ignored (spec decision 19). */
+  debug: Type.Optional(Type.Unknown()),
+});
+
+/**
+ * Ajv's coerceTypes (which form strings like "1000" need) also turns JSON true/false/null into
+ * 1/0/0, so `{"amount": true}` charged 1 yen. Before validation: a boolean amount or tax is
+ * invalid, and null means "not given" (as parseAmount/resolveTax in domain/money.ts read it).
+ */
+async function rejectCoercedMoney(request: FastifyRequest): Promise<void> {
+  const body = request.body as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+  for (const param of ['amount', 'tax']) {
+    if (typeof body[param] === 'boolean') throw new ApiError('invalid_parameter', { param });
+    if (body[param] === null) delete body[param];
+  }
+}
+
+/** POST /api/v1/payments */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Body: Static<typeof CreatePaymentBody> }>(
+    '/api/v1/payments',
+    { schema: { body: CreatePaymentBody }, preValidation: rejectCoercedMoney },
+    async (request, reply) => {
+      const scenario = request.headers['komoju-scenario'];
+      if (scenario !== undefined && request.actor.merchant.mode !== 'test') {
+        throw new ApiError('bad_request', { param: 'Komoju-Scenario', message: 'Komoju-Scenario works in test mode only' });
+      }
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) =>
+          createPayment(trx, services, request.actor, request.body, {
+            scenario: Array.isArray(scenario) ? scenario[0] : scenario,
+          }),
+        ({ payment, decline }) => (decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
+        // Details in the body: one INSERT, no transaction needed. A token must be claimed in the
+        // same transaction as the payment that uses it, and a customer's details read in it.
+        { singleStatement: typeof request.body.payment_details !== 'string' && request.body.customer === undefined },
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

@@ -1,0 +1,25 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../domain/context';
+import { listPayments } from '../../domain/payments';
+import { jsonResponse, sendStored } from '../reply';
+import { Pagination, parseWindow } from '../schemas';
+import { serializeList } from '../serialize/list';
+import { serializePayment } from '../serialize/payment';
+
+const Query = Type.Object({
+  ...Pagination,
+  status: Type.Optional(Type.String({ pattern: '^(pending|authorized|captured|refunded|cancelled|expired|failed)(,(pending|authorized|captured|refunded|cancelled|expired|failed))*$' })),
+  external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
+  currency: Type.Optional(Type.String({ maxLength: 8 })),
+});
+
+/** GET /api/v1/payments — newest first. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.get<{ Querystring: Static<typeof Query> }>('/api/v1/payments', { schema: { querystring: Query } }, async (request, reply) => {
+    const query = request.query;
+    const { rows, total } = await listPayments(services.db, request.actor, { ...query, ...parseWindow(query) });
+    const body = serializeList(rows, total, query.page, query.per_page, (p) => serializePayment(p, request.apiVersion), query);
+    return sendStored(reply, jsonResponse(200, body));
+  });
+}

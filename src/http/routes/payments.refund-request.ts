@@ -1,0 +1,43 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { requestRefund } from '../../domain/refund-requests';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializePayment } from '../serialize/payment';
+
+/** The bank account to send the money back to (KOMOJU SDK's CreateRefundRequestRequest). */
+const Body = Type.Object({
+  amount: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  customer_name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\uFF65-\\uFF9F\\u30A0-\\u30FF\\s\\u3000()（）.-]+$' }),
+  bank_name: Type.String({ minLength: 1, maxLength: 255 }),
+  bank_code: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
+  branch_name: Type.Optional(Type.String({ maxLength: 255 })),
+  branch_number: Type.String({ pattern: '^[0-9]{3}$' }),
+  account_type: Type.Union([Type.Literal('normal'), Type.Literal('checking'), Type.Literal('savings')]),
+  account_number: Type.String({ pattern: '^[0-9]{7}$' }),
+  include_payment_method_fee: Type.Boolean(),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+
+/**
+ * POST /api/v1/payments/:id/refund_request — refund a captured cash payment by bank transfer.
+ * Answers the payment with the new entry in `refund_requests` (status `pending`).
+ */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: IdParams; Body: Static<typeof Body> }>(
+    '/api/v1/payments/:id/refund_request',
+    { schema: { params: IdParams, body: Body } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => requestRefund(trx, request.actor, request.params.id, request.body),
+        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

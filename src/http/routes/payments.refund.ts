@@ -1,0 +1,31 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { refundPayment } from '../../domain/payments';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializePayment } from '../serialize/payment';
+
+const Body = Type.Object({
+  amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+
+/** POST /api/v1/payments/:id/refund — full, or partial with `amount`. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: IdParams; Body: Static<typeof Body> }>(
+    '/api/v1/payments/:id/refund',
+    { schema: { params: IdParams, body: Type.Optional(Body) } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => refundPayment(trx, request.actor, request.params.id, request.body ?? {}),
+        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

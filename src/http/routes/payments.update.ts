@@ -1,0 +1,33 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { updatePayment } from '../../domain/payments';
+import { declineResponse, sendStored } from '../reply';
+import { IdParams, Metadata } from '../schemas';
+import { paymentResponse } from '../serialize/payment';
+
+const Body = Type.Object({
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  metadata: Type.Optional(Metadata),
+  external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
+  payment_details: Type.Optional(Type.Object({})),
+});
+
+/** PATCH /api/v1/payments/:id — description, metadata, external_order_num; continues prepaid payments. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.patch<{ Params: IdParams; Body: Static<typeof Body> }>(
+    '/api/v1/payments/:id',
+    { schema: { params: IdParams, body: Type.Optional(Body) } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => updatePayment(trx, services, request.actor, request.params.id, request.body ?? {}),
+        ({ payment, decline }) => (decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

@@ -1,0 +1,64 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { createSession, MAX_SESSION_SECONDS } from '../../domain/sessions';
+import { jsonResponse, sendStored } from '../reply';
+import { Amount, Locale, Metadata } from '../schemas';
+import { serializeSession } from '../serialize/session';
+
+const Address = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  street_address1: Type.Optional(Type.String({ maxLength: 255 })),
+  street_address2: Type.Optional(Type.String({ maxLength: 255 })),
+  city: Type.Optional(Type.String({ maxLength: 255 })),
+  state: Type.Optional(Type.String({ maxLength: 255 })),
+  zipcode: Type.Optional(Type.String({ maxLength: 32 })),
+  country: Type.Optional(Type.String({ maxLength: 64 })),
+});
+
+/** payment_data (spec §6.2): what the session's payment will carry. */
+const PaymentData = Type.Object({
+  external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
+  capture: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])),
+  name: Type.Optional(Type.String({ maxLength: 255 })),
+  name_kana: Type.Optional(Type.String({ maxLength: 255 })),
+  statement_descriptor: Type.Optional(Type.String({ maxLength: 255 })),
+  mcc: Type.Optional(Type.String({ maxLength: 8 })),
+  intent: Type.Optional(Type.String({ maxLength: 64 })),
+  platform_details: Type.Optional(Type.Unknown()),
+  billing_address: Type.Optional(Address),
+  shipping_address: Type.Optional(Address),
+});
+
+export const CreateSessionBody = Type.Object({
+  mode: Type.Optional(Type.Union([Type.Literal('payment'), Type.Literal('customer'), Type.Literal('customer_payment')])),
+  amount: Type.Optional(Amount),
+  currency: Type.String({ minLength: 1, maxLength: 8 }),
+  return_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  default_locale: Type.Optional(Locale),
+  email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
+  payment_types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
+  payment_data: Type.Optional(PaymentData),
+  metadata: Type.Optional(Metadata),
+  line_items: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 100 })),
+  expires_in_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_SECONDS })),
+  external_customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+});
+
+/** POST /api/v1/sessions */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Body: Static<typeof CreateSessionBody> }>('/api/v1/sessions', { schema: { body: CreateSessionBody } }, async (request, reply) => {
+    const response = await runCommand(
+      services.db,
+      request.actor,
+      request.idempotency,
+      (trx) => createSession(trx, services, request.actor, request.body),
+      (view) => jsonResponse(200, serializeSession(services, view, request.apiVersion, request.actor.clock.now())),
+      // Customer modes also create the customer: two statements, one transaction.
+      { singleStatement: (request.body.mode ?? 'payment') === 'payment' },
+    );
+    return sendStored(reply, response);
+  });
+}

@@ -1,0 +1,71 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand, type StoredResponse } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { ApiError } from '../../domain/errors';
+import { paySession } from '../../domain/sessions';
+import { errorBody, sendError } from '../plugins/errors';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializeCustomer } from '../serialize/customer';
+import { serializePayment } from '../serialize/payment';
+
+export const PaySessionBody = Type.Object({
+  payment_details: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Object({ type: Type.Optional(Type.String()) })]),
+  capture: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])),
+  fraud_details: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 2000 }))),
+  customer_email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
+});
+
+/** Decision 8: the usual error envelope and HTTP status, plus `"status": "error"`. */
+function payErrorBody(error: ApiError): string {
+  return JSON.stringify({ ...(JSON.parse(errorBody(error)) as Record<string, unknown>), status: 'error' });
+}
+
+function errorResponse(error: ApiError): StoredResponse {
+  return { status: error.status, body: payErrorBody(error) };
+}
+
+/**
+ * POST /api/v1/sessions/:id/pay (publishable or secret key). Success: 200 `{status, redirect_url,
+ * payment}` with the session's status after paying (plus `customer` in customer modes); failure:
+ * the error envelope + `status: "error"`. A 3-D Secure test card answers `status: "pending"`,
+ * `payment: null` and the authentication page as `redirect_url`.
+ */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: IdParams; Body: Static<typeof PaySessionBody> }>(
+    '/api/v1/sessions/:id/pay',
+    {
+      schema: { params: IdParams, body: PaySessionBody },
+      config: { access: 'publishable' },
+      // Every failure carries `"status": "error"`, including a refused key or body, which never
+      // reach the handler: browser clients (KOMOJU Fields) branch on it.
+      errorHandler: (raw, request, reply) => sendError(raw, request, reply, payErrorBody),
+    },
+    async (request, reply) => {
+      const scenario = request.headers['komoju-scenario'];
+      if (scenario !== undefined && request.actor.merchant.mode !== 'test') {
+        throw new ApiError('bad_request', { param: 'Komoju-Scenario', message: 'Komoju-Scenario works in test mode only' });
+      }
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) =>
+          paySession(trx, services, request.actor, request.params.id, request.body, {
+            scenario: Array.isArray(scenario) ? scenario[0] : scenario,
+          }),
+        (outcome) =>
+          outcome.decline
+            ? errorResponse(new ApiError(outcome.decline))
+            : jsonResponse(200, {
+                status: outcome.session.status,
+                redirect_url: outcome.redirectUrl,
+                payment: outcome.payment ? serializePayment(outcome.payment, request.apiVersion) : null,
+                ...(outcome.customer ? { customer: serializeCustomer(outcome.customer) } : {}),
+              }),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

@@ -1,0 +1,30 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../domain/context';
+import { advanceClock, clockState, type ClockState } from '../../domain/test-clock';
+import { isoSeconds } from '../../lib/clock';
+import { requireTestMode } from '../test-mode';
+
+/** At most ten years per call: enough for any deadline, small enough to stay a valid date. */
+const AdvanceBody = Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 10 * 366 * 86400 }) });
+
+function serializeClock(state: ClockState): Record<string, unknown> {
+  return { resource: 'test_clock', now: isoSeconds(state.now), offset_seconds: Math.round(state.offsetMs / 1000) };
+}
+
+/**
+ * GET /api/v1/test_helpers/clock — this merchant's time. POST …/clock/advance {seconds} — moves it
+ * forward and runs every expiry that fell due (`expired_payments` says how many).
+ */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.get('/api/v1/test_helpers/clock', { preHandler: requireTestMode }, async (request) => serializeClock(clockState(request.actor)));
+
+  app.post<{ Body: Static<typeof AdvanceBody> }>(
+    '/api/v1/test_helpers/clock/advance',
+    { schema: { body: AdvanceBody }, preHandler: requireTestMode },
+    async (request) => {
+      const state = await advanceClock(services, request.actor, request.body.seconds);
+      return { ...serializeClock(state), expired_payments: state.expired };
+    },
+  );
+}

@@ -1,0 +1,47 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { completePayment, failPayment } from '../../domain/payment-completion';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializePayment } from '../serialize/payment';
+import { requireTestMode } from '../test-mode';
+
+const FailBody = Type.Object({ code: Type.Optional(Type.String({ maxLength: 64 })) });
+
+/**
+ * POST /api/v1/test_helpers/payments/:id/pay — the customer pays a konbini / bank transfer /
+ * PayEasy / offsite payment. POST …/fail — it fails (optional `code`, default card_declined).
+ */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: IdParams }>(
+    '/api/v1/test_helpers/payments/:id/pay',
+    { schema: { params: IdParams }, preHandler: requireTestMode },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => completePayment(trx, request.actor, request.params.id),
+        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: Static<typeof FailBody> }>(
+    '/api/v1/test_helpers/payments/:id/fail',
+    { schema: { params: IdParams, body: Type.Optional(FailBody) }, preHandler: requireTestMode },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => failPayment(trx, request.actor, request.params.id, request.body?.code),
+        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

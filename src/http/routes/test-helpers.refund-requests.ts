@@ -1,0 +1,32 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { settleRefundRequest } from '../../domain/refund-requests';
+import { jsonResponse, sendStored } from '../reply';
+import { serializePayment } from '../serialize/payment';
+import { requireTestMode } from '../test-mode';
+
+const Params = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  outcome: Type.Union([Type.Literal('complete'), Type.Literal('reject')]),
+});
+
+/** POST /api/v1/test_helpers/refund_requests/:id/complete | reject — answers the payment. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: Static<typeof Params> }>(
+    '/api/v1/test_helpers/refund_requests/:id/:outcome',
+    { schema: { params: Params }, preHandler: requireTestMode },
+    async (request, reply) => {
+      const outcome = request.params.outcome === 'complete' ? 'completed' : 'rejected';
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => settleRefundRequest(trx, request.actor, request.params.id, outcome),
+        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

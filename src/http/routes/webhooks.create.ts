@@ -1,0 +1,34 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { createEndpoint } from '../../domain/webhooks';
+import { jsonResponse, sendStored } from '../reply';
+import { serializeEndpoint } from '../serialize/webhook';
+
+/** The writable fields of an endpoint (PATCH takes the same, all optional). */
+export const EndpointFields = {
+  url: Type.String({ minLength: 1, maxLength: 2048 }),
+  secret_token: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  events: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 })),
+  active: Type.Optional(Type.Boolean()),
+};
+
+const Body = Type.Object(EndpointFields);
+
+/**
+ * POST /api/v1/webhooks {url, secret_token?, events?, active?} — registers an endpoint (secret
+ * generated when absent, `events` empty = every type) and sends it a `ping`.
+ */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.post<{ Body: Static<typeof Body> }>('/api/v1/webhooks', { schema: { body: Body } }, async (request, reply) => {
+    const response = await runCommand(
+      services.db,
+      request.actor,
+      request.idempotency,
+      (trx) => createEndpoint(trx, services.webhooks, request.actor, request.body),
+      (endpoint) => jsonResponse(200, serializeEndpoint(endpoint)),
+    );
+    return sendStored(reply, response);
+  });
+}

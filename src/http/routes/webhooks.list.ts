@@ -1,0 +1,19 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../domain/context';
+import { listEndpoints } from '../../domain/webhooks';
+import { jsonResponse, sendStored } from '../reply';
+import { Pagination } from '../schemas';
+import { serializeList } from '../serialize/list';
+import { serializeEndpoint } from '../serialize/webhook';
+
+const Query = Type.Object({ page: Pagination.page, per_page: Pagination.per_page });
+
+/** GET /api/v1/webhooks — this merchant's endpoints, oldest first. */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.get<{ Querystring: Static<typeof Query> }>('/api/v1/webhooks', { schema: { querystring: Query } }, async (request, reply) => {
+    const { page, per_page } = request.query;
+    const { rows, total } = await listEndpoints(services.db, request.actor, page, per_page);
+    return sendStored(reply, jsonResponse(200, serializeList(rows, total, page, per_page, serializeEndpoint)));
+  });
+}

@@ -1,0 +1,29 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { runCommand } from '../../domain/commands';
+import type { Services } from '../../domain/context';
+import { updateEndpoint } from '../../domain/webhooks';
+import { jsonResponse, sendStored } from '../reply';
+import { IdParams } from '../schemas';
+import { serializeEndpoint } from '../serialize/webhook';
+import { EndpointFields } from './webhooks.create';
+
+const Body = Type.Partial(Type.Object(EndpointFields));
+
+/** PATCH /api/v1/webhooks/:id — url, secret_token, events, active (`false` pauses deliveries). */
+export default function route(app: FastifyInstance, services: Services): void {
+  app.patch<{ Params: IdParams; Body: Static<typeof Body> }>(
+    '/api/v1/webhooks/:id',
+    { schema: { params: IdParams, body: Body } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => updateEndpoint(trx, services.webhooks, request.actor, request.params.id, request.body),
+        (endpoint) => jsonResponse(200, serializeEndpoint(endpoint)),
+      );
+      return sendStored(reply, response);
+    },
+  );
+}

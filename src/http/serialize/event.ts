@@ -1,0 +1,25 @@
+import type { CustomerRecord } from '../../store/customers.repo';
+import type { PaymentRecord } from '../../store/payments.repo';
+import type { EventRow } from '../../store/schema';
+import type { ApiVersion } from '../api-version';
+import { serializeCustomer } from './customer';
+import { serializePayment } from './payment';
+import { timestamp } from './time';
+
+/** Event → KOMOJU JSON; `data` is the resource as it was when the event happened. */
+export function serializeEvent(event: EventRow, version: ApiVersion): Record<string, unknown> {
+  return {
+    id: event.id,
+    type: event.type,
+    resource: 'event',
+    data: serializeEventData(event.data, version),
+    created_at: timestamp(event.created_at),
+    reason: event.reason,
+  };
+}
+
+function serializeEventData(data: Record<string, unknown>, version: ApiVersion): Record<string, unknown> {
+  if (data.resource === 'payment') return serializePayment(data as unknown as PaymentRecord, version);
+  if (data.resource === 'customer') return serializeCustomer(data as unknown as CustomerRecord);
+  return data;
+}

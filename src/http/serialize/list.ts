@@ -1,0 +1,20 @@
+/** KOMOJU's list envelope (spec decision 10). */
+export function serializeList<T>(
+  rows: readonly T[],
+  total: number,
+  page: number,
+  perPage: number,
+  toJson: (row: T) => unknown,
+  window: { start_time?: string; end_time?: string } = {},
+): Record<string, unknown> {
+  return {
+    resource: 'list',
+    total,
+    page,
+    per_page: perPage,
+    last_page: Math.ceil(total / perPage),
+    start_time: window.start_time ?? null,
+    end_time: window.end_time ?? null,
+    data: rows.map(toJson),
+  };
+}

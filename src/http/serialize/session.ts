@@ -1,0 +1,38 @@
+import type { Services } from '../../domain/context';
+import { isExpired, sessionMethods, type SessionView } from '../../domain/sessions';
+import type { ApiVersion } from '../api-version';
+import { serializePayment } from './payment';
+import { timestamp } from './time';
+
+/**
+ * Session → KOMOJU JSON. The seed's keys first, in its order (`amount`/`currency` absent in
+ * customer mode, decision 18); then the SDK's `expired`, `metadata`, `payment_data`, `email`,
+ * `customer_id`, `external_customer_id`, `expires_at`.
+ */
+export function serializeSession(services: Services, view: SessionView, version: ApiVersion, now: Date): Record<string, unknown> {
+  const { session, payment } = view;
+  const money = session.mode === 'customer' ? {} : { amount: session.amount, currency: session.currency };
+  return {
+    id: session.id,
+    resource: 'session',
+    mode: session.mode,
+    ...money,
+    payment: payment ? serializePayment(payment, version) : null,
+    session_url: `${services.publicUrl}/sessions/${session.id}`,
+    return_url: session.return_url,
+    default_locale: session.default_locale,
+    payment_methods: sessionMethods(services, session, version !== 'default'),
+    created_at: timestamp(session.created_at),
+    cancelled_at: timestamp(session.cancelled_at),
+    completed_at: timestamp(session.completed_at),
+    status: session.status,
+    expired: isExpired(session, now),
+    expires_at: timestamp(session.expires_at),
+    metadata: session.metadata,
+    payment_data: session.payment_data,
+    email: session.email,
+    external_customer_id: session.external_customer_id,
+    ...(session.mode === 'payment' ? {} : { customer_id: session.customer_id }),
+    secure_token: null,
+  };
+}

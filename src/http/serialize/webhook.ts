@@ -1,0 +1,46 @@
+import type { DeliveryRecord } from '../../store/webhooks.repo';
+import type { EventRow, WebhookEndpointRow } from '../../store/schema';
+import { serializeEvent } from './event';
+import { timestamp } from './time';
+
+/** Endpoint → JSON (DESIGN.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
+export function serializeEndpoint(endpoint: WebhookEndpointRow): Record<string, unknown> {
+  return {
+    id: endpoint.id,
+    resource: 'webhook',
+    url: endpoint.url,
+    events: endpoint.events,
+    secret_token: endpoint.secret_token,
+    active: endpoint.active,
+    created_at: timestamp(endpoint.created_at),
+  };
+}
+
+export function serializeDelivery(delivery: DeliveryRecord): Record<string, unknown> {
+  return {
+    id: delivery.id,
+    resource: 'webhook_delivery',
+    webhook: delivery.endpoint_id,
+    event: delivery.event_id,
+    event_type: delivery.event_type,
+    status: delivery.status,
+    next_attempt_at: timestamp(delivery.next_attempt_at),
+    delivered_at: timestamp(delivery.delivered_at),
+    created_at: timestamp(delivery.created_at),
+    attempts: delivery.attempts.map((attempt) => ({
+      attempted_at: timestamp(attempt.attempted_at),
+      status_code: attempt.status_code,
+      latency_ms: attempt.latency_ms,
+      error: attempt.error,
+      response_excerpt: attempt.response_excerpt,
+    })),
+  };
+}
+
+/**
+ * The webhook body: the event exactly as `GET /api/v1/events/:id` shows it without a version
+ * header. Rendered once per delivery, at its first attempt; the worker stores and re-sends it.
+ */
+export function webhookBody(event: EventRow): string {
+  return JSON.stringify(serializeEvent(event, 'default'));
+}
