@@ -1,0 +1,81 @@
+import { formatMoney } from '../format';
+import { html, type Child, type Html } from '../html';
+import { INTL_LOCALE, lookup, messages } from '../i18n';
+import type { DashboardLocale } from '../i18n/dashboard';
+import type { DashContext } from './layout';
+
+/** Pieces the dashboard's pages share; each returns escaped Html. */
+
+export function money(ctx: DashContext, minorUnits: number, currency: string): string {
+  return formatMoney(minorUnits, currency, ctx.locale);
+}
+
+/** A time in Tokyo, to the second: `2026/11/21 20:07:11`. */
+export function time(locale: DashboardLocale, date: Date | string | null | undefined): string {
+  if (!date) return '—';
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    timeZone: 'Asia/Tokyo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(date));
+}
+
+export function statusBadge(ctx: DashContext, status: string): Html {
+  return html`<span class="status status-${status}" data-status="${status}">${lookup(messages(ctx.locale).status, status)}</span>`;
+}
+
+export function notice(text: string | null | undefined, kind: 'ok' | 'error' = 'ok'): Html | null {
+  if (!text) return null;
+  return html`<p class="dash-notice dash-notice-${kind}" role="${kind === 'error' ? 'alert' : 'status'}" data-notice="${kind}">${text}</p>`;
+}
+
+export interface Column<T> {
+  label: string;
+  cell: (row: T) => Child;
+  className?: string;
+}
+
+/** A table of rows, or `empty` when there are none. */
+export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty: string, rowAttribute?: (row: T) => string): Html {
+  if (rows.length === 0) return html`<p class="dash-empty">${empty}</p>`;
+  return html`<div class="dash-table-wrap"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
+    (row) =>
+      html`<tr${rowAttribute ? html` data-row="${rowAttribute(row)}"` : null}>${columns.map((c) => html`<td${c.className ? html` class="${c.className}"` : null}>${c.cell(row)}</td>`)}</tr>`,
+  )}</tbody></table></div>`;
+}
+
+/** Previous / next links keeping the other query parameters. */
+export function pager(ctx: DashContext, page: number, perPage: number, total: number, params: Record<string, string | undefined> = {}): Html | null {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  if (last === 1 && page === 1) return null;
+  const link = (target: number) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value) query.set(key, value);
+    query.set('page', String(target));
+    return `${ctx.path}?${query.toString()}`;
+  };
+  return html`<nav class="dash-pager" aria-label="${ctx.t.common.page(page, last)}">${
+    page > 1 ? html`<a href="${link(page - 1)}" rel="prev">${ctx.t.common.previous}</a>` : html`<span></span>`
+  }<span>${ctx.t.common.page(page, last)}</span>${page < last ? html`<a href="${link(page + 1)}" rel="next">${ctx.t.common.next}</a>` : html`<span></span>`}</nav>`;
+}
+
+/** Definition rows; empty values are left out. */
+export function facts(rows: readonly { label: string; value: Child; name?: string }[]): Html {
+  return html`<dl class="details dash-facts">${rows
+    .filter((row) => row.value !== null && row.value !== undefined && row.value !== '')
+    .map((row) => html`<div class="row"${row.name ? html` data-field="${row.name}"` : null}><dt>${row.label}</dt><dd>${row.value}</dd></div>`)}</dl>`;
+}
+
+/** Pretty-printed JSON in a <pre>, escaped. */
+export function json(value: unknown): Html {
+  return html`<pre class="dash-json">${JSON.stringify(value, null, 2)}</pre>`;
+}
+
+export function code(text: string | null | undefined): Html | null {
+  return text ? html`<code>${text}</code>` : null;
+}

@@ -1,0 +1,96 @@
+import type { DashboardSession } from '../../domain/dashboard/auth';
+import { html, type Child, type Html } from '../html';
+import { DASHBOARD_LOCALES, dashboardMessages, type DashboardLocale, type DashboardMessages } from '../i18n/dashboard';
+
+/** What every dashboard page knows about the request it answers. */
+export interface DashContext {
+  locale: DashboardLocale;
+  t: DashboardMessages;
+  /** Null on the sign-in and error pages. */
+  session: DashboardSession | null;
+  /** The page's path (for the menu and the language links). */
+  path: string;
+  /** The query string without `locale`, `?…` or empty. */
+  query: string;
+}
+
+export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'settings' | 'login';
+
+/** The hidden CSRF field every POST form of a signed-in page carries. */
+export function csrfField(ctx: DashContext): Html {
+  return ctx.session ? html`<input type="hidden" name="_csrf" value="${ctx.session.csrfToken}">` : html``;
+}
+
+const MENU: readonly { section: Section; href: string; label: (t: DashboardMessages) => string; group?: 'developers' }[] = [
+  { section: 'home', href: '/dashboard', label: (t) => t.nav.home },
+  { section: 'payments', href: '/dashboard/payments', label: (t) => t.nav.payments },
+  { section: 'sessions', href: '/dashboard/sessions', label: (t) => t.nav.sessions },
+  { section: 'customers', href: '/dashboard/customers', label: (t) => t.nav.customers },
+  { section: 'tokens', href: '/dashboard/tokens', label: (t) => t.nav.tokens },
+  { section: 'requests', href: '/dashboard/developers/requests', label: (t) => t.nav.requests, group: 'developers' },
+  { section: 'events', href: '/dashboard/developers/events', label: (t) => t.nav.events, group: 'developers' },
+  { section: 'webhooks', href: '/dashboard/developers/webhooks', label: (t) => t.nav.webhooks, group: 'developers' },
+  { section: 'clock', href: '/dashboard/developers/clock', label: (t) => t.nav.clock, group: 'developers' },
+  { section: 'settings', href: '/dashboard/settings', label: (t) => t.nav.settings },
+];
+
+/**
+ * The document around every dashboard page: the customer pages' stylesheet plus the dashboard's,
+ * no script (the CSP allows none), a menu, the merchant, the language switch (ja/en) and "Sign
+ * out" (a POST form with the CSRF token).
+ */
+export function dashLayout(ctx: DashContext, props: { title: string; section: Section; body: Child }): Html {
+  const { t, session } = ctx;
+  const menu = session
+    ? html`<nav class="dash-nav" aria-label="${t.title}"><ul>${MENU.filter((item) => !item.group).slice(0, 5).map((item) => menuItem(ctx, item, props.section))}<li class="group"><span>${t.nav.developers}</span><ul>${MENU.filter(
+        (item) => item.group,
+      ).map((item) => menuItem(ctx, item, props.section))}</ul></li>${MENU.filter((item) => item.section === 'settings').map((item) => menuItem(ctx, item, props.section))}</ul></nav>`
+    : null;
+  return html`<!doctype html>
+<html lang="${ctx.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${props.title} · kessai</title>
+<link rel="stylesheet" href="/assets/kessai.css">
+<link rel="stylesheet" href="/assets/dashboard.css">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
+</head>
+<body class="dash">
+${session?.merchant.mode === 'test' ? html`<div class="ribbon" role="note">${t.testMode}</div>` : null}
+<header class="dash-top">
+<p class="dash-brand"><a href="/dashboard">kessai</a>${session ? html` <span class="dash-merchant" data-merchant="${session.merchant.id}">${session.merchant.name}</span>` : null}</p>
+<div class="dash-user">
+${languageLinks(ctx)}
+${session
+    ? html`<span class="dash-email">${session.email ?? t.login.oneTimeUser}</span><form method="post" action="/dashboard/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link-button" data-action="sign-out">${t.nav.signOut}</button></form>`
+    : null}
+</div>
+</header>
+<div class="dash-body">
+${menu}
+<main class="dash-main">
+<h1>${props.title}</h1>
+${props.body}
+</main>
+</div>
+</body>
+</html>
+`;
+}
+
+function menuItem(ctx: DashContext, item: (typeof MENU)[number], current: Section): Html {
+  const label = item.label(ctx.t);
+  return item.section === current
+    ? html`<li><a href="${item.href}" aria-current="page">${label}</a></li>`
+    : html`<li><a href="${item.href}">${label}</a></li>`;
+}
+
+function languageLinks(ctx: DashContext): Html {
+  const separator = ctx.query ? '&' : '?';
+  return html`<nav class="dash-languages" aria-label="${ctx.t.nav.language}">${DASHBOARD_LOCALES.map((locale) =>
+    locale === ctx.locale
+      ? html`<span aria-current="true" lang="${locale}">${dashboardMessages(locale).languageName}</span>`
+      : html`<a href="${ctx.path}${ctx.query}${separator}locale=${locale}" lang="${locale}" hreflang="${locale}">${dashboardMessages(locale).languageName}</a>`,
+  )}</nav>`;
+}

@@ -1,0 +1,237 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../../domain/context';
+import {
+  availableActions,
+  paymentTimeline,
+  PAYMENT_STATUSES,
+  searchPayments,
+  type PaymentRecord,
+  type PaymentSearch,
+  type PaymentStatus,
+} from '../../../domain/dashboard/views';
+import { ApiError } from '../../../domain/errors';
+import { MAX_AMOUNT } from '../../../domain/money';
+import { cancelPayment, capturePayment, getPayment, refundPayment } from '../../../domain/payments';
+import { METHOD_TYPES, methodFor } from '../../../methods';
+import { html, type Html } from '../../html';
+import { sendPage } from '../../respond';
+import { code, facts, json, money, notice, pager, statusBadge, table, time } from '../components';
+import { dashLayout, csrfField, type DashContext } from '../layout';
+import { timeline } from '../timeline';
+
+const PUBLIC = { access: 'public' as const };
+const PER_PAGE = 25;
+const ID = /^[0-9a-z]{1,64}$/;
+
+type Query = Record<string, string | undefined>;
+
+/** The list's filters from the query string; a value that makes no sense is named in `invalid` and ignored. */
+export function parseSearch(query: Query): { search: PaymentSearch; invalid: string[]; params: Query } {
+  const invalid: string[] = [];
+  const search: PaymentSearch = { page: 1, perPage: PER_PAGE };
+  const params: Query = {};
+  const value = (name: string) => {
+    const raw = query[name];
+    return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
+  };
+  const status = value('status');
+  if (status) (PAYMENT_STATUSES as readonly string[]).includes(status) ? (search.status = status as PaymentStatus) : invalid.push('status');
+  const method = value('method');
+  if (method) METHOD_TYPES.includes(method) ? (search.paymentType = method) : invalid.push('method');
+  const amount = value('amount');
+  if (amount) /^\d{1,10}$/.test(amount) && Number(amount) <= MAX_AMOUNT ? (search.total = Number(amount)) : invalid.push('amount');
+  const order = value('external_order_num');
+  if (order) order.length <= 255 ? (search.externalOrderNum = order) : invalid.push('external_order_num');
+  const from = value('from');
+  if (from) {
+    const date = tokyoDate(from);
+    date ? (search.from = date) : invalid.push('from');
+  }
+  const to = value('to');
+  if (to) {
+    const date = tokyoDate(to);
+    date ? (search.until = new Date(date.getTime() + 86_400_000)) : invalid.push('to');
+  }
+  for (const name of ['status', 'method', 'amount', 'external_order_num', 'from', 'to']) {
+    if (value(name) && !invalid.includes(name)) params[name] = value(name);
+  }
+  const page = value('page');
+  if (page && /^\d{1,6}$/.test(page) && Number(page) >= 1) search.page = Number(page);
+  return { search, invalid, params };
+}
+
+/** `YYYY-MM-DD` → the start of that day in Tokyo, or null. */
+function tokyoDate(text: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const date = new Date(`${text}T00:00:00+09:00`);
+  return Number.isNaN(date.getTime()) || new Date(date.getTime() + 9 * 3600_000).toISOString().slice(0, 10) !== text ? null : date;
+}
+
+function methodName(ctx: DashContext, type: string): string {
+  return methodFor(type)?.names[ctx.locale] ?? type;
+}
+
+function searchForm(ctx: DashContext, params: Query): Html {
+  const t = ctx.t.payments;
+  const option = (value: string, label: string, selected: string | undefined) =>
+    html`<option value="${value}"${value === (selected ?? '') ? html` selected` : null}>${label}</option>`;
+  return html`<form method="get" action="/dashboard/payments" class="dash-filters" role="search">
+<div class="field"><label for="f-order">${t.searchLabel}</label><input id="f-order" name="external_order_num" type="search" value="${params.external_order_num ?? ''}"></div>
+<div class="field"><label for="f-status">${t.status}</label><select id="f-status" name="status">${option('', t.any, params.status)}${PAYMENT_STATUSES.map((s) =>
+    option(s, statusLabel(ctx, s), params.status),
+  )}</select></div>
+<div class="field"><label for="f-method">${t.method}</label><select id="f-method" name="method">${option('', t.any, params.method)}${METHOD_TYPES.map((type) =>
+    option(type, methodName(ctx, type), params.method),
+  )}</select></div>
+<div class="field"><label for="f-amount">${t.total}</label><input id="f-amount" name="amount" inputmode="numeric" placeholder="${t.totalHint}" value="${params.amount ?? ''}"></div>
+<div class="field"><label for="f-from">${t.from}</label><input id="f-from" name="from" type="date" value="${params.from ?? ''}"></div>
+<div class="field"><label for="f-to">${t.to}</label><input id="f-to" name="to" type="date" value="${params.to ?? ''}"></div>
+<div class="dash-filter-buttons"><button type="submit" class="button primary small">${t.search}</button> <a href="/dashboard/payments">${t.reset}</a></div>
+</form>`;
+}
+
+function statusLabel(ctx: DashContext, status: string): string {
+  return statusBadge(ctx, status).toString().replace(/<[^>]+>/g, '');
+}
+
+function detailPage(ctx: DashContext, payment: PaymentRecord, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
+  const t = ctx.t.payment;
+  const m = (value: number) => money(ctx, value, payment.currency);
+  const actions = availableActions(payment);
+  const path = `/dashboard/payments/${payment.id}`;
+  const remaining = payment.total - payment.amount_refunded;
+  const forms: Html[] = [];
+  if (actions.capture) {
+    forms.push(html`<form method="post" action="${path}/capture" class="dash-form dash-action" data-form="capture">${csrfField(ctx)}
+<div class="field"><label for="capture-amount">${t.captureAmount}</label><input id="capture-amount" name="amount" inputmode="numeric" placeholder="${payment.amount}"></div>
+<button type="submit" class="button primary small">${t.capture}</button></form>`);
+  }
+  if (actions.refund) {
+    forms.push(html`<form method="post" action="${path}/refund" class="dash-form dash-action" data-form="refund">${csrfField(ctx)}
+<div class="field"><label for="refund-amount">${t.refundAmount}</label><input id="refund-amount" name="amount" inputmode="numeric" placeholder="${remaining}"></div>
+<div class="field"><label for="refund-description">${t.refundReason}</label><input id="refund-description" name="description" maxlength="2000"></div>
+<button type="submit" class="button danger small">${t.refund}</button></form>`);
+  }
+  if (actions.cancel) {
+    forms.push(html`<form method="post" action="${path}/cancel" class="dash-form dash-action" data-form="cancel">${csrfField(ctx)}<button type="submit" class="button danger small">${t.cancel}</button></form>`);
+  }
+  const body = html`${message ? notice(message.text, message.kind) : null}
+<p class="dash-lead">${statusBadge(ctx, payment.status)} <strong class="dash-amount" data-total>${m(payment.total)}</strong> ${methodName(ctx, payment.payment_type)} <code data-payment="${payment.id}">${payment.id}</code></p>
+<div class="dash-columns">
+<section>${facts([
+    { label: t.amount, value: m(payment.amount) },
+    { label: t.tax, value: m(payment.tax) },
+    { label: t.fee, value: payment.payment_method_fee ? m(payment.payment_method_fee) : null },
+    { label: t.total, value: m(payment.total) },
+    { label: t.refunded, value: payment.amount_refunded ? m(payment.amount_refunded) : null, name: 'amount_refunded' },
+    { label: t.remaining, value: payment.status === 'captured' ? m(remaining) : null },
+    { label: ctx.t.payments.orderNum, value: code(payment.external_order_num), name: 'external_order_num' },
+    { label: t.description, value: payment.description },
+    { label: t.email, value: payment.email },
+    { label: t.customer, value: code(payment.customer_id) },
+    { label: t.session, value: code(payment.session_id) },
+    { label: ctx.t.payments.created, value: time(ctx.locale, payment.created_at) },
+    { label: t.captured, value: payment.captured_at ? time(ctx.locale, payment.captured_at) : null },
+    { label: t.deadline, value: payment.payment_deadline ? time(ctx.locale, payment.payment_deadline) : null },
+    { label: t.failure, value: code(payment.failure_code) },
+  ])}</section>
+<section><h2>${t.actions}</h2>${forms.length > 0 ? forms : html`<p class="dash-muted">${t.noActions}</p>`}
+<h2>${t.details}</h2>${json(payment.payment_details)}</section>
+</div>
+${payment.refunds.length > 0
+    ? html`<section><h2>${t.refunds}</h2>${table(
+        [
+          { label: 'ID', cell: (r) => code(r.id) },
+          { label: t.amount, cell: (r) => m(r.amount) },
+          { label: t.description, cell: (r) => r.description ?? '' },
+          { label: ctx.t.payments.created, cell: (r) => time(ctx.locale, r.created_at), className: 'time' },
+        ],
+        payment.refunds,
+        '',
+      )}</section>`
+    : null}
+<section><h2>${t.timeline}</h2>${timeline(ctx, entries, path)}</section>
+<p><a href="/dashboard/payments">${ctx.t.common.back}</a></p>`;
+  return dashLayout(ctx, { title: `${t.title} ${payment.id}`, section: 'payments', body });
+}
+
+/** An optional positive amount from a form: undefined when empty, null when not a whole number in range. */
+function formAmount(raw: unknown): number | undefined | null {
+  if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return undefined;
+  if (typeof raw !== 'string' || !/^\d{1,10}$/.test(raw.trim())) return null;
+  const value = Number(raw.trim());
+  return value >= 1 && value <= MAX_AMOUNT ? value : null;
+}
+
+/**
+ * GET /dashboard/payments — search (status, method, total, order number, dates in Tokyo) and
+ * pages of 25. GET /dashboard/payments/:id — the payment, its refunds, its events with their
+ * webhook deliveries. POST …/capture, …/refund, …/cancel — the same domain commands as the API's
+ * routes (capturePayment, refundPayment, cancelPayment, one transaction each); then 303 back, or
+ * the page again (422) with the API's error message.
+ */
+export default function route(dash: FastifyInstance, services: Services): void {
+  dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
+    const ctx = request.dash;
+    const t = ctx.t.payments;
+    const { search, invalid, params } = parseSearch(request.query);
+    const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
+    const body = html`${searchForm(ctx, params)}
+${invalid.map((name) => notice(t.badFilter(name), 'error'))}
+${table(
+  [
+    { label: t.id, cell: (p) => html`<a href="/dashboard/payments/${p.id}"><code>${p.id}</code></a>` },
+    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
+    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
+    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
+    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
+    { label: t.orderNum, cell: (p) => p.external_order_num ?? '' },
+    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
+  ],
+  rows,
+  t.none,
+  (p) => p.id,
+)}
+${pager(ctx, search.page, PER_PAGE, total, params)}`;
+    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
+  });
+
+  const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
+    if (!ID.test(id)) throw new ApiError('not_found');
+    const actor = request.dash.session!.actor;
+    const payment = await getPayment(services.db, actor, id);
+    const entries = await paymentTimeline(services.db, actor, id);
+    return sendPage(reply, detailPage(request.dash, payment, entries, message), status);
+  };
+
+  dash.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/payments/:id', { config: PUBLIC }, async (request, reply) => {
+    const done = request.query.done;
+    const text = done && Object.hasOwn(request.dash.t.payment.done, done) ? request.dash.t.payment.done[done] : null;
+    return show(request, reply, request.params.id, text ? { text, kind: 'ok' } : null);
+  });
+
+  const command = (name: 'capture' | 'refund' | 'cancel', done: string) =>
+    dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, async (request, reply) => {
+      const id = request.params.id;
+      if (!ID.test(id)) throw new ApiError('not_found');
+      const actor = request.dash.session!.actor;
+      const body = request.body ?? {};
+      try {
+        const amount = formAmount(body.amount);
+        if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
+        const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
+        await services.db.transaction().execute((trx) => {
+          if (name === 'capture') return capturePayment(trx, actor, id, { amount });
+          if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
+          return cancelPayment(trx, actor, id);
+        });
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
+        return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
+      }
+      return reply.redirect(`/dashboard/payments/${id}?done=${done}`, 303);
+    });
+  command('capture', 'captured');
+  command('refund', 'refunded');
+  command('cancel', 'cancelled');
+}

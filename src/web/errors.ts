@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../domain/errors';
+import { isLocale, preferredLocale, type PageLocale } from './i18n';
+import { errorPage, type PageErrorKind } from './pages/error';
+
+/** A refusal a page answers with its own HTML (a cross-site form post). */
+export class PageError extends Error {
+  constructor(readonly kind: PageErrorKind, readonly status: number) {
+    super(kind);
+  }
+}
+
+/**
+ * Errors on the customer pages are pages, not KOMOJU's JSON envelope: set inside the pages'
+ * encapsulated plugin, so the API's handler is untouched. An unknown payment, one the page does
+ * not serve, a malformed id or locale (schema failure) all read as "not found"; anything
+ * unexpected is logged and shown as a plain apology.
+ */
+export function registerPageErrors(web: FastifyInstance): void {
+  web.setErrorHandler((error: FastifyError, request, reply) => {
+    const { kind, status } = classify(error);
+    if (status >= 500 && kind === 'server') request.log.error({ err: error }, 'unhandled error on a customer page');
+    if (status === 503) reply.header('Retry-After', '1');
+    reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(errorPage(pageLocale(request), kind, status).toString());
+  });
+}
+
+function classify(error: FastifyError): { kind: PageErrorKind; status: number } {
+  if (error instanceof PageError) return { kind: error.kind, status: error.status };
+  if (error instanceof ApiError) {
+    if (error.status === 404 || error.status === 422) return { kind: 'notFound', status: 404 };
+    if (error.status === 403) return { kind: 'forbidden', status: 403 };
+    if (error.status === 503 || error.status === 409) return { kind: 'unavailable', status: 503 };
+    return { kind: 'server', status: 500 };
+  }
+  // A malformed id or locale in the URL names no page; a malformed form is a bad request.
+  if (error.validation) return error.validationContext === 'body' ? { kind: 'badRequest', status: 400 } : { kind: 'notFound', status: 404 };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { kind: 'badRequest', status: 400 };
+  return { kind: 'server', status: 500 };
+}
+
+/** The locale the URL asked for (`/:locale/…`, `?locale=`, a posted `locale`), else the browser's. */
+function pageLocale(request: FastifyRequest): PageLocale {
+  const params = request.params as Record<string, unknown> | undefined;
+  const query = request.query as Record<string, unknown> | undefined;
+  const body = request.body as Record<string, unknown> | undefined;
+  for (const candidate of [params?.locale, query?.locale, body?.locale]) if (isLocale(candidate)) return candidate;
+  return preferredLocale(request.headers['accept-language'], 'ja');
+}

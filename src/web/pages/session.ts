@@ -1,0 +1,183 @@
+import type { CheckoutField, PaymentMethod } from '../../methods/method';
+import { html, type Html } from '../html';
+import { formatMoney } from '../format';
+import { lookup, messages, type PageLocale } from '../i18n';
+import { BRAND_NAMES, sessionMessages } from '../i18n/session';
+import { layout } from '../layout';
+
+/** A method's price when it differs from the session's (converted, spec §6.3). */
+export interface ConvertedOffer {
+  amount: number;
+  currency: string;
+  exchange_rate: number;
+}
+
+export interface SessionPageProps {
+  locale: PageLocale;
+  sessionId: string;
+  merchantName: string;
+  /** `customer`: the page saves details without paying. */
+  mode: 'payment' | 'customer' | 'customer_payment';
+  amount: number | null;
+  currency: string;
+  state: 'open' | 'completed' | 'cancelled' | 'expired';
+  methods: readonly PaymentMethod[];
+  /** Methods offered in another currency than the session's, by type. */
+  converted: Record<string, ConvertedOffer>;
+  testMode: boolean;
+  /** After a failed attempt: the method tried, the field at fault (if any), the message and what was typed. */
+  error?: { type: string; field: string | null; message: string; values: Record<string, string> };
+  /** Store → logo URL, for the konbini picker. */
+  konbiniLogos: Record<string, string>;
+  /** Card brand → logo URL, the brands the session's card entry lists, shown above the card form. */
+  cardLogos: Record<string, string>;
+  languages: readonly { locale: PageLocale; href: string }[];
+  /** One-click: the session has an external_customer_id, so the card form offers "save this card". */
+  canSaveCard: boolean;
+  /** One-click: the card saved for the session's external_customer_id. */
+  savedCard: { brand: string | null; last_four_digits: string | null; month: number | null; year: number | null; expired: boolean } | null;
+  /** A line shown above the methods (e.g. the saved card was removed). */
+  notice?: string;
+}
+
+/**
+ * GET /sessions/:id — the Hosted Page: merchant, amount and one plain form per method the
+ * session offers, built from the method's `checkoutFields` (card: name, number, expiry, CVV;
+ * konbini: store picker with logos; offsite: a button to the provider). The forms post to
+ * /sessions/:id/pay and a failure comes back with the server's message next to the field, so the
+ * page works without JavaScript; /assets/session.js (same origin, as the CSP requires) adds card
+ * number formatting and checks (Luhn, expiry, CVV, katakana) before a form is sent.
+ */
+export function sessionPage(props: SessionPageProps): Html {
+  const { locale } = props;
+  const t = sessionMessages(locale);
+  const common = messages(locale).common;
+  const title = props.mode === 'customer' ? t.customerTitle : t.title;
+  const total = props.amount === null ? null : formatMoney(props.amount, props.currency, locale);
+  const body = html`<header class="head">
+<p class="merchant" data-field="merchant">${props.merchantName}</p>
+<h1>${title}</h1>
+</header>
+${total !== null ? html`<section class="amount" aria-label="${common.total}"><p class="total"><span class="label">${common.total}</span> <strong data-total>${total}</strong></p></section>` : null}
+${props.notice ? html`<p class="notice" role="status" data-notice>${props.notice}</p>` : null}
+${props.state === 'open'
+    ? html`<h2>${props.mode === 'customer' ? t.saveWith : t.payWith}</h2>${props.methods.map((method) => methodForm(props, method))}
+<form method="post" action="/sessions/${props.sessionId}/cancel" class="actions"><input type="hidden" name="locale" value="${locale}"><button type="submit" class="button secondary" data-action="return">${t.returnToMerchant}</button></form>`
+    : html`<p class="notice" role="status" data-state="${props.state}">${t[props.state]}</p>`}
+<p class="payment-id">${t.sessionId}: <span class="code">${props.sessionId}</span></p>
+${props.state === 'open' ? html`<script src="/assets/session.js" defer></script>` : null}`;
+  return layout({ locale, title: `${title} · ${props.merchantName}`, languages: props.languages, testMode: props.testMode, body });
+}
+
+function methodForm(props: SessionPageProps, method: PaymentMethod): Html {
+  const { locale } = props;
+  const t = sessionMessages(locale);
+  const error = props.error?.type === method.type ? props.error : undefined;
+  const name = method.names[locale];
+  const id = (field: string) => `${method.type}-${field}`;
+  const converted = props.converted[method.type];
+  const isCard = method.flow === 'card';
+  const submit = props.mode === 'customer' ? t.save : t.pay;
+  return html`<section class="method" data-method="${method.type}" aria-labelledby="${id('title')}">
+<h3 id="${id('title')}">${name}</h3>
+${converted
+    ? html`<p class="hint" data-converted="${method.type}">${t.converted(
+        formatMoney(converted.amount, converted.currency, locale),
+        `1 ${props.currency} = ${converted.exchange_rate} ${converted.currency}`,
+      )}</p>`
+    : null}
+${isCard ? cardBrands(props) : null}
+${error && error.field === null ? html`<p class="error" role="alert" data-error="${method.type}">${t.errorTitle}: ${error.message}</p>` : null}
+${isCard && props.savedCard ? savedCardForm(props, method) : null}
+<form method="post" action="/sessions/${props.sessionId}/pay" novalidate data-form="${method.type}" data-messages="${fieldMessages(props, method)}">
+<input type="hidden" name="type" value="${method.type}">
+<input type="hidden" name="locale" value="${locale}">
+${isCard && props.savedCard ? html`<p class="hint">${t.otherCard}</p>` : null}
+${method.flow === 'offsite' ? html`<p class="hint">${t.offsiteNote(name)}</p>` : null}
+${isCard && props.mode !== 'payment' ? html`<p class="hint" data-saves-card>${t.savedWithShop}</p>` : null}
+${method.checkoutFields.map((field) => fieldInput(props, method, field, error))}
+${isCard && props.canSaveCard && props.mode !== 'customer'
+    ? html`<div class="field check"><label><input type="checkbox" name="save_card" value="1" data-save-card${error?.values.save_card ? ' checked' : ''}> ${t.saveCard}</label></div>`
+    : null}
+<button type="submit" class="button primary">${submit}</button>
+</form>
+</section>`;
+}
+
+/** The logos of the accepted card brands, each named for screen readers. */
+function cardBrands(props: SessionPageProps): Html | null {
+  const logos = Object.entries(props.cardLogos);
+  if (logos.length === 0) return null;
+  return html`<p class="card-brands" data-card-brands>${logos.map(
+    ([brand, src]) => html`<img src="${src}" alt="${BRAND_NAMES[brand] ?? brand}" width="48" height="30">`,
+  )}</p>`;
+}
+
+/** The localized messages of this method's fields, for /assets/session.js (JSON in an attribute). */
+function fieldMessages(props: SessionPageProps, method: PaymentMethod): string {
+  const all = sessionMessages(props.locale).errors.fields;
+  return JSON.stringify(Object.fromEntries(method.checkoutFields.filter((f) => Object.hasOwn(all, f.name)).map((f) => [f.name, all[f.name]])));
+}
+
+/**
+ * One-click: the saved card (brand, last four, expiry), paid with one button, and its removal. A
+ * card past its expiry is shown as expired with only the removal: paying with it would be refused.
+ */
+function savedCardForm(props: SessionPageProps, method: PaymentMethod): Html {
+  const t = sessionMessages(props.locale);
+  const card = props.savedCard!;
+  const brand = card.brand ? (BRAND_NAMES[card.brand] ?? card.brand) : '';
+  const [mm, yy] = card.month && card.year ? [String(card.month).padStart(2, '0'), String(card.year % 100).padStart(2, '0')] : [null, null];
+  const expiry = mm && yy ? (card.expired ? t.expiredOn(mm, yy) : t.expires(mm, yy)) : '';
+  return html`<div class="saved-card" data-saved-card${card.expired ? ' data-saved-expired' : ''}>
+<p class="label">${t.savedCard}</p>
+<p class="card"><strong data-saved-brand="${card.brand ?? ''}">${t.cardEnding(brand, card.last_four_digits ?? '')}</strong> <span class="hint">${expiry}</span></p>
+${card.expired
+    ? null
+    : html`<form method="post" action="/sessions/${props.sessionId}/pay" class="actions">
+<input type="hidden" name="type" value="${method.type}">
+<input type="hidden" name="saved_card" value="1">
+<input type="hidden" name="locale" value="${props.locale}">
+<button type="submit" class="button primary" data-action="pay-saved">${props.mode === 'customer' ? t.saveWithSaved : t.payWithSaved}</button>
+</form>`}
+<form method="post" action="/sessions/${props.sessionId}/saved_card/remove" class="actions">
+<input type="hidden" name="locale" value="${props.locale}">
+<button type="submit" class="button danger" data-action="remove-saved">${t.removeSaved}</button>
+</form>
+</div>`;
+}
+
+function fieldInput(props: SessionPageProps, method: PaymentMethod, field: CheckoutField, error: SessionPageProps['error']): Html {
+  const t = sessionMessages(props.locale);
+  const key = method.type === 'credit_card' || field.name !== 'name' ? field.name : 'holder';
+  const label = t.fields[key] ?? field.name;
+  const id = `${method.type}-${field.name}`;
+  const fieldError = error && error.field === field.name ? error.message : null;
+  const value = error?.values[field.name] ?? '';
+  const errorId = `${id}-error`;
+  const described = fieldError ? html` aria-invalid="true" aria-describedby="${errorId}"` : null;
+  const message = fieldError ? html`<small class="error" id="${errorId}" role="alert" data-error="${field.name}">${fieldError}</small>` : null;
+  if (field.kind === 'select' && method.type === 'konbini') {
+    const stores = messages(props.locale).stores;
+    return html`<fieldset class="stores"><legend>${label}</legend>${(field.options ?? []).map(
+      (option) =>
+        html`<label class="store"><input type="radio" name="${field.name}" value="${option}"${option === value ? ' checked' : ''}${field.required ? ' required' : ''}>${
+          props.konbiniLogos[option] ? html`<img src="${props.konbiniLogos[option]}" alt="" width="32" height="32">` : null
+        } <span data-store-name="${option}">${lookup(stores, option)}</span></label>`,
+    )}${message}</fieldset>`;
+  }
+  if (field.kind === 'select') {
+    return html`<label for="${id}">${label}</label><select id="${id}" name="${field.name}"${described}>${(field.options ?? []).map(
+      (option) => html`<option value="${option}"${option === value ? ' selected' : ''}>${option}</option>`,
+    )}</select>${message}`;
+  }
+  const type = field.kind === 'email' ? 'email' : field.kind === 'tel' ? 'tel' : field.kind === 'password' ? 'password' : 'text';
+  const inputmode = field.kind === 'card_number' || field.kind === 'card_cvc' ? html` inputmode="numeric"` : null;
+  // Card data is never echoed back into the page after a failure.
+  const kept = field.kind.startsWith('card_') || field.kind === 'password' ? '' : value;
+  const placeholder = field.kind === 'card_expiry' ? html` placeholder="MM/YY"` : null;
+  const check = field.kind.startsWith('card_') ? field.kind : field.name.endsWith('_kana') ? 'kana' : null;
+  return html`<div class="field"><label for="${id}">${label}</label><input id="${id}" name="${field.name}" type="${type}"${inputmode}${placeholder}${
+    field.autocomplete ? html` autocomplete="${field.autocomplete}"` : null
+  }${field.required ? ' required' : ''}${check ? html` data-check="${check}"` : null} value="${kept}"${described}>${message}</div>`;
+}

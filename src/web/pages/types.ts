@@ -1,0 +1,17 @@
+/**
+ * The part of a payment the customer pages read. Structural, so pages can be rendered in tests
+ * from hand-made records; the domain's PaymentRecord satisfies it.
+ */
+export interface PagePayment {
+  id: string;
+  status: string;
+  payment_type: string;
+  amount: number;
+  tax: number;
+  payment_method_fee: number;
+  total: number;
+  currency: string;
+  payment_deadline: Date | string | null;
+  payment_details: Record<string, unknown>;
+  description: string | null;
+}

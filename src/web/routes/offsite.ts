@@ -1,0 +1,109 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../domain/context';
+import { findCustomerPayment, settleOffsitePayment, type CustomerPayment } from '../../domain/customer-pages';
+import { safeUrl } from '../html';
+import { LOCALES, isLocale, type PageLocale } from '../i18n';
+import { offsitePage } from '../pages/offsite';
+import { resultPage } from '../pages/result';
+import { refuseCrossSite, sendPage } from '../respond';
+import { withPaymentId } from '../return-url';
+import { formActionCsp } from '../security';
+import { LocaleSchema, PaymentIdSchema } from './params';
+
+const NewQuery = Type.Object({ uuid: PaymentIdSchema, locale: Type.Optional(LocaleSchema) });
+const ResultQuery = Type.Object({ locale: Type.Optional(LocaleSchema) });
+const Params = Type.Object({ paymentId: PaymentIdSchema });
+const ActionBody = Type.Object({
+  action: Type.Union([Type.Literal('approve'), Type.Literal('decline'), Type.Literal('cancel')]),
+  locale: Type.Optional(LocaleSchema),
+});
+
+const simulatorPath = (id: string, locale: PageLocale) => `/offsite/new?uuid=${id}&locale=${locale}`;
+const resultPath = (id: string, locale: PageLocale) => `/offsite/${id}?locale=${locale}`;
+
+/** The page's language: `?locale=` when the customer switched, else the payment's own. */
+function localeOf(asked: PageLocale | undefined, found: CustomerPayment): PageLocale {
+  return asked ?? (isLocale(found.payment.locale) ? found.payment.locale : 'ja');
+}
+
+/** The method's name in the locale, with the carrier or provider when the payment names one. */
+function providerName(found: CustomerPayment, locale: PageLocale): string {
+  const name = found.method?.names[locale] ?? found.payment.payment_type;
+  const provider = found.payment.payment_details.provider;
+  return typeof provider === 'string' && provider !== '' ? `${name} (${provider})` : name;
+}
+
+/** The merchant's return_url, when it is one a browser may be sent to (http or https). */
+function returnUrlOf(found: CustomerPayment): string | null {
+  return safeUrl(found.payment.return_url);
+}
+
+/**
+ * The offsite simulator, kessai's stand-in for LINE Pay, PayPay, carrier billing and every other
+ * redirect method (their `redirect_url`):
+ * - GET /offsite/new?uuid=<id> — provider, amount, merchant; Approve, Decline, Cancel.
+ * - POST /offsite/:paymentId (action=approve|decline|cancel) — captured / failed / cancelled,
+ *   then 303 to the payment's return_url with `payment_id=<id>` (its query kept), or to the
+ *   result page when it has none or the payment was no longer waiting.
+ * - GET /offsite/:paymentId — the result page: where the payment stands.
+ */
+export default function route(web: FastifyInstance, services: Services): void {
+  web.get<{ Querystring: Static<typeof NewQuery> }>(
+    '/offsite/new',
+    { schema: { querystring: NewQuery }, config: { access: 'public' } },
+    async (request, reply) => {
+      const { uuid } = request.query;
+      const found = await findCustomerPayment(services, uuid, 'offsite');
+      const locale = localeOf(request.query.locale, found);
+      // The answer to this page's form may be a 303 to the shop: form-action must allow it.
+      await reply.helmet({ contentSecurityPolicy: formActionCsp(returnUrlOf(found)) });
+      const page = offsitePage({
+        locale,
+        payment: found.payment,
+        merchantName: found.merchant.name,
+        providerName: providerName(found, locale),
+        testMode: found.merchant.mode === 'test',
+        formAction: `/offsite/${uuid}`,
+        resultHref: resultPath(uuid, locale),
+        languages: LOCALES.map((other) => ({ locale: other, href: simulatorPath(uuid, other) })),
+      });
+      return sendPage(reply, page);
+    },
+  );
+
+  web.post<{ Params: Static<typeof Params>; Body: Static<typeof ActionBody> }>(
+    '/offsite/:paymentId',
+    { schema: { params: Params, body: ActionBody }, config: { access: 'public' } },
+    async (request, reply) => {
+      refuseCrossSite(request, services);
+      const { paymentId } = request.params;
+      const result = await settleOffsitePayment(services, paymentId, request.body.action);
+      const returnUrl = returnUrlOf(result);
+      if (result.acted && returnUrl) return reply.redirect(withPaymentId(returnUrl, paymentId), 303);
+      return reply.redirect(resultPath(paymentId, localeOf(request.body.locale, result)), 303);
+    },
+  );
+
+  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof ResultQuery> }>(
+    '/offsite/:paymentId',
+    { schema: { params: Params, querystring: ResultQuery }, config: { access: 'public' } },
+    async (request, reply) => {
+      const { paymentId } = request.params;
+      const found = await findCustomerPayment(services, paymentId, 'offsite');
+      const locale = localeOf(request.query.locale, found);
+      const returnUrl = returnUrlOf(found);
+      const page = resultPage({
+        locale,
+        payment: found.payment,
+        merchantName: found.merchant.name,
+        providerName: providerName(found, locale),
+        testMode: found.merchant.mode === 'test',
+        // Only once the customer is done: a link back while it still waits would skip the provider.
+        returnHref: returnUrl && found.payment.status !== 'authorized' ? withPaymentId(returnUrl, paymentId) : null,
+        languages: LOCALES.map((other) => ({ locale: other, href: resultPath(paymentId, other) })),
+      });
+      return sendPage(reply, page);
+    },
+  );
+}

@@ -1,0 +1,237 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Services } from '../../domain/context';
+import { ApiError } from '../../domain/errors';
+import { findSavedCard, removeSavedCard, savedCardOf } from '../../domain/one-click';
+import {
+  cancelSession,
+  cardLogoPath,
+  completeAuthentication,
+  findCustomerSession,
+  isExpired,
+  KONBINI_STORE_ORDER,
+  konbiniLogoUrl,
+  paySession,
+  sessionOffer,
+  sessionReturnUrl,
+  type CustomerSession,
+} from '../../domain/sessions';
+import { methodFor } from '../../methods';
+import type { PaymentMethod } from '../../methods/method';
+import { safeUrl } from '../html';
+import { LOCALES, type PageLocale, isLocale } from '../i18n';
+import { failureText, sessionMessages } from '../i18n/session';
+import { sessionPage, type ConvertedOffer, type SessionPageProps } from '../pages/session';
+import { refuseCrossSite, sendPage } from '../respond';
+import { formActionCsp } from '../security';
+import { LocaleSchema, PaymentIdSchema } from './params';
+
+const Params = Type.Object({ sessionId: PaymentIdSchema });
+const PageQuery = Type.Object({ locale: Type.Optional(LocaleSchema) });
+const PayBody = Type.Object(
+  { type: Type.String({ minLength: 1, maxLength: 64 }), locale: Type.Optional(LocaleSchema) },
+  { additionalProperties: Type.String({ maxLength: 2048 }) },
+);
+const LocaleBody = Type.Object({ locale: Type.Optional(LocaleSchema) });
+const AuthenticatedQuery = Type.Object({
+  token: Type.String({ pattern: '^tok_[0-9a-z]{25}$' }),
+  locale: Type.Optional(LocaleSchema),
+  save_card: Type.Optional(Type.Literal('1')),
+});
+
+const pagePath = (id: string, locale: PageLocale) => `/sessions/${id}?locale=${locale}`;
+
+function localeOf(asked: PageLocale | undefined, found: CustomerSession): PageLocale {
+  return asked ?? (isLocale(found.session.default_locale) ? found.session.default_locale : 'ja');
+}
+
+async function pageProps(services: Services, found: CustomerSession, locale: PageLocale): Promise<SessionPageProps> {
+  const { session } = found;
+  const now = found.actor.clock.now();
+  const state = session.status === 'completed' ? 'completed' : session.status === 'cancelled' ? 'cancelled' : isExpired(session, now) ? 'expired' : 'open';
+  const methods = session.payment_types.map((type) => methodFor(type)).filter((m): m is PaymentMethod => !!m && !!sessionOffer(services, session, m.type));
+  const converted: Record<string, ConvertedOffer> = {};
+  for (const method of methods) {
+    const offer = sessionOffer(services, session, method.type);
+    if (offer && offer.currency !== session.currency && offer.amount !== null) converted[method.type] = { amount: offer.amount, currency: offer.currency, exchange_rate: offer.exchange_rate };
+  }
+  const offersCard = methods.some((method) => method.flow === 'card');
+  const saved = offersCard ? await findSavedCard(services.db, session.merchant_id, session.external_customer_id) : null;
+  return {
+    locale,
+    sessionId: session.id,
+    merchantName: found.merchant.name,
+    mode: session.mode,
+    amount: session.amount === null ? null : Number(session.amount),
+    currency: session.currency,
+    state,
+    methods,
+    converted,
+    testMode: found.merchant.mode === 'test',
+    konbiniLogos: Object.fromEntries(KONBINI_STORE_ORDER.map((s) => [s, konbiniLogoUrl(services, s).replace(services.publicUrl, '')])),
+    cardLogos: Object.fromEntries(methods.filter((method) => method.flow === 'card').flatMap((method) => method.subtypes ?? []).map((brand) => [brand, cardLogoPath(brand)])),
+    languages: LOCALES.map((other) => ({ locale: other, href: pagePath(session.id, other) })),
+    canSaveCard: offersCard && session.external_customer_id !== null,
+    savedCard: saved ? savedCardOf(saved, now) : null,
+  };
+}
+
+/** The form's fields → payment_details of the method: the expiry `MM/YY` becomes month and year. */
+function detailsFromForm(method: PaymentMethod, body: Record<string, string>): Record<string, unknown> {
+  const details: Record<string, unknown> = { type: method.type };
+  for (const field of method.checkoutFields) {
+    const value = (body[field.name] ?? '').trim();
+    if (value === '') continue;
+    if (field.kind === 'card_expiry') {
+      const match = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/.exec(value);
+      if (!match) throw new ApiError('invalid_parameter', { param: 'payment_details.expiry', message: 'Enter the expiry as MM/YY' });
+      details.month = Number(match[1]);
+      details.year = match[2].length === 2 ? 2000 + Number(match[2]) : Number(match[2]);
+    } else if (field.kind === 'card_number') {
+      details.number = value.replace(/[\s-]/g, '');
+    } else {
+      details[field.name] = value;
+    }
+  }
+  return details;
+}
+
+/** The form field an error names (`payment_details.number` → `number`; month/year → expiry). */
+function fieldOf(method: PaymentMethod, param: string | null): string | null {
+  if (!param) return null;
+  if (param === 'amount') return 'amount';
+  const name = param.replace(/^payment_details\./, '');
+  if (name === 'month' || name === 'year') return 'expiry';
+  if (name === 'external_customer_id') return 'saved_card'; // expired or removed since the page was shown
+  return method.checkoutFields.some((field) => field.name === name) ? name : null;
+}
+
+/**
+ * The Hosted Page (`session_url`), no API key — the session id is the credential:
+ * - GET /sessions/:id — merchant, amount, one form per offered method; its state once done.
+ * - POST /sessions/:id/pay — pays with the posted method's fields (or, `saved_card=1`, the card
+ *   saved for the session's external_customer_id; `save_card=1` saves the card typed); then 303
+ *   to the next page (the merchant's return_url with session_id, the konbini instructions, the
+ *   offsite simulator, the 3-D Secure page), or the page again (422) with the error, in the
+ *   page's language, next to the field.
+ * - GET /sessions/:id/authenticated — back from the 3-D Secure page: pays with the verified card.
+ * - POST /sessions/:id/saved_card/remove — the customer removes the saved card.
+ * - POST /sessions/:id/cancel — "Return to merchant": cancels, then 303 to return_url with session_id.
+ */
+export default function route(web: FastifyInstance, services: Services): void {
+  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof PageQuery> }>(
+    '/sessions/:sessionId',
+    { schema: { params: Params, querystring: PageQuery }, config: { access: 'public' } },
+    async (request, reply) => {
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.query.locale, found);
+      await allowReturn(reply, found);
+      return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
+    },
+  );
+
+  web.post<{ Params: Static<typeof Params>; Body: Static<typeof PayBody> }>(
+    '/sessions/:sessionId/pay',
+    { schema: { params: Params, body: PayBody }, config: { access: 'public' } },
+    async (request, reply) => {
+      refuseCrossSite(request, services);
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.body.locale, found);
+      const body = request.body as Record<string, string>;
+      const method = methodFor(body.type);
+      if (!method || !found.session.payment_types.includes(method.type)) throw new ApiError('not_found', { param: 'type' });
+      let failure: { field: string | null; message: string };
+      const savedCard = body.saved_card === '1' && method.flow === 'card' && found.session.external_customer_id !== null;
+      try {
+        const details = savedCard ? { type: method.type, external_customer_id: found.session.external_customer_id } : detailsFromForm(method, body);
+        const outcome = await services.db.transaction().execute((trx) =>
+          paySession(trx, services, found.actor, found.session.id, { payment_details: details, save_card: !savedCard && body.save_card === '1', locale }),
+        );
+        if (!outcome.decline) {
+          return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
+        }
+        failure = { field: null, message: failureText(locale, outcome.decline, null) };
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        const field = fieldOf(method, error.param);
+        // A saved card's problem (expired since it was saved) belongs to it, not to the form's fields.
+        failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
+      }
+      const values = Object.fromEntries(Object.entries(body).filter(([key]) => !['number', 'verification_value', 'expiry'].includes(key)));
+      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values });
+    },
+  );
+
+  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof AuthenticatedQuery> }>(
+    '/sessions/:sessionId/authenticated',
+    { schema: { params: Params, querystring: AuthenticatedQuery }, config: { access: 'public' } },
+    async (request, reply) => {
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.query.locale, found);
+      // Paid already (this page reloaded, or a second tab): on to the shop, as after paying.
+      if (found.session.status === 'completed') return reply.redirect(sessionReturnUrl(found.session) ?? pagePath(found.session.id, locale), 303);
+      let failure: { field: null; message: string };
+      try {
+        const outcome = await services.db.transaction().execute((trx) =>
+          completeAuthentication(trx, services, found.actor, found.session.id, request.query.token, { save_card: request.query.save_card === '1' }),
+        );
+        if (!outcome.decline) return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
+        failure = { field: null, message: failureText(locale, outcome.decline === 'card_declined' && !outcome.payment ? 'authentication_failed' : outcome.decline, null) };
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
+        failure = { field: null, message: failureText(locale, error.code, null) };
+      }
+      return showAgain(services, reply, found.session.id, locale, { type: 'credit_card', ...failure, values: {} });
+    },
+  );
+
+  web.post<{ Params: Static<typeof Params>; Body: Static<typeof LocaleBody> }>(
+    '/sessions/:sessionId/saved_card/remove',
+    { schema: { params: Params, body: LocaleBody }, config: { access: 'public' } },
+    async (request, reply) => {
+      refuseCrossSite(request, services);
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.body.locale, found);
+      const externalId = found.session.external_customer_id;
+      if (externalId !== null) await removeSavedCard(services.db, found.session.merchant_id, externalId);
+      await allowReturn(reply, found);
+      const props = await pageProps(services, found, locale);
+      return sendPage(reply, sessionPage({ ...props, notice: sessionMessages(locale).savedRemoved }));
+    },
+  );
+
+  web.post<{ Params: Static<typeof Params>; Body: Static<typeof LocaleBody> }>(
+    '/sessions/:sessionId/cancel',
+    { schema: { params: Params, body: LocaleBody }, config: { access: 'public' } },
+    async (request, reply) => {
+      refuseCrossSite(request, services);
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.body.locale, found);
+      try {
+        await services.db.transaction().execute((trx) => cancelSession(trx, found.actor, found.session.id));
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      }
+      return reply.redirect(sessionReturnUrl(found.session) ?? pagePath(found.session.id, locale), 303);
+    },
+  );
+}
+
+/** The page again, 422, with the failure of the last attempt shown next to its method or field. */
+async function showAgain(
+  services: Services,
+  reply: FastifyReply,
+  sessionId: string,
+  locale: PageLocale,
+  error: NonNullable<SessionPageProps['error']>,
+): Promise<FastifyReply> {
+  const again = await findCustomerSession(services, sessionId);
+  await allowReturn(reply, again);
+  const props = await pageProps(services, again, locale);
+  return sendPage(reply, sessionPage({ ...props, error }), 422);
+}
+
+/** The page's forms are answered with a 303 to the shop: form-action must allow its origin. */
+async function allowReturn(reply: FastifyReply, found: CustomerSession): Promise<void> {
+  await reply.helmet({ contentSecurityPolicy: formActionCsp(safeUrl(found.session.return_url)) });
+}
