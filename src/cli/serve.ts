@@ -1,0 +1,97 @@
+import closeWithGrace from 'close-with-grace';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../app';
+import type { Config } from '../config';
+import { createLoginLink } from '../domain/dashboard/auth';
+import { keyWorks } from '../domain/dashboard/keys';
+import { ensureDefaultMerchant } from '../domain/merchants';
+import { ensureEndpoint } from '../domain/webhooks';
+import { webhookBody } from '../http/serialize/webhook';
+import { offsetClock } from '../lib/clock';
+import { openServices } from '../services';
+import { startWorker } from '../worker/runner';
+import { startWebhookWorker } from '../worker/webhooks';
+
+/** Generated default keys are kept here (mode 0600) so the banner can show them on every start. */
+export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
+
+/**
+ * `kessai serve` (what `npm start` runs): migrate, make sure a merchant exists (with the
+ * KESSAI_WEBHOOK_URL endpoint), listen, start the background jobs (expiry sweeps, webhook
+ * delivery), print the banner, and on SIGTERM/SIGINT stop accepting
+ * connections and let in-flight requests and job runs finish.
+ */
+export async function serve(config: Config): Promise<void> {
+  const { services, store } = await openServices(config);
+  const keysFile = join(config.dataDir, DEFAULT_KEYS_FILE);
+  const remembered = !config.secretKey && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
+  const merchant = await ensureDefaultMerchant(
+    services.db,
+    { secretKey: config.secretKey, publishableKey: config.publishableKey },
+    services.clock.now(),
+  );
+  if (merchant.created && !config.secretKey) {
+    writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });
+  }
+  const webhook = config.webhookUrl
+    ? await ensureEndpoint(
+        services.db,
+        services.webhooks,
+        { merchant: merchant.merchant, clock: offsetClock(services.clock, merchant.merchant.clock_offset_ms) },
+        config.webhookUrl,
+        config.webhookSecret,
+      )
+    : null;
+
+  const app = await buildApp(services, { logLevel: config.logLevel, maxInFlight: config.maxInFlight, trustProxy: config.trustProxy });
+  await app.listen({ port: config.port, host: config.host });
+  const worker = startWorker(services, app.log);
+  const webhookWorker = await startWebhookWorker(services, {
+    log: app.log,
+    render: webhookBody,
+    listen: store.listen,
+    schema: store.kind === 'postgres' ? config.databaseSchema : undefined,
+  });
+  // Installed before the banner: whoever waits for the banner may signal at once.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error');
+    else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    await app.close();
+    await worker.stop();
+    await webhookWorker.stop();
+    await store.close();
+  });
+
+  const knownKey: string | null = merchant.secretKey ?? remembered?.secret_key ?? null;
+  // A key rolled in the dashboard (Settings) no longer works: say so rather than print it.
+  const rolled = knownKey !== null && !(await keyWorks(services.db, knownKey, services.clock.now()));
+  const secretKey = rolled
+    ? '(rolled in the dashboard: the new key was shown there, once)'
+    : (knownKey ?? '(set when the merchant was created; not stored in clear)');
+  const publishableKey = merchant.publishableKey ?? remembered?.publishable_key ?? '(not known to this process)';
+  // Test mode on the embedded database (a developer's machine): a one-time sign-in link, so the
+  // dashboard needs no user. Elsewhere, users come from `kessai users create`.
+  const dashboard =
+    store.kind === 'pglite' && merchant.merchant.mode === 'test'
+      ? `${config.publicUrl}/dashboard/login/${await createLoginLink(services.db, merchant.merchant.id, services.clock.now())} (one-time sign-in link, 15 minutes)`
+      : `${config.publicUrl}/dashboard`;
+  const database = store.kind === 'postgres' ? `PostgreSQL (schema ${config.databaseSchema})` : `PGlite in ${config.dataDir}`;
+  process.stdout.write(
+    [
+      '',
+      `  kessai is listening on ${config.publicUrl}`,
+      `  API base URL      ${config.publicUrl}/api/v1`,
+      `  database          ${database}`,
+      `  merchant          ${merchant.merchant.name} (${merchant.merchant.id}, ${merchant.merchant.mode} mode)`,
+      `  secret key        ${secretKey}`,
+      `  publishable key   ${publishableKey}`,
+      `  dashboard         ${dashboard}`,
+      ...(webhook ? [`  webhook endpoint  ${webhook.url} (signing secret ${webhook.secret_token})`] : []),
+      '',
+      `  try: curl -u ${rolled ? 'SECRET_KEY' : (knownKey ?? 'SECRET_KEY')}: ${config.publicUrl}/api/v1/payments`,
+      '',
+    ].join('\n') + '\n',
+  );
+
+}

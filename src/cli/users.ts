@@ -1,0 +1,82 @@
+import { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../config';
+import { createDashboardUser, DashboardUserError, generatePassword, MIN_PASSWORD_LENGTH } from '../domain/dashboard/auth';
+import { openServices } from '../services';
+
+/**
+ * Reads a password on a terminal without echoing it, twice. Only called when stdin is a TTY.
+ */
+async function promptPassword(): Promise<string> {
+  let muted = false;
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      if (!muted) process.stdout.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  const ask = (question: string) =>
+    new Promise<string>((resolve) => {
+      process.stdout.write(question);
+      muted = true;
+      rl.question('', (answer) => {
+        muted = false;
+        process.stdout.write('\n');
+        resolve(answer);
+      });
+    });
+  try {
+    const first = await ask(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
+    const second = await ask('Password again: ');
+    if (first !== second) throw new DashboardUserError('The passwords differ');
+    return first;
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * `kessai users create --merchant ID --email E [--password P]`: a dashboard user of merchant ID.
+ * Without --password it asks on a terminal, and otherwise (a script, CI) generates one and
+ * prints it: the only time it is shown, since only its scrypt hash is stored.
+ */
+export function usersCommand(): Command {
+  const users = new Command('users').description('manage dashboard users (/dashboard)');
+  users
+    .command('create')
+    .description('create a dashboard user of a merchant')
+    .requiredOption('--merchant <id>', 'the merchant whose dashboard the user signs in to')
+    .requiredOption('--email <email>', 'sign-in email (unique per merchant)')
+    .option('--password <password>', 'password (default: asked on a terminal, else generated and printed)')
+    .action(async (options: { merchant: string; email: string; password?: string }) => {
+      let password = options.password;
+      let generated = false;
+      if (password === undefined) {
+        if (process.stdin.isTTY) password = await promptPassword();
+        else {
+          password = generatePassword();
+          generated = true;
+        }
+      }
+      const { services, store } = await openServices(loadConfig());
+      let refused: DashboardUserError | null = null;
+      try {
+        const user = await createDashboardUser(services.db, services.clock.now(), { merchantId: options.merchant, email: options.email, password });
+        process.stdout.write(`dashboard user ${user.email} of merchant ${user.merchantId} (${services.publicUrl}/dashboard)\n`);
+        if (generated) process.stdout.write(`  password  ${password}\n`);
+      } catch (error) {
+        if (!(error instanceof DashboardUserError)) throw error;
+        refused = error;
+      } finally {
+        await store.close();
+      }
+      if (refused) {
+        process.stderr.write(`kessai: ${refused.message}\n`);
+        // process.exit, not process.exitCode: the embedded database's runtime resets the latter.
+        process.exit(1);
+      }
+    });
+  return users;
+}

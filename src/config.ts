@@ -1,0 +1,124 @@
+/**
+ * Environment → typed config. Nothing else in the program reads process.env.
+ * Every variable here is listed in the README.
+ */
+import { loadRates, RatesError, type Rates } from './domain/rates';
+import type { WebhookSettings } from './domain/webhooks';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
+  databaseUrl: string | null;
+  /** PostgreSQL schema to use (tests give each run its own); default `public`. */
+  databaseSchema: string;
+  dataDir: string;
+  /** Public base URL used in links the API returns (instructions_url, redirect_url, session_url). */
+  publicUrl: string;
+  secretKey: string | null;
+  publishableKey: string | null;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  webhooks: WebhookSettings;
+  /**
+   * 64 hex characters (32 bytes), or several comma-separated: the first seals, the others stay
+   * readable until `kessai vault rotate` re-seals what they sealed. When absent a keyring file in
+   * dataDir is used (created 0600).
+   */
+  encryptionKey: string | null;
+  logLevel: string;
+  /** Requests allowed in flight at once before the API answers 503 (bounds PGlite's queue). */
+  maxInFlight: number;
+  /** Size of the PostgreSQL connection pool. */
+  poolSize: number;
+  /**
+   * Fastify's trustProxy: whether X-Forwarded-For / -Proto of a proxy in front are believed
+   * (client address for the dashboard's sign-in limit, https for its Secure cookie). `true`, or
+   * the proxies' addresses/CIDRs, comma-separated; false when unset.
+   */
+  trustProxy: boolean | string;
+  /** Exchange rates for sessions (built-in, or the file KESSAI_RATES_FILE names). */
+  rates: Rates;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function choice<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === null) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw as T;
+}
+
+function text(env: Env, name: string): string | null {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? null : raw;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = text(env, 'HOST') ?? '127.0.0.1';
+  const databaseUrl = text(env, 'DATABASE_URL');
+  const encryptionKey = text(env, 'KESSAI_ENCRYPTION_KEY');
+  if (encryptionKey !== null && !/^[0-9a-fA-F]{64}(\s*,\s*[0-9a-fA-F]{64})*$/.test(encryptionKey)) {
+    throw new ConfigError('KESSAI_ENCRYPTION_KEY must be 64 hex characters (32 bytes), or several such keys separated by commas');
+  }
+  const databaseSchema = text(env, 'KESSAI_DATABASE_SCHEMA') ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('KESSAI_DATABASE_SCHEMA must be a lowercase SQL identifier');
+  }
+  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return {
+    port,
+    host,
+    databaseUrl,
+    databaseSchema,
+    dataDir: text(env, 'KESSAI_DATA_DIR') ?? './.kessai',
+    publicUrl: (text(env, 'KESSAI_PUBLIC_URL') ?? `http://${displayHost}:${port}`).replace(/\/+$/, ''),
+    secretKey: text(env, 'KESSAI_SECRET_KEY'),
+    publishableKey: text(env, 'KESSAI_PUBLISHABLE_KEY'),
+    webhookUrl: text(env, 'KESSAI_WEBHOOK_URL'),
+    webhookSecret: text(env, 'KESSAI_WEBHOOK_SECRET'),
+    webhooks: {
+      privateAddresses: choice(env, 'KESSAI_WEBHOOK_PRIVATE_ADDRESSES', ['auto', 'allow', 'refuse'] as const, 'auto'),
+      timeoutMs: integer(env, 'KESSAI_WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      concurrencyPerEndpoint: integer(env, 'KESSAI_WEBHOOK_CONCURRENCY', 4, 1, 100),
+    },
+    encryptionKey,
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    maxInFlight: integer(env, 'KESSAI_MAX_IN_FLIGHT', databaseUrl ? 512 : 64, 1, 100000),
+    poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
+    trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
+    rates: rates(text(env, 'KESSAI_RATES_FILE')),
+  };
+}
+
+function rates(file: string | null): Rates {
+  try {
+    return loadRates(file);
+  } catch (error) {
+    if (error instanceof RatesError) throw new ConfigError(`KESSAI_RATES_FILE: ${error.message}`);
+    throw error;
+  }
+}
+
+function trustProxy(raw: string | null): boolean | string {
+  if (raw === null || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  if (!/^[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*$/.test(raw)) {
+    throw new ConfigError('KESSAI_TRUST_PROXY must be true, false, or comma-separated addresses or CIDRs of the proxies');
+  }
+  return raw;
+}

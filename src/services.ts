@@ -1,0 +1,29 @@
+import type { Config } from './config';
+import type { Services } from './domain/context';
+import { systemClock } from './lib/clock';
+import { testProcessor } from './processors/test-processor';
+import { openStore, type Store } from './store/db';
+import { migrateToLatest } from './store/migrate';
+import { openVault } from './vault/vault';
+
+/** Opens the database (migrating it) and wires the services the app and the CLI share. */
+export async function openServices(config: Config): Promise<{ services: Services; store: Store; migrations: string[] }> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.dataDir,
+    poolSize: config.poolSize,
+  });
+  const migrations = await migrateToLatest(store.db);
+  const services: Services = {
+    db: store.db,
+    dbKind: store.kind,
+    vault: openVault({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }),
+    processor: testProcessor(),
+    clock: systemClock(),
+    publicUrl: config.publicUrl,
+    webhooks: config.webhooks,
+    rates: config.rates,
+  };
+  return { services, store, migrations };
+}

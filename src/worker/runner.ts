@@ -1,0 +1,49 @@
+import type { Services } from '../domain/context';
+import { expireDuePayments } from '../domain/expiry';
+import { purgeExpiredIdempotencyKeys } from '../domain/commands';
+import { eraseExpiredTokens } from '../domain/tokens';
+import type { LogSink } from '../lib/log';
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  run(services: Services): Promise<number>;
+}
+
+/** The jobs every process runs; rows are claimed with SKIP LOCKED, so N processes share them. */
+export const JOBS: readonly Job[] = [
+  { name: 'expire-payments', everyMs: 5_000, run: (s) => expireDuePayments(s.db, s.clock) },
+  { name: 'purge-idempotency-keys', everyMs: 600_000, run: (s) => purgeExpiredIdempotencyKeys(s.db, s.clock) },
+  // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).
+  { name: 'erase-expired-tokens', everyMs: 60_000, run: (s) => eraseExpiredTokens(s.db, s.clock) },
+];
+
+/**
+ * Runs each job on its own timer, never overlapping itself. A failing run is logged and retried
+ * at the next tick. `stop()` waits for runs in progress.
+ */
+export function startWorker(services: Services, log: LogSink, jobs: readonly Job[] = JOBS) {
+  const running = new Set<Promise<unknown>>();
+  const timers = jobs.map((job) => {
+    let busy = false;
+    return setInterval(() => {
+      if (busy) return;
+      busy = true;
+      const run = job
+        .run(services)
+        .then((count) => count > 0 && log.info({ job: job.name, count }, 'worker job done'))
+        .catch((err) => log.error({ err, job: job.name }, 'worker job failed'))
+        .finally(() => {
+          busy = false;
+          running.delete(run);
+        });
+      running.add(run);
+    }, job.everyMs);
+  });
+  return {
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await Promise.all(running);
+    },
+  };
+}
