@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { basicAuth, testCard } from '../helpers/harness';
+import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
+
+// Each test starts real `kessai` processes (tsx + database start-up: seconds each, more on a busy
+// machine), so the per-test limit is generous.
+vi.setConfig({ testTimeout: 180_000 });
+
+const cleanups: (() => Promise<void>)[] = [];
+let server: ServerProcess | undefined;
+
+afterEach(async () => {
+  if (server && server.child.exitCode === null) {
+    server.child.kill('SIGKILL');
+    await server.exited;
+  }
+  server = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function environment() {
+  const isolated = isolatedEnv();
+  cleanups.push(isolated.cleanup);
+  return isolated.env;
+}
+
+async function pay(url: string, key: string) {
+  return fetch(`${url}/api/v1/payments`, {
+    method: 'POST',
+    headers: { authorization: basicAuth(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ amount: 1000, currency: 'JPY', payment_details: testCard() }),
+  });
+}
+
+describe('kessai merchants', () => {
+  it('create --json prints id and keys that work, and methods changes what it accepts', async () => {
+    const env = environment();
+    const created = await runKessai(['merchants', 'create', '--name', 'Shop', '--json'], env);
+    expect(created.code).toBe(0);
+    const merchant = JSON.parse(created.stdout);
+    expect(Object.keys(merchant)).toEqual(['id', 'secret_key', 'publishable_key']);
+    expect(merchant.id).toMatch(/^[a-z0-9]{25}$/);
+    expect(merchant.secret_key).toMatch(/^sk_test_[a-z0-9]{32}$/);
+    expect(merchant.publishable_key).toMatch(/^pk_test_[a-z0-9]{32}$/);
+
+    const disabled = await runKessai(['merchants', 'methods', merchant.id, '--disable', 'credit_card'], env);
+    expect(disabled.code).toBe(0);
+    expect(disabled.stdout.split('\n')).not.toContain('credit_card');
+
+    server = await startServer(env);
+    const refused = await pay(server.url, merchant.secret_key);
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error.code).toBe('invalid_payment_type');
+  });
+
+  it('methods refuses an unknown type', async () => {
+    const env = environment();
+    const merchant = JSON.parse((await runKessai(['merchants', 'create', '--name', 'Shop', '--json'], env)).stdout);
+    const result = await runKessai(['merchants', 'methods', merchant.id, '--enable', 'bitcoin'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown payment types: bitcoin');
+  });
+
+  it('migrate applies the schema once', async () => {
+    const env = environment();
+    const first = await runKessai(['migrate'], env);
+    expect(first.stdout).toContain('applied: 0001_init');
+    const second = await runKessai(['migrate'], env);
+    expect(second.stdout).toContain('up to date');
+  });
+});
+
+describe('kessai serve', () => {
+  it('creates the default merchant with the configured keys and prints them', async () => {
+    const env = { ...environment(), KESSAI_SECRET_KEY: 'degica-mart-test', KESSAI_PUBLISHABLE_KEY: 'pk_degica-mart-test' };
+    server = await startServer(env);
+    expect(server.output()).toContain('secret key        degica-mart-test');
+    expect(server.output()).toContain(`${server.url}/api/v1`);
+    const res = await pay(server.url, 'degica-mart-test');
+    expect(res.status).toBe(200);
+    expect((await pay(server.url, 'pk_degica-mart-test')).status).toBe(403);
+  });
+
+  it('generates keys when none are configured and shows the same keys after a restart', async () => {
+    const env = environment();
+    server = await startServer(env);
+    const secret = /secret key\s+(sk_test_[a-z0-9]{32})/.exec(server.output())?.[1];
+    expect(secret).toBeDefined();
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+
+    server = await startServer(env);
+    expect(server.output()).toContain(secret!);
+    expect((await pay(server.url, secret!)).status).toBe(200);
+  });
+
+  it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
+    const env = { ...environment(), KESSAI_SECRET_KEY: 'sk_test_graceful' };
+    server = await startServer(env);
+    const inFlight = Array.from({ length: 20 }, () => pay(server!.url, 'sk_test_graceful'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    server.child.kill('SIGTERM');
+    const results = await Promise.allSettled(inFlight);
+    expect(await server.exited, server.output()).toBe(0);
+    const answered = results.filter((r): r is PromiseFulfilledResult<Response> => r.status === 'fulfilled');
+    // Requests the server had accepted are answered in full; none is cut off with a 5xx.
+    expect(answered.length).toBeGreaterThan(0);
+    for (const result of answered) expect(result.value.status).toBe(200);
+  });
+});

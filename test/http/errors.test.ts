@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CATALOGUE } from '../../src/domain/errors';
+import { startHarness, testCard, usingPostgres, type ApiResponse, type Harness, type TestMerchant } from '../helpers/harness';
+
+let h: Harness;
+let m: TestMerchant;
+
+beforeAll(async () => {
+  h = await startHarness();
+  m = await h.merchant();
+});
+afterAll(() => h.close());
+
+/** KOMOJU's envelope and nothing else: `{"error":{"message","code","param"}}`, as JSON. */
+function expectEnvelope(res: ApiResponse, status: number, code: string): void {
+  expect(res.status, res.text).toBe(status);
+  expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(Object.keys(res.body)).toEqual(['error']);
+  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message', 'param']);
+  expect(res.body.error.code).toBe(code);
+  expect(typeof res.body.error.message).toBe('string');
+  expect(res.body.error.message.length).toBeGreaterThan(0);
+  expect(res.body.error.message).not.toMatch(/%\{|\s\s/); // no unfilled template, no empty param
+  expect(res.body.error.param === null || typeof res.body.error.param === 'string').toBe(true);
+  // The catalogue fixes the status of every code.
+  expect(ERROR_CATALOGUE[code as keyof typeof ERROR_CATALOGUE][0]).toBe(status);
+}
+
+const json = (body: unknown) => ({ key: m.secretKey, json: body });
+
+describe('unknown routes', () => {
+  it.each(['/api/v1/nothing', '/api/v1/payments/abc/explode', '/', '/api/v2/payments'])('answer 404 not_found at %s', async (url) => {
+    expectEnvelope(await h.request({ url, key: m.secretKey }), 404, 'not_found');
+  });
+
+  it.each([
+    ['DELETE', '/api/v1/payments/abc'],
+    ['PUT', '/api/v1/payments'],
+    ['GET', '/api/v1/payments/abc/refund'],
+    ['PATCH', '/api/v1/events/abc'],
+    ['DELETE', '/api/v1/events'],
+  ] as const)('answer 404 not_found for %s %s (a method the route does not have)', async (method, url) => {
+    const res = await h.app.inject({ method, url, headers: { authorization: `Basic ${Buffer.from(`${m.secretKey}:`).toString('base64')}` } });
+    expectEnvelope({ status: res.statusCode, headers: res.headers, body: JSON.parse(res.body), text: res.body }, 404, 'not_found');
+  });
+
+  it('ask for a key before revealing whether a route exists', async () => {
+    expectEnvelope(await h.request({ url: '/api/v1/nothing' }), 401, 'unauthorized');
+  });
+});
+
+describe('every error answers with the envelope', () => {
+  const cases: [name: string, run: () => Promise<ApiResponse>, status: number, code: string][] = [
+    ['missing key', () => h.request({ url: '/api/v1/payments' }), 401, 'unauthorized'],
+    ['publishable key', () => h.request({ url: '/api/v1/payments', key: m.publishableKey }), 403, 'forbidden'],
+    ['unknown payment', () => h.request({ url: `/api/v1/payments/${'x'.repeat(25)}`, key: m.secretKey }), 404, 'not_found'],
+    [
+      'malformed JSON',
+      () => h.app.inject({ method: 'POST', url: '/api/v1/payments', headers: { authorization: `Basic ${Buffer.from(`${m.secretKey}:`).toString('base64')}`, 'content-type': 'application/json' }, payload: '{"amount":' }).then(toResponse),
+      400,
+      'bad_request',
+    ],
+    [
+      'a JSON array as body',
+      () => h.app.inject({ method: 'POST', url: '/api/v1/payments', headers: { authorization: `Basic ${Buffer.from(`${m.secretKey}:`).toString('base64')}`, 'content-type': 'application/json' }, payload: '[1,2]' }).then(toResponse),
+      400,
+      'bad_request',
+    ],
+    [
+      'a text/plain body',
+      () => h.app.inject({ method: 'POST', url: '/api/v1/payments', headers: { authorization: `Basic ${Buffer.from(`${m.secretKey}:`).toString('base64')}`, 'content-type': 'text/plain' }, payload: 'amount=1000' }).then(toResponse),
+      400,
+      'bad_request',
+    ],
+    [
+      'a body over the size limit',
+      () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ description: 'x'.repeat(300_000) }) }),
+      400,
+      'bad_request',
+    ],
+    ['bad idempotency key', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: testCard() }), headers: { 'X-KOMOJU-IDEMPOTENCY': 'x'.repeat(101) } }), 400, 'bad_request'],
+    ['missing amount', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ currency: 'JPY' }) }), 422, 'missing_parameter'],
+    ['invalid amount', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 'ten', currency: 'JPY', payment_details: testCard() }) }), 422, 'invalid_parameter'],
+    ['invalid currency', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'ZZZ', payment_details: testCard() }) }), 422, 'invalid_currency'],
+    ['invalid payment type', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: { type: 'gold_bars' } }) }), 422, 'invalid_payment_type'],
+    ['invalid token', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: 'tok_nothing' }) }), 422, 'invalid_token'],
+    ['card declined', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: testCard({ number: '4123111111111059' }) }) }), 502, 'card_declined'],
+    ['invalid per_page', () => h.request({ url: '/api/v1/payments?per_page=500', key: m.secretKey }), 422, 'invalid_parameter'],
+    ['invalid id', () => h.request({ url: `/api/v1/payments/${'a'.repeat(100)}`, key: m.secretKey }), 422, 'invalid_parameter'],
+    ['unknown API version', () => h.request({ url: '/api/v1/payments', key: m.secretKey, headers: { 'X-KOMOJU-API-VERSION': 'x' } }), 400, 'bad_request'],
+  ];
+
+  it.each(cases)('%s', async (_name, run, status, code) => {
+    expectEnvelope(await run(), status, code);
+  });
+
+  it('names the param of a state error as null and of a validation error by its dotted path', async () => {
+    const captured = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000, currency: 'JPY', payment_details: testCard() }) });
+    const res = await h.request({ method: 'POST', url: `/api/v1/payments/${captured.body.id}/capture`, ...json({}) });
+    expectEnvelope(res, 422, 'not_capturable');
+    expect(res.body.error.param).toBeNull();
+    const bad = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000, currency: 'JPY', payment_details: testCard({ month: 13 }) }) });
+    expectEnvelope(bad, 422, 'invalid_parameter');
+    expect(bad.body.error.param).toBe('payment_details.month');
+  });
+
+  // On PGlite (one connection) a held transaction would block the request itself, and requests
+  // with one key run one after the other (idempotency.test.ts shows they replay); the in-flight
+  // answer is observable on PostgreSQL, where another process can hold the key.
+  it.runIf(usingPostgres)('answers 409 conflict in the envelope, with Retry-After, while the key is held elsewhere', async () => {
+    const key = `held-${Date.now()}`;
+    let res: ApiResponse | undefined;
+    await h.store.db.transaction().execute(async (trx) => {
+      // What another process executing a request with this key holds (see idempotency.repo.ts).
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${m.id} || ':' || ${key}, 0))`.execute(trx);
+      res = await h.request({
+        method: 'POST',
+        url: '/api/v1/payments',
+        ...json({ amount: 1000, currency: 'JPY', payment_details: testCard() }),
+        headers: { 'X-KOMOJU-IDEMPOTENCY': key },
+      });
+    });
+    expectEnvelope(res!, 409, 'conflict');
+    expect(res!.headers['retry-after']).toBe('1');
+    // Once the other request is done the key is free again.
+    const after = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000, currency: 'JPY', payment_details: testCard() }), headers: { 'X-KOMOJU-IDEMPOTENCY': key } });
+    expect(after.status).toBe(200);
+  });
+});
+
+function toResponse(res: { statusCode: number; headers: ApiResponse['headers']; body: string }): ApiResponse {
+  return { status: res.statusCode, headers: res.headers, body: JSON.parse(res.body), text: res.body };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { newId, randomAlphanumeric, randomDigits } from '../../src/lib/random';
+
+describe('random ids and digits', () => {
+  it('makes 25-character lowercase alphanumeric ids that do not repeat, across refills of the byte pool', () => {
+    const ids = Array.from({ length: 5000 }, newId); // ≈ 140 KB of random bytes: many pool refills
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]{25}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('uses every character of the alphabet about equally often', () => {
+    const counts = new Map<string, number>();
+    for (const char of randomAlphanumeric(36_000)) counts.set(char, (counts.get(char) ?? 0) + 1);
+    expect(counts.size).toBe(36);
+    // Expected 1,000 each; ± 200 is over six standard deviations.
+    for (const count of counts.values()) expect(Math.abs(count - 1000)).toBeLessThan(200);
+  });
+
+  it('makes digit strings of the asked length, leading zeros kept', () => {
+    const values = Array.from({ length: 2000 }, () => randomDigits(11));
+    for (const value of values) expect(value).toMatch(/^[0-9]{11}$/);
+    expect(values.some((value) => value.startsWith('0'))).toBe(true);
+  });
+});
