@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type TableMetadata } from 'kysely';
 import * as init from './migrations/0001_init';
 import * as tokensCustomers from './migrations/0002_tokens_customers';
 import * as webhooks from './migrations/0003_webhooks';
@@ -27,11 +27,44 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
   const schema = rows[0].schema;
   const migrator = new Migrator({
-    db,
+    db: withIntrospector(db, ownSchemaIntrospector(db, schema)),
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableSchema: schema,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * The Migrator asks `db.introspection.getTables()` whether its tables exist. Kysely's PostgreSQL
+ * introspector reads every column of every schema and calls pg_get_serial_sequence() on each, so a
+ * schema that another deployment (or a parallel test file) drops meanwhile fails the migration
+ * with "schema … does not exist". This one lists the tables of our own schema only; the
+ * Migrator reads nothing but their names.
+ */
+function ownSchemaIntrospector(db: Kysely<any>, schema: string): DatabaseIntrospector {
+  const getTables = async (): Promise<TableMetadata[]> => {
+    const { rows } = await sql<{ name: string; kind: string }>`
+      SELECT c.relname AS name, c.relkind AS kind
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ${schema} AND c.relkind IN ('r', 'v', 'p')`.execute(db);
+    return rows.map((row) => ({ name: row.name, schema, isView: row.kind === 'v', columns: [] }));
+  };
+  return {
+    getSchemas: async () => [{ name: schema }],
+    getTables,
+    getMetadata: async () => ({ tables: await getTables() }),
+  };
+}
+
+/** `db` with another introspector; everything else goes to `db` itself (its fields are private). */
+function withIntrospector(db: Kysely<any>, introspector: DatabaseIntrospector): Kysely<any> {
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspector;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
