@@ -9,6 +9,10 @@
  * No authentication query, no logging. The tables mirror kessai's (same columns, indexes and
  * foreign keys to a merchants row).
  *
+ * The same server also answers `GET /api/v1/payments/:id`, the floor for a read: one named
+ * prepared SELECT of the payment's row by merchant and id, rendered as the same ~1.5 KB body
+ * (bench/payments-get.ts measures it next to kessai's GET).
+ *
  * Run alone:   node --import tsx bench/floor.ts [--db postgres|pglite|both] [--duration 15] [--runs 3]
  * As a server: node --import tsx bench/floor.ts --serve   (used by startFloor; env FLOOR_*)
  * In a script: import { startFloor, measureFloor } from './floor';
@@ -238,8 +242,43 @@ function render(id: string, body: FloorBody, now: Date): Record<string, unknown>
   };
 }
 
+const SELECT_PAYMENT = `SELECT id, amount, tax, currency, payment_details, description, external_order_num, metadata, locale, email, created_at
+     FROM payments WHERE merchant_id = $1 AND id = $2`;
+
+interface PaymentReadRow {
+  id: string;
+  amount: number | string;
+  tax: number | string;
+  currency: string;
+  payment_details: FloorBody['payment_details'] & { last_four_digits?: string };
+  description: string | null;
+  external_order_num: string | null;
+  metadata: Record<string, string>;
+  locale: string;
+  email: string | null;
+  created_at: Date;
+}
+
+/** The stored row rendered as `render` renders a create (the card number is gone: last four only). */
+function renderRow(row: PaymentReadRow): Record<string, unknown> {
+  const { last_four_digits: lastFour, ...details } = row.payment_details;
+  const body: FloorBody = {
+    amount: Number(row.amount),
+    tax: Number(row.tax),
+    currency: row.currency,
+    payment_details: { ...details, number: lastFour },
+    description: row.description ?? undefined,
+    external_order_num: row.external_order_num ?? undefined,
+    metadata: row.metadata,
+    locale: row.locale,
+    email: row.email ?? undefined,
+  };
+  return render(row.id, body, new Date(row.created_at));
+}
+
 interface Writer {
   write(values: unknown[]): Promise<void>;
+  read(id: string): Promise<PaymentReadRow | undefined>;
   close(): Promise<void>;
 }
 
@@ -273,6 +312,9 @@ async function openWriter(db: DbKind, roundTrips: 1 | 5): Promise<Writer> {
           client.release();
         }
       },
+      async read(id) {
+        return (await pool.query<PaymentReadRow>({ name: 'floor_read', text: SELECT_PAYMENT, values: [MERCHANT_ID, id] })).rows[0];
+      },
       close: () => pool.end(),
     };
   }
@@ -289,6 +331,9 @@ async function openWriter(db: DbKind, roundTrips: 1 | 5): Promise<Writer> {
       await client.transaction(async (tx) => {
         for (const step of SPLIT) await tx.query(step.text, step.params.map((p) => values[p - 1]));
       });
+    },
+    async read(id) {
+      return (await client.query<PaymentReadRow>(SELECT_PAYMENT, [MERCHANT_ID, id])).rows[0];
     },
     close: () => client.close(),
   };
@@ -339,6 +384,11 @@ async function serveFloor(): Promise<void> {
       response,
     ]);
     return reply.code(200).type('application/json; charset=utf-8').send(response);
+  });
+  app.get<{ Params: { id: string } }>('/api/v1/payments/:id', async (request, reply) => {
+    const row = await writer.read(request.params.id);
+    if (!row) return reply.code(404).send({ error: { code: 'not_found' } });
+    return reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(renderRow(row)));
   });
 
   await app.listen({ port: Number(process.env.FLOOR_PORT), host: BENCH_HOST });
