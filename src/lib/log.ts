@@ -20,8 +20,38 @@ export const REDACT_PATHS = [
   '*.*.prepaid_number',
 ];
 
+/** Path segments that are credentials: the dashboard's one-time sign-in links. */
+const SECRET_PATH = /^(\/dashboard\/login\/)[^/?#]+/;
+
+/** A request URL as it may be logged: a sign-in link's token blanked out. */
+export function loggableUrl(url: string): string {
+  return url.replace(SECRET_PATH, '$1[redacted]');
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/**
+ * Fastify's request serializer (the `req` of "incoming request" lines), with the URL passed
+ * through loggableUrl: the banner's one-time sign-in link must not reach the access log.
+ */
+const serializers = {
+  req: (request: LoggedRequest) => ({
+    method: request.method,
+    url: loggableUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  }),
+};
+
 export function loggerOptions(level: string): LoggerOptions {
-  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers };
 }
 
 export function createLogger(level = 'info', destination?: pino.DestinationStream) {

@@ -177,6 +177,10 @@ describe('sign-in', () => {
     const again = await new Browser().get(`/dashboard/login/${token}`);
     expect(again.statusCode).toBe(410);
     expect((await new Browser().get('/dashboard/login/not-a-token')).statusCode).toBe(410);
+    // The link is a credential: the access log shows the path without it.
+    const log = h.logs.join('');
+    expect(log).toContain('/dashboard/login/[redacted]');
+    expect(log).not.toContain(token);
   });
 
   it('stores a scrypt hash of the password and a SHA-256 of the session token, never either one', async () => {
