@@ -17,6 +17,16 @@ function randomByte(): number {
 }
 
 /**
+ * `length` bytes from the CSPRNG pool, each handed out once, for values drawn on every request
+ * such as AES-GCM nonces: a CSPRNG call per nonce cost 3 % of a payment create's CPU.
+ */
+export function pooledRandomBytes(length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) out[i] = randomByte();
+  return out;
+}
+
+/**
  * Random lowercase alphanumerics from the CSPRNG. 36^25 ≈ 2^129, so ids never collide in practice.
  * Rejection sampling keeps every character equally likely (256 is not a multiple of 36).
  */

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256Hex } from '../lib/digest';
+import { pooledRandomBytes } from '../lib/random';
 
 /**
  * Encryption at rest for card and prepaid numbers, CVVs of unused tokens, passwords and
@@ -41,15 +42,17 @@ export function keyIdOf(envelope: string): string {
 }
 
 export function vaultFromKeyring(keyring: Keyring): Vault {
-  const keys = new Map(Object.entries(keyring.keys).map(([id, hex]) => [id, Buffer.from(hex, 'hex')]));
+  // KeyObjects, so that each seal and open does not import the raw key again.
+  const keys = new Map<string, KeyObject>(Object.entries(keyring.keys).map(([id, hex]) => [id, createSecretKey(Buffer.from(hex, 'hex'))]));
   const activeKey = keys.get(keyring.active);
-  if (!activeKey || activeKey.length !== 32) throw new Error('vault: the active key is missing or not 32 bytes');
+  if (!activeKey || activeKey.symmetricKeySize !== 32) throw new Error('vault: the active key is missing or not 32 bytes');
   const fingerprintKey = Buffer.from(hkdfSync('sha256', activeKey, Buffer.alloc(0), 'kessai fingerprint', 32));
   return {
     activeKeyId: keyring.active,
     fingerprint: (data) => createHmac('sha256', fingerprintKey).update(data).digest('hex'),
     seal(value) {
-      const iv = randomBytes(12);
+      // A random 96-bit nonce per seal: safe for 2^32 seals under one key (NIST SP 800-38D).
+      const iv = pooledRandomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', activeKey, iv);
       const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
       return [keyring.active, iv, cipher.getAuthTag(), ciphertext]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId, randomAlphanumeric, randomDigits } from '../../src/lib/random';
+import { newId, pooledRandomBytes, randomAlphanumeric, randomDigits } from '../../src/lib/random';
 
 describe('random ids and digits', () => {
   it('makes 25-character lowercase alphanumeric ids that do not repeat, across refills of the byte pool', () => {
@@ -20,5 +20,15 @@ describe('random ids and digits', () => {
     const values = Array.from({ length: 2000 }, () => randomDigits(11));
     for (const value of values) expect(value).toMatch(/^[0-9]{11}$/);
     expect(values.some((value) => value.startsWith('0'))).toBe(true);
+  });
+
+  it('hands out pooled bytes once each: nonces of 12 bytes never repeat, across refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const nonce = pooledRandomBytes(12);
+      expect(nonce).toHaveLength(12);
+      seen.add(nonce.toString('hex'));
+    }
+    expect(seen.size).toBe(2000);
   });
 });
