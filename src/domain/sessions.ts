@@ -19,6 +19,7 @@ import { parseCurrency, type Currency } from './money';
 import { saveCard, savedCardDetails } from './one-click';
 import { createPayment, type Locale } from './payments';
 import { createSecureToken } from './secure-tokens';
+import { redeemToken } from './tokens';
 import { methodOffer, ratesOf, ratesToFix, sessionOffer } from './session-offers';
 
 export type SessionMode = SessionRow['mode'];
@@ -260,7 +261,18 @@ export async function paySession(
   const amount = offer?.amount ?? Number(session.amount ?? 0);
   const currency = offer?.currency ?? (session.currency as Currency);
 
-  if (typeof paymentDetails !== 'string' && needsAuthentication(paymentDetails)) {
+  // KOMOJU Fields tokenises the card first and pays with the token: a plain token of a 3-D Secure
+  // test card is authenticated like a details hash. It is used up here (its details, CVV and
+  // all, move to the secure token), bound to its currency as any token payment is.
+  let authenticate = typeof paymentDetails === 'string' ? undefined : paymentDetails;
+  if (typeof paymentDetails === 'string' && plain && needsAuthentication(plain)) {
+    const redeemed = await redeemToken(trx, services, actor, paymentDetails, now, ['token']);
+    if (redeemed.currency !== null && redeemed.currency !== currency) {
+      throw new ApiError('invalid_currency', { param: 'currency', message: `The token is for payments in ${redeemed.currency}` });
+    }
+    authenticate = redeemed.details;
+  }
+  if (authenticate && needsAuthentication(authenticate)) {
     const tokenId = `tok_${newId()}`;
     const params = new URLSearchParams({ token: tokenId, locale: input.locale ?? (session.default_locale as Locale) });
     if (input.save_card) params.set('save_card', '1');
@@ -268,7 +280,7 @@ export async function paySession(
       trx,
       services,
       actor,
-      { amount, currency, return_url: `${services.publicUrl}/sessions/${session.id}/authenticated?${params}`, payment_details: { ...paymentDetails } },
+      { amount, currency, return_url: `${services.publicUrl}/sessions/${session.id}/authenticated?${params}`, payment_details: { ...authenticate } },
       { id: tokenId },
     );
     const redirectUrl = `${services.publicUrl}/three_d_secure_service/offsite?token=${tokenId}&locale=${params.get('locale')}`;

@@ -327,6 +327,45 @@ describe('3-D Secure test cards', () => {
     const shown = await h.request({ url: `/api/v1/sessions/${session.id}`, key: m.secretKey });
     expect(shown.body.status).toBe('pending');
   });
+
+  it('a token of a challenge card (KOMOJU Fields: tokenise, then pay) is authenticated too, and used up', async () => {
+    const session = await newSession({ amount: 1500, currency: 'JPY', payment_types: ['credit_card'] });
+    const token = await h.request({ method: 'POST', url: '/api/v1/tokens', key: m.publishableKey, json: { payment_details: testCard({ number: '4100000000005000' }) } });
+    expect(token.status, token.text).toBe(200);
+    const res = await pay(session.id, { payment_details: token.body.id });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ status: 'pending', payment: null });
+    const secureToken = new URL(res.body.redirect_url).searchParams.get('token')!;
+    expect(secureToken).not.toBe(token.body.id);
+    const again = await pay(session.id, { payment_details: token.body.id });
+    expect(again.body).toMatchObject({ status: 'error', error: { code: 'invalid_token' } });
+
+    const form = (url: string, fields: Record<string, string>) =>
+      h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(fields).toString() });
+    const answered = await form('/three_d_secure_service/offsite', { token: secureToken, password: '123456' });
+    const back = new URL(answered.headers.location as string);
+    expect(back.pathname).toBe(`/sessions/${session.id}/authenticated`);
+    const returned = await h.app.inject({ url: `${back.pathname}${back.search}` });
+    expect(returned.statusCode).toBe(303);
+    expect(returned.headers.location).toBe(`https://shop.example/done?session_id=${session.id}`);
+    const shown = await h.request({ url: `/api/v1/sessions/${session.id}`, key: m.secretKey });
+    expect(shown.body).toMatchObject({ status: 'completed', payment: { status: 'captured', amount: 1500, payment_details: { last_four_digits: '5000' } } });
+  });
+
+  it('a token bound to another currency is refused before any authentication', async () => {
+    const session = await newSession({ amount: 1500, currency: 'JPY', payment_types: ['credit_card'] });
+    const token = await h.request({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      key: m.publishableKey,
+      json: { currency: 'USD', payment_details: testCard({ number: '4100000000005000' }) },
+    });
+    expect(token.status, token.text).toBe(200);
+    const res = await pay(session.id, { payment_details: token.body.id });
+    expect(res.body).toMatchObject({ status: 'error', error: { code: 'invalid_currency' } });
+    const unused = await h.store.db.selectFrom('tokens').select('used_at').where('id', '=', token.body.id).executeTakeFirstOrThrow();
+    expect(unused.used_at).toBeNull();
+  });
 });
 
 describe('secrets of the hosted page flows', () => {
