@@ -6,6 +6,7 @@ import type { Services } from './domain/context';
 import { ApiError } from './domain/errors';
 import { AJV_OPTIONS } from './domain/validate';
 import { parseApiVersion, type ApiVersion } from './http/api-version';
+import { registerRateLimit, type RateLimits } from './http/plugins/rate-limit';
 import { registerAuth } from './http/plugins/auth';
 import { registerCors } from './http/plugins/cors';
 import { registerErrorHandling } from './http/plugins/errors';
@@ -63,6 +64,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream;
   /** Requests in flight beyond which the API answers 503 (bounds the embedded database's queue). */
   maxInFlight?: number;
+  /** Requests per second per API key by mode (KESSAI_RATE_LIMIT, KESSAI_TEST_RATE_LIMIT); none by default. */
+  rateLimits?: RateLimits;
   /** Believe X-Forwarded-* from these proxies (Fastify's trustProxy; KESSAI_TRUST_PROXY). */
   trustProxy?: boolean | string;
   /**
@@ -141,6 +144,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Before auth: a preflight carries no key, and errors must carry the CORS headers too.
   await registerCors(app);
   registerAuth(app, services);
+  await registerRateLimit(app, options.rateLimits ?? { live: 0, test: 0 });
   registerIdempotency(app, services.vault);
   // Before any route: @fastify/swagger collects them as they are added.
   await registerOpenApi(app);

@@ -4,6 +4,7 @@
  */
 import { loadRates, RatesError, type Rates } from './domain/rates';
 import type { WebhookSettings } from './domain/webhooks';
+import type { RateLimits } from './http/plugins/rate-limit';
 
 export interface Config {
   port: number;
@@ -29,6 +30,7 @@ export interface Config {
   logLevel: string;
   /** Requests allowed in flight at once before the API answers 503 (bounds PGlite's queue). */
   maxInFlight: number;
+  rateLimits: RateLimits;
   /** Size of the PostgreSQL connection pool. */
   poolSize: number;
   /**
@@ -99,6 +101,11 @@ export function loadConfig(env: Env = process.env): Config {
     encryptionKey,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     maxInFlight: integer(env, 'KESSAI_MAX_IN_FLIGHT', databaseUrl ? 512 : 64, 1, 100000),
+    rateLimits: {
+      // Live keys get Stripe's live-mode default; test mode is a developer's sandbox, load tests included.
+      live: integer(env, 'KESSAI_RATE_LIMIT', 100, 0, 1_000_000),
+      test: integer(env, 'KESSAI_TEST_RATE_LIMIT', 0, 0, 1_000_000),
+    },
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),

@@ -44,7 +44,12 @@ export async function serve(config: Config): Promise<void> {
       )
     : null;
 
-  const app = await buildApp(services, { logLevel: config.logLevel, maxInFlight: config.maxInFlight, trustProxy: config.trustProxy });
+  const app = await buildApp(services, {
+    logLevel: config.logLevel,
+    maxInFlight: config.maxInFlight,
+    rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
+  });
   await app.listen({ port: config.port, host: config.host });
   const worker = startWorker(services, app.log);
   const webhookWorker = await startWebhookWorker(services, {

@@ -82,7 +82,7 @@ export const usingPostgres = Boolean(process.env.DATABASE_URL);
  * fails the test file when one does not match the OpenAPI document (see ./response-check.ts).
  */
 export async function startHarness(
-  options: { maxInFlight?: number; checkResponses?: boolean; onRoute?: AppOptions['onRoute'] } = {},
+  options: { maxInFlight?: number; rateLimits?: AppOptions['rateLimits']; checkResponses?: boolean; onRoute?: AppOptions['onRoute'] } = {},
 ): Promise<Harness> {
   const schema = usingPostgres ? `kessai_test_${randomAlphanumeric(10)}` : undefined;
   const store = await openStore({ databaseUrl: process.env.DATABASE_URL ?? null, schema, dataDir: 'memory://', poolSize: 10 });
@@ -106,7 +106,13 @@ export async function startHarness(
       done();
     },
   });
-  const app = await buildApp(services, { logLevel: 'info', logStream, maxInFlight: options.maxInFlight, onRoute: options.onRoute });
+  const app = await buildApp(services, {
+    logLevel: 'info',
+    logStream,
+    maxInFlight: options.maxInFlight,
+    rateLimits: options.rateLimits,
+    onRoute: options.onRoute,
+  });
   const responses: RecordedResponse[] = [];
   if (options.checkResponses !== false) recordApiResponses(app, responses);
   await app.ready();

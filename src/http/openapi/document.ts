@@ -157,6 +157,9 @@ function errorResponses(method: string, url: string, access: Access, schema: Rou
     400: '`bad_request`: a malformed body, an unknown `X-KOMOJU-API-VERSION`, or a bad idempotency key.',
   };
   if (access !== 'public') errors[401] = '`unauthorized`: no API key, or an unknown one.';
+  if (access !== 'public') {
+    errors[429] = '`too_many_requests`: more requests in this second than the key may make (`KESSAI_RATE_LIMIT` for live keys, `KESSAI_TEST_RATE_LIMIT` for test keys; see `Retry-After`).';
+  }
   if (access === 'secret') {
     errors[403] = url.startsWith('/api/v1/test_helpers/')
       ? '`forbidden`: the publishable key, or a live-mode merchant.'
