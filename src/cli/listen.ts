@@ -42,10 +42,10 @@ async function* parseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<St
 }
 
 /** The secret key: KESSAI_SECRET_KEY, or the default merchant's generated key kept by `kessai serve`. */
-function secretKey(config: Config): string {
-  if (config.secretKey) return config.secretKey;
+function secretKey(config: Config): { key: string; remembered: boolean } {
+  if (config.secretKey) return { key: config.secretKey, remembered: false };
   const file = join(config.dataDir, DEFAULT_KEYS_FILE);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).secret_key;
+  if (existsSync(file)) return { key: JSON.parse(readFileSync(file, 'utf8')).secret_key, remembered: true };
   throw new Error('No secret key: set KESSAI_SECRET_KEY (or run from the directory where `kessai serve` keeps its data)');
 }
 
@@ -56,7 +56,7 @@ function secretKey(config: Config): string {
  * receiver's answer. Reconnects after a lost connection, resuming after the last event seen.
  */
 async function listen(config: Config, forwardTo: string): Promise<void> {
-  const key = secretKey(config);
+  const { key, remembered } = secretKey(config);
   const secret = config.webhookSecret ?? randomAlphanumeric(32);
   const streamUrl = `${config.publicUrl}/api/v1/events/stream`;
   const stopped = new AbortController();
@@ -74,7 +74,12 @@ async function listen(config: Config, forwardTo: string): Promise<void> {
         },
         signal: stopped.signal,
       });
-      if (response.status === 401 || response.status === 403) throw new Error(`The server refused the key (${response.status}): ${await response.text()}`);
+      if (response.status === 401 || response.status === 403) {
+        // The generated key kept in the data directory stops working once rolled in the dashboard,
+        // which shows the new key once and cannot write it here.
+        const hint = remembered ? ' The key kept in KESSAI_DATA_DIR was probably rolled in the dashboard: set KESSAI_SECRET_KEY to the new key.' : '';
+        throw new Error(`The server refused the key (${response.status}): ${await response.text()}${hint}`);
+      }
       if (!response.ok || !response.body) throw Object.assign(new Error(`HTTP ${response.status}`), { retry: true });
       if (!ready) {
         process.stdout.write(`Ready! Forwarding events from ${config.publicUrl} to ${forwardTo}\nWebhook signing secret: ${secret}\n`);

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuth, testCard, usingPostgres } from '../helpers/harness';
 import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
@@ -165,6 +167,17 @@ describe('webhooks across processes', () => {
 
     listener.kill('SIGTERM');
     expect(await exited).toBe(0);
+  }, SLOW);
+
+  it('kessai listen with a kept key the server no longer knows (rolled in the dashboard) says what to do', async () => {
+    const env = environment();
+    const running = await server(env);
+    const { KESSAI_SECRET_KEY: _configured, ...withoutKey } = env;
+    writeFileSync(join(env.KESSAI_DATA_DIR!, 'default-merchant-keys.json'), JSON.stringify({ secret_key: 'sk_test_rolled_away', publishable_key: 'pk_test_kept' }));
+    const result = await runKessai(['listen', '--forward-to', 'http://127.0.0.1:9/hooks'], { ...withoutKey, PORT: new URL(running.url).port, HOST: '127.0.0.1' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The server refused the key (401)');
+    expect(result.stderr).toContain('set KESSAI_SECRET_KEY to the new key');
   }, SLOW);
 
   it('kessai webhooks add, list and remove manage the default merchant\'s endpoints', async () => {
