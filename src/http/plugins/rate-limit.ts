@@ -11,8 +11,8 @@ export interface RateLimits {
 /**
  * Per-key rate limits on the API (@fastify/rate-limit), counted per merchant and key kind in
  * windows of one second, in this process: N processes allow up to N times the limit. Beyond it
- * the API answers 429 `too_many_requests` with `Retry-After`; every limited response carries
- * `X-RateLimit-Limit`, `-Remaining` and `-Reset`. Runs after authentication (which identifies the
+ * the API answers 429 `too_many_requests` with `Retry-After`; every response to a limited key
+ * carries `X-RateLimit-Limit`, `-Remaining` and `-Reset`. Runs after authentication (which identifies the
  * key) and before the body is parsed, so a limited request costs little. Public routes and
  * unlimited modes are not counted.
  *
