@@ -128,6 +128,16 @@ export function tokyoEndOfDay(created: string, days: number): string {
 /** Keys our payment has that the 2020 examples lack — and only these. */
 export const KEYS_NEWER_THAN_SEED = ['session'];
 
+/**
+ * A payment answer has the seed example's keys and JSON types at every level, plus only the keys
+ * newer than the seed, and `session` is null (not a session payment).
+ */
+export function expectSeedPaymentShape(body: Record<string, unknown>, seed: Record<string, unknown>): void {
+  expect(shapeDifferences(body, seed, '$', KEYS_NEWER_THAN_SEED)).toEqual([]);
+  expect(Object.keys(body).sort()).toEqual([...Object.keys(seed), ...KEYS_NEWER_THAN_SEED].sort());
+  expect(body.session).toBeNull();
+}
+
 /** Payment fields whose value an example fixes (the rest come from the clock or the id generator). */
 export const DETERMINISTIC_PAYMENT_FIELDS = [
   'status',
