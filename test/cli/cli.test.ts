@@ -1,28 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { basicAuth, testCard } from '../helpers/harness';
-import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
+import { runKessai, useProcesses } from '../helpers/processes';
 
 // Each test starts real `kessai` processes (tsx + database start-up: seconds each, more on a busy
 // machine), so the per-test limit is generous.
 vi.setConfig({ testTimeout: 180_000 });
 
-const cleanups: (() => Promise<void>)[] = [];
-let server: ServerProcess | undefined;
-
-afterEach(async () => {
-  if (server && server.child.exitCode === null) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
-  server = undefined;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-function environment() {
-  const isolated = isolatedEnv();
-  cleanups.push(isolated.cleanup);
-  return isolated.env;
-}
+const processes = useProcesses();
+const environment = () => processes.environment();
 
 async function pay(url: string, key: string) {
   return fetch(`${url}/api/v1/payments`, {
@@ -47,7 +32,7 @@ describe('kessai merchants', () => {
     expect(disabled.code).toBe(0);
     expect(disabled.stdout.split('\n')).not.toContain('credit_card');
 
-    server = await startServer(env);
+    let server = await processes.server(env);
     const refused = await pay(server.url, merchant.secret_key);
     expect(refused.status).toBe(422);
     expect((await refused.json()).error.code).toBe('invalid_payment_type');
@@ -73,7 +58,7 @@ describe('kessai merchants', () => {
 describe('kessai serve', () => {
   it('creates the default merchant with the configured keys and prints them', async () => {
     const env = { ...environment(), KESSAI_SECRET_KEY: 'degica-mart-test', KESSAI_PUBLISHABLE_KEY: 'pk_degica-mart-test' };
-    server = await startServer(env);
+    let server = await processes.server(env);
     expect(server.output()).toContain('secret key        degica-mart-test');
     expect(server.output()).toContain(`${server.url}/api/v1`);
     const res = await pay(server.url, 'degica-mart-test');
@@ -83,21 +68,21 @@ describe('kessai serve', () => {
 
   it('generates keys when none are configured and shows the same keys after a restart', async () => {
     const env = environment();
-    server = await startServer(env);
+    let server = await processes.server(env);
     const secret = /secret key\s+(sk_test_[a-z0-9]{32})/.exec(server.output())?.[1];
     expect(secret).toBeDefined();
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
 
-    server = await startServer(env);
+    server = await processes.server(env);
     expect(server.output()).toContain(secret!);
     expect((await pay(server.url, secret!)).status).toBe(200);
   });
 
   it('finishes in-flight requests on SIGTERM, then exits 0', async () => {
     const env = { ...environment(), KESSAI_SECRET_KEY: 'sk_test_graceful' };
-    server = await startServer(env);
-    const inFlight = Array.from({ length: 20 }, () => pay(server!.url, 'sk_test_graceful'));
+    let server = await processes.server(env);
+    const inFlight = Array.from({ length: 20 }, () => pay(server.url, 'sk_test_graceful'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     server.child.kill('SIGTERM');
     const results = await Promise.allSettled(inFlight);

@@ -1,27 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
+import { describe, expect, it, vi } from 'vitest';
+import { runKessai, useProcesses } from '../helpers/processes';
 
 // `kessai users create` in a real process, then signing in to the dashboard of a running
 // `kessai serve` with what it printed; and the banner's one-time link (test mode on PGlite).
 vi.setConfig({ testTimeout: 180_000 });
 
-const cleanups: (() => Promise<void>)[] = [];
-let server: ServerProcess | undefined;
-
-afterEach(async () => {
-  if (server && server.child.exitCode === null) {
-    server.child.kill('SIGKILL');
-    await server.exited;
-  }
-  server = undefined;
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-function environment() {
-  const isolated = isolatedEnv();
-  cleanups.push(isolated.cleanup);
-  return isolated.env;
-}
+const processes = useProcesses();
+const environment = () => processes.environment();
 
 /** Signs in over HTTP as a browser would: the form's token and cookie, then the post. */
 async function signIn(url: string, email: string, password: string): Promise<Response> {
@@ -59,7 +44,7 @@ describe('kessai users create', () => {
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toContain('No merchant nosuchmerchant');
 
-    server = await startServer(env);
+    let server = await processes.server(env);
     const ok = await signIn(server.url, 'ops@shop.example', password!);
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/dashboard');
@@ -69,7 +54,7 @@ describe('kessai users create', () => {
 
   it('the serve banner prints the dashboard, with a one-time sign-in link in test mode on PGlite', async () => {
     const env = environment();
-    server = await startServer(env);
+    let server = await processes.server(env);
     const line = /dashboard\s+(\S+)/.exec(server.output())?.[1];
     expect(line).toBeDefined();
     if (process.env.DATABASE_URL) {
@@ -86,7 +71,7 @@ describe('kessai users create', () => {
 
   it('a secret key rolled in the dashboard stays revoked across restarts, and the banner says so', async () => {
     const env = { ...environment(), KESSAI_SECRET_KEY: 'sk_test_configured_key' };
-    server = await startServer(env);
+    let server = await processes.server(env);
     const merchantId = /merchant\s+Default merchant \(([a-z0-9]{25}),/.exec(server.output())![1];
     let cookie: string;
     if (process.env.DATABASE_URL) {
@@ -110,7 +95,7 @@ describe('kessai users create', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
 
-    server = await startServer(env);
+    server = await processes.server(env);
     expect(server.output()).toContain('secret key        (rolled in the dashboard');
     expect(server.output()).not.toContain('sk_test_configured_key');
     expect((await fetch(`${server.url}/api/v1/payments`, { headers: auth('sk_test_configured_key') })).status).toBe(401);

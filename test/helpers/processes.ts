@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { randomAlphanumeric } from '../../src/lib/random';
 
 const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
@@ -12,7 +13,7 @@ const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
  * The environment for a `kessai` process with a database of its own: a fresh PGlite directory,
  * or, when DATABASE_URL is set, a fresh schema of that PostgreSQL (dropped by `cleanup`).
  */
-export function isolatedEnv(): { env: NodeJS.ProcessEnv; cleanup: () => Promise<void> } {
+function isolatedEnv(): { env: NodeJS.ProcessEnv; cleanup: () => Promise<void> } {
   const dataDir = mkdtempSync(join(tmpdir(), 'kessai-test-'));
   const schema = process.env.DATABASE_URL ? `kessai_test_${randomAlphanumeric(10)}` : undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, KESSAI_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -60,7 +61,7 @@ export interface ServerProcess {
 }
 
 /** Starts `kessai serve` and resolves once its banner is printed. */
-export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
   let output = '';
@@ -79,4 +80,36 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
     child.on('exit', () => reject(new Error(`kessai serve exited:\n${output}`)));
   });
   return { child, url: `http://127.0.0.1:${port}`, output: () => output, exited };
+}
+
+/**
+ * For a test file that runs `kessai` processes: environments with databases of their own, and
+ * servers, all undone after each test (a server still running is killed first, then its database
+ * dropped); `defer` adds anything else to undo (receivers, other processes), undone in reverse.
+ */
+export function useProcesses() {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return {
+    environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+      const isolated = isolatedEnv();
+      cleanups.push(isolated.cleanup);
+      return { ...isolated.env, ...extra };
+    },
+    async server(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+      const started = await startServer(env);
+      cleanups.push(async () => {
+        if (started.child.exitCode === null && started.child.signalCode === null) {
+          started.child.kill('SIGKILL');
+          await started.exited;
+        }
+      });
+      return started;
+    },
+    defer(cleanup: () => Promise<void> | void): void {
+      cleanups.push(cleanup);
+    },
+  };
 }

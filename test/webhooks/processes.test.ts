@@ -2,41 +2,25 @@ import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { basicAuth, testCard, usingPostgres } from '../helpers/harness';
-import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
+import { runKessai, useProcesses } from '../helpers/processes';
 import { expectSigned, startReceiver, type Receiver } from '../helpers/receiver';
 
 const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
 const SECRET_KEY = 'sk_test_webhooks_processes';
-const cleanups: (() => Promise<void> | void)[] = [];
 // Each test starts server processes (each migrates a fresh database): seconds apiece, more on a busy machine.
 const SLOW = 180_000;
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const processes = useProcesses();
+const server = processes.server;
 
 function environment(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const isolated = isolatedEnv();
-  cleanups.push(isolated.cleanup);
-  return { ...isolated.env, KESSAI_SECRET_KEY: SECRET_KEY, ...extra };
+  return processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, ...extra });
 }
 
 async function receiver(): Promise<Receiver> {
   const started = await startReceiver();
-  cleanups.push(() => started.close());
-  return started;
-}
-
-async function server(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
-  const started = await startServer(env);
-  cleanups.push(async () => {
-    if (started.child.exitCode === null && started.child.signalCode === null) {
-      started.child.kill('SIGKILL');
-      await started.exited;
-    }
-  });
+  processes.defer(() => started.close());
   return started;
 }
 
@@ -143,7 +127,7 @@ describe('webhooks across processes', () => {
       env: { ...env, PORT: new URL(running.url).port, HOST: '127.0.0.1' },
     });
     const exited = new Promise<number | null>((resolve) => listener.on('exit', (code) => resolve(code)));
-    cleanups.push(async () => {
+    processes.defer(async () => {
       if (listener.exitCode === null) listener.kill('SIGKILL');
       await exited;
     });
