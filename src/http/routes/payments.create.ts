@@ -7,6 +7,7 @@ import { createPayment } from '../../domain/payments';
 import { declineResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, Tax } from '../schemas';
 import { paymentResponse } from '../serialize/payment';
+import { scenarioHeader } from '../test-mode';
 
 const FraudDetails = Type.Object(
   {
@@ -63,17 +64,14 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/payments',
     { schema: { body: CreatePaymentBody }, preValidation: rejectCoercedMoney },
     async (request, reply) => {
-      const scenario = request.headers['komoju-scenario'];
-      if (scenario !== undefined && request.actor.merchant.mode !== 'test') {
-        throw new ApiError('bad_request', { param: 'Komoju-Scenario', message: 'Komoju-Scenario works in test mode only' });
-      }
+      const scenario = scenarioHeader(request);
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) =>
           createPayment(trx, services, request.actor, request.body, {
-            scenario: Array.isArray(scenario) ? scenario[0] : scenario,
+            scenario,
           }),
         ({ payment, decline }) => (decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
         // Details in the body: one INSERT, no transaction needed. A token must be claimed in the

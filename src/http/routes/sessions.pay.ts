@@ -9,6 +9,7 @@ import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializeCustomer } from '../serialize/customer';
 import { serializePayment } from '../serialize/payment';
+import { scenarioHeader } from '../test-mode';
 
 export const PaySessionBody = Type.Object({
   payment_details: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Object({ type: Type.Optional(Type.String()) })]),
@@ -43,17 +44,14 @@ export default function route(app: FastifyInstance, services: Services): void {
       errorHandler: (raw, request, reply) => sendError(raw, request, reply, payErrorBody),
     },
     async (request, reply) => {
-      const scenario = request.headers['komoju-scenario'];
-      if (scenario !== undefined && request.actor.merchant.mode !== 'test') {
-        throw new ApiError('bad_request', { param: 'Komoju-Scenario', message: 'Komoju-Scenario works in test mode only' });
-      }
+      const scenario = scenarioHeader(request);
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) =>
           paySession(trx, services, request.actor, request.params.id, request.body, {
-            scenario: Array.isArray(scenario) ? scenario[0] : scenario,
+            scenario,
           }),
         (outcome) =>
           outcome.decline
