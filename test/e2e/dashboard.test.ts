@@ -1,10 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
-import { webhookBody } from '../../src/http/serialize/webhook';
-import { startWebhookWorker } from '../../src/worker/webhooks';
 import { describeBrowser, launchBrowser, screenshot, watchProblems } from '../helpers/browser';
-import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import { startHarness, startTestWebhookWorker, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
 // The merchant dashboard in Chromium, as a merchant's operator uses it: sign in, find a payment by
@@ -16,8 +14,7 @@ describeBrowser('merchant dashboard in a browser', () => {
   let merchant: TestMerchant;
   let browser: Browser;
   let receiver: Receiver;
-  let worker: Awaited<ReturnType<typeof startWebhookWorker>>;
-  const workerErrors: unknown[] = [];
+  let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -25,12 +22,7 @@ describeBrowser('merchant dashboard in a browser', () => {
     merchant = await h.merchant();
     await createDashboardUser(h.store.db, h.clock.now(), { merchantId: merchant.id, email: 'ops@shop.example', password: 'correct horse battery' });
     receiver = await startReceiver();
-    worker = await startWebhookWorker(h.services, {
-      log: { info: () => {}, error: (details) => workerErrors.push(details) },
-      render: webhookBody,
-      listen: h.store.listen,
-      pollMs: 100,
-    });
+    worker = await startTestWebhookWorker(h);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -38,7 +30,7 @@ describeBrowser('merchant dashboard in a browser', () => {
     await worker?.stop();
     await receiver?.close();
     await h?.close();
-    expect(workerErrors).toEqual([]);
+    expect(worker?.errors).toEqual([]);
   });
 
   async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {

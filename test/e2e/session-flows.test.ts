@@ -1,11 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { webhookBody } from '../../src/http/serialize/webhook';
 import { TEST_CARD_DECLINES } from '../../src/processors/test-processor';
 import { sessionMessages } from '../../src/web/i18n/session';
-import { startWebhookWorker } from '../../src/worker/webhooks';
 import { describeBrowser, launchBrowser, openPage, screenshot, startOtherSite, type OtherSite } from '../helpers/browser';
-import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
+import { startHarness, startTestWebhookWorker, type Harness, type TestMerchant } from '../helpers/harness';
 import { expectSigned, startReceiver, type Receiver } from '../helpers/receiver';
 
 // The Hosted Page in Chromium at 360 px, beyond a plain card payment (test/e2e/session.test.ts):
@@ -22,8 +20,7 @@ describeBrowser('hosted page flows in a browser', () => {
   let shop: OtherSite;
   let receiver: Receiver;
   let secret: string;
-  let worker: Awaited<ReturnType<typeof startWebhookWorker>>;
-  const workerErrors: unknown[] = [];
+  let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -33,12 +30,7 @@ describeBrowser('hosted page flows in a browser', () => {
     const endpoint = await h.request({ method: 'POST', url: '/api/v1/webhooks', key: merchant.secretKey, json: { url: receiver.url, events: ['payment.authorized', 'payment.captured'] } });
     expect(endpoint.status, endpoint.text).toBe(200);
     secret = endpoint.body.secret_token;
-    worker = await startWebhookWorker(h.services, {
-      log: { info: () => {}, error: (details) => workerErrors.push(details) },
-      render: webhookBody,
-      listen: h.store.listen,
-      pollMs: 100,
-    });
+    worker = await startTestWebhookWorker(h);
     browser = await launchBrowser();
     shop = await startOtherSite();
   });
@@ -48,7 +40,7 @@ describeBrowser('hosted page flows in a browser', () => {
     await shop?.close();
     await receiver?.close();
     await h?.close();
-    expect(workerErrors).toEqual([]);
+    expect(worker?.errors).toEqual([]);
   });
 
   async function create(locale: 'ja' | 'en', extra: Record<string, unknown> = {}) {

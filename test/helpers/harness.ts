@@ -10,7 +10,9 @@ import { randomAlphanumeric } from '../../src/lib/random';
 import { testProcessor } from '../../src/processors/test-processor';
 import { openStore, type Store } from '../../src/store/db';
 import { migrateToLatest } from '../../src/store/migrate';
+import { webhookBody } from '../../src/http/serialize/webhook';
 import { openVault } from '../../src/vault/vault';
+import { startWebhookWorker } from '../../src/worker/webhooks';
 import { checkResponses, recordApiResponses, type RecordedResponse } from './response-check';
 
 /**
@@ -179,4 +181,19 @@ export function testCard(overrides: Record<string, unknown> = {}): Record<string
     name: 'Taro Yamada',
     ...overrides,
   };
+}
+
+/**
+ * The webhook worker a server runs, on the harness's database, polling every 100 ms; `errors`
+ * collects what it logs as errors (a test expects none, after closing everything else).
+ */
+export async function startTestWebhookWorker(h: Harness): Promise<{ stop(): Promise<void>; errors: unknown[] }> {
+  const errors: unknown[] = [];
+  const worker = await startWebhookWorker(h.services, {
+    log: { info: () => {}, error: (details) => errors.push(details) },
+    render: webhookBody,
+    listen: h.store.listen,
+    pollMs: 100,
+  });
+  return { stop: () => worker.stop(), errors };
 }

@@ -1,24 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { webhookBody } from '../../src/http/serialize/webhook';
 import { RETRY_SCHEDULE_MS } from '../../src/domain/webhook-delivery';
-import { startWebhookWorker } from '../../src/worker/webhooks';
-import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import { startHarness, startTestWebhookWorker, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 import { paymentApi, expectError, type PaymentApi } from '../helpers/payment-api';
 import { expectSigned, startReceiver, type Receiver } from '../helpers/receiver';
 
 let h: Harness;
-let worker: Awaited<ReturnType<typeof startWebhookWorker>>;
-const workerErrors: unknown[] = [];
+let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
 const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  worker = await startWebhookWorker(h.services, {
-    log: { info: () => {}, error: (details) => workerErrors.push(details) },
-    render: webhookBody,
-    listen: h.store.listen,
-    pollMs: 100,
-  });
+  worker = await startTestWebhookWorker(h);
 });
 afterEach(async () => {
   for (const receiver of receivers.splice(0)) await receiver.close();
@@ -28,7 +20,7 @@ afterEach(async () => {
 afterAll(async () => {
   await worker.stop();
   await h.close();
-  expect(workerErrors).toEqual([]);
+  expect(worker.errors).toEqual([]);
 });
 
 interface Setup {
