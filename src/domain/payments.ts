@@ -15,7 +15,7 @@ import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
 import { parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
-import { redeemToken, type RedeemedToken } from './tokens';
+import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
 
 export type Locale = 'ja' | 'en' | 'ko';
@@ -85,9 +85,7 @@ export async function createPayment(
   }
   if (input.payment_details === undefined && input.customer === undefined) throw new ApiError('missing_parameter', { param: 'payment_details' });
   const source = await detailsToCharge(trx, services, actor, input, now);
-  if (source.currency !== null && source.currency !== currency) {
-    throw new ApiError('invalid_currency', { param: 'currency', message: `The token is for payments in ${source.currency}` });
-  }
+  checkTokenCurrency(source, currency);
   if (source.amount !== null && source.amount !== input.amount) {
     throw new ApiError('invalid_parameter', { param: 'amount', message: `The customer authenticated a payment of ${source.amount} ${source.currency}` });
   }

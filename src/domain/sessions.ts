@@ -19,7 +19,7 @@ import { parseCurrency, type Currency } from './money';
 import { saveCard, savedCardDetails } from './one-click';
 import { createPayment, type Locale } from './payments';
 import { createSecureToken } from './secure-tokens';
-import { redeemToken } from './tokens';
+import { checkTokenCurrency, redeemToken } from './tokens';
 import { methodOffer, ratesOf, ratesToFix, sessionOffer } from './session-offers';
 
 export type SessionMode = SessionRow['mode'];
@@ -267,9 +267,7 @@ export async function paySession(
   let authenticate = typeof paymentDetails === 'string' ? undefined : paymentDetails;
   if (typeof paymentDetails === 'string' && plain && needsAuthentication(plain)) {
     const redeemed = await redeemToken(trx, services, actor, paymentDetails, now, ['token']);
-    if (redeemed.currency !== null && redeemed.currency !== currency) {
-      throw new ApiError('invalid_currency', { param: 'currency', message: `The token is for payments in ${redeemed.currency}` });
-    }
+    checkTokenCurrency(redeemed, currency);
     authenticate = redeemed.details;
   }
   if (authenticate && needsAuthentication(authenticate)) {

@@ -100,6 +100,13 @@ export async function redeemToken(
   };
 }
 
+/** A token made with a `currency` pays only in that currency. */
+export function checkTokenCurrency(token: RedeemedToken, currency: string): void {
+  if (token.currency !== null && token.currency !== currency) {
+    throw new ApiError('invalid_currency', { param: 'currency', message: `The token is for payments in ${token.currency}` });
+  }
+}
+
 const SWEEP_BATCH = 500;
 
 /**

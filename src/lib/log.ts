@@ -24,7 +24,7 @@ export const REDACT_PATHS = [
 const SECRET_PATH = /^(\/dashboard\/login\/)[^/?#]+/;
 
 /** A request URL as it may be logged: a sign-in link's token blanked out. */
-export function loggableUrl(url: string): string {
+function loggableUrl(url: string): string {
   return url.replace(SECRET_PATH, '$1[redacted]');
 }
 
