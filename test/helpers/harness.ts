@@ -79,6 +79,20 @@ export function encodeForm(form: Record<string, unknown> | [string, string][]): 
 
 export const usingPostgres = Boolean(process.env.DATABASE_URL);
 
+/** A fresh name for a schema of the DATABASE_URL database that one test file (or process) owns. */
+export const testSchemaName = () => `kessai_test_${randomAlphanumeric(10)}`;
+
+/** Drops schemas, with everything in them, from the DATABASE_URL database. */
+export async function dropSchemas(schemas: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * `checkResponses` (default true): every /api/v1 response the app sends is recorded, and `close()`
  * fails the test file when one does not match the OpenAPI document (see ./response-check.ts).
@@ -86,7 +100,7 @@ export const usingPostgres = Boolean(process.env.DATABASE_URL);
 export async function startHarness(
   options: { maxInFlight?: number; rateLimits?: AppOptions['rateLimits']; checkResponses?: boolean; onRoute?: AppOptions['onRoute'] } = {},
 ): Promise<Harness> {
-  const schema = usingPostgres ? `kessai_test_${randomAlphanumeric(10)}` : undefined;
+  const schema = usingPostgres ? testSchemaName() : undefined;
   const store = await openStore({ databaseUrl: process.env.DATABASE_URL ?? null, schema, dataDir: 'memory://', poolSize: 10 });
   await migrateToLatest(store.db);
 
@@ -157,12 +171,7 @@ export async function startHarness(
       const problems = checkResponses(app, responses);
       await app.close();
       await store.close();
-      if (schema) {
-        const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-        await client.connect();
-        await client.query(`DROP SCHEMA "${schema}" CASCADE`);
-        await client.end();
-      }
+      if (schema) await dropSchemas([schema]);
       if (problems.length > 0) {
         throw new Error(`Responses that do not match the OpenAPI document (GET /api/v1/openapi.json):\n${problems.join('\n')}`);
       }

@@ -3,9 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach } from 'vitest';
-import { randomAlphanumeric } from '../../src/lib/random';
+import { dropSchemas, testSchemaName } from './harness';
 
 const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
 
@@ -15,17 +14,13 @@ const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
  */
 function isolatedEnv(): { env: NodeJS.ProcessEnv; cleanup: () => Promise<void> } {
   const dataDir = mkdtempSync(join(tmpdir(), 'kessai-test-'));
-  const schema = process.env.DATABASE_URL ? `kessai_test_${randomAlphanumeric(10)}` : undefined;
+  const schema = process.env.DATABASE_URL ? testSchemaName() : undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, KESSAI_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   if (schema) env.KESSAI_DATABASE_SCHEMA = schema;
   return {
     env,
     async cleanup() {
-      if (!schema) return;
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      if (schema) await dropSchemas([schema]);
     },
   };
 }

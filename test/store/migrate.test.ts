@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db';
 import { migrateToLatest } from '../../src/store/migrate';
 import { randomAlphanumeric } from '../../src/lib/random';
+import { dropSchemas, testSchemaName } from '../helpers/harness';
 
 const url = process.env.DATABASE_URL!;
 
@@ -17,15 +18,11 @@ async function admin(): Promise<pg.Client> {
 describe.runIf(process.env.DATABASE_URL)('migrations beside other schemas on PostgreSQL', () => {
   const schemas: string[] = [];
   const newSchema = () => {
-    schemas.push(`kessai_test_${randomAlphanumeric(10)}`);
+    schemas.push(testSchemaName());
     return schemas.at(-1)!;
   };
 
-  afterEach(async () => {
-    const client = await admin();
-    for (const schema of schemas.splice(0)) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
-  });
+  afterEach(() => dropSchemas(schemas.splice(0)));
 
   it('migrates while other schemas are created and dropped', async () => {
     // Kysely's own introspector reads every schema's tables; one dropped meanwhile failed the

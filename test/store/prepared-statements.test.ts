@@ -1,12 +1,11 @@
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db';
-import { randomAlphanumeric } from '../../src/lib/random';
+import { dropSchemas, testSchemaName } from '../helpers/harness';
 
 // Named prepared statements are a PostgreSQL connection feature; PGlite runs queries in-process.
 describe.runIf(process.env.DATABASE_URL)('prepared statements on PostgreSQL', () => {
-  const schema = `kessai_test_${randomAlphanumeric(10)}`;
+  const schema = testSchemaName();
   let store: Store;
 
   beforeAll(async () => {
@@ -17,10 +16,7 @@ describe.runIf(process.env.DATABASE_URL)('prepared statements on PostgreSQL', ()
 
   afterAll(async () => {
     await store.close();
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await admin.end();
+    await dropSchemas([schema]);
   });
 
   const prepared = async () =>
