@@ -261,16 +261,12 @@ export async function paySession(
   const amount = offer?.amount ?? Number(session.amount ?? 0);
   const currency = offer?.currency ?? (session.currency as Currency);
 
-  // KOMOJU Fields tokenises the card first and pays with the token: a plain token of a 3-D Secure
-  // test card is authenticated like a details hash. It is used up here (its details, CVV and
-  // all, move to the secure token), bound to its currency as any token payment is.
-  let authenticate = typeof paymentDetails === 'string' ? undefined : paymentDetails;
-  if (typeof paymentDetails === 'string' && plain && needsAuthentication(plain)) {
-    const redeemed = await redeemToken(trx, services, actor, paymentDetails, now, ['token']);
-    checkTokenCurrency(redeemed, currency);
-    authenticate = redeemed.details;
-  }
-  if (authenticate && needsAuthentication(authenticate)) {
+  // `plain` is what the details hash, the saved card or a plain token holds. KOMOJU Fields
+  // tokenises the card first and pays with the token: such a token is authenticated like a hash,
+  // and used up here (its details, CVV and all, move to the secure token), bound to its currency
+  // as any token payment is.
+  if (plain && needsAuthentication(plain)) {
+    if (typeof paymentDetails === 'string') checkTokenCurrency(await redeemToken(trx, services, actor, paymentDetails, now, ['token']), currency);
     const tokenId = `tok_${newId()}`;
     const params = new URLSearchParams({ token: tokenId, locale: input.locale ?? (session.default_locale as Locale) });
     if (input.save_card) params.set('save_card', '1');
@@ -278,7 +274,7 @@ export async function paySession(
       trx,
       services,
       actor,
-      { amount, currency, return_url: `${services.publicUrl}/sessions/${session.id}/authenticated?${params}`, payment_details: { ...authenticate } },
+      { amount, currency, return_url: `${services.publicUrl}/sessions/${session.id}/authenticated?${params}`, payment_details: { ...plain } },
       { id: tokenId },
     );
     const redirectUrl = `${services.publicUrl}/three_d_secure_service/offsite?token=${tokenId}&locale=${params.get('locale')}`;
