@@ -30,12 +30,21 @@ export async function findByKeyDigest(db: Db, digest: string): Promise<KeyLookup
  */
 export const KEY_CACHE_MS = 250;
 
-const cachedKeys = new WeakMap<Db, Map<string, { found: KeyLookup; at: number; generation: number }>>();
+interface CachedKey {
+  /** The lookup, shared by every request that asks while it is in flight. */
+  found: Promise<KeyLookup | undefined>;
+  at: number;
+  generation: number;
+}
+
+const cachedKeys = new WeakMap<Db, Map<string, CachedKey>>();
 let generation = 0;
 
 /**
  * findByKeyDigest for authentication: the API's commonest query, which was one of the two
- * round trips of a payment create, is made about four times a second per key instead.
+ * round trips of a payment create, is made about four times a second per key instead. Requests
+ * arriving while a lookup is in flight wait for it rather than each making their own: at 50
+ * concurrent requests every expiry used to send one lookup per request.
  */
 export async function findByKeyDigestCached(db: Db, digest: string): Promise<KeyLookup | undefined> {
   let cache = cachedKeys.get(db);
@@ -44,11 +53,22 @@ export async function findByKeyDigestCached(db: Db, digest: string): Promise<Key
   const now = Date.now();
   if (hit && hit.generation === generation && now - hit.at < KEY_CACHE_MS) return hit.found;
   const readFrom = generation;
-  const found = await findByKeyDigest(db, digest);
-  // A write that raced this read may have committed what the read did not see: keep nothing.
-  if (found && readFrom === generation) cache.set(digest, { found, at: now, generation });
-  else cache.delete(digest);
-  return found;
+  const entry: CachedKey = { found: findByKeyDigest(db, digest), at: now, generation };
+  cache.set(digest, entry);
+  try {
+    const found = await entry.found;
+    // An unknown key is not remembered; a write that raced this read may have committed what
+    // the read did not see: keep nothing then either.
+    if (!found || readFrom !== generation) forget(cache, digest, entry);
+    return found;
+  } catch (error) {
+    forget(cache, digest, entry);
+    throw error;
+  }
+}
+
+function forget(cache: Map<string, CachedKey>, digest: string, entry: CachedKey): void {
+  if (cache.get(digest) === entry) cache.delete(digest);
 }
 
 /**

@@ -171,6 +171,22 @@ describe('key lookups reused between requests', () => {
     expectError(await pay(m.secretKey), 401, 'unauthorized', null);
   });
 
+  it('makes one key lookup for concurrent requests with a key not yet cached', async () => {
+    const m = await h.merchant();
+    let lookups = 0;
+    // A Kysely instance of its own (its own cache) that counts the statements reading api_keys.
+    const counting = h.services.db.withPlugin({
+      transformQuery: (args) => {
+        if (args.node.kind === 'SelectQueryNode' && JSON.stringify(args.node.from).includes('"api_keys"')) lookups++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const found = await Promise.all(Array.from({ length: 20 }, () => merchantsRepo.findByKeyDigestCached(counting, sha256Hex(m.secretKey))));
+    expect(found.every((lookup) => lookup?.merchant.id === m.id)).toBe(true);
+    expect(lookups).toBe(1);
+  });
+
   it('does not remember an unknown key: a key added later works at once', async () => {
     const key = `sk_test_later${Date.now()}`;
     expectError(await pay(key), 401, 'unauthorized', null);
