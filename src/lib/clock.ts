@@ -31,9 +31,18 @@ export function endOfDayTokyo(from: Date, days: number): Date {
   return new Date(endUtc - JST_OFFSET_MS);
 }
 
-/** ISO 8601 in UTC without milliseconds, as KOMOJU prints timestamps: 2020-06-09T07:42:14Z. */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * ISO 8601 in UTC without milliseconds, as KOMOJU prints timestamps: 2020-06-09T07:42:14Z.
+ * Written out by hand: `toISOString()` cost 1.2 µs here against 0.25, and a payment prints
+ * up to six timestamps. Years outside 1000–9999 (and invalid dates, which throw) take the slow
+ * path.
+ */
 export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}Z`;
 }
 
 /**

@@ -62,17 +62,19 @@ const LOCK_PAYMENT = compiledOnce((db, [merchantId, id]: [string, string]) =>
 type JsonPayment = Omit<PaymentRecord, PaymentTimestamp> & Record<PaymentTimestamp, string | null>;
 type PaymentTimestamp = 'payment_deadline' | 'captured_at' | 'created_at' | 'updated_at';
 
-/** A payment read by row_to_json, its own timestamps made Dates again (refunds keep strings). */
+/**
+ * A payment read by row_to_json, its own timestamps made Dates again (refunds keep strings).
+ * The parsed object is ours alone, so it is changed in place rather than copied.
+ */
 function fromJsonRow(row: { payment: JsonPayment } | undefined): PaymentRecord | undefined {
   if (!row) return undefined;
   const { payment } = row;
-  return {
-    ...payment,
+  return Object.assign(payment, {
     payment_deadline: payment.payment_deadline === null ? null : new Date(payment.payment_deadline),
     captured_at: payment.captured_at === null ? null : new Date(payment.captured_at),
     created_at: new Date(payment.created_at!),
     updated_at: new Date(payment.updated_at!),
-  };
+  }) as PaymentRecord;
 }
 
 export async function findPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
