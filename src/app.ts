@@ -48,7 +48,7 @@ import webhooksDeliveries from './http/routes/webhooks.deliveries';
 import webhooksList from './http/routes/webhooks.list';
 import webhooksShow from './http/routes/webhooks.show';
 import webhooksUpdate from './http/routes/webhooks.update';
-import { loggerOptions } from './lib/log';
+import { lazyChildLogger, loggerOptions } from './lib/log';
 import { registerWebPages } from './web';
 import { registerDashboard } from './web/dashboard';
 
@@ -121,6 +121,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     : loggerOptions(options.logLevel ?? 'info');
   const app = Fastify({
     logger,
+    childLoggerFactory: lazyChildLogger,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: AJV_OPTIONS },
     routerOptions: { ignoreTrailingSlash: true },
