@@ -97,10 +97,15 @@ function statementName(text: string): string | null {
   let name = statementNames.get(text);
   if (name === undefined) {
     if (statementNames.size >= MAX_PREPARED) return null;
-    name = SELECTS_ALL.test(text) ? null : `k${createHash('sha1').update(text).digest('base64url')}`;
+    name = preparable(text) ? `k${createHash('sha1').update(text).digest('base64url')}` : null;
     statementNames.set(text, name);
   }
   return name;
+}
+
+/** Whether a statement may run prepared at all: not one selecting `*` (see prepareStatements). */
+function preparable(text: string): boolean {
+  return !SELECTS_ALL.test(text);
 }
 
 /**
@@ -135,9 +140,10 @@ async function listenPostgres(url: string, channel: string, onNotify: (payload: 
 }
 
 async function openPglite(options: StoreOptions): Promise<Store> {
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+  const [{ PGlite }, { PGliteDialect }, { withPreparedStatements }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('kysely-pglite-dialect'),
+    import('./pglite-prepared'),
   ]);
   const dataDir = options.dataDir ?? './.kessai';
   let location = dataDir;
@@ -147,7 +153,9 @@ async function openPglite(options: StoreOptions): Promise<Store> {
   }
   const client = new PGlite(location, { parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber } });
   await client.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  // The dialect calls only query() and close() on its client.
+  const prepared = withPreparedStatements(client, preparable, MAX_PREPARED) as unknown as InstanceType<typeof PGlite>;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(prepared) });
   const listen = async (channel: string, onNotify: (payload: string) => void) => client.listen(channel, onNotify);
   return { db, kind: 'pglite', listen, close: () => db.destroy() };
 }

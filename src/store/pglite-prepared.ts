@@ -1,0 +1,69 @@
+import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+
+const { serialize } = protocol;
+
+/** What kysely-pglite-dialect calls on its client. */
+export interface PgliteQueryClient {
+  query<T>(text: string, params?: unknown[]): Promise<Results<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * PGlite with parameterised statements run as named prepared statements, as the pg pool does on
+ * PostgreSQL (see prepareStatements in db.ts). PGlite's own `query()` parses, describes and plans
+ * the statement on every call, in six separate calls into the WebAssembly engine; here a
+ * statement is parsed and described once, and each execution is one call (Bind, Describe,
+ * Execute, Sync), whose plan PostgreSQL may keep. `preparable` says which texts may be kept, up
+ * to `max` of them; the rest go to `query()` unchanged.
+ */
+export function withPreparedStatements(pg: PGlite, preparable: (text: string) => boolean, max: number): PgliteQueryClient {
+  /** Statement name and parameter types of each text prepared on this database. */
+  const prepared = new Map<string, { name: string; types: number[] }>();
+
+  async function prepare(text: string) {
+    let statement = prepared.get(text);
+    if (!statement) {
+      const name = `k${prepared.size}`;
+      const { messages } = await pg.execProtocol(batch(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()), {
+        syncToFs: false,
+      });
+      statement = { name, types: parse.parseDescribeStatementResults(messages) };
+      prepared.set(text, statement);
+    }
+    return statement;
+  }
+
+  async function execute<T>(text: string, params: unknown[]): Promise<Results<T>> {
+    const { name, types } = await prepare(text);
+    // As PGlite's query() turns parameters into text: by the statement's parameter types.
+    const values = params.map((param, i) => {
+      if (param === null || param === undefined) return null;
+      const serializer = pg.serializers[types[i]];
+      return serializer ? serializer(param) : String(param);
+    });
+    const { messages } = await pg.execProtocol(
+      batch(serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()),
+    );
+    return parse.parseResults(messages, pg.parsers)[0] as Results<T>;
+  }
+
+  return {
+    query<T>(text: string, params: unknown[] = []) {
+      if (params.length === 0 || !(prepared.has(text) || (prepared.size < max && preparable(text)))) return pg.query<T>(text, params);
+      // The two locks PGlite's query() takes: nothing else runs on the engine meanwhile.
+      return pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => execute<T>(text, params)));
+    },
+    close: () => pg.close(),
+  };
+}
+
+/** Protocol messages sent in one call: the engine reads them in order. */
+function batch(...messages: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(messages.reduce((length, message) => length + message.length, 0));
+  let offset = 0;
+  for (const message of messages) {
+    out.set(message, offset);
+    offset += message.length;
+  }
+  return out;
+}
