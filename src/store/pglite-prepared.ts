@@ -14,7 +14,8 @@ export interface PgliteQueryClient {
  * the statement on every call, in six separate calls into the WebAssembly engine; here a
  * statement is parsed and described once, and each execution is one call (Bind, Describe,
  * Execute, Sync), whose plan PostgreSQL may keep. `preparable` says which texts may be kept, up
- * to `max` of them; the rest go to `query()` unchanged.
+ * to `max` of them; the rest go to `query()` unchanged. Every query first yields to the event
+ * loop (see query below).
  */
 export function withPreparedStatements(pg: PGlite, preparable: (text: string) => boolean, max: number): PgliteQueryClient {
   /** Statement name and parameter types of each text prepared on this database. */
@@ -48,7 +49,12 @@ export function withPreparedStatements(pg: PGlite, preparable: (text: string) =>
   }
 
   return {
-    query<T>(text: string, params: unknown[] = []) {
+    async query<T>(text: string, params: unknown[] = []) {
+      // PGlite answers within the same turn of the event loop, so a queue of queries would run
+      // to its end in microtasks while no socket is read: under 50 connections a new
+      // connection's first request waited seconds (one more admitted per pass through the
+      // queue). Yielding to the event loop first lets arriving requests join the queue in order.
+      await new Promise((resolve) => setImmediate(resolve));
       if (params.length === 0 || !(prepared.has(text) || (prepared.size < max && preparable(text)))) return pg.query<T>(text, params);
       // The two locks PGlite's query() takes: nothing else runs on the engine meanwhile.
       return pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => execute<T>(text, params)));
