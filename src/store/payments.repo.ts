@@ -51,13 +51,14 @@ function asJsonRow(db: Db, query: ReturnType<typeof withRefunds>) {
   return db.selectFrom(query.as('x')).select(sql<JsonPayment>`row_to_json(x)`.as('payment'));
 }
 
-const FIND_PAYMENT = compiledOnce((db, [merchantId, id]: [string, string]) =>
-  asJsonRow(db, withRefunds(db).where('p.merchant_id', '=', merchantId).where('p.id', '=', id)),
-);
+/**
+ * By id alone, so that the primary key is the only index PostgreSQL can use: with
+ * `merchant_id = $1 AND id = $2`, a table without statistics (a new database, and PGlite always,
+ * which has no autovacuum) got a generic plan scanning the merchant's index and filtering every
+ * one of its payments by id. The merchant is checked by the callers below.
+ */
 const FIND_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, withRefunds(db).where('p.id', '=', id)));
-const LOCK_PAYMENT = compiledOnce((db, [merchantId, id]: [string, string]) =>
-  asJsonRow(db, withRefunds(db).where('p.merchant_id', '=', merchantId).where('p.id', '=', id).forUpdate('p')),
-);
+const LOCK_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, withRefunds(db).where('p.id', '=', id).forUpdate('p')));
 
 type JsonPayment = Omit<PaymentRecord, PaymentTimestamp> & Record<PaymentTimestamp, string | null>;
 type PaymentTimestamp = 'payment_deadline' | 'captured_at' | 'created_at' | 'updated_at';
@@ -78,7 +79,7 @@ function fromJsonRow(row: { payment: JsonPayment } | undefined): PaymentRecord |
 }
 
 export async function findPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
-  return fromJsonRow((await db.executeQuery<{ payment: JsonPayment }>(FIND_PAYMENT(db, [merchantId, id]))).rows[0]);
+  return ofMerchant(merchantId, await findPaymentById(db, id));
 }
 
 /**
@@ -89,9 +90,16 @@ export async function findPaymentById(db: Db, id: string): Promise<PaymentRecord
   return fromJsonRow((await db.executeQuery<{ payment: JsonPayment }>(FIND_PAYMENT_BY_ID(db, [id]))).rows[0]);
 }
 
-/** Locks the payment row for the rest of the transaction (SELECT … FOR UPDATE). */
+/**
+ * Locks the payment row for the rest of the transaction (SELECT … FOR UPDATE). Another merchant's
+ * payment is locked too before it is refused; its caller's transaction then ends at once.
+ */
 export async function lockPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
-  return fromJsonRow((await db.executeQuery<{ payment: JsonPayment }>(LOCK_PAYMENT(db, [merchantId, id]))).rows[0]);
+  return ofMerchant(merchantId, fromJsonRow((await db.executeQuery<{ payment: JsonPayment }>(LOCK_PAYMENT_BY_ID(db, [id]))).rows[0]));
+}
+
+function ofMerchant(merchantId: string, payment: PaymentRecord | undefined): PaymentRecord | undefined {
+  return payment?.merchant_id === merchantId ? payment : undefined;
 }
 
 /**
