@@ -20,11 +20,13 @@ export interface PgliteQueryClient {
 export function withPreparedStatements(pg: PGlite, preparable: (text: string) => boolean, max: number): PgliteQueryClient {
   /** Statement name and parameter types of each text prepared on this database. */
   const prepared = new Map<string, { name: string; types: number[] }>();
+  // Never reused, even after a failed prepare: the engine may hold a name this map does not.
+  let named = 0;
 
   async function prepare(text: string) {
     let statement = prepared.get(text);
     if (!statement) {
-      const name = `k${prepared.size}`;
+      const name = `k${named++}`;
       const { messages } = await pg.execProtocol(batch(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()), {
         syncToFs: false,
       });
