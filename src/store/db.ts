@@ -99,15 +99,10 @@ function statementName(text: string): string | null {
   let name = statementNames.get(text);
   if (name === undefined) {
     if (statementNames.size >= MAX_PREPARED) return null;
-    name = preparable(text) ? `k${createHash('sha1').update(text).digest('base64url')}` : null;
+    name = SELECTS_ALL.test(text) ? null : `k${createHash('sha1').update(text).digest('base64url')}`;
     statementNames.set(text, name);
   }
   return name;
-}
-
-/** Whether a statement may run prepared at all: not one selecting `*` (see prepareStatements). */
-function preparable(text: string): boolean {
-  return !SELECTS_ALL.test(text);
 }
 
 /**
@@ -155,8 +150,9 @@ async function openPglite(options: StoreOptions): Promise<Store> {
   }
   const client = new PGlite(location, { parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber } });
   await client.waitReady;
-  // The dialect calls only query() and close() on its client.
-  const prepared = withPreparedStatements(client, preparable, MAX_PREPARED) as unknown as InstanceType<typeof PGlite>;
+  // The dialect calls only query() and close() on its client. Which statements run prepared is
+  // decided as on PostgreSQL (statementName); PGlite names them per database itself.
+  const prepared = withPreparedStatements(client, (text) => statementName(text) !== null) as unknown as InstanceType<typeof PGlite>;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(prepared) });
   const listen = async (channel: string, onNotify: (payload: string) => void) => client.listen(channel, onNotify);
   const stopMaintenance = pgliteMaintenance(db, options.maintenanceMs ?? PGLITE_MAINTENANCE_MS);

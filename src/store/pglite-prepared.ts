@@ -13,11 +13,11 @@ export interface PgliteQueryClient {
  * PostgreSQL (see prepareStatements in db.ts). PGlite's own `query()` parses, describes and plans
  * the statement on every call, in six separate calls into the WebAssembly engine; here a
  * statement is parsed and described once, and each execution is one call (Bind, Describe,
- * Execute, Sync), whose plan PostgreSQL may keep. `preparable` says which texts may be kept, up
- * to `max` of them; the rest go to `query()` unchanged. Every query first yields to the event
- * loop (see query below).
+ * Execute, Sync), whose plan PostgreSQL may keep. `prepares` says which texts may be kept (the
+ * same rule as on PostgreSQL); the rest go to `query()` unchanged. Every query first yields to
+ * the event loop (see query below).
  */
-export function withPreparedStatements(pg: PGlite, preparable: (text: string) => boolean, max: number): PgliteQueryClient {
+export function withPreparedStatements(pg: PGlite, prepares: (text: string) => boolean): PgliteQueryClient {
   /** Statement name and parameter types of each text prepared on this database. */
   const prepared = new Map<string, { name: string; types: number[] }>();
   // Never reused, even after a failed prepare: the engine may hold a name this map does not.
@@ -57,7 +57,7 @@ export function withPreparedStatements(pg: PGlite, preparable: (text: string) =>
       // connection's first request waited seconds (one more admitted per pass through the
       // queue). Yielding to the event loop first lets arriving requests join the queue in order.
       await new Promise((resolve) => setImmediate(resolve));
-      if (params.length === 0 || !(prepared.has(text) || (prepared.size < max && preparable(text)))) return pg.query<T>(text, params);
+      if (params.length === 0 || !prepares(text)) return pg.query<T>(text, params);
       // The two locks PGlite's query() takes: nothing else runs on the engine meanwhile.
       return pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => execute<T>(text, params)));
     },
