@@ -55,7 +55,7 @@ function withRefunds(db: Db) {
  * One payment with its refunds as ONE json column (row_to_json over withRefunds). A GET spends its
  * CPU in the driver, not the database: pg rebuilt 35 field parsers and a 35-key row object from the
  * row description on every execution, and parsed each timestamp in JavaScript; one json column is
- * one native JSON.parse. Its timestamps arrive as ISO strings (see fromJsonRow).
+ * one native JSON.parse. Its timestamps arrive as ISO strings (see readJsonRow).
  */
 function asJsonRow(db: Db, query: ReturnType<typeof withRefunds>) {
   return db.selectFrom(query.as('x')).select(sql<JsonPayment>`row_to_json(x)`.as('payment'));
@@ -70,21 +70,27 @@ function asJsonRow(db: Db, query: ReturnType<typeof withRefunds>) {
 const FIND_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, withRefunds(db).where('p.id', '=', id)));
 const LOCK_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, withRefunds(db).where('p.id', '=', id).forUpdate('p')));
 
-type JsonPayment = Omit<PaymentRecord, PaymentTimestamp> & Record<PaymentTimestamp, string | null>;
+type JsonPayment = Omit<PaymentRecord, PaymentTimestamp> & {
+  payment_deadline: string | null;
+  captured_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
 type PaymentTimestamp = 'payment_deadline' | 'captured_at' | 'created_at' | 'updated_at';
 
 /**
  * A payment read by row_to_json, its own timestamps made Dates again (refunds keep strings).
  * The parsed object is ours alone, so it is changed in place rather than copied.
  */
-function fromJsonRow(row: { payment: JsonPayment } | undefined): PaymentRecord | undefined {
+async function readJsonRow(db: Db, query: CompiledQuery): Promise<PaymentRecord | undefined> {
+  const row = (await db.executeQuery<{ payment: JsonPayment }>(query)).rows[0];
   if (!row) return undefined;
   const { payment } = row;
   return Object.assign(payment, {
     payment_deadline: payment.payment_deadline === null ? null : new Date(payment.payment_deadline),
     captured_at: payment.captured_at === null ? null : new Date(payment.captured_at),
-    created_at: new Date(payment.created_at!),
-    updated_at: new Date(payment.updated_at!),
+    created_at: new Date(payment.created_at),
+    updated_at: new Date(payment.updated_at),
   }) as PaymentRecord;
 }
 
@@ -97,7 +103,7 @@ export async function findPayment(db: Db, merchantId: string, id: string): Promi
  * no merchant key: there the unguessable 25-character id is the credential. Never for the API.
  */
 export async function findPaymentById(db: Db, id: string): Promise<PaymentRecord | undefined> {
-  return fromJsonRow((await db.executeQuery<{ payment: JsonPayment }>(FIND_PAYMENT_BY_ID(db, [id]))).rows[0]);
+  return readJsonRow(db, FIND_PAYMENT_BY_ID(db, [id]));
 }
 
 /**
@@ -105,7 +111,7 @@ export async function findPaymentById(db: Db, id: string): Promise<PaymentRecord
  * payment is locked too before it is refused; its caller's transaction then ends at once.
  */
 export async function lockPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
-  return ofMerchant(merchantId, fromJsonRow((await db.executeQuery<{ payment: JsonPayment }>(LOCK_PAYMENT_BY_ID(db, [id]))).rows[0]));
+  return ofMerchant(merchantId, await readJsonRow(db, LOCK_PAYMENT_BY_ID(db, [id])));
 }
 
 function ofMerchant(merchantId: string, payment: PaymentRecord | undefined): PaymentRecord | undefined {
