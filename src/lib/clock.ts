@@ -32,6 +32,10 @@ export function endOfDayTokyo(from: Date, days: number): Date {
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+/** `date`'s UTC date and time to the second (2020-06-09T07:42:14), for years 1000–9999. */
+const dateTime = (date: Date, year: number) =>
+  `${year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}`;
 
 /**
  * ISO 8601 in UTC without milliseconds, as KOMOJU prints timestamps: 2020-06-09T07:42:14Z.
@@ -42,7 +46,19 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 export function isoSeconds(date: Date): string {
   const year = date.getUTCFullYear();
   if (!(year >= 1000 && year <= 9999)) return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `${year}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}Z`;
+  return `${dateTime(date, year)}Z`;
+}
+
+/**
+ * Exactly `date.toISOString()` (2020-06-09T07:42:14.123Z), written out by hand for the same
+ * reason as isoSeconds. JSON.stringify prints a Date through its toJSON, which cost about 2 µs a
+ * date: pass it strings made here instead when a record's dates are many and the record is hot
+ * (an event's payment snapshot).
+ */
+export function isoMillis(date: Date): string {
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) return date.toISOString();
+  return `${dateTime(date, year)}.${pad3(date.getUTCMilliseconds())}Z`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoSeconds } from '../../src/lib/clock';
+import { isoMillis, isoSeconds } from '../../src/lib/clock';
 import { sha256Hex } from '../../src/lib/digest';
 
 describe('isoSeconds', () => {
@@ -21,6 +21,21 @@ describe('isoSeconds', () => {
 
   it('throws on an invalid date, as toISOString does', () => {
     expect(() => isoSeconds(new Date(Number.NaN))).toThrow(RangeError);
+  });
+});
+
+describe('isoMillis', () => {
+  it('is toISOString, for any date', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(-62198755200000), max: new Date(253402300799999), noInvalidDate: true }), (date) => {
+        expect(isoMillis(date)).toBe(date.toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    expect(isoMillis(new Date('2020-06-09T07:42:14.009Z'))).toBe('2020-06-09T07:42:14.009Z');
+    expect(isoMillis(new Date('2020-06-09T07:42:14.090Z'))).toBe('2020-06-09T07:42:14.090Z');
+    expect(isoMillis(new Date('+010000-01-01T00:00:00.500Z'))).toBe('+010000-01-01T00:00:00.500Z');
+    expect(() => isoMillis(new Date(Number.NaN))).toThrow(RangeError);
   });
 });
 
