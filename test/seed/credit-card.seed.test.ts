@@ -13,8 +13,8 @@ import {
 
 /**
  * Replays the v1 reference's credit-card example (seeds/002, "Payment Details" → Credit Card) and
- * holds our answer against the example response printed under it. The fixture sits in `shared/`
- * beside the repository, here and in CI alike.
+ * holds our answer against the example response printed under it. The fixture is the repository's
+ * verbatim copy of `shared/fixtures/seed-examples.json` (see test/helpers/seed-fixture.ts).
  *
  * What must match: the set of keys at every level, each value's JSON type, the status, and every
  * field that does not depend on the clock or the id generator. Allowed difference, exactly one:
