@@ -90,9 +90,24 @@ const statementNames = new Map<string, string | null>();
 function prepareStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as { query: unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-    const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 ? statementName(text) : null;
-    return name ? query({ name, text, values }, callback) : query(text, values, callback);
+    const name = typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined ? statementName(text) : null;
+    return name ? namedQuery(client, name, text as string, values as unknown[]) : query(text, values, callback);
   };
+}
+
+/**
+ * Runs a named statement through pg's own Query, made from the text and given its name after:
+ * made from a config object (`{ name, text, values }`), pg first copies the object with
+ * getOwnPropertyDescriptors and defineProperties, which cost 3–10 µs per query here against well
+ * under 1 µs for a plain copy, on every execution of every statement (3 % of a GET's CPU
+ * profile). The constructor only reads `name` from the config into the same field.
+ */
+function namedQuery(client: pg.PoolClient, name: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const query = new pg.Query(text, values, (err, result) => (err ? reject(err) : resolve(result as unknown as pg.QueryResult)));
+    (query as { name?: string }).name = name;
+    client.query(query);
+  });
 }
 
 function statementName(text: string): string | null {
