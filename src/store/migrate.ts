@@ -7,6 +7,7 @@ import * as sessionExchange from './migrations/0005_session_exchange';
 import * as externalCustomers from './migrations/0006_external_customers';
 import * as dashboard from './migrations/0007_dashboard';
 import * as sessionRates from './migrations/0008_session_rates';
+import * as refundRequestFlag from './migrations/0009_refund_request_flag';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_external_customers': externalCustomers,
   '0007_dashboard': dashboard,
   '0008_session_rates': sessionRates,
+  '0009_refund_request_flag': refundRequestFlag,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -1,8 +1,14 @@
 import type { Db } from './db';
 import type { NewRefundRequestRow, RefundRequestRow } from './schema';
 
+/** Inserts the request and flags its payment as having one, in one statement (see migration 0009). */
 export async function insertRefundRequest(db: Db, request: NewRefundRequestRow): Promise<void> {
-  await db.insertInto('refund_requests').values(request).execute();
+  await db
+    .with('q', (qc) => qc.insertInto('refund_requests').values(request))
+    .updateTable('payments')
+    .set({ has_refund_requests: true })
+    .where('id', '=', request.payment_id)
+    .execute();
 }
 
 /** The request and the id of its payment; the caller then locks the payment (always payment first). */

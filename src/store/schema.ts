@@ -86,6 +86,8 @@ export interface PaymentsTable {
   session_amount: number | null;
   session_currency: string | null;
   exchange_rate: number | null;
+  /** True once the payment has a refund request (migration 0009): its reader then reads them. */
+  has_refund_requests: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface RefundsTable {

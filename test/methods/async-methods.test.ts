@@ -156,6 +156,10 @@ describe.each(TYPES)('%s', (type) => {
     });
     expect(res.status, res.text).toBe(200);
     expect(res.body.refund_requests).toMatchObject([{ amount: 1100, status: 'pending' }]);
+    // Read back from the database, where a payment's refund requests are read only when it is flagged.
+    const read = await calls.get(`/api/v1/payments/${payment.id}`);
+    expect(read.body.refund_requests).toMatchObject([{ id: res.body.refund_requests[0].id, amount: 1100, status: 'pending' }]);
+    expect(read.body.refunds).toEqual([]);
   });
 
   it('cancels while authorized (payment.cancelled) and cannot be paid afterwards', async () => {
