@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
+import { ofMerchant } from './of-merchant';
 import type { CustomerRow } from './schema';
 
 export type CustomerRecord = Omit<CustomerRow, 'seq'>;
@@ -17,13 +18,14 @@ export async function insertCustomer(db: Db, customer: CustomerRecord): Promise<
   await db.insertInto('customers').values(columns(customer)).execute();
 }
 
+/** By id alone, the merchant checked in code (see ofMerchant). */
 export async function findCustomer(db: Db, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
-  return db.selectFrom('customers').select(RECORD).where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+  return ofMerchant(merchantId, await db.selectFrom('customers').select(RECORD).where('id', '=', id).executeTakeFirst());
 }
 
-/** Locks the customer row for the rest of the transaction (SELECT … FOR UPDATE). */
+/** Locks the customer row for the rest of the transaction (SELECT … FOR UPDATE); by id alone, as findCustomer. */
 export async function lockCustomer(db: Db, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
-  return db.selectFrom('customers').select(RECORD).where('merchant_id', '=', merchantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  return ofMerchant(merchantId, await db.selectFrom('customers').select(RECORD).where('id', '=', id).forUpdate().executeTakeFirst());
 }
 
 export async function updateCustomer(db: Db, customer: CustomerRecord): Promise<void> {

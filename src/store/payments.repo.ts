@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Compilable, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
+import { ofMerchant } from './of-merchant';
 import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './webhooks.repo';
 import type { Database, EventRow, NewEventRow, NewPaymentRow, NewRefundRow, PaymentRow, PaymentStatus, RefundRequestRow, RefundRow } from './schema';
 
@@ -60,10 +61,7 @@ function refundLists(eb: ExpressionBuilder<Database & { p: Database['payments'] 
  * the row description on every execution, and parsed each timestamp in JavaScript; one json column
  * is one native JSON.parse. Its timestamps arrive as ISO strings (see readJsonRow).
  *
- * By id alone, so that the primary key is the only index PostgreSQL can use: with
- * `merchant_id = $1 AND id = $2`, a table without statistics (a new database, and PGlite always,
- * which has no autovacuum) got a generic plan scanning the merchant's index and filtering every
- * one of its payments by id. The merchant is checked by the callers below.
+ * By id alone, the merchant checked by the callers below (see ofMerchant).
  *
  * No sub-query: PostgreSQL builds every sub-plan before running a statement, even one a CASE then
  * skips, and the two of refundLists were a fifth to a third of the database's work per read.
@@ -141,9 +139,6 @@ export async function lockPayment(db: Db, merchantId: string, id: string): Promi
   return ofMerchant(merchantId, await readJsonRow(db, LOCK_PAYMENT_BY_ID(db, [id])));
 }
 
-function ofMerchant(merchantId: string, payment: PaymentRecord | undefined): PaymentRecord | undefined {
-  return payment?.merchant_id === merchantId ? payment : undefined;
-}
 
 /**
  * A statement whose text depends only on its shape, compiled by Kysely on the first call; later

@@ -1,4 +1,5 @@
 import type { Db } from './db';
+import { ofMerchant } from './of-merchant';
 import type { SessionRow, SessionsTable } from './schema';
 import type { Updateable } from 'kysely';
 
@@ -16,8 +17,9 @@ export async function insertSession(db: Db, session: SessionRow): Promise<void> 
     .execute();
 }
 
+/** By id alone, the merchant checked in code (see ofMerchant). */
 export async function findSession(db: Db, merchantId: string, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
+  return ofMerchant(merchantId, await findSessionById(db, id));
 }
 
 /** A session by id alone, for the hosted page, which carries no key: the id is the credential. */
@@ -26,7 +28,7 @@ export async function findSessionById(db: Db, id: string): Promise<SessionRow | 
 }
 
 export async function lockSession(db: Db, merchantId: string, id: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('sessions').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).forUpdate().executeTakeFirst();
+  return ofMerchant(merchantId, await db.selectFrom('sessions').selectAll().where('id', '=', id).forUpdate().executeTakeFirst());
 }
 
 export async function updateSession(db: Db, id: string, changes: Updateable<SessionsTable>): Promise<SessionRow> {
