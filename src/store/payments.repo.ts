@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type Compilable, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type AliasedSelectQueryBuilder, type Compilable, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import { ofMerchant } from './of-merchant';
@@ -56,16 +56,16 @@ function refundLists(eb: ExpressionBuilder<Database & { p: Database['payments'] 
 }
 
 /**
- * One payment's row as ONE json column, with `has_refund_requests` last. A GET spends its CPU in
- * the driver more than in the database: pg rebuilt 35 field parsers and a 35-key row object from
- * the row description on every execution, and parsed each timestamp in JavaScript; one json column
- * is one native JSON.parse. Its timestamps arrive as ISO strings (see readJsonRow).
+ * One payment's row as ONE json column. A GET spends its CPU in the driver more than in the
+ * database: pg rebuilt 35 field parsers and a 35-key row object from the row description on every
+ * execution, and parsed each timestamp in JavaScript; one json column is one native JSON.parse.
+ * Its timestamps arrive as ISO strings (see readJsonRow).
  *
  * By id alone, the merchant checked by the callers below (see ofMerchant).
  *
  * No sub-query: PostgreSQL builds every sub-plan before running a statement, even one a CASE then
- * skips, and the two of refundLists were a fifth to a third of the database's work per read.
- * readJsonRow reads the lists in a second statement when the row says there are any.
+ * skips, and the two of refundLists were a fifth to a third of the database's work per read. The
+ * row carries `has_refund_requests` (last) so that readJsonRow knows when there are lists to read.
  */
 function paymentRowById(db: Db, id: string) {
   return db
@@ -74,48 +74,52 @@ function paymentRowById(db: Db, id: string) {
     .where('p.id', '=', id);
 }
 
-function asJsonRow(db: Db, query: ReturnType<typeof paymentRowById>) {
+function asJsonRow(db: Db, query: { as(alias: 'x'): AliasedSelectQueryBuilder<object, 'x'> }): Compilable<unknown> {
   return db.selectFrom(query.as('x')).select(sql<JsonPayment>`row_to_json(x)`.as('payment'));
 }
 
 const FIND_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, paymentRowById(db, id)));
 const LOCK_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, paymentRowById(db, id).forUpdate('p')));
-const REFUND_LISTS_BY_ID = compiledOnce((db, [id]: [string]) => db.selectFrom('payments as p').select(refundLists).where('p.id', '=', id));
+/** The payment with its refunds and refund requests in one statement, so one snapshot. */
+const PAYMENT_WITH_LISTS_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, withRefunds(db).where('p.id', '=', id)));
 
-type JsonPayment = Omit<PaymentRecord, PaymentTimestamp | 'refunds' | 'refund_requests'> & {
-  payment_deadline: string | null;
-  captured_at: string | null;
-  created_at: string;
-  updated_at: string;
-  has_refund_requests?: boolean;
-};
+type JsonPayment = Omit<PaymentRecord, PaymentTimestamp | 'refunds' | 'refund_requests'> &
+  Partial<Pick<PaymentRecord, 'refunds' | 'refund_requests'>> & {
+    payment_deadline: string | null;
+    captured_at: string | null;
+    created_at: string;
+    updated_at: string;
+    has_refund_requests?: boolean;
+  };
 type PaymentTimestamp = 'payment_deadline' | 'captured_at' | 'created_at' | 'updated_at';
-type RefundLists = Pick<PaymentRecord, 'refunds' | 'refund_requests'>;
+
+async function readJson(db: Db, query: CompiledQuery): Promise<JsonPayment | undefined> {
+  return (await db.executeQuery<{ payment: JsonPayment }>(query)).rows[0]?.payment;
+}
 
 /**
- * A payment read by row_to_json, its own timestamps made Dates again (refunds keep strings), and
- * its refunds and refund requests read when it has any: a second statement for a payment
- * refunded or refund-requested, none for the others. The parsed object is ours alone, so it is
- * changed in place rather than copied.
+ * A payment read by row_to_json, its own timestamps made Dates again (refunds keep strings).
+ * A payment that has refunds or refund requests (rare) is read again, whole, by one statement
+ * with the lists: one snapshot, so that they agree with `amount_refunded` and `status` (a refund
+ * committing between two separate reads would show without its amount). Under a lock the second
+ * read sees the same row, as refunds and requests are only added under it. The parsed object is
+ * ours alone, so it is changed in place rather than copied.
  */
 async function readJsonRow(db: Db, query: CompiledQuery): Promise<PaymentRecord | undefined> {
-  const row = (await db.executeQuery<{ payment: JsonPayment }>(query)).rows[0];
-  if (!row) return undefined;
-  const { payment } = row;
-  const hasRequests = payment.has_refund_requests;
+  let payment = await readJson(db, query);
+  if (payment && (payment.amount_refunded > 0 || payment.has_refund_requests)) {
+    payment = await readJson(db, PAYMENT_WITH_LISTS_BY_ID(db, [payment.id]));
+  }
+  if (!payment) return undefined;
   // The last key parsed, so deleting it keeps the object's fast shape; never part of a record.
   delete payment.has_refund_requests;
-  const lists =
-    payment.amount_refunded > 0 || hasRequests
-      ? (await db.executeQuery<RefundLists>(REFUND_LISTS_BY_ID(db, [payment.id]))).rows[0]
-      : { refunds: [], refund_requests: [] };
   return Object.assign(payment, {
     payment_deadline: payment.payment_deadline === null ? null : new Date(payment.payment_deadline),
     captured_at: payment.captured_at === null ? null : new Date(payment.captured_at),
     created_at: new Date(payment.created_at),
     updated_at: new Date(payment.updated_at),
-    refunds: lists.refunds,
-    refund_requests: lists.refund_requests,
+    refunds: payment.refunds ?? [],
+    refund_requests: payment.refund_requests ?? [],
   }) as PaymentRecord;
 }
 

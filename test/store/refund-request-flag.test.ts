@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMerchant } from '../../src/domain/merchants';
 import { openStore, type Store } from '../../src/store/db';
@@ -7,8 +7,9 @@ import * as refundRequestFlag from '../../src/store/migrations/0009_refund_reque
 import { findPayment } from '../../src/store/payments.repo';
 import { dropSchemas, testSchemaName, usingPostgres } from '../helpers/harness';
 
-// A payment's refund requests are read only when the payment is flagged (migration 0009); the
-// migration flags the payments that had requests before it.
+// A payment's refunds and refund requests are read only when the payment says it has some
+// (`amount_refunded`, and `has_refund_requests` of migration 0009), and then with the payment in
+// one statement; the migration flags the payments that had requests before it.
 const schema = usingPostgres ? testSchemaName() : undefined;
 let store: Store;
 let merchantId: string;
@@ -41,4 +42,35 @@ it('flags, when it runs, the payments that already have refund requests, and onl
   ]);
   expect((await findPayment(store.db, merchantId, 'flag1'))?.refund_requests).toMatchObject([{ id: 'rr1', amount: 500, status: 'pending' }]);
   expect((await findPayment(store.db, merchantId, 'flag2'))?.refund_requests).toEqual([]);
+});
+
+it('shows refunds and amount_refunded from one moment, even when a refund commits between its reads', async () => {
+  await sql`
+    INSERT INTO payments (id, merchant_id, status, payment_type, amount, tax, currency, payment_details, locale, created_at, updated_at, captured_at)
+    VALUES ('race1', ${merchantId}, 'captured', 'credit_card', 1000, 0, 'JPY', '{"type":"credit_card"}', 'ja', now(), now(), now())`.execute(store.db);
+  const refund = (id: string) => sql`
+    WITH r AS (INSERT INTO refunds (id, merchant_id, payment_id, amount, currency, created_at) VALUES (${id}, ${merchantId}, 'race1', 100, 'JPY', now()))
+    UPDATE payments SET amount_refunded = amount_refunded + 100, updated_at = now() WHERE id = 'race1'`;
+  await refund('ref1').execute(store.db);
+  // Once the read's first statement has answered, another refund commits before the next one.
+  let refunded = false;
+  const interleaved = new Proxy(store.db, {
+    get(target, property) {
+      if (property === 'executeQuery') {
+        return async (query: CompiledQuery) => {
+          const result = await target.executeQuery(query);
+          if (!refunded) {
+            refunded = true;
+            await refund('ref2').execute(target);
+          }
+          return result;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const payment = await findPayment(interleaved, merchantId, 'race1');
+  expect(refunded).toBe(true);
+  expect(payment!.refunds.reduce((sum, r) => sum + r.amount, 0)).toBe(payment!.amount_refunded);
 });
