@@ -20,7 +20,12 @@ export type PaymentRecord = Omit<PaymentRow, 'seq' | 'has_refund_requests'> & { 
  * in db.ts).
  */
 function withRefunds(db: Db) {
-  return db.selectFrom('payments as p').select(PAYMENT_READ_COLUMNS.map((column) => `p.${column}` as const)).select(refundLists);
+  return paymentColumns(db).select(refundLists);
+}
+
+/** Every column of the payments `p` that a PaymentRecord holds. */
+function paymentColumns(db: Db) {
+  return db.selectFrom('payments as p').select(PAYMENT_READ_COLUMNS.map((column) => `p.${column}` as const));
 }
 
 /** A payment's refunds and refund requests as two JSON columns, each oldest first. */
@@ -68,10 +73,7 @@ function refundLists(eb: ExpressionBuilder<Database & { p: Database['payments'] 
  * row carries `has_refund_requests` (last) so that readJsonRow knows when there are lists to read.
  */
 function paymentRowById(db: Db, id: string) {
-  return db
-    .selectFrom('payments as p')
-    .select([...PAYMENT_READ_COLUMNS.map((column) => `p.${column}` as const), 'p.has_refund_requests'])
-    .where('p.id', '=', id);
+  return paymentColumns(db).select('p.has_refund_requests').where('p.id', '=', id);
 }
 
 function asJsonRow(db: Db, query: { as(alias: 'x'): AliasedSelectQueryBuilder<object, 'x'> }): Compilable<unknown> {
@@ -142,7 +144,6 @@ export async function findPaymentById(db: Db, id: string): Promise<PaymentRecord
 export async function lockPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
   return ofMerchant(merchantId, await readJsonRow(db, LOCK_PAYMENT_BY_ID(db, [id])));
 }
-
 
 /**
  * A statement whose text depends only on its shape, compiled by Kysely on the first call; later
