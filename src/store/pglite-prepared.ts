@@ -1,4 +1,5 @@
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+import { bindExecuteSync, resultOf, type WireValue } from './pglite-wire';
 
 const { serialize } = protocol;
 
@@ -13,9 +14,9 @@ export interface PgliteQueryClient {
  * PostgreSQL (see prepareStatements in db.ts). PGlite's own `query()` parses, describes and plans
  * the statement on every call, in six separate calls into the WebAssembly engine; here a
  * statement is parsed and described once, and each execution is one call (Bind, Describe,
- * Execute, Sync), whose plan PostgreSQL may keep. `prepares` says which texts may be kept (the
- * same rule as on PostgreSQL); the rest go to `query()` unchanged. Every query first yields to
- * the event loop (see query below).
+ * Execute, Sync; written and read by pglite-wire.ts), whose plan PostgreSQL may keep. `prepares`
+ * says which texts may be kept (the same rule as on PostgreSQL); the rest go to `query()`
+ * unchanged. Every query first yields to the event loop (see query below).
  */
 export function withPreparedStatements(pg: PGlite, prepares: (text: string) => boolean): PgliteQueryClient {
   /** Statement name and parameter types of each text prepared on this database. */
@@ -39,15 +40,13 @@ export function withPreparedStatements(pg: PGlite, prepares: (text: string) => b
   async function execute<T>(text: string, params: unknown[]): Promise<Results<T>> {
     const { name, types } = await prepare(text);
     // As PGlite's query() turns parameters into text: by the statement's parameter types.
-    const values = params.map((param, i) => {
+    const values = params.map((param, i): WireValue => {
       if (param === null || param === undefined) return null;
       const serializer = pg.serializers[types[i]];
-      return serializer ? serializer(param) : String(param);
+      return serializer ? (serializer(param) as WireValue) : String(param);
     });
-    const { messages } = await pg.execProtocol(
-      batch(serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()),
-    );
-    return parse.parseResults(messages, pg.parsers)[0] as Results<T>;
+    const { messages } = await pg.execProtocol(bindExecuteSync(name, values));
+    return resultOf<T>(messages, pg.parsers);
   }
 
   return {
