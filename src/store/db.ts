@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
+import { pgliteMaintenance } from './pglite-maintenance';
 
 export type Db = Kysely<Database>;
 
@@ -27,7 +28,7 @@ export interface StoreOptions {
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir?: string;
   poolSize?: number;
-  /** PGlite only: how often the store runs VACUUM (ANALYZE) itself (see pgliteMaintenance). */
+  /** PGlite only: how often the store looks for tables to vacuum or analyse (see pgliteMaintenance). */
   maintenanceMs?: number;
 }
 
@@ -170,7 +171,7 @@ async function openPglite(options: StoreOptions): Promise<Store> {
   const prepared = withPreparedStatements(client, (text) => statementName(text) !== null) as unknown as InstanceType<typeof PGlite>;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(prepared) });
   const listen = async (channel: string, onNotify: (payload: string) => void) => client.listen(channel, onNotify);
-  const stopMaintenance = pgliteMaintenance(db, options.maintenanceMs ?? PGLITE_MAINTENANCE_MS);
+  const stopMaintenance = pgliteMaintenance(db, options.maintenanceMs);
   return {
     db,
     kind: 'pglite',
@@ -179,30 +180,6 @@ async function openPglite(options: StoreOptions): Promise<Store> {
       stopMaintenance();
       return db.destroy();
     },
-  };
-}
-
-const PGLITE_MAINTENANCE_MS = 10 * 60_000;
-
-/**
- * PGlite runs no autovacuum, so its tables never had statistics (the planner then guesses, and
- * guessed a scan of a merchant's whole index for lookups by id) and never reused the space of
- * deleted rows (the request log is trimmed all the time). The store does it itself: VACUUM
- * (ANALYZE) every `everyMs`, the first one `everyMs` after opening, capped at a minute so a new
- * database gets statistics while it grows. It holds the one connection for about 0.25 s at
- * 100,000 rows. Best effort: a failed run is retried by the next.
- */
-function pgliteMaintenance(db: Db, everyMs: number): () => void {
-  let timer: NodeJS.Timeout;
-  let stopped = false;
-  const run = async () => {
-    await sql`VACUUM (ANALYZE)`.execute(db).catch(() => {});
-    if (!stopped) timer = setTimeout(run, everyMs).unref();
-  };
-  timer = setTimeout(run, Math.min(everyMs, 60_000)).unref();
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
   };
 }
 

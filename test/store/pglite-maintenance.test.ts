@@ -1,23 +1,55 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db';
+import { commandsFor } from '../../src/store/pglite-maintenance';
 
-// PGlite has no autovacuum; the store analyses and vacuums its tables itself.
-let store: Store;
+// PGlite has no autovacuum; the store analyses and vacuums its tables itself, by autovacuum's rules.
+describe('PGlite maintenance', () => {
+  let store: Store;
 
-beforeAll(async () => {
-  store = await openStore({ databaseUrl: null, dataDir: 'memory://', maintenanceMs: 100 });
-});
-afterAll(() => store.close());
+  beforeAll(async () => {
+    store = await openStore({ databaseUrl: null, dataDir: 'memory://', maintenanceMs: 100 });
+  });
+  afterAll(() => store.close());
 
-it('gives the embedded database statistics without anyone running ANALYZE', async () => {
-  await sql`CREATE TABLE grown (id text PRIMARY KEY)`.execute(store.db);
-  await sql`INSERT INTO grown SELECT 'g' || n FROM generate_series(1, 500) n`.execute(store.db);
-  const analysed = async () =>
-    (await sql<{ last_analyze: Date | null }>`SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'grown'`.execute(store.db)).rows[0]
-      ?.last_analyze ?? null;
-  expect(await analysed()).toBeNull();
-  const deadline = Date.now() + 10_000;
-  while ((await analysed()) === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(await analysed()).not.toBeNull();
+  const stats = async (table: string) =>
+    (
+      await sql<{ last_analyze: Date | null; last_vacuum: Date | null; n_dead_tup: number }>`
+        SELECT last_analyze, last_vacuum, n_dead_tup FROM pg_stat_user_tables WHERE relname = ${table}`.execute(store.db)
+    ).rows[0];
+  const waitFor = async (done: () => Promise<boolean>) => {
+    const deadline = Date.now() + 10_000;
+    while (!(await done()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    return done();
+  };
+
+  it('gives a grown table statistics without anyone running ANALYZE', async () => {
+    await sql`CREATE TABLE grown (id text PRIMARY KEY)`.execute(store.db);
+    await sql`INSERT INTO grown SELECT 'g' || n FROM generate_series(1, 500) n`.execute(store.db);
+    expect((await stats('grown')).last_analyze).toBeNull();
+    expect(await waitFor(async () => (await stats('grown')).last_analyze !== null)).toBe(true);
+  });
+
+  it('vacuums a table whose rows were deleted, and leaves a quiet table alone', async () => {
+    await sql`CREATE TABLE quiet (id text PRIMARY KEY)`.execute(store.db);
+    await sql`INSERT INTO quiet SELECT 'q' || n FROM generate_series(1, 10) n`.execute(store.db);
+    await sql`CREATE TABLE churned (id text PRIMARY KEY)`.execute(store.db);
+    await sql`INSERT INTO churned SELECT 'c' || n FROM generate_series(1, 500) n`.execute(store.db);
+    await sql`DELETE FROM churned WHERE id <> 'c1'`.execute(store.db);
+    expect(await waitFor(async () => (await stats('churned')).last_vacuum !== null)).toBe(true);
+    expect((await stats('churned')).n_dead_tup).toBe(0);
+    expect(await stats('quiet')).toMatchObject({ last_analyze: null, last_vacuum: null });
+  });
+
+  it('follows autovacuum’s default thresholds', () => {
+    const table = { name: 't', live: 1000, dead: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0 };
+    expect(commandsFor(table)).toEqual([]);
+    expect(commandsFor({ ...table, dead: 250 })).toEqual([]);
+    expect(commandsFor({ ...table, dead: 251 })).toEqual(['VACUUM']);
+    expect(commandsFor({ ...table, insertedSinceVacuum: 1200 })).toEqual([]);
+    expect(commandsFor({ ...table, insertedSinceVacuum: 1201 })).toEqual(['VACUUM']);
+    expect(commandsFor({ ...table, modifiedSinceAnalyze: 150 })).toEqual([]);
+    expect(commandsFor({ ...table, modifiedSinceAnalyze: 151 })).toEqual(['ANALYZE']);
+    expect(commandsFor({ ...table, dead: 300, modifiedSinceAnalyze: 300 })).toEqual(['VACUUM', 'ANALYZE']);
+  });
 });
