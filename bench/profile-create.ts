@@ -1,5 +1,5 @@
 /**
- * Where a create's time goes, on PostgreSQL.
+ * Where a create's time goes, on PostgreSQL (or, for the CPU profile alone, on PGlite with --db pglite).
  *
  * 1. Round trips: kessai (and the floor, for comparison) talk to PostgreSQL through a counting
  *    proxy on 127.0.0.1. Sequential creates (one at a time) are attributed exactly: per create
@@ -11,7 +11,7 @@
  *    summarised by function (self time), by package / source file, and inclusive time of kessai's
  *    own functions.
  *
- *   node --import tsx bench/profile-create.ts [--requests 200] [--cpu-duration 10] [--no-cpu] [--no-roundtrips] [--sql]
+ *   node --import tsx bench/profile-create.ts [--requests 200] [--cpu-duration 10] [--no-cpu] [--no-roundtrips] [--sql] [--db pglite]
  *   BENCH_PROFILE_DIR=dir keeps the .cpuprofile (open it in Chrome DevTools / speedscope).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -351,7 +351,11 @@ export function summariseProfile(file: string, fromUs = 0, toUs = Number.MAX_SAF
 // ---------------------------------------------------------------------------------------------
 
 async function run(): Promise<void> {
-  const settings: Settings = { ...loadSettings({ db: 'postgres' }), dbs: ['postgres'] };
+  const loaded = loadSettings({ db: 'postgres' });
+  // The CPU profile runs on the one database --db names; round trips are counted on PostgreSQL only
+  // (the proxy speaks its wire protocol), so they are skipped for --db pglite.
+  const profileDb = loaded.dbs.length === 1 ? loaded.dbs[0] : 'postgres';
+  const settings: Settings = { ...loaded, dbs: [profileDb] };
   const option = (name: string, fallback: number) => {
     const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
     if (i === -1) return fallback;
@@ -374,7 +378,7 @@ async function run(): Promise<void> {
   };
 
   const rows: string[][] = [];
-  if (!argv.includes('--no-roundtrips')) {
+  if (profileDb === 'postgres' && !argv.includes('--no-roundtrips')) {
     const floor = await startFloor('postgres', settings, { serverDatabaseUrl: proxiedUrl });
     try {
       rows.push(...(await roundTrips('floor', floor, proxy, requests, () => timed(floor.url, { 'content-type': 'application/json' }))));
@@ -405,7 +409,7 @@ async function run(): Promise<void> {
 
   if (argv.includes('--no-cpu')) return;
   const dir = process.env.BENCH_PROFILE_DIR || freshDir('kessai-profile-').dir;
-  const server = await startKessai({ db: 'postgres', settings, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const server = await startKessai({ db: profileDb, settings, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
   let rate = 0;
   const fromUs = Number(process.hrtime.bigint() / 1000n);
   let toUs = fromUs;
