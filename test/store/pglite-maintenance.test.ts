@@ -28,6 +28,11 @@ describe('PGlite maintenance', () => {
     await sql`INSERT INTO grown SELECT 'g' || n FROM generate_series(1, 500) n`.execute(store.db);
     expect((await stats('grown')).last_analyze).toBeNull();
     expect(await waitFor(async () => (await stats('grown')).last_analyze !== null)).toBe(true);
+    // From a small sample (statistics target 10: 11 histogram bounds, not PostgreSQL's 101), so
+    // that ANALYZE holds the one connection for milliseconds.
+    const { rows } = await sql<{ bounds: number }>`
+      SELECT array_length(histogram_bounds::text::text[], 1) AS bounds FROM pg_stats WHERE tablename = 'grown' AND attname = 'id'`.execute(store.db);
+    expect(rows).toEqual([{ bounds: 11 }]);
   });
 
   it('vacuums a table whose rows were deleted, and leaves a quiet table alone', async () => {
