@@ -8,6 +8,7 @@ import * as externalCustomers from './migrations/0006_external_customers';
 import * as dashboard from './migrations/0007_dashboard';
 import * as sessionRates from './migrations/0008_session_rates';
 import * as refundRequestFlag from './migrations/0009_refund_request_flag';
+import * as cheaperWrites from './migrations/0010_cheaper_writes';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_dashboard': dashboard,
   '0008_session_rates': sessionRates,
   '0009_refund_request_flag': refundRequestFlag,
+  '0010_cheaper_writes': cheaperWrites,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
