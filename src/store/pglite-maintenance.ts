@@ -10,6 +10,8 @@ interface TableActivity {
   dead: number;
   modifiedSinceAnalyze: number;
   insertedSinceVacuum: number;
+  /** Holds data but has never been analysed (pg_class.reltuples is -1). */
+  neverAnalysed: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ interface TableActivity {
  * autovacuum's work by autovacuum's default rules: every `everyMs` it reads each table's
  * activity from pg_stat_user_tables, VACUUMs a table with more dead rows than 50 + 20 % of its
  * live ones (or more rows inserted since its last vacuum than 1,000 + 20 %), and ANALYZEs one
- * with more rows changed since its last analysis than 50 + 10 %.
+ * with more rows changed since its last analysis than 50 + 10 %, or one never analysed.
  *
  * Each table is its own statement, so the requests that queue on the one connection meanwhile
  * run between them: a single `VACUUM (ANALYZE)` of the whole database held it for about a second
@@ -66,15 +68,18 @@ function analyze(db: Db, table: ReturnType<typeof sql.id>) {
 export function commandsFor(table: TableActivity): ('VACUUM' | 'ANALYZE')[] {
   const commands: ('VACUUM' | 'ANALYZE')[] = [];
   if (table.dead > 50 + 0.2 * table.live || table.insertedSinceVacuum > 1000 + 0.2 * table.live) commands.push('VACUUM');
-  if (table.modifiedSinceAnalyze > 50 + 0.1 * table.live) commands.push('ANALYZE');
+  // The counters start again from zero when PGlite stops without saving them (a killed process):
+  // a table never analysed would then wait for 50 new changes, and be planned without statistics.
+  if (table.modifiedSinceAnalyze > 50 + 0.1 * table.live || table.neverAnalysed) commands.push('ANALYZE');
   return commands;
 }
 
 async function activity(db: Db): Promise<TableActivity[]> {
   const { rows } = await sql<TableActivity>`
-    SELECT relname AS name, n_live_tup::int AS live, n_dead_tup::int AS dead,
-           n_mod_since_analyze::int AS "modifiedSinceAnalyze", n_ins_since_vacuum::int AS "insertedSinceVacuum"
-    FROM pg_stat_user_tables
-    WHERE schemaname = current_schema()`.execute(db);
+    SELECT s.relname AS name, s.n_live_tup::int AS live, s.n_dead_tup::int AS dead,
+           s.n_mod_since_analyze::int AS "modifiedSinceAnalyze", s.n_ins_since_vacuum::int AS "insertedSinceVacuum",
+           c.reltuples < 0 AND pg_relation_size(c.oid) > 0 AS "neverAnalysed"
+    FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+    WHERE s.schemaname = current_schema()`.execute(db);
   return rows;
 }

@@ -35,19 +35,30 @@ describe('PGlite maintenance', () => {
     expect(rows).toEqual([{ bounds: 11 }]);
   });
 
-  it('vacuums a table whose rows were deleted, and leaves a quiet table alone', async () => {
+  it('analyses a table that holds data but was never analysed, even when its counters were lost', async () => {
+    await sql`CREATE TABLE restored (id text PRIMARY KEY)`.execute(store.db);
+    await sql`INSERT INTO restored SELECT 'r' || n FROM generate_series(1, 20) n`.execute(store.db);
+    // What a PGlite killed before it saved its statistics starts from.
+    await sql`SELECT pg_stat_reset()`.execute(store.db);
+    expect(await waitFor(async () => (await stats('restored'))?.last_analyze != null)).toBe(true);
+  });
+
+  it('vacuums a table whose rows were deleted, and leaves a quiet table alone once analysed', async () => {
     await sql`CREATE TABLE quiet (id text PRIMARY KEY)`.execute(store.db);
     await sql`INSERT INTO quiet SELECT 'q' || n FROM generate_series(1, 10) n`.execute(store.db);
+    expect(await waitFor(async () => (await stats('quiet'))?.last_analyze != null)).toBe(true);
+    const analysedAt = (await stats('quiet')).last_analyze;
     await sql`CREATE TABLE churned (id text PRIMARY KEY)`.execute(store.db);
     await sql`INSERT INTO churned SELECT 'c' || n FROM generate_series(1, 500) n`.execute(store.db);
     await sql`DELETE FROM churned WHERE id <> 'c1'`.execute(store.db);
     expect(await waitFor(async () => (await stats('churned')).last_vacuum !== null)).toBe(true);
     expect((await stats('churned')).n_dead_tup).toBe(0);
-    expect(await stats('quiet')).toMatchObject({ last_analyze: null, last_vacuum: null });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await stats('quiet')).toMatchObject({ last_analyze: analysedAt, last_vacuum: null });
   });
 
   it('follows autovacuum’s default thresholds', () => {
-    const table = { name: 't', live: 1000, dead: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0 };
+    const table = { name: 't', live: 1000, dead: 0, modifiedSinceAnalyze: 0, insertedSinceVacuum: 0, neverAnalysed: false };
     expect(commandsFor(table)).toEqual([]);
     expect(commandsFor({ ...table, dead: 250 })).toEqual([]);
     expect(commandsFor({ ...table, dead: 251 })).toEqual(['VACUUM']);
@@ -56,5 +67,6 @@ describe('PGlite maintenance', () => {
     expect(commandsFor({ ...table, modifiedSinceAnalyze: 150 })).toEqual([]);
     expect(commandsFor({ ...table, modifiedSinceAnalyze: 151 })).toEqual(['ANALYZE']);
     expect(commandsFor({ ...table, dead: 300, modifiedSinceAnalyze: 300 })).toEqual(['VACUUM', 'ANALYZE']);
+    expect(commandsFor({ ...table, neverAnalysed: true })).toEqual(['ANALYZE']);
   });
 });
