@@ -66,6 +66,8 @@ export interface AppOptions {
   maxInFlight?: number;
   /** Requests per second per API key by mode (KESSAI_RATE_LIMIT, KESSAI_TEST_RATE_LIMIT); none by default. */
   rateLimits?: RateLimits;
+  /** Redis where the rate limits are counted, shared by every process (KESSAI_REDIS_URL); else in this process. */
+  redisUrl?: string | null;
   /** Believe X-Forwarded-* from these proxies (Fastify's trustProxy; KESSAI_TRUST_PROXY). */
   trustProxy?: boolean | string;
   /**
@@ -145,7 +147,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Before auth: a preflight carries no key, and errors must carry the CORS headers too.
   await registerCors(app);
   registerAuth(app, services);
-  await registerRateLimit(app, options.rateLimits ?? { live: 0, test: 0 });
+  await registerRateLimit(app, options.rateLimits ?? { live: 0, test: 0 }, options.redisUrl ?? null);
   registerIdempotency(app, services.vault);
   // Before any route: @fastify/swagger collects them as they are added.
   await registerOpenApi(app);

@@ -31,6 +31,11 @@ export interface Config {
   /** Requests allowed in flight at once before the API answers 503 (bounds PGlite's queue). */
   maxInFlight: number;
   rateLimits: RateLimits;
+  /**
+   * Redis that holds the rate limits' counts (KESSAI_REDIS_URL), so that processes behind one
+   * balancer share them; null counts in each process.
+   */
+  redisUrl: string | null;
   /** Size of the PostgreSQL connection pool. */
   poolSize: number;
   /**
@@ -106,6 +111,7 @@ export function loadConfig(env: Env = process.env): Config {
       live: integer(env, 'KESSAI_RATE_LIMIT', 100, 0, 1_000_000),
       test: integer(env, 'KESSAI_TEST_RATE_LIMIT', 0, 0, 1_000_000),
     },
+    redisUrl: text(env, 'KESSAI_REDIS_URL'),
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),

@@ -48,6 +48,7 @@ export async function serve(config: Config): Promise<void> {
     logLevel: config.logLevel,
     maxInFlight: config.maxInFlight,
     rateLimits: config.rateLimits,
+    redisUrl: config.redisUrl,
     trustProxy: config.trustProxy,
   });
   await app.listen({ port: config.port, host: config.host });

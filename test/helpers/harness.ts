@@ -98,7 +98,13 @@ export async function dropSchemas(schemas: string[]): Promise<void> {
  * fails the test file when one does not match the OpenAPI document (see ./response-check.ts).
  */
 export async function startHarness(
-  options: { maxInFlight?: number; rateLimits?: AppOptions['rateLimits']; checkResponses?: boolean; onRoute?: AppOptions['onRoute'] } = {},
+  options: {
+    maxInFlight?: number;
+    rateLimits?: AppOptions['rateLimits'];
+    redisUrl?: string;
+    checkResponses?: boolean;
+    onRoute?: AppOptions['onRoute'];
+  } = {},
 ): Promise<Harness> {
   const schema = usingPostgres ? testSchemaName() : undefined;
   const store = await openStore({ databaseUrl: process.env.DATABASE_URL ?? null, schema, dataDir: 'memory://', poolSize: 10 });
@@ -127,6 +133,7 @@ export async function startHarness(
     logStream,
     maxInFlight: options.maxInFlight,
     rateLimits: options.rateLimits,
+    redisUrl: options.redisUrl,
     onRoute: options.onRoute,
   });
   const responses: RecordedResponse[] = [];
