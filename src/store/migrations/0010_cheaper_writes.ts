@@ -9,9 +9,10 @@ import { sql, type Kysely } from 'kysely';
  *   It was 4 % of the database's CPU per create. Now it runs per inserted row; pg_notify sends
  *   one notification per transaction for the same payload however many rows call it.
  * - request_log's foreign key to merchants: checking it locks the merchant's row (FOR KEY SHARE)
- *   for every logged request, so every API request of a merchant, reads too, queued on one row
- *   lock that all of them share. The log is trimmed all the time and merchants are never
- *   deleted; payments, events and the rest keep their foreign keys.
+ *   for every logged request, reads included. Such locks do not block one another, but each
+ *   writes the lock into the merchant's row, and concurrent requests of one merchant turn it into
+ *   a MultiXact. The log is trimmed all the time and merchants are never deleted; payments,
+ *   events and the rest keep their foreign keys.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER webhook_deliveries_notify ON webhook_deliveries`.execute(db);
