@@ -69,6 +69,19 @@ function choice<T extends string>(env: Env, name: string, values: readonly T[], 
   return raw as T;
 }
 
+/**
+ * A redis:// or rediss:// URL: ioredis reads anything else as a host name or a socket path. The
+ * error names the scheme only, as the URL may carry a password.
+ */
+function redisUrl(raw: string | null): string | null {
+  if (raw === null) return null;
+  const scheme = URL.canParse(raw) ? new URL(raw).protocol : null;
+  if (scheme !== 'redis:' && scheme !== 'rediss:') {
+    throw new ConfigError(`KESSAI_REDIS_URL must be a redis:// or rediss:// URL, got ${scheme ? `a ${scheme}// URL` : 'something that is not a URL'}`);
+  }
+  return raw;
+}
+
 function text(env: Env, name: string): string | null {
   const raw = env[name];
   return raw === undefined || raw === '' ? null : raw;
@@ -111,7 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
       live: integer(env, 'KESSAI_RATE_LIMIT', 100, 0, 1_000_000),
       test: integer(env, 'KESSAI_TEST_RATE_LIMIT', 0, 0, 1_000_000),
     },
-    redisUrl: text(env, 'KESSAI_REDIS_URL'),
+    redisUrl: redisUrl(text(env, 'KESSAI_REDIS_URL')),
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),

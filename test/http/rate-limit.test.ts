@@ -81,6 +81,14 @@ describe('rate limit settings', () => {
     expect(loadConfig({ KESSAI_RATE_LIMIT: '0', KESSAI_TEST_RATE_LIMIT: '25' }).rateLimits).toEqual({ live: 0, test: 25 });
     expect(() => loadConfig({ KESSAI_RATE_LIMIT: 'lots' })).toThrow(ConfigError);
     expect(() => loadConfig({ KESSAI_TEST_RATE_LIMIT: '-1' })).toThrow(ConfigError);
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ KESSAI_REDIS_URL: 'rediss://user:secret@cache.internal:6380/2' }).redisUrl).toBe('rediss://user:secret@cache.internal:6380/2');
+    for (const wrong of ['cache.internal:6379', 'http://cache.internal', 'redis//x']) {
+      expect(() => loadConfig({ KESSAI_REDIS_URL: wrong }), wrong).toThrow(ConfigError);
+    }
+    // The message never repeats the URL, which may carry a password.
+    expect(() => loadConfig({ KESSAI_REDIS_URL: 'https://user:hunter2@cache.internal' })).toThrow(/https:\/\/ URL$/);
+    expect(() => loadConfig({ KESSAI_REDIS_URL: 'https://user:hunter2@cache.internal' })).not.toThrow(/hunter2/);
   });
 
   it('sends no rate-limit headers where the mode has no limit', async () => {
