@@ -83,6 +83,51 @@ describe('replay', () => {
     expect(await paymentCount(m)).toBe(1);
   });
 
+  it('replays the same JSON with its keys in another order, at any depth', async () => {
+    const m = await h.merchant();
+    const key = newKey();
+    const first = await post(m, '/api/v1/payments', card({ metadata: { a: '1', b: '2' } }), key);
+    expect(first.status).toBe(200);
+    const reordered = {
+      metadata: { b: '2', a: '1' },
+      payment_details: Object.fromEntries(Object.entries(testCard()).reverse()),
+      currency: 'JPY',
+      amount: 1000,
+    };
+    expectReplay(await post(m, '/api/v1/payments', reordered, key), first);
+    expect(await paymentCount(m)).toBe(1);
+  });
+
+  it('replays a request first sent as JSON and retried as a form (every value a string)', async () => {
+    const m = await h.merchant();
+    const key = newKey();
+    const json = card({ capture: true, metadata: { order: 7 } });
+    const first = await post(m, '/api/v1/payments', json, key);
+    expect(first.status).toBe(200);
+    const form = {
+      payment_details: { ...testCard(), month: '12', year: String(testCard().year) },
+      metadata: { order: '7' },
+      capture: 'true',
+      currency: 'JPY',
+      amount: '1000',
+    };
+    const retried = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, form, headers: { [KEY_HEADER]: key } });
+    expectReplay(retried, first);
+    expect(await paymentCount(m)).toBe(1);
+  });
+
+  it('still refuses a body that differs only deep inside (422), whatever the encoding', async () => {
+    const m = await h.merchant();
+    const key = newKey();
+    expect((await post(m, '/api/v1/payments', card(), key)).status).toBe(200);
+    const other = card({ payment_details: testCard({ name: 'Hanako Yamada' }) });
+    expectError(await post(m, '/api/v1/payments', other, key), 422, 'unprocessable_entity', 'X-KOMOJU-IDEMPOTENCY');
+    const form = { amount: '1000', currency: 'JPY', payment_details: { ...testCard(), month: '11' } };
+    const asForm = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, form, headers: { [KEY_HEADER]: key } });
+    expectError(asForm, 422, 'unprocessable_entity', 'X-KOMOJU-IDEMPOTENCY');
+    expect(await paymentCount(m)).toBe(1);
+  });
+
   it('refuses the same key with a different body (422 unprocessable_entity) and executes nothing', async () => {
     const m = await h.merchant();
     const key = newKey();
@@ -303,3 +348,4 @@ describe('concurrent requests with one key', () => {
     expectReplay(await httpPost(url, m.secretKey, { amount: 100 }, key), winner);
   });
 });
+

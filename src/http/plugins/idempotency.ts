@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IdempotencyKey } from '../../domain/commands';
 import { ApiError } from '../../domain/errors';
+import { canonicalText } from '../../lib/canonical';
 import type { Vault } from '../../vault/vault';
 
 declare module 'fastify' {
@@ -35,10 +36,15 @@ export function registerIdempotency(app: FastifyInstance, vault: Vault): void {
     const slot = `${request.actor?.merchant.id ?? 'public'}:${key}`;
     if (inFlight.has(slot)) throw new ApiError('conflict');
     inFlight.add(slot);
+    // The request as the route reads it (route, parameters, query and the body after schema
+    // coercion), not its bytes: the same JSON with its keys in another order, or sent as a form,
+    // is the same request (see canonicalText for why scalars compare as strings).
+    const route = request.routeOptions.url ?? request.url;
+    const parsed = canonicalText({ params: request.params ?? null, query: request.query ?? null, body: request.body ?? null });
     request.idempotency = {
       key,
       // Keyed: bodies may hold card numbers, and a plain SHA-256 of one could be brute-forced.
-      requestHash: vault.fingerprint(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`),
+      requestHash: vault.fingerprint(`${request.method} ${route}\n${parsed}`),
     };
     inFlightSlot.set(request, slot);
   });
