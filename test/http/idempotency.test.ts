@@ -1,6 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteHandlerMethod } from 'fastify';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app';
+import { requestLogWriter } from '../../src/domain/request-log';
+import type { Processor } from '../../src/processors/processor';
 import { basicAuth, startHarness, testCard, type ApiResponse, type Harness, type TestMerchant } from '../helpers/harness';
 import { expectError, paymentApi } from '../helpers/payment-api';
 
@@ -36,8 +39,8 @@ function expectReplay(res: ApiResponse, first: ApiResponse): void {
 }
 
 /** POST over real HTTP (a separate socket per request, so requests truly overlap). */
-async function httpPost(url: string, key: string, json: unknown, idempotencyKey: string): Promise<ApiResponse> {
-  const res = await fetch(`${baseUrl}${url}`, {
+async function httpPost(url: string, key: string, json: unknown, idempotencyKey: string, base = baseUrl): Promise<ApiResponse> {
+  const res = await fetch(`${base}${url}`, {
     method: 'POST',
     headers: { authorization: basicAuth(key), 'content-type': 'application/json', [KEY_HEADER]: idempotencyKey },
     body: JSON.stringify(json),
@@ -349,3 +352,135 @@ describe('concurrent requests with one key', () => {
   });
 });
 
+describe('a request whose client leaves before the answer', () => {
+  interface Deferred {
+    promise: Promise<void>;
+    resolve(): void;
+  }
+  const deferred = (): Deferred => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  /**
+   * An API process (another app on the harness's database) whose card processor stops at a gate
+   * inside the payment's transaction, so a test decides when the payment commits, and which
+   * tells when the server saw a connection close and when the payment handler ended.
+   */
+  async function gatedProcess() {
+    const base = h.services.processor;
+    const reached = deferred();
+    const gate = deferred();
+    const closed = deferred();
+    const handlerEnded = deferred();
+    const processor: Processor = {
+      async authorizeCard(request) {
+        reached.resolve();
+        await gate.promise;
+        return base.authorizeCard(request);
+      },
+      redeemPrepaid: (request) => base.redeemPrepaid(request),
+    };
+    const app = await buildApp(
+      { ...h.services, processor },
+      {
+        logLevel: 'silent',
+        onRoute: (route) => {
+          if (route.url !== '/api/v1/payments' || route.method !== 'POST') return;
+          const handler = route.handler as (...args: unknown[]) => Promise<unknown>;
+          route.handler = async function (this: FastifyInstance, ...args: unknown[]) {
+            try {
+              return await handler.apply(this, args);
+            } finally {
+              handlerEnded.resolve();
+            }
+          } as RouteHandlerMethod;
+        },
+      },
+    );
+    app.addHook('onRequest', async (_request, reply) => {
+      reply.raw.once('close', () => {
+        if (!reply.raw.writableFinished) closed.resolve();
+      });
+    });
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    return { app, url, reached, gate, closed, handlerEnded };
+  }
+
+  /** Sends POST /api/v1/payments and hangs up once the payment is being made, before the answer. */
+  async function abandon(p: Awaited<ReturnType<typeof gatedProcess>>, m: TestMerchant, key: string): Promise<void> {
+    const client = http.request(`${p.url}/api/v1/payments`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(m.secretKey), 'content-type': 'application/json', [KEY_HEADER]: key },
+    });
+    client.on('error', () => {}); // ECONNRESET: this client left on purpose
+    client.end(JSON.stringify(card()));
+    await p.reached.promise;
+    client.destroy();
+    await p.closed.promise;
+  }
+
+  async function requestLogRows(m: TestMerchant) {
+    await requestLogWriter(h.services.db, { error: () => {} }).flush();
+    return h.store.db
+      .selectFrom('request_log')
+      .select(['method', 'path', 'status_code', 'idempotency_key'])
+      .where('merchant_id', '=', m.id)
+      .orderBy('seq')
+      .execute();
+  }
+
+  it('frees the key: a retry gets the replay of the one payment made, not 409; the request log shows both', async () => {
+    const p = await gatedProcess();
+    try {
+      const m = await h.merchant();
+      const key = newKey();
+      await abandon(p, m, key);
+      p.gate.resolve();
+      await p.handlerEnded.promise;
+
+      const retry = await httpPost('/api/v1/payments', m.secretKey, card(), key, p.url);
+      expect(retry.status, retry.text).toBe(200);
+      const list = await h.request({ url: '/api/v1/payments', key: m.secretKey });
+      expect(list.body.total).toBe(1);
+      expect(retry.body.id).toBe(list.body.data[0].id);
+      expectReplay(await httpPost('/api/v1/payments', m.secretKey, card(), key, p.url), retry);
+
+      // The abandoned request is in the log, as 499 (the client closed the request), then the retry.
+      expect(await requestLogRows(m)).toEqual([
+        { method: 'POST', path: '/api/v1/payments', status_code: 499, idempotency_key: key },
+        { method: 'POST', path: '/api/v1/payments', status_code: 200, idempotency_key: key },
+        { method: 'GET', path: '/api/v1/payments', status_code: 200, idempotency_key: null },
+        { method: 'POST', path: '/api/v1/payments', status_code: 200, idempotency_key: key },
+      ]);
+    } finally {
+      await p.app.close();
+    }
+  });
+
+  it('never makes a second payment when the retry reaches another process while the first still runs', async () => {
+    const p = await gatedProcess();
+    try {
+      const m = await h.merchant();
+      const key = newKey();
+      await abandon(p, m, key);
+      // Another process (h.app) gets the retry while the payment's transaction is still open: on
+      // PostgreSQL the key's lock answers 409; on the embedded database the retry waits for the
+      // one connection, then finds the committed record.
+      const during = post(m, '/api/v1/payments', card(), key);
+      p.gate.resolve();
+      await p.handlerEnded.promise;
+      const answer = await during;
+      const after = await post(m, '/api/v1/payments', card(), key);
+      expect(after.status, after.text).toBe(200);
+      if (answer.status === 409) expectError(answer, 409, 'conflict');
+      else expectReplay(answer, after);
+      expect(await paymentCount(m)).toBe(1);
+      // Both processes now answer the same: the replay.
+      expectReplay(await httpPost('/api/v1/payments', m.secretKey, card(), key, p.url), after);
+    } finally {
+      await p.app.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { IdempotencyKey } from '../../domain/commands';
 import { ApiError } from '../../domain/errors';
 import { canonicalText } from '../../lib/canonical';
@@ -13,13 +13,19 @@ declare module 'fastify' {
 export const IDEMPOTENCY_HEADER = 'x-komoju-idempotency';
 
 /**
- * `X-KOMOJU-IDEMPOTENCY` on POST/PATCH: validates the key and fingerprints the request. Requests
- * with the same key in this process wait for nothing: while one is in flight the others get 409
- * (the advisory lock in runCommand does the same across processes).
+ * `X-KOMOJU-IDEMPOTENCY` on POST/PATCH: validates the key and fingerprints the request.
+ *
+ * What makes a key execute once is the database, in every process alike: runCommand holds the
+ * key's advisory lock for the command's transaction (another request meanwhile: 409) and commits
+ * the stored response with the change (later requests: its replay). The set below only answers a
+ * second request with the key in this process 409 at once, while the first one's handler runs,
+ * instead of letting it queue for the database (on the embedded database, where transactions run
+ * one at a time, it would wait and replay). It is taken and released around the handler, in a
+ * `finally`: a client that leaves before the answer (so that onResponse never runs) cannot keep
+ * the key locked, and a handler keeps running to its commit after its client has left.
  */
 export function registerIdempotency(app: FastifyInstance, vault: Vault): void {
   const inFlight = new Set<string>();
-  const inFlightSlot = new WeakMap<FastifyRequest, string>();
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request: FastifyRequest) => {
@@ -33,9 +39,6 @@ export function registerIdempotency(app: FastifyInstance, vault: Vault): void {
         message: 'The idempotency key must be 1 to 100 printable ASCII characters.',
       });
     }
-    const slot = `${request.actor?.merchant.id ?? 'public'}:${key}`;
-    if (inFlight.has(slot)) throw new ApiError('conflict');
-    inFlight.add(slot);
     // The request as the route reads it (route, parameters, query and the body after schema
     // coercion), not its bytes: the same JSON with its keys in another order, or sent as a form,
     // is the same request (see canonicalText for why scalars compare as strings).
@@ -46,12 +49,25 @@ export function registerIdempotency(app: FastifyInstance, vault: Vault): void {
       // Keyed: bodies may hold card numbers, and a plain SHA-256 of one could be brute-forced.
       requestHash: vault.fingerprint(`${request.method} ${route}\n${parsed}`),
     };
-    inFlightSlot.set(request, slot);
   });
 
-  // onResponse runs once the reply is finished, whether the handler succeeded or threw.
-  app.addHook('onResponse', async (request) => {
-    const slot = inFlightSlot.get(request);
-    if (slot) inFlight.delete(slot);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((m) => m === 'POST' || m === 'PATCH')) return;
+    const handler = route.handler as (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => unknown;
+    route.handler = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) {
+      if (!request.idempotency) return handler.call(this, request, reply);
+      const slot = `${request.actor?.merchant.id ?? 'public'}:${request.idempotency.key}`;
+      if (inFlight.has(slot)) throw new ApiError('conflict');
+      inFlight.add(slot);
+      let result: unknown;
+      try {
+        result = handler.call(this, request, reply);
+      } catch (error) {
+        inFlight.delete(slot);
+        throw error;
+      }
+      return Promise.resolve(result).finally(() => inFlight.delete(slot));
+    } as RouteHandlerMethod;
   });
 }
