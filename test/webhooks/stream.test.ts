@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestLogWriter } from '../../src/domain/request-log';
 import { basicAuth, startHarness, type Harness } from '../helpers/harness';
 import { paymentApi } from '../helpers/payment-api';
 
@@ -104,5 +105,16 @@ describe('GET /api/v1/events/stream', () => {
       for (const stream of streams) stream.close();
       await expect.poll(status, { timeout: 5000 }).toBe(200);
     }
+  });
+
+  it('appears in the request log once the client closes it, with the 200 it was sent', async () => {
+    const m = await h.merchant();
+    const stream = await openStream(m.secretKey);
+    stream.close();
+    const logged = async () => {
+      await requestLogWriter(h.services.db, { error: () => {} }).flush();
+      return h.store.db.selectFrom('request_log').select(['method', 'path', 'status_code']).where('merchant_id', '=', m.id).execute();
+    };
+    await expect.poll(logged, { timeout: 5000 }).toEqual([{ method: 'GET', path: '/api/v1/events/stream', status_code: 200 }]);
   });
 });

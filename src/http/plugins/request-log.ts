@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { requestLogWriter } from '../../domain/request-log';
 import { IDEMPOTENCY_HEADER } from './idempotency';
 
-/** nginx's status for a request whose client closed the connection before the answer was sent. */
+/** nginx's status for a request whose client closed the connection before any answer was sent. */
 export const CLIENT_CLOSED_REQUEST = 499;
 
 /**
@@ -37,10 +37,11 @@ export function registerRequestLog(app: FastifyInstance, services: Services): vo
     });
   };
   app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/v1/')) return;
     // 'close' comes after onResponse's 'finish' for an answered request, and alone for one whose
-    // client left first.
+    // client left first. An event stream, which only ends that way, had its status sent.
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) record(request, reply, CLIENT_CLOSED_REQUEST);
+      if (!reply.raw.writableFinished) record(request, reply, reply.raw.headersSent ? reply.statusCode : CLIENT_CLOSED_REQUEST);
     });
   });
   app.addHook('onResponse', async (request, reply) => record(request, reply, reply.statusCode));
