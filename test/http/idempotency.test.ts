@@ -366,9 +366,10 @@ describe('a request whose client leaves before the answer', () => {
   /**
    * An API process (another app on the harness's database) whose card processor stops at a gate
    * inside the payment's transaction, so a test decides when the payment commits, and which
-   * tells when the server saw a connection close and when the payment handler ended.
+   * tells when the server saw a connection close and when the payment handler ended. With
+   * `holdBeforeHandler`, requests also wait at a second gate before their handler.
    */
-  async function gatedProcess() {
+  async function gatedProcess({ holdBeforeHandler = false } = {}) {
     const base = h.services.processor;
     const reached = deferred();
     const gate = deferred();
@@ -404,8 +405,14 @@ describe('a request whose client leaves before the answer', () => {
         if (!reply.raw.writableFinished) closed.resolve();
       });
     });
+    const beforeHandler = { reached: deferred(), gate: deferred() };
+    if (!holdBeforeHandler) beforeHandler.gate.resolve();
+    app.addHook('preHandler', async () => {
+      beforeHandler.reached.resolve();
+      await beforeHandler.gate.promise;
+    });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    return { app, url, reached, gate, closed, handlerEnded };
+    return { app, url, reached, gate, closed, handlerEnded, beforeHandler };
   }
 
   /** Sends POST /api/v1/payments and hangs up once the payment is being made, before the answer. */
@@ -479,6 +486,27 @@ describe('a request whose client leaves before the answer', () => {
       expect(await paymentCount(m)).toBe(1);
       // Both processes now answer the same: the replay.
       expectReplay(await httpPost('/api/v1/payments', m.secretKey, card(), key, p.url), after);
+    } finally {
+      await p.app.close();
+    }
+  });
+
+  it('makes one payment when another process runs the key before the first request reached its transaction', async () => {
+    // The first request waits before its handler (in a hook), the same request with the key runs
+    // to completion in another process, then the first goes on: it finds the committed record in
+    // its transaction and answers the replay. No memory of either process decides this.
+    const p = await gatedProcess({ holdBeforeHandler: true });
+    try {
+      const m = await h.merchant();
+      const key = newKey();
+      const first = httpPost('/api/v1/payments', m.secretKey, card(), key, p.url);
+      await p.beforeHandler.reached.promise;
+      const other = await post(m, '/api/v1/payments', card(), key);
+      expect(other.status, other.text).toBe(200);
+      p.beforeHandler.gate.resolve();
+      p.gate.resolve();
+      expectReplay(await first, other);
+      expect(await paymentCount(m)).toBe(1);
     } finally {
       await p.app.close();
     }
