@@ -131,6 +131,26 @@ describe('replay', () => {
     expect(await paymentCount(m)).toBe(1);
   });
 
+  it('fingerprints a body nested 60,000 deep without a 5xx, and replays it', async () => {
+    // JSON.parse takes it; a recursive serialisation of it overflowed the stack (500).
+    const m = await h.merchant();
+    const key = newKey();
+    const deep = '['.repeat(60_000) + ']'.repeat(60_000);
+    const payload = `{"amount":1000,"currency":"JPY","payment_details":${JSON.stringify(testCard()).slice(0, -1)},"note":${deep}},"extra":${deep}}`;
+    const send = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/payments',
+        headers: { authorization: basicAuth(m.secretKey), 'content-type': 'application/json', [KEY_HEADER]: key },
+        payload,
+      });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await send();
+    expect(again.body).toBe(first.body);
+    expect(await paymentCount(m)).toBe(1);
+  });
+
   it('refuses the same key with a different body (422 unprocessable_entity) and executes nothing', async () => {
     const m = await h.merchant();
     const key = newKey();
