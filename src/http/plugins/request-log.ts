@@ -38,6 +38,8 @@ export function registerRequestLog(app: FastifyInstance, services: Services): vo
   };
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/v1/')) return;
+    // Gone already (while authentication or rate limiting waited): 'close' will not come again.
+    if (reply.raw.destroyed) return record(request, reply, CLIENT_CLOSED_REQUEST);
     // 'close' comes after onResponse's 'finish' for an answered request, and alone for one whose
     // client left first. An event stream, which only ends that way, had its status sent.
     reply.raw.once('close', () => {
