@@ -1,6 +1,7 @@
 import type { Config } from './config';
 import type { Services } from './domain/context';
 import { systemClock } from './lib/clock';
+import { createLogger } from './lib/log';
 import { testProcessor } from './processors/test-processor';
 import { openStore, type Store } from './store/db';
 import { migrateToLatest } from './store/migrate';
@@ -13,6 +14,7 @@ export async function openServices(config: Config): Promise<{ services: Services
     schema: config.databaseSchema,
     dataDir: config.dataDir,
     poolSize: config.poolSize,
+    log: createLogger(config.logLevel),
   });
   const migrations = await migrateToLatest(store.db);
   const services: Services = {
