@@ -20,6 +20,14 @@ export interface Store {
    * lost are gone, so `onResume` is called once it listens again, for the caller to catch up.
    */
   listen(channel: string, onNotify: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `setUp` (migrations, the default merchant, the configured webhook endpoint …) as the only
+   * process doing so on this database: processes starting together on an empty PostgreSQL
+   * database would otherwise each find nothing and each create it. On PostgreSQL an advisory lock
+   * per schema, held by a connection of its own (so `setUp` may use the pool freely, whatever its
+   * size) and freed if the process dies; PGlite's directory belongs to one process anyway.
+   */
+  withSetUpLock<T>(setUp: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -96,7 +104,18 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   const db = new Kysely<Database>({ dialect: new ResilientPostgresDialect({ pool }) });
   const listen = (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
     listenPostgres(connection, channel, { onNotify, onResume, log });
-  return { db, kind: 'postgres', listen, close: () => db.destroy() };
+  const withSetUpLock = async <T>(setUp: () => Promise<T>): Promise<T> => {
+    const lock = new pg.Client(connection);
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`kessai set-up ${schema}`]);
+      return await setUp();
+    } finally {
+      // Ending the session frees its lock.
+      await lock.end();
+    }
+  };
+  return { db, kind: 'postgres', listen, withSetUpLock, close: () => db.destroy() };
 }
 
 /** How long getting a new PostgreSQL connection may take before its query fails as unavailable. */
@@ -402,6 +421,7 @@ async function openPglite(options: StoreOptions): Promise<Store> {
     db,
     kind: 'pglite',
     listen,
+    withSetUpLock: (setUp) => setUp(),
     close: () => {
       stopMaintenance();
       return db.destroy();
