@@ -1,29 +1,40 @@
 import type { Config } from './config';
 import type { Services } from './domain/context';
 import { systemClock } from './lib/clock';
+import { createLogger } from './lib/log';
 import { testProcessor } from './processors/test-processor';
 import { openStore, type Store } from './store/db';
 import { migrateToLatest } from './store/migrate';
 import { openVault } from './vault/vault';
 
-/** Opens the database (migrating it) and wires the services the app and the CLI share. */
-export async function openServices(config: Config): Promise<{ services: Services; store: Store; migrations: string[] }> {
+/**
+ * Opens the database and wires the services the app and the CLI share. What is done once per
+ * database (migrating it, and `setUp`: serve's default merchant and webhook endpoint) runs under
+ * the store's set-up lock, so processes starting together do it one after the other.
+ */
+export async function openServices<T = void>(
+  config: Config,
+  setUp?: (services: Services) => Promise<T>,
+): Promise<{ services: Services; store: Store; migrations: string[]; setUp: T }> {
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     schema: config.databaseSchema,
     dataDir: config.dataDir,
     poolSize: config.poolSize,
+    log: createLogger(config.logLevel),
   });
-  const migrations = await migrateToLatest(store.db);
-  const services: Services = {
-    db: store.db,
-    dbKind: store.kind,
-    vault: openVault({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }),
-    processor: testProcessor(),
-    clock: systemClock(),
-    publicUrl: config.publicUrl,
-    webhooks: config.webhooks,
-    rates: config.rates,
-  };
-  return { services, store, migrations };
+  return store.withSetUpLock(async () => {
+    const migrations = await migrateToLatest(store.db);
+    const services: Services = {
+      db: store.db,
+      dbKind: store.kind,
+      vault: openVault({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }),
+      processor: testProcessor(),
+      clock: systemClock(),
+      publicUrl: config.publicUrl,
+      webhooks: config.webhooks,
+      rates: config.rates,
+    };
+    return { services, store, migrations, setUp: (await setUp?.(services)) as T };
+  });
 }

@@ -23,26 +23,34 @@ export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
  * connections and let in-flight requests and job runs finish.
  */
 export async function serve(config: Config): Promise<void> {
-  const { services, store } = await openServices(config);
   const keysFile = join(config.dataDir, DEFAULT_KEYS_FILE);
-  const remembered = !config.secretKey && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
-  const merchant = await ensureDefaultMerchant(
-    services.db,
-    { secretKey: config.secretKey, publishableKey: config.publishableKey },
-    services.clock.now(),
-  );
-  if (merchant.created && !config.secretKey) {
-    writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });
-  }
-  const webhook = config.webhookUrl
-    ? await ensureEndpoint(
-        services.db,
-        services.webhooks,
-        { merchant: merchant.merchant, clock: offsetClock(services.clock, merchant.merchant.clock_offset_ms) },
-        config.webhookUrl,
-        config.webhookSecret,
-      )
-    : null;
+  // Under the set-up lock: processes starting together on one empty database make one merchant,
+  // add the configured keys once and one endpoint for KESSAI_WEBHOOK_URL.
+  const {
+    services,
+    store,
+    setUp: { merchant, remembered, webhook },
+  } = await openServices(config, async (services) => {
+    const remembered = !config.secretKey && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
+    const merchant = await ensureDefaultMerchant(
+      services.db,
+      { secretKey: config.secretKey, publishableKey: config.publishableKey },
+      services.clock.now(),
+    );
+    if (merchant.created && !config.secretKey) {
+      writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });
+    }
+    const webhook = config.webhookUrl
+      ? await ensureEndpoint(
+          services.db,
+          services.webhooks,
+          { merchant: merchant.merchant, clock: offsetClock(services.clock, merchant.merchant.clock_offset_ms) },
+          config.webhookUrl,
+          config.webhookSecret,
+        )
+      : null;
+    return { merchant, remembered, webhook };
+  });
 
   const app = await buildApp(services, {
     logLevel: config.logLevel,

@@ -89,9 +89,14 @@ export async function startWebhookWorker(services: Services, options: WebhookWor
   let unlisten: (() => Promise<void>) | null = null;
   if (options.listen) {
     try {
-      unlisten = await options.listen(WEBHOOK_CHANNEL, (payload) => {
-        if (options.schema === undefined || payload === options.schema) wake();
-      });
+      unlisten = await options.listen(
+        WEBHOOK_CHANNEL,
+        (payload) => {
+          if (options.schema === undefined || payload === options.schema) wake();
+        },
+        // Back after a lost connection: deliveries written meanwhile notified no one.
+        wake,
+      );
     } catch (err) {
       log.error({ err }, 'LISTEN failed; webhook deliveries wait for the poll');
     }
