@@ -152,14 +152,25 @@ export async function requeueEvent(
 
 /**
  * A merchant's test clock moved forward by `ms`: its pending deliveries fall due that much
- * sooner in system time, so retries its new time has passed are sent at once.
+ * sooner in system time, so retries its new time has passed are sent at once. The rows are
+ * locked in id order: an UPDATE alone takes them in whatever order its plan meets them, and two
+ * such orders deadlock.
  */
 export async function bringForward(db: Db, merchantId: string, ms: number): Promise<void> {
   const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ next_attempt_at: sql<Date>`next_attempt_at - ${ms} * interval '1 millisecond'` })
-    .where('merchant_id', '=', merchantId)
-    .where('status', '=', 'pending')
+    .updateTable('webhook_deliveries as d')
+    .from(
+      db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('merchant_id', '=', merchantId)
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .forUpdate()
+        .as('l'),
+    )
+    .set({ next_attempt_at: sql<Date>`d.next_attempt_at - ${ms} * interval '1 millisecond'` })
+    .whereRef('d.id', '=', 'l.id')
     .executeTakeFirst();
   if (result.numUpdatedRows > 0n) await wakeWorkers(db);
 }
