@@ -31,9 +31,9 @@ afterAll(async () => {
 });
 
 const HOUR = 3600;
-const CLIENTS = 8;
+const CLIENTS = 10;
 // PGlite runs one statement at a time (nothing to deadlock): fewer rounds check the behaviour.
-const ROUNDS = usingPostgres ? 20 : 5;
+const ROUNDS = usingPostgres ? 25 : 4;
 const STEP = usingPostgres ? HOUR : 4 * HOUR;
 
 describe('concurrent test clock advances', () => {
