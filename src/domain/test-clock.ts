@@ -22,9 +22,9 @@ export function clockState(actor: Actor): ClockState {
 /**
  * One transaction, locking in a fixed order: the merchant's row first (so advances of one
  * merchant run one after another, each seeing the offset the one before left), then its due
- * payments, its tokens and its pending deliveries, each in a set order. Advances run as separate
- * statements used to take the deliveries' rows in whatever order each one's plan met them, and
- * concurrent ones deadlocked on PostgreSQL.
+ * payments, its tokens and its pending deliveries, each in a set order. Made of separate
+ * statements, concurrent advances took the deliveries' rows in whatever order each one's plan met
+ * them, and deadlocked on PostgreSQL.
  */
 export async function advanceClock(services: Services, actor: Actor, seconds: number): Promise<ClockState & { expired: number }> {
   const merchantId = actor.merchant.id;
