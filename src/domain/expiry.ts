@@ -9,25 +9,48 @@ const BATCH = 100;
 /**
  * Expires every pending or authorized payment whose payment_deadline has passed on its merchant's
  * clock: status `expired` and a `payment.expired` event, one transaction per batch. Runs on a timer
- * in every process (SKIP LOCKED keeps them from doing the same row twice) and at once when a
- * merchant moves its test clock. Returns how many payments expired.
+ * in every process (SKIP LOCKED keeps them from doing the same row twice); `merchantId` limits it
+ * to one merchant. Returns how many
+ * payments expired.
  */
 export async function expireDuePayments(db: Db, clock: Clock, merchantId?: string): Promise<number> {
   let expired = 0;
   for (;;) {
-    const count = await db.transaction().execute(async (trx) => {
-      const due = await paymentsRepo.lockDuePayments(trx, clock.now(), BATCH, merchantId);
-      for (const payment of due) {
-        const step = transition(payment.status, 'expire');
-        if (!step.ok) continue;
-        // The merchant's own clock: with a moved test clock, the event happens in its time.
-        const now = offsetClock(clock, payment.clock_offset_ms).now();
-        const row = await paymentsRepo.updatePayment(trx, payment.id, { status: step.next, updated_at: now });
-        await recordPaymentEvent(trx, 'payment.expired', { ...row, refunds: payment.refunds, refund_requests: payment.refund_requests }, now);
-      }
-      return due.length;
+    const { locked, count } = await db.transaction().execute(async (trx) => {
+      const due = await paymentsRepo.lockDuePayments(trx, clock.now(), BATCH, { merchantId, skipLocked: true });
+      return { locked: due.length, count: await expire(trx, clock, due) };
     });
     expired += count;
-    if (count < BATCH) return expired;
+    if (locked < BATCH) return expired;
   }
+}
+
+/**
+ * The same for one merchant whose test clock just moved, inside the caller's transaction (which
+ * holds the merchant's row): every due payment, waiting for one another request is changing
+ * rather than skipping it, so the advance answers for all of them. Returns how many expired.
+ */
+export async function expireMerchantPayments(trx: Db, clock: Clock, merchantId: string): Promise<number> {
+  let expired = 0;
+  for (;;) {
+    const due = await paymentsRepo.lockDuePayments(trx, clock.now(), BATCH, { merchantId, skipLocked: false });
+    expired += await expire(trx, clock, due);
+    // Rows this transaction expired are no longer due; those another one changed meanwhile were
+    // re-checked when locked.
+    if (due.length < BATCH) return expired;
+  }
+}
+
+async function expire(trx: Db, clock: Clock, due: Awaited<ReturnType<typeof paymentsRepo.lockDuePayments>>): Promise<number> {
+  let expired = 0;
+  for (const payment of due) {
+    const step = transition(payment.status, 'expire');
+    if (!step.ok) continue;
+    // The merchant's own clock: with a moved test clock, the event happens in its time.
+    const now = offsetClock(clock, payment.clock_offset_ms).now();
+    const row = await paymentsRepo.updatePayment(trx, payment.id, { status: step.next, updated_at: now });
+    await recordPaymentEvent(trx, 'payment.expired', { ...row, refunds: payment.refunds, refund_requests: payment.refund_requests }, now);
+    expired++;
+  }
+  return expired;
 }

@@ -2,7 +2,7 @@ import { offsetClock } from '../lib/clock';
 import * as merchantsRepo from '../store/merchants.repo';
 import * as webhooksRepo from '../store/webhooks.repo';
 import type { Actor, Services } from './context';
-import { expireDuePayments } from './expiry';
+import { expireMerchantPayments } from './expiry';
 import { eraseExpiredTokens } from './tokens';
 
 /**
@@ -19,10 +19,23 @@ export function clockState(actor: Actor): ClockState {
   return { now: actor.clock.now(), offsetMs: actor.merchant.clock_offset_ms };
 }
 
+/**
+ * One transaction, locking in a fixed order: the merchant's row first (so advances of one
+ * merchant run one after another, each seeing the offset the one before left), then its due
+ * payments, its tokens and its pending deliveries, each in a set order. Made of separate
+ * statements, concurrent advances took the deliveries' rows in whatever order each one's plan met
+ * them, and deadlocked on PostgreSQL.
+ */
 export async function advanceClock(services: Services, actor: Actor, seconds: number): Promise<ClockState & { expired: number }> {
-  const offsetMs = await merchantsRepo.advanceClock(services.db, actor.merchant.id, seconds * 1000);
-  const expired = await expireDuePayments(services.db, services.clock, actor.merchant.id);
-  await eraseExpiredTokens(services.db, services.clock, actor.merchant.id);
-  await webhooksRepo.bringForward(services.db, actor.merchant.id, seconds * 1000);
-  return { now: offsetClock(services.clock, offsetMs).now(), offsetMs, expired };
+  const merchantId = actor.merchant.id;
+  const result = await services.db.transaction().execute(async (trx) => {
+    const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
+    const expired = await expireMerchantPayments(trx, services.clock, merchantId);
+    await eraseExpiredTokens(trx, services.clock, merchantId);
+    await webhooksRepo.bringForward(trx, merchantId, seconds * 1000);
+    return { offsetMs, expired };
+  });
+  // The offset changed at the commit: cached key lookups (which carry the merchant) read before it are stale.
+  await merchantsRepo.forgetCachedKeys();
+  return { now: offsetClock(services.clock, result.offsetMs).now(), ...result };
 }

@@ -108,7 +108,12 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
 
 /**
  * Records an attempt (made at `attemptedAt`, merchant time): a 2xx delivers; anything else
- * retries on the schedule until it runs out.
+ * retries on the schedule until it runs out. The retry is due its delay after the attempt on the
+ * merchant's clock, taken to system time with the offset the clock has when the attempt is
+ * recorded: a test clock moved while the attempt was in flight counts, as it does for a delivery
+ * that was waiting (the advance brings those forward). The delivery's row is locked first, so
+ * an advance is either wholly before (its offset is read) or wholly after (it moves the row
+ * recorded here).
  */
 export async function recordAttempt(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult): Promise<void> {
   const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
@@ -119,25 +124,29 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
       ? {
           status: 'pending',
           nextStep,
-          from: new Date(attemptedAt.getTime() - delivery.clockOffsetMs),
+          from: attemptedAt,
           retryAfterMs: RETRY_SCHEDULE_MS[nextStep] - RETRY_SCHEDULE_MS[delivery.step],
           jitter: RETRY_JITTER,
         }
       : { status: 'failed', nextStep };
-  await webhooksRepo.recordAttempt(
-    db,
-    {
-      deliveryId: delivery.id,
-      body: delivery.body,
-      attemptedAt,
-      statusCode: result.statusCode,
-      latencyMs: result.latencyMs,
-      error: result.error,
-      responseExcerpt: result.responseExcerpt,
-    },
-    outcome,
-    delivery.clock.now(),
-  );
+  const systemNow = new Date(delivery.clock.now().getTime() - delivery.clockOffsetMs);
+  await db.transaction().execute(async (trx) => {
+    await webhooksRepo.lockDelivery(trx, delivery.id);
+    await webhooksRepo.recordAttempt(
+      trx,
+      {
+        deliveryId: delivery.id,
+        body: delivery.body,
+        attemptedAt,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        error: result.error,
+        responseExcerpt: result.responseExcerpt,
+      },
+      outcome,
+      systemNow,
+    );
+  });
 }
 
 /**

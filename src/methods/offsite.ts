@@ -8,10 +8,18 @@ import type { AuthorizeContext, CheckoutField, PaymentMethod, PrepareContext, Te
  * offsite simulator, `<public url>/offsite/new?uuid=<payment id>`, where the customer approves,
  * declines or cancels; the result reaches the merchant by webhook and by the return_url.
  *
- * `payment_deadline` stays null (every seed offsite example shows null), and the money comes back
- * through POST /payments/:id/refund like a card's (wallets refund online; only the cash methods
- * need refund requests).
+ * The customer has OFFSITE_WAIT_MS to finish at the provider: `payment_deadline` is that, and a
+ * payment abandoned there expires like an unpaid konbini slip. The money comes back through
+ * POST /payments/:id/refund like a card's (wallets refund online; only the cash methods need
+ * refund requests).
  */
+
+/**
+ * How long an offsite payment waits for the customer. KOMOJU documents no deadline for them (its
+ * examples, made at creation, show `payment_deadline: null`); a day is as long as a hosted
+ * session lives (`expires_in_seconds` at most 86400), past which no shopper can come back to it.
+ */
+export const OFFSITE_WAIT_MS = 86_400_000;
 
 /** The request fields every offsite method accepts; modules add their own beside these. */
 export const OFFSITE_FIELDS = {
@@ -99,6 +107,7 @@ export function offsiteMethod(spec: OffsiteSpec): PaymentMethod {
       const secretDetails = spec.secretDetails?.(details);
       return {
         outcome: 'authorized',
+        deadline: new Date(context.now.getTime() + OFFSITE_WAIT_MS),
         publicDetails: spec.publicDetails ? spec.publicDetails(details, base, context) : { ...base },
         ...(secretDetails && Object.keys(secretDetails).length > 0 ? { secretDetails } : {}),
       };

@@ -7,7 +7,7 @@ import { offsiteMethod, present } from './offsite';
  * KOMOJU's other offsite types: every slug of the SDK's PaymentType enum (digest §5.1, "others in
  * SDK enum") that has no module of its own, as one table. Each row becomes a PaymentMethod through
  * the shared offsite helper: `authorized` with a redirect_url to the offsite simulator, refundable
- * through /refund, no deadline.
+ * through /refund, expiring a day after creation when the customer never finishes (OFFSITE_WAIT_MS).
  *
  * Columns:
  * - `currencies`: the provider's home currencies that KOMOJU's currency enum has, the one

@@ -60,9 +60,17 @@ function cardSecret(index: number, number: string, points: number, reference: st
 }
 
 /**
+ * Days a multi-card payment left `pending` waits for the next card when its method has no
+ * deadline of its own (WebMoney, Steam): KOMOJU documents none; NET CASH's and nanaco's examples
+ * give their payments exactly 7 days, which the others' pending payments get too.
+ */
+export const PENDING_WAIT_DAYS = 7;
+
+/**
  * Multi-card flow, first card (the `authorize` hook): takes what the card covers of the total.
  * Covered → `captured`, `short_amount: 0`; short → `pending` with the rest in `short_amount`.
- * `deadline`: the method's payment_deadline (null when the seed shows none).
+ * `deadline`: the method's payment_deadline (null when the seed shows none). A payment left
+ * pending waits for the customer's next card PENDING_WAIT_DAYS at most, then expires.
  */
 export async function redeemFirstCard(
   details: Record<string, unknown>,
@@ -99,7 +107,7 @@ async function redeemCard(
   due: number,
   earlier: readonly PrepaidCardUse[],
   onDecline: Record<string, unknown>,
-  { processor, currency }: AuthorizeContext,
+  { processor, currency, now }: AuthorizeContext,
   deadline: Date | null | undefined,
 ): Promise<Authorization> {
   const number = details.prepaid_number as string;
@@ -110,11 +118,13 @@ async function redeemCard(
   const points = Math.min(result.redeemed, due);
   const cards = [...earlier, { last_four_digits: number.slice(-4), points }];
   const short = due - points;
+  // A first card that leaves the payment pending: it waits for the customer, so it has a deadline.
+  const waits = short > 0 && deadline === null ? daysAfter(now, PENDING_WAIT_DAYS) : deadline;
   return {
     outcome: short === 0 ? 'captured' : 'pending',
     publicDetails: cardDetails(type, details.email, short, cards),
     secretDetails: cardSecret(cards.length, number, points, result.reference),
-    ...(deadline !== undefined ? { deadline } : {}),
+    ...(waits !== undefined ? { deadline: waits } : {}),
   };
 }
 

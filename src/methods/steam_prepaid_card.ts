@@ -12,7 +12,8 @@ import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, re
  * - The SDK also lists `prepaid_numbers` (several cards in one request). We take one card per
  *   request and continue through PATCH, so a refused card never leaves a half-spent request; a
  *   request naming `prepaid_numbers` is refused (invalid_parameter) rather than silently ignored.
- * - payment_deadline null, as for WebMoney; no failure numbers documented (WebMoney's apply).
+ * - payment_deadline as for WebMoney (null, or PENDING_WAIT_DAYS while pending); no failure numbers
+ *   documented (WebMoney's apply).
  */
 export const steamPrepaidCard: PaymentMethod = {
   type: 'steam_prepaid_card',

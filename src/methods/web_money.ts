@@ -6,7 +6,8 @@ import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, re
  * WebMoney prepaid card (seeds/002, "WebMoney"): one 16-character `prepaid_number` per request.
  * A card that covers the total captures the payment; a short one leaves it `pending` (HTTP 202)
  * with `short_amount`, and PATCH /payments/:id with `payment_details[prepaid_number]` adds the next
- * card until it is captured. payment_deadline is null, as the seed's example shows.
+ * card until it is captured. payment_deadline is null once captured, as the seed's example shows;
+ * pending, the payment waits PENDING_WAIT_DAYS for the next card (prepaid.ts).
  */
 export const webMoney: PaymentMethod = {
   type: 'web_money',

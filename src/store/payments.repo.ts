@@ -286,21 +286,24 @@ export async function listPayments(db: Db, filter: PaymentFilter, page: number, 
 
 /**
  * Locks up to `limit` pending/authorized payments whose deadline has passed on their merchant's
- * clock (system time + the merchant's test-clock offset). SKIP LOCKED lets every process sweep
- * at once without waiting on, or doing, each other's rows.
+ * clock (system time + the merchant's test-clock offset). `skipLocked` lets every process sweep
+ * at once without waiting on, or doing, each other's rows; without it (a test clock advance) the
+ * rows another transaction holds are waited for, and re-checked once it ends.
  */
 export async function lockDuePayments(
   db: Db,
   systemNow: Date,
   limit: number,
-  merchantId?: string,
+  options: { merchantId?: string; skipLocked: boolean },
 ): Promise<(PaymentRecord & { clock_offset_ms: number })[]> {
   let query = withRefunds(db)
     .innerJoin('merchants as m', 'm.id', 'p.merchant_id')
     .select('m.clock_offset_ms')
     .where('p.status', 'in', ['pending', 'authorized'])
     .where('p.payment_deadline', '<', sql<Date>`${systemNow}::timestamptz + m.clock_offset_ms * interval '1 millisecond'`);
-  if (merchantId) query = query.where('p.merchant_id', '=', merchantId);
-  const rows = await query.orderBy('p.payment_deadline').limit(limit).forUpdate('p').skipLocked().execute();
+  if (options.merchantId) query = query.where('p.merchant_id', '=', options.merchantId);
+  // Locked in this order (ORDER BY comes before FOR UPDATE), the same in every transaction.
+  const locking = query.orderBy('p.payment_deadline').orderBy('p.id').limit(limit).forUpdate('p');
+  const rows = await (options.skipLocked ? locking.skipLocked() : locking).execute();
   return rows as unknown as (PaymentRecord & { clock_offset_ms: number })[];
 }

@@ -152,14 +152,25 @@ export async function requeueEvent(
 
 /**
  * A merchant's test clock moved forward by `ms`: its pending deliveries fall due that much
- * sooner in system time, so retries its new time has passed are sent at once.
+ * sooner in system time, so retries its new time has passed are sent at once. The rows are
+ * locked in id order: an UPDATE alone takes them in whatever order its plan meets them, and two
+ * such orders deadlock.
  */
 export async function bringForward(db: Db, merchantId: string, ms: number): Promise<void> {
   const result = await db
-    .updateTable('webhook_deliveries')
-    .set({ next_attempt_at: sql<Date>`next_attempt_at - ${ms} * interval '1 millisecond'` })
-    .where('merchant_id', '=', merchantId)
-    .where('status', '=', 'pending')
+    .updateTable('webhook_deliveries as d')
+    .from(
+      db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('merchant_id', '=', merchantId)
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .forUpdate()
+        .as('l'),
+    )
+    .set({ next_attempt_at: sql<Date>`d.next_attempt_at - ${ms} * interval '1 millisecond'` })
+    .whereRef('d.id', '=', 'l.id')
     .executeTakeFirst();
   if (result.numUpdatedRows > 0n) await wakeWorkers(db);
 }
@@ -267,21 +278,28 @@ export interface AttemptRecord {
 
 export type AttemptOutcome =
   | { status: 'succeeded' | 'failed'; nextStep: number }
-  /** Retry `retryAfterMs` after `from` (system time), spread by ±`jitter` (a fraction) so retries
-   * of many deliveries that failed together do not arrive together. */
+  /** Retry `retryAfterMs` after `from` (the merchant's time), spread by ±`jitter` (a fraction) so
+   * retries of many deliveries that failed together do not arrive together. */
   | { status: 'pending'; nextStep: number; from: Date; retryAfterMs: number; jitter: number };
+
+/** Locks a delivery's row for the rest of the transaction (waiting for one that holds it). */
+export async function lockDelivery(db: Db, id: string): Promise<void> {
+  await db.selectFrom('webhook_deliveries').select('id').where('id', '=', id).forUpdate().execute();
+}
 
 /**
  * Records an attempt and moves its delivery on, in one statement that also keeps the body of a
- * first attempt (one round trip per attempt, instead of another to store the body before
- * sending). A delivery that is no longer pending (another worker finished it after this one's
- * claim ran out) keeps its state; the attempt is recorded all the same.
+ * first attempt (instead of another round trip to store the body before sending). Times are
+ * taken between the merchant's clock and system time with the merchant's offset as this
+ * statement reads it. A delivery that is no longer pending (another worker finished it after
+ * this one's claim ran out) keeps its state; the attempt is recorded all the same.
  */
-export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: AttemptOutcome, now: Date): Promise<void> {
+export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: AttemptOutcome, systemNow: Date): Promise<void> {
   const at = attempt.attemptedAt;
+  const offset = sql`m.clock_offset_ms * interval '1 millisecond'`;
   const nextAttemptAt =
     outcome.status === 'pending'
-      ? sql<Date>`${outcome.from}::timestamptz + ${outcome.retryAfterMs} * (1 + ${outcome.jitter} * (2 * random() - 1)) * interval '1 millisecond'`
+      ? sql<Date>`${outcome.from}::timestamptz - ${offset} + ${outcome.retryAfterMs} * (1 + ${outcome.jitter} * (2 * random() - 1)) * interval '1 millisecond'`
       : null;
   await db
     .with('a', (qc) =>
@@ -294,18 +312,20 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: Att
         response_excerpt: attempt.responseExcerpt,
       }),
     )
-    .updateTable('webhook_deliveries')
+    .updateTable('webhook_deliveries as d')
+    .from('merchants as m')
     .set({
       status: outcome.status,
       next_step: outcome.nextStep,
       next_attempt_at: nextAttemptAt,
       claimed_until: null,
-      body: sql<string>`coalesce(body, ${attempt.body})`,
+      body: sql<string>`coalesce(d.body, ${attempt.body})`,
       ...(outcome.status === 'succeeded' ? { delivered_at: at } : {}),
-      updated_at: now,
+      updated_at: sql<Date>`${systemNow}::timestamptz + ${offset}`,
     })
-    .where('id', '=', attempt.deliveryId)
-    .where('status', '=', 'pending')
+    .whereRef('m.id', '=', 'd.merchant_id')
+    .where('d.id', '=', attempt.deliveryId)
+    .where('d.status', '=', 'pending')
     .execute();
 }
 

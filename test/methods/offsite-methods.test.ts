@@ -61,7 +61,8 @@ function offsite(type: string, details: Record<string, unknown> = {}, body: Reco
 function expectRedirect(res: ApiResponse): void {
   expect(res.status, res.text).toBe(200);
   expect(res.body.status).toBe('authorized');
-  expect(res.body.payment_deadline).toBeNull();
+  // A day at the provider, then the payment expires (OFFSITE_WAIT_MS).
+  expect(Date.parse(res.body.payment_deadline) - Date.parse(res.body.created_at)).toBe(86_400_000);
   expect(res.body.captured_at).toBeNull();
   expect(res.body.payment_details.redirect_url).toBe(`${PUBLIC_URL}/offsite/new?uuid=${res.body.id}`);
 }

@@ -129,6 +129,53 @@ describe('webhook delivery', () => {
     expect(receiver.forResource(payment.id)).toHaveLength(3);
   });
 
+  it('counts a clock advance made while an attempt is in flight: the retry it passed is due at once', async () => {
+    const { api, receiver, endpoint } = await setup({ events: ['payment.captured'] });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    receiver.respond = async (request, response) => {
+      if (request.body.type === 'payment.captured' && held++ === 0) {
+        await released;
+        response.writeHead(500).end('try later');
+      } else response.end('ok');
+    };
+    const payment = await api.create();
+    await expect.poll(() => receiver.forResource(payment.id).length, poll).toBe(1);
+    // While the first attempt waits for its answer, the merchant's clock moves an hour: the
+    // retry a minute after that attempt is then long past on the merchant's clock.
+    await advance(api, 3600);
+    release();
+    await expect.poll(() => receiver.forResource(payment.id).length, poll).toBe(2);
+    await expect.poll(async () => (await deliveries(api, endpoint.id))[0].status, poll).toBe('succeeded');
+    const [delivery] = await deliveries(api, endpoint.id);
+    expect(delivery.attempts.map((a: any) => a.status_code)).toEqual([500, 200]);
+  });
+
+  it('schedules the retry from the attempt on the merchant clock as it is when recorded', async () => {
+    const { api, receiver, endpoint } = await setup({ events: ['payment.captured'] });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    receiver.respond = async (request, response) => {
+      if (request.body.type !== 'payment.captured') return void response.end('ok');
+      await released;
+      response.writeHead(500).end('try later');
+    };
+    const payment = await api.create();
+    await expect.poll(() => receiver.forResource(payment.id).length, poll).toBe(1);
+    await advance(api, 30);
+    release();
+    await expect.poll(async () => (await deliveries(api, endpoint.id))[0].attempts.length, poll).toBe(1);
+    const [delivery] = await deliveries(api, endpoint.id);
+    // A minute (±10 %) after the attempt on the merchant's clock, so about 30 s after its now,
+    // not a minute after the advanced now.
+    const due = Date.parse(delivery.next_attempt_at) - Date.parse(delivery.attempts[0].attempted_at);
+    expect(due).toBeGreaterThanOrEqual(0.9 * 60_000 - 1000);
+    expect(due).toBeLessThanOrEqual(1.1 * 60_000 + 1000);
+    const merchantNow = Date.parse((await api.get('/api/v1/test_helpers/clock')).body.now);
+    expect(Date.parse(delivery.next_attempt_at) - merchantNow).toBeLessThan(40_000);
+  });
+
   it('gives up after the tenth attempt, about three days later: failed', async () => {
     const { api, receiver, endpoint } = await setup({ events: ['payment.captured'] });
     receiver.respond = (_request, response) => void response.writeHead(503).end();
