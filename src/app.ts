@@ -149,6 +149,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerLoadShedding(app, options.maxInFlight ?? 512);
   app.decorateRequest('apiVersion', 'default');
   app.addHook('onRequest', async (request) => {
+    // A preflight is answered whatever it carries (its answer has no versioned shape).
+    if (request.routeOptions.config.corsPreflight) return;
     request.apiVersion = parseApiVersion(request.headers['x-komoju-api-version']);
   });
   // Before auth: a preflight carries no key, and errors must carry the CORS headers too.

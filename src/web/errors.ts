@@ -34,6 +34,8 @@ function classify(error: FastifyError): { kind: PageErrorKind; status: number } 
     if (error.status === 404 || error.status === 422) return { kind: 'notFound', status: 404 };
     if (error.status === 403) return { kind: 'forbidden', status: 403 };
     if (error.status === 503 || error.status === 409) return { kind: 'unavailable', status: 503 };
+    // A body that is not JSON or form fields, one over the size limit …
+    if (error.status < 500) return { kind: 'badRequest', status: 400 };
     return { kind: 'server', status: 500 };
   }
   // A malformed id or locale in the URL names no page; a malformed form is a bad request.
@@ -44,15 +46,18 @@ function classify(error: FastifyError): { kind: PageErrorKind; status: number } 
 
 /**
  * The error page of a path no page plugin serves (an unknown path, a URL the router cannot
- * decode): answered from the app's root, outside the pages' plugin, so the headers helmet gives
- * every page are set here.
+ * decode, the API documentation's pages): answered from the app's root, outside the pages'
+ * plugin, so the headers helmet gives every page are set here.
  */
-export function sendPathErrorPage(request: FastifyRequest, reply: FastifyReply, status: 400 | 404): void {
+export function sendPathErrorPage(request: FastifyRequest, reply: FastifyReply, status: number): void {
+  const kind: PageErrorKind = status === 404 ? 'notFound' : status === 503 ? 'unavailable' : status < 500 ? 'badRequest' : 'server';
+  const shown = kind === 'badRequest' ? 400 : kind === 'server' ? 500 : status;
+  if (status === 503) reply.header('Retry-After', '1');
   const csp = Object.entries(cspDirectives())
     .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
     .join(';');
   reply
-    .code(status)
+    .code(shown)
     .headers({
       'cache-control': 'no-store',
       'content-security-policy': csp,
@@ -61,7 +66,7 @@ export function sendPathErrorPage(request: FastifyRequest, reply: FastifyReply, 
       'referrer-policy': 'same-origin',
     })
     .type('text/html; charset=utf-8')
-    .send(errorPage(preferredLocale(request.headers['accept-language'], 'ja'), status === 404 ? 'notFound' : 'badRequest', status).toString());
+    .send(errorPage(preferredLocale(request.headers['accept-language'], 'ja'), kind, shown).toString());
 }
 
 /** The locale the URL asked for (`/:locale/…`, `?locale=`, a posted `locale`), else the browser's. */

@@ -119,6 +119,18 @@ describe('a NUL character, a lone surrogate or deep nesting in any input is inva
     expectPage(pay, 400);
   });
 
+  it('on the API documentation (a page): a 400 page, not JSON', async () => {
+    expectPage(await h.request({ url: '/docs?x=%00' }), 400);
+  });
+
+  it('a body a page cannot read (malformed JSON): a 400 page, not a 500', async () => {
+    const session = await h.request({ method: 'POST', url: '/api/v1/sessions', key: m.secretKey, json: { amount: 1000, currency: 'JPY' } });
+    for (const url of [`/sessions/${session.body.id}/pay`, `/sessions/${session.body.id}/cancel`, '/three_d_secure_service/offsite']) {
+      const res = await h.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"type":' });
+      expectPage({ status: res.statusCode, headers: res.headers, text: res.body }, 400);
+    }
+  });
+
   it('on the dashboard: a 400 page', async () => {
     const cookie = await dashboardCookie(m.id);
     const ok = await h.app.inject({ url: '/dashboard/payments?external_order_num=x', headers: { cookie } });
@@ -153,6 +165,9 @@ describe('failures the framework meets before any route answer the envelope', ()
     const preflight = await h.app.inject({ method: 'OPTIONS', url: '/api/v1/tokens', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
+    // Whatever it carries: a preflight's answer has no versioned shape.
+    const versioned = await h.app.inject({ method: 'OPTIONS', url: '/api/v1/tokens', headers: { 'x-komoju-api-version': 'x' } });
+    expect(versioned.statusCode).toBe(204);
   });
 
   it('on a page: the HTML error page', async () => {

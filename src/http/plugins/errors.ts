@@ -9,14 +9,18 @@ export function errorBody(error: ApiError): string {
 }
 
 /**
- * How a path outside the API answers a failure the framework meets before any route (an unknown
- * path, a URL it cannot decode): the pages' HTML error page. Given by app.ts, from web/.
+ * How a path outside the API answers a failure that no page plugin's own handler sees (an unknown
+ * path, a URL the router cannot decode, bad input to the API documentation's pages): the pages'
+ * HTML error page for that status. Given by app.ts, from web/.
  */
-export type PageErrorSender = (request: FastifyRequest, reply: FastifyReply, status: 400 | 404) => void;
+export type PageErrorSender = (request: FastifyRequest, reply: FastifyReply, status: number) => void;
 
-/** The API's paths: everything under /api answers KOMOJU's envelope; any other path is a page. */
+/**
+ * The paths that answer KOMOJU's envelope: everything under /api, and the JSON health probe. Any
+ * other path is a page.
+ */
 export function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+  return /^\/(?:api|health)(?:[/?]|$)/.test(url);
 }
 
 /**
@@ -27,7 +31,10 @@ export function isApiPath(url: string): boolean {
  */
 export function registerErrorHandling(app: FastifyInstance, sendPageError: PageErrorSender): void {
   app.setErrorHandler((raw: FastifyError, request, reply) => {
-    sendError(raw, request, reply, errorBody);
+    if (isApiPath(request.url)) return sendError(raw, request, reply, errorBody);
+    const error = toApiError(raw);
+    if (error.status >= 500 && !(raw instanceof ApiError)) request.log.error({ err: raw }, 'unhandled error');
+    sendPageError(request, reply, error.status);
   });
 
   app.setNotFoundHandler((request, reply) => {
