@@ -515,7 +515,7 @@ function realParams(target: Target): Record<string, string> {
 function realIds(target: Target, param: string): string[] {
   const route = target.route;
   if (param === 'locale') return ['ja', 'en', 'ko'];
-  if (param === 'outcome') return ['approve', 'reject', 'x'];
+  if (param === 'outcome') return ['complete', 'reject', 'x'];
   if (param === '*') return ['kessai.css', 'konbini/lawson.svg', 'cards/visa.svg', 'x.svg'];
   if (param === 'token') return ['a'.repeat(40)];
   const scope = target.kind === 'dashboard' ? 'dashboard:' : '';
@@ -558,8 +558,19 @@ async function makeFixtures(): Promise<void> {
   const customer = await api(m.secretKey, 'POST', '/api/v1/customers', { email: 'c@example.com', payment_details: testCard() });
   const webhook = await api(m.secretKey, 'POST', '/api/v1/webhooks', { url: 'https://example.com/hooks' });
   const secureToken = await api(m.secretKey, 'POST', '/api/v1/secure_tokens', { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/back', payment_details: testCard() });
+  const cash = await api(m.secretKey, 'POST', '/api/v1/payments', { amount: 1000, currency: 'JPY', payment_details: { type: 'konbini', store: 'lawson', email: 'a@example.com' } });
+  await api(m.secretKey, 'POST', `/api/v1/test_helpers/payments/${cash.id}/pay`, {});
+  const refundRequest = await api(m.secretKey, 'POST', `/api/v1/payments/${cash.id}/refund_request`, {
+    amount: 100,
+    customer_name: 'ヤマダ タロウ',
+    bank_name: 'Bank',
+    branch_number: '123',
+    account_type: 'normal',
+    account_number: '1234567',
+    include_payment_method_fee: false,
+  });
   const events = await api(m.secretKey, 'GET', '/api/v1/events');
-  ids.payment = [card.id, authorized.id, konbini.id];
+  ids.payment = [card.id, authorized.id, konbini.id, cash.id];
   ids.pending = [konbini.id, paypay.id];
   ids.offsite = [paypay.id];
   ids.session = [session.id];
@@ -568,7 +579,7 @@ async function makeFixtures(): Promise<void> {
   ids.event = events.data.map((event: { id: string }) => event.id).slice(0, 3);
   ids.secure_token = [secureToken.id];
   ids.external_customer = ['ext-1'];
-  ids.refund_request = ['a'.repeat(25)];
+  ids.refund_request = [refundRequest.refund_requests[0].id];
 
   // The dashboard is fuzzed signed in as another merchant: its key roll must not cut the API's key.
   const shopPayment = await api(shop.secretKey, 'POST', '/api/v1/payments', { amount: 1000, currency: 'JPY', payment_details: testCard() });
