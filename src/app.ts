@@ -9,8 +9,9 @@ import { parseApiVersion, type ApiVersion } from './http/api-version';
 import { registerRateLimit, type RateLimits } from './http/plugins/rate-limit';
 import { registerAuth } from './http/plugins/auth';
 import { registerCors } from './http/plugins/cors';
-import { registerErrorHandling } from './http/plugins/errors';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/plugins/errors';
 import { registerIdempotency } from './http/plugins/idempotency';
+import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
 import { registerRequestLog } from './http/plugins/request-log';
 import customersCreate from './http/routes/customers.create';
@@ -50,6 +51,7 @@ import webhooksShow from './http/routes/webhooks.show';
 import webhooksUpdate from './http/routes/webhooks.update';
 import { lazyChildLogger, loggerOptions } from './lib/log';
 import { registerWebPages } from './web';
+import { sendPathErrorPage } from './web/errors';
 import { registerDashboard } from './web/dashboard';
 
 declare module 'fastify' {
@@ -126,7 +128,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     childLoggerFactory: lazyChildLogger,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: AJV_OPTIONS },
-    routerOptions: { ignoreTrailingSlash: true },
+    // maxParamLength: a long id is no resource (404) like any other; the 16 KiB header limit
+    // bounds a URL first. Past it, and for URLs the router cannot decode, frameworkErrors answers.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    frameworkErrors: frameworkErrorHandler(sendPathErrorPage),
+    clientErrorHandler,
     // During a graceful shutdown, requests already on open connections are served, not refused.
     return503OnClosing: false,
     trustProxy: options.trustProxy ?? false,
@@ -136,12 +142,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  registerErrorHandling(app);
+  registerErrorHandling(app, sendPathErrorPage);
   registerGracefulClose(app);
   registerBodyParsers(app);
+  registerInputChecks(app);
   registerLoadShedding(app, options.maxInFlight ?? 512);
   app.decorateRequest('apiVersion', 'default');
   app.addHook('onRequest', async (request) => {
+    // A preflight is answered whatever it carries (its answer has no versioned shape).
+    if (request.routeOptions.config.corsPreflight) return;
     request.apiVersion = parseApiVersion(request.headers['x-komoju-api-version']);
   });
   // Before auth: a preflight carries no key, and errors must carry the CORS headers too.

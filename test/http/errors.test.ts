@@ -30,8 +30,11 @@ function expectEnvelope(res: ApiResponse, status: number, code: string): void {
 const json = (body: unknown) => ({ key: m.secretKey, json: body });
 
 describe('unknown routes', () => {
-  it.each(['/api/v1/nothing', '/api/v1/payments/abc/explode', '/', '/api/v2/payments'])('answer 404 not_found at %s', async (url) => {
-    expectEnvelope(await h.request({ url, key: m.secretKey }), 404, 'not_found');
+  it.each(['/api/v1/nothing', '/api/v1/payments/abc/explode', '/api', '/api/v2/payments'])('answer 404 not_found at %s', async (url) => {
+    const res = await h.request({ url, key: m.secretKey });
+    expectEnvelope(res, 404, 'not_found');
+    // Not the message of an unknown id: the client learns that the route itself does not exist.
+    expect(res.body.error.message).toBe(`Unrecognized request URL (GET ${url})`);
   });
 
   it.each([
@@ -76,8 +79,8 @@ describe('every error answers with the envelope', () => {
     [
       'a body over the size limit',
       () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ description: 'x'.repeat(300_000) }) }),
-      400,
-      'bad_request',
+      413,
+      'request_entity_too_large',
     ],
     ['bad idempotency key', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: testCard() }), headers: { 'X-KOMOJU-IDEMPOTENCY': 'x'.repeat(101) } }), 400, 'bad_request'],
     ['missing amount', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ currency: 'JPY' }) }), 422, 'missing_parameter'],
@@ -87,7 +90,7 @@ describe('every error answers with the envelope', () => {
     ['invalid token', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: 'tok_nothing' }) }), 422, 'invalid_token'],
     ['card declined', () => h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: testCard({ number: '4123111111111059' }) }) }), 502, 'card_declined'],
     ['invalid per_page', () => h.request({ url: '/api/v1/payments?per_page=500', key: m.secretKey }), 422, 'invalid_parameter'],
-    ['invalid id', () => h.request({ url: `/api/v1/payments/${'a'.repeat(100)}`, key: m.secretKey }), 422, 'invalid_parameter'],
+    ['an id longer than any', () => h.request({ url: `/api/v1/payments/${'a'.repeat(100)}`, key: m.secretKey }), 404, 'not_found'],
     ['unknown API version', () => h.request({ url: '/api/v1/payments', key: m.secretKey, headers: { 'X-KOMOJU-API-VERSION': 'x' } }), 400, 'bad_request'],
   ];
 

@@ -168,9 +168,12 @@ function errorResponses(method: string, url: string, access: Access, schema: Rou
   if (url.includes(':') || method === 'POST' || method === 'PATCH') errors[404] = '`not_found`: no such resource of this merchant.';
   if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
     if (method !== 'DELETE') errors[409] = '`conflict`: a request with this `X-KOMOJU-IDEMPOTENCY` key is still running (see `Retry-After`).';
+    errors[413] = '`request_entity_too_large`: a body over 256 KiB.';
     errors[422] = '`missing_parameter`, `invalid_parameter`, another reused idempotency key (`unprocessable_entity`), or an action the state does not allow (`not_capturable`, `not_refundable`, `not_cancellable`, `invalid_token`, …).';
   } else if (schema?.querystring || schema?.params) {
-    errors[422] = '`invalid_parameter`: a bad query or path parameter.';
+    errors[422] = '`invalid_parameter`: a bad query parameter (one holding a NUL character included).';
+  } else {
+    errors[422] = '`invalid_parameter`: a query parameter holding a NUL character.';
   }
   Object.assign(errors, operation.errors);
   errors[500] = '`internal_server_error`: a bug; nothing is revealed.';

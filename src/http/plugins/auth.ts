@@ -4,6 +4,7 @@ import { ApiError } from '../../domain/errors';
 import { digestsEqual, sha256Hex } from '../../lib/digest';
 import { offsetClock } from '../../lib/clock';
 import * as merchantsRepo from '../../store/merchants.repo';
+import { isApiPath } from './errors';
 
 export type Access = 'secret' | 'publishable' | 'public';
 
@@ -40,6 +41,9 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const access = request.routeOptions.config.access ?? 'secret';
     if (access === 'public') return;
+    // An unknown path outside the API is a 404 page: there is no key to ask for. Under /api, the
+    // key comes first, so that an unauthenticated caller learns nothing of which routes exist.
+    if (request.is404 && !isApiPath(request.url)) return;
     const key = keyFromHeader(request.headers.authorization);
     if (!key) throw new ApiError('unauthorized');
     const digest = sha256Hex(key);

@@ -20,6 +20,9 @@ const BROWSER_CORS: FastifyCorsOptions = {
   methods: ['GET', 'POST'],
   allowedHeaders: ['Authorization', 'Content-Type', 'X-KOMOJU-IDEMPOTENCY', 'X-KOMOJU-API-VERSION'],
   maxAge: 600,
+  // An OPTIONS without Origin is no preflight, but no error either: it gets the same 204 (strict,
+  // @fastify/cors answered it with a plain-text 400, outside KOMOJU's envelope).
+  strictPreflight: false,
 };
 
 /**

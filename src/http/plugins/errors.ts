@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../domain/errors';
 import { errorFromAjv } from '../../domain/validate';
@@ -8,19 +9,82 @@ export function errorBody(error: ApiError): string {
 }
 
 /**
+ * How a path outside the API answers a failure that no page plugin's own handler sees (an unknown
+ * path, a URL the router cannot decode, bad input to the API documentation's pages): the pages'
+ * HTML error page for that status. Given by app.ts, from web/.
+ */
+export type PageErrorSender = (request: FastifyRequest, reply: FastifyReply, status: number) => void;
+
+/**
+ * The paths that answer KOMOJU's envelope: everything under /api, and the JSON health probe. Any
+ * other path is a page.
+ */
+export function isApiPath(url: string): boolean {
+  return /^\/(?:api|health)(?:[/?]|$)/.test(url);
+}
+
+/**
  * Turns every failure into KOMOJU's envelope: ApiErrors as they are, schema failures as
  * missing/invalid_parameter naming the param, malformed bodies as bad_request, and anything
- * unexpected as a logged 500 that reveals nothing.
+ * unexpected as a logged 500 that reveals nothing. An unknown route under /api is a 404 that says
+ * so (an unknown id says the resource was not found); any other unknown path is a 404 page.
  */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, sendPageError: PageErrorSender): void {
   app.setErrorHandler((raw: FastifyError, request, reply) => {
-    sendError(raw, request, reply, errorBody);
+    if (isApiPath(request.url)) return sendError(raw, request, reply, errorBody);
+    const error = toApiError(raw);
+    if (error.status >= 500 && !(raw instanceof ApiError)) request.log.error({ err: raw }, 'unhandled error');
+    sendPageError(request, reply, error.status);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).type('application/json; charset=utf-8').send(errorBody(new ApiError('not_found')));
+    if (!isApiPath(request.url)) return sendPageError(request, reply, 404);
+    const path = request.url.split('?', 1)[0];
+    const error = new ApiError('not_found', { message: `Unrecognized request URL (${request.method} ${path})` });
+    reply.code(404).type('application/json; charset=utf-8').send(errorBody(error));
   });
 }
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route or hook runs, which Fastify
+ * would otherwise answer with its own JSON and codes. A path it cannot percent-decode is a bad
+ * request; a path parameter longer than the router keeps (maxParamLength) names nothing that
+ * exists.
+ */
+export function frameworkErrorHandler(sendPageError: PageErrorSender) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400;
+    if (!isApiPath(request.url)) return sendPageError(request, reply, status);
+    const apiError =
+      status === 404 ? new ApiError('not_found') : new ApiError('bad_request', { message: 'The request URL is not valid: it holds a malformed percent-encoding.' });
+    reply.code(apiError.status).type('application/json; charset=utf-8').send(errorBody(apiError));
+  };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before Fastify sees a request
+ * (headers over `maxHeaderSize`, a malformed request line or header, a request too slow to
+ * arrive), answered in the envelope on the raw socket, then closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('request_header_fields_too_large')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('request_timeout')
+        : new ApiError('bad_request', { message: 'The request is not valid HTTP.' });
+  const body = errorBody(apiError);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${apiError.status} ${REASONS[apiError.status] ?? 'Bad Request'}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 /**
  * Answers `raw` as an ApiError with the body `render` makes of it: the envelope, or a route's
@@ -36,15 +100,25 @@ export function sendError(raw: FastifyError, request: FastifyRequest, reply: Fas
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
   if (error.validation) {
+    // A malformed id (too long, wrong characters) names no resource, as an unknown one does.
+    if (error.validationContext === 'params') return new ApiError('not_found');
     const prefix = error.validationContext === 'body' || error.validationContext === 'querystring' ? '' : error.validationContext;
-    return errorFromAjv(error.validation, prefix === 'params' ? '' : prefix ?? '');
+    return errorFromAjv(error.validation, prefix ?? '');
   }
-  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new ApiError('bad_request', { message: 'The request body is too large.' });
-  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError('request_entity_too_large');
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    // Malformed JSON, unsupported content type, bad form encoding …
-    return new ApiError('bad_request', { message: error.message });
+    // Malformed JSON, unsupported content type, bad form encoding … Fastify's own message would
+    // do, but some name the framework's internals; one that names none is safe to show.
+    return new ApiError('bad_request', { message: CLIENT_ERRORS[error.code] ?? 'The request could not be read.' });
   }
   return new ApiError('internal_server_error');
 }
+
+/** Fastify's 4xx errors that a client can cause, in words that name nothing internal. */
+const CLIENT_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'The Content-Type is not supported: send JSON or form fields.',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body is not as long as its Content-Length says.',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The JSON body is empty.',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON.',
+  FST_ERR_CTP_INVALID_TYPE: 'The Content-Type header is not valid.',
+};

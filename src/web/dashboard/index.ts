@@ -100,6 +100,8 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   let kind: keyof DashboardMessages['errors'] = 'server';
   let status = 500;
   if (error instanceof DashError) ({ kind, status } = error);
+  // Bad input (a NUL character, a malformed value) is a bad request, not a missing page.
+  else if (error instanceof ApiError && (error.code === 'invalid_parameter' || error.code === 'missing_parameter')) [kind, status] = ['badRequest', 400];
   else if (error instanceof ApiError && (error.status === 404 || error.status === 422)) [kind, status] = ['notFound', 404];
   else if (error instanceof ApiError && (error.status === 503 || error.status === 409)) [kind, status] = ['unavailable', 503];
   else if (error instanceof ApiError && error.status === 403) [kind, status] = ['forbidden', 403];
