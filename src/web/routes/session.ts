@@ -21,7 +21,7 @@ import type { PaymentMethod } from '../../methods/method';
 import { safeUrl } from '../html';
 import { LOCALES, type PageLocale, isLocale } from '../i18n';
 import { failureText, sessionMessages } from '../i18n/session';
-import { sessionPage, type ConvertedOffer, type SessionPageProps } from '../pages/session';
+import { keptValues, sessionPage, type ConvertedOffer, type SessionPageProps } from '../pages/session';
 import { refuseCrossSite, sendPage } from '../respond';
 import { formActionCsp } from '../security';
 import { LocaleSchema, PaymentIdSchema } from './params';
@@ -157,8 +157,7 @@ export default function route(web: FastifyInstance, services: Services): void {
         // A saved card's problem (expired since it was saved) belongs to it, not to the form's fields.
         failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
       }
-      const values = Object.fromEntries(Object.entries(body).filter(([key]) => !['number', 'verification_value', 'expiry'].includes(key)));
-      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values });
+      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) });
     },
   );
 
