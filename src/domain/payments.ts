@@ -15,6 +15,7 @@ import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
 import { parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
+import { completeSessionOf } from './session-completion';
 import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
 
@@ -389,6 +390,8 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   }
   const updated = await save(trx, payment, changes);
   await recordPaymentEvent(trx, event, updated, now);
+  // The last prepaid card of a session's payment pays the session.
+  if (event === 'payment.captured') await completeSessionOf(trx, updated, now);
   return { payment: updated };
 }
 

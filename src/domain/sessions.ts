@@ -17,7 +17,8 @@ import { ApiError, type DeclineCode } from './errors';
 import { enabledTypes } from './merchants';
 import { parseCurrency, type Currency } from './money';
 import { saveCard, savedCardDetails } from './one-click';
-import { createPayment, type Locale } from './payments';
+import { cancelPayment, createPayment, type Locale } from './payments';
+import { paysSession } from './session-completion';
 import { createSecureToken } from './secure-tokens';
 import { checkTokenCurrency, redeemToken } from './tokens';
 import { methodOffer, ratesOf, ratesToFix, sessionOffer } from './session-offers';
@@ -204,8 +205,9 @@ export interface PaySessionOutcome extends SessionView {
  * session's order (external_order_num, metadata, locale) and carries the session id; its amount
  * and currency are the method's offer (the session's own, or converted: spec §6.3), and it records
  * the session's amount, currency and the rate. A decline leaves the session pending (another
- * attempt may follow, as on KOMOJU); any other outcome completes it and embeds the payment, so a
- * session is paid at most once.
+ * attempt may follow, as on KOMOJU); any other outcome embeds the payment, and completes the
+ * session when the payment pays it (paysSession): an offsite payment waits for the provider's
+ * answer, so the session stays pending until then. A session is paid at most once.
  *
  * - `customer` mode saves the details on the session's customer without paying;
  *   `customer_payment` pays and saves them.
@@ -283,6 +285,7 @@ export async function paySession(
 
   const data = session.payment_data;
   const capture = (input.capture ?? data.capture) !== 'manual';
+  await abandonAttempt(trx, actor, session);
   const { payment, decline } = await createPayment(
     trx,
     services,
@@ -320,13 +323,24 @@ export async function paySession(
     customer = await updateCustomer(trx, services, actor, session.customer_id, { payment_details: { ...plain } });
   }
   if (input.save_card && plain) await saveCard(trx, services, actor, session.external_customer_id!, plain);
-  const done = payment.status === 'captured' || payment.status === 'authorized';
+  const done = paysSession(payment);
   const updated = await sessionsRepo.updateSession(trx, session.id, {
     payment_id: payment.id,
     updated_at: now,
     ...(done ? { status: 'completed' as const, completed_at: now } : {}),
   });
   return { session: updated, payment, customer, redirectUrl: nextUrl(updated, payment) };
+}
+
+/**
+ * A new attempt (or the session's cancellation) ends the one the customer left at an offsite
+ * provider: it is cancelled (`payment.cancelled`), so approving it there later can no longer
+ * charge the customer a second time for the same order. Called with the session locked.
+ */
+async function abandonAttempt(trx: Db, actor: Actor, session: SessionRow): Promise<void> {
+  if (!session.payment_id) return;
+  const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
+  if (earlier?.status === 'authorized' && methodFor(earlier.payment_type)?.flow === 'offsite') await cancelPayment(trx, actor, earlier.id);
 }
 
 function needsAuthentication(details: Record<string, unknown>): boolean {
@@ -407,6 +421,7 @@ export async function cancelSession(trx: Db, actor: Actor, id: string): Promise<
     throw new ApiError('unprocessable_entity', { param: 'id', message: 'A completed session cannot be cancelled.' });
   }
   if (session.status === 'cancelled') return withPayment(trx, session);
+  await abandonAttempt(trx, actor, session);
   const updated = await sessionsRepo.updateSession(trx, session.id, { status: 'cancelled', cancelled_at: now, updated_at: now });
   return withPayment(trx, updated);
 }

@@ -39,7 +39,22 @@ const AuthenticatedQuery = Type.Object({
   save_card: Type.Optional(Type.Literal('1')),
 });
 
+const ReturnQuery = Type.Object({ payment_id: Type.Optional(PaymentIdSchema), locale: Type.Optional(LocaleSchema) });
+
 const pagePath = (id: string, locale: PageLocale) => `/sessions/${id}?locale=${locale}`;
+
+/** Where an offsite provider sends the customer back for a session's payment (see the route). */
+export const sessionReturnPath = (sessionId: string, paymentId: string, locale: PageLocale) =>
+  `/sessions/${sessionId}/return?payment_id=${paymentId}&locale=${locale}`;
+
+/** Why the customer's offsite attempt did not pay, in their language. */
+function attemptFailure(locale: PageLocale, payment: NonNullable<CustomerSession['payment']>): string {
+  const t = sessionMessages(locale);
+  const name = methodFor(payment.payment_type)?.names[locale] ?? payment.payment_type;
+  if (payment.status !== 'failed') return t.offsiteCancelled(name);
+  const code = payment.failure_code ?? 'card_declined';
+  return code === 'card_declined' ? t.offsiteDeclined(name) : failureText(locale, code, null);
+}
 
 function localeOf(asked: PageLocale | undefined, found: CustomerSession): PageLocale {
   return asked ?? (isLocale(found.session.default_locale) ? found.session.default_locale : 'ja');
@@ -114,6 +129,9 @@ function fieldOf(method: PaymentMethod, param: string | null): string | null {
  *   to the next page (the merchant's return_url with session_id, the konbini instructions, the
  *   offsite simulator, the 3-D Secure page), or the page again (422) with the error, in the
  *   page's language, next to the field.
+ * - GET /sessions/:id/return?payment_id= — back from an offsite provider: on to the shop once the
+ *   session is completed; after a decline or cancel there, the page again with the reason, to pay
+ *   another way.
  * - GET /sessions/:id/authenticated — back from the 3-D Secure page: pays with the verified card.
  * - POST /sessions/:id/saved_card/remove — the customer removes the saved card.
  * - POST /sessions/:id/cancel — "Return to merchant": cancels, then 303 to return_url with session_id.
@@ -158,6 +176,23 @@ export default function route(web: FastifyInstance, services: Services): void {
         failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
       }
       return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) });
+    },
+  );
+
+  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof ReturnQuery> }>(
+    '/sessions/:sessionId/return',
+    { schema: { params: Params, querystring: ReturnQuery }, config: { access: 'public' } },
+    async (request, reply) => {
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.query.locale, found);
+      const { session, payment } = found;
+      if (session.status === 'completed') return reply.redirect(sessionReturnUrl(session) ?? pagePath(session.id, locale), 303);
+      const ended = payment && payment.id === request.query.payment_id && ['failed', 'cancelled', 'expired'].includes(payment.status);
+      if (session.status === 'pending' && payment && ended) {
+        return showAgain(services, reply, session.id, locale, { type: payment.payment_type, field: null, message: attemptFailure(locale, payment), values: {} }, 200);
+      }
+      await allowReturn(reply, found);
+      return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
     },
   );
 
@@ -223,11 +258,12 @@ async function showAgain(
   sessionId: string,
   locale: PageLocale,
   error: NonNullable<SessionPageProps['error']>,
+  status = 422,
 ): Promise<FastifyReply> {
   const again = await findCustomerSession(services, sessionId);
   await allowReturn(reply, again);
   const props = await pageProps(services, again, locale);
-  return sendPage(reply, sessionPage({ ...props, error }), 422);
+  return sendPage(reply, sessionPage({ ...props, error }), status);
 }
 
 /** The page's forms are answered with a 303 to the shop: form-action must allow its origin. */
