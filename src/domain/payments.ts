@@ -16,6 +16,7 @@ import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './ev
 import { parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
 import { completeSessionOf } from './session-completion';
+import { processorFor } from './upstream';
 import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
 
@@ -109,6 +110,8 @@ export async function createPayment(
   if (details.email === undefined && input.email !== undefined) details.email = input.email;
   const prepared = method.prepare(details, { now });
 
+  // Checked once the request is known to be valid, before the payment is written.
+  const processor = processorFor(services, actor);
   const id = newId();
   const locale = input.locale ?? 'ja';
   const expiryDays = (prepared.expiry_days as number | undefined) ?? method.expiry?.defaultDays;
@@ -120,7 +123,7 @@ export async function createPayment(
     currency,
     locale,
     capture: input.capture ?? true,
-    processor: services.processor,
+    processor,
     urls: paymentUrls(services, id, locale),
     deadline: expiryDays !== undefined ? endOfDayTokyo(now, expiryDays) : null,
   };
@@ -372,7 +375,7 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   if (input.metadata !== undefined) changes.metadata = JSON.stringify(input.metadata);
   let event: PaymentEventType = 'payment.updated';
   if (input.payment_details !== undefined) {
-    const continued = await continuePayment(services, payment, input.payment_details, now);
+    const continued = await continuePayment(services, actor, payment, input.payment_details, now);
     if (continued.outcome === 'declined') return { payment, decline: continued.declineCode };
     changes.payment_details = JSON.stringify(continued.publicDetails);
     // The new card's secrets join those kept from the earlier ones (shallow merge, one key per card).
@@ -395,7 +398,7 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   return { payment: updated };
 }
 
-async function continuePayment(services: Services, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {
+async function continuePayment(services: Services, actor: Actor, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {
   const method = methodFor(payment.payment_type);
   if (payment.status !== 'pending' || !method?.continue) {
     throw new ApiError('invalid_parameter', { param: 'payment_details', message: 'Only a pending prepaid payment can be continued with more payment details' });
@@ -414,7 +417,7 @@ async function continuePayment(services: Services, payment: PaymentRecord, detai
     currency: payment.currency as Currency,
     locale: payment.locale as Locale,
     capture: true,
-    processor: services.processor,
+    processor: processorFor(services, actor),
     urls: paymentUrls(services, payment.id, payment.locale),
     deadline: payment.payment_deadline,
   });

@@ -36,7 +36,9 @@ export const TAGS = [
 
 export type Tag = (typeof TAGS)[number]['name'];
 
-const DECLINE = 'A declined card or prepaid number (`insufficient_funds`, `card_declined`, …): the payment is recorded as `failed`.';
+const DECLINE =
+  'A declined card or prepaid number (`insufficient_funds`, `card_declined`, …): the payment is recorded as `failed`. `bad_gateway`: live mode with no payment processor configured; nothing is recorded.';
+const NO_LIVE_PROCESSOR = '`bad_gateway`: live mode with no payment processor configured; nothing is recorded.';
 
 export const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/payments': {
@@ -104,6 +106,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'Send the customer to `authentication_url`; they come back to `return_url`. Then read the token and pay with its id when `OK`.',
     tag: 'Secure tokens',
     responses: { 200: 'SecureToken' },
+    errors: { 502: NO_LIVE_PROCESSOR },
   },
   'GET /api/v1/secure_tokens/:id': { summary: 'Retrieve a 3-D Secure token', tag: 'Secure tokens', responses: { 200: 'SecureToken' } },
   'POST /api/v1/customers': {

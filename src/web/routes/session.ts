@@ -159,6 +159,7 @@ export default function route(web: FastifyInstance, services: Services): void {
       const method = methodFor(body.type);
       if (!method || !found.session.payment_types.includes(method.type)) throw new ApiError('not_found', { param: 'type' });
       let failure: { field: string | null; message: string };
+      let status = 422;
       const savedCard = body.saved_card === '1' && method.flow === 'card' && found.session.external_customer_id !== null;
       try {
         const details = savedCard ? { type: method.type, external_customer_id: found.session.external_customer_id } : detailsFromForm(method, body);
@@ -170,12 +171,14 @@ export default function route(web: FastifyInstance, services: Services): void {
         }
         failure = { field: null, message: failureText(locale, outcome.decline, null) };
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        // 502: the upstream's answer (none configured in live mode), told the customer like a decline.
+        if (!(error instanceof ApiError) || (error.status >= 500 && error.status !== 502)) throw error;
+        if (error.status === 502) status = 502;
         const field = fieldOf(method, error.param);
         // A saved card's problem (expired since it was saved) belongs to it, not to the form's fields.
         failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
       }
-      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) });
+      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) }, status);
     },
   );
 
