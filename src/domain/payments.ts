@@ -9,7 +9,7 @@ import * as paymentsRepo from '../store/payments.repo';
 import type { PaymentRecord } from '../store/payments.repo';
 import type { PaymentStatus } from '../store/schema';
 import type { Actor, Services } from './context';
-import { customerDetails } from './customers';
+import { customerDetails, customerScenario } from './customers';
 import { enabledMethod } from './details';
 import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
@@ -127,8 +127,11 @@ export async function createPayment(
     urls: paymentUrls(services, id, locale),
     deadline: expiryDays !== undefined ? endOfDayTokyo(now, expiryDays) : null,
   };
-  const authorization = options.scenario
-    ? await forceScenario(method, prepared, context, parseScenario(options.scenario))
+  // The request's Komoju-Scenario, else the one its customer was created with.
+  const customerId = source.customerId ?? options.customerId ?? null;
+  const scenario = options.scenario ?? (customerId ? await customerScenario(trx, actor, customerId) : undefined);
+  const authorization = scenario
+    ? await forceScenario(method, prepared, context, parseScenario(scenario))
     : await method.authorize(prepared, context);
 
   const status: PaymentStatus = authorization.outcome === 'declined' ? 'failed' : authorization.outcome;
@@ -145,7 +148,7 @@ export async function createPayment(
     total: total + fee,
     currency,
     amount_refunded: 0,
-    customer_id: source.customerId ?? options.customerId ?? null,
+    customer_id: customerId,
     session_id: options.sessionId ?? null,
     payment_deadline: deadline,
     payment_details: authorization.publicDetails,

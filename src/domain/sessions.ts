@@ -1,6 +1,7 @@
 import { offsetClock } from '../lib/clock';
 import { newId } from '../lib/random';
 import { methodFor } from '../methods';
+import { parseScenario } from '../processors/scenario-processor';
 import { THREE_D_SECURE_TEST_CARDS } from '../processors/three-d-secure';
 import * as customersRepo from '../store/customers.repo';
 import type { CustomerRecord } from '../store/customers.repo';
@@ -61,8 +62,16 @@ export interface SessionView {
  * offers. `payment_types` defaults to the merchant's enabled methods that take the currency; an
  * explicit list must name enabled methods. Nothing is charged here.
  */
-export async function createSession(db: Db, services: Services, actor: Actor, input: CreateSessionInput): Promise<SessionView> {
+export async function createSession(
+  db: Db,
+  services: Services,
+  actor: Actor,
+  input: CreateSessionInput,
+  /** `Komoju-Scenario` (test mode): the decline code every payment of the session fails with. */
+  options: { scenario?: string } = {},
+): Promise<SessionView> {
   const now = actor.clock.now();
+  const scenario = options.scenario === undefined ? null : parseScenario(options.scenario);
   const mode = input.mode ?? 'payment';
   const currency = parseCurrency(input.currency);
   let amount: number | null = null;
@@ -145,6 +154,7 @@ export async function createSession(db: Db, services: Services, actor: Actor, in
     updated_at: now,
     seq: 0,
     exchange_rates: ratesToFix(rates, types, currency),
+    scenario,
   };
   await sessionsRepo.insertSession(db, session);
   return { session, payment: null };
@@ -307,7 +317,8 @@ export async function paySession(
       fraud_details: input.fraud_details,
     },
     {
-      scenario: options.scenario,
+      // The request's header, else the one the session was created with.
+      scenario: options.scenario ?? session.scenario ?? undefined,
       sessionId: session.id,
       customerId: session.mode === 'customer_payment' ? (session.customer_id ?? undefined) : undefined,
       exchange: { session_amount: Number(session.amount ?? 0), session_currency: session.currency, exchange_rate: offer?.exchange_rate ?? 1 },

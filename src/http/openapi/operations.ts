@@ -114,6 +114,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'Stores a card (hash or token, encrypted, without its CVV) for later payments with `customer=<id>`.',
     tag: 'Customers',
     responses: { 200: 'Customer' },
+    scenario: true,
   },
   'GET /api/v1/customers': { summary: 'List customers', description: 'Newest first.', tag: 'Customers', responses: { 200: 'CustomerList' } },
   'GET /api/v1/customers/:id': { summary: 'Retrieve a customer', tag: 'Customers', responses: { 200: 'Customer' } },
@@ -129,6 +130,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'A Hosted Page checkout: send the customer to `session_url`. They come back to `return_url` with `session_id` added.',
     tag: 'Sessions',
     responses: { 200: 'Session' },
+    scenario: true,
   },
   'GET /api/v1/sessions/:id': { summary: 'Retrieve a session', tag: 'Sessions', responses: { 200: 'Session' } },
   'POST /api/v1/sessions/:id/pay': {
