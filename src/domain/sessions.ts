@@ -18,7 +18,7 @@ import { ApiError, type DeclineCode } from './errors';
 import { enabledTypes } from './merchants';
 import { parseCurrency, type Currency } from './money';
 import { saveCard, savedCardDetails } from './one-click';
-import { cancelPayment, createPayment, type Locale } from './payments';
+import { cancelPayment, createPayment, updatePayment, type Locale } from './payments';
 import { paysSession } from './session-completion';
 import { createSecureToken } from './secure-tokens';
 import { checkTokenCurrency, redeemToken } from './tokens';
@@ -268,6 +268,9 @@ export async function paySession(
     return { session: updated, payment: null, customer, redirectUrl: sessionReturnUrl(updated) };
   }
 
+  const continued = await continueAttempt(trx, services, actor, session, type, paymentDetails);
+  if (continued) return continued;
+
   const offer = type === undefined ? null : sessionOffer(services, session, type);
   if (type !== undefined && !offer) throw new ApiError('invalid_currency', { param: 'currency', message: `${type} does not accept ${session.currency}` });
   const amount = offer?.amount ?? Number(session.amount ?? 0);
@@ -344,6 +347,29 @@ export async function paySession(
 }
 
 /**
+ * A prepaid payment of the session still short of its total (WebMoney, NET CASH: the first card's
+ * balance did not cover it) is continued by the next card of that method, as PATCH /payments/:id
+ * continues it, rather than a second payment started; the last card completes the session. Null
+ * when there is no such payment to continue.
+ */
+async function continueAttempt(
+  trx: Db,
+  services: Services,
+  actor: Actor,
+  session: SessionRow,
+  type: string | undefined,
+  details: Record<string, unknown> | string,
+): Promise<PaySessionOutcome | null> {
+  if (!session.payment_id || type === undefined || typeof details === 'string') return null;
+  const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
+  if (earlier?.status !== 'pending' || earlier.payment_type !== type || !methodFor(type)?.continue) return null;
+  const { payment, decline } = await updatePayment(trx, services, actor, earlier.id, { payment_details: { ...details } });
+  if (decline) return { session, payment, decline, redirectUrl: null };
+  const updated = (await sessionsRepo.findSession(trx, session.merchant_id, session.id)) ?? session;
+  return { session: updated, payment, redirectUrl: nextUrl(updated, payment) };
+}
+
+/**
  * A new attempt (or the session's cancellation) ends the one the customer left at an offsite
  * provider: it is cancelled (`payment.cancelled`), so approving it there later can no longer
  * charge the customer a second time for the same order. Called with the session locked.
@@ -403,13 +429,14 @@ export async function completeAuthentication(
   return outcome;
 }
 
-/** After paying: the provider (offsite), the instructions (cash methods), or back to the merchant. */
+/** After paying: the provider (offsite), the instructions (cash methods), or back to the merchant once completed. */
 function nextUrl(session: SessionRow, payment: PaymentRecord): string | null {
   const details = payment.payment_details as Record<string, unknown>;
   const flow = methodFor(payment.payment_type)?.flow;
   if (flow === 'offsite' && typeof details.redirect_url === 'string') return details.redirect_url;
   if (flow === 'async' && typeof details.instructions_url === 'string') return details.instructions_url;
-  return sessionReturnUrl(session);
+  // Never back to the shop while the session is pending (a prepaid card short of the total).
+  return session.status === 'completed' ? sessionReturnUrl(session) : null;
 }
 
 function assertPayable(session: SessionRow, now: Date): void {

@@ -114,12 +114,34 @@ describe('methods the customer completes on the spot', () => {
     const short = await m.session({ amount: 3000, payment_types: ['web_money'] });
     const first = await pay(m, short, { payment_details: { type: 'web_money', prepaid_number: '1111111111111111' } });
     expect(first.status, first.text).toBe(200);
-    expect(first.body).toMatchObject({ status: 'pending', payment: { status: 'pending', payment_details: { short_amount: 1000 } } });
+    expect(first.body).toMatchObject({ status: 'pending', redirect_url: null, payment: { status: 'pending', payment_details: { short_amount: 1000 } } });
     expect(await shown(m, short)).toMatchObject({ status: 'pending', payment: { status: 'pending' } });
     const next = await h.request({ method: 'PATCH', url: `/api/v1/payments/${first.body.payment.id}`, key: m.secretKey, json: { payment_details: { prepaid_number: '1111111111111111' } } });
     expect(next.status, next.text).toBe(200);
     expect(await shown(m, short)).toMatchObject({ status: 'completed', payment: { status: 'captured' } });
     expect(await events(m)).toEqual(['payment.captured web_money', 'payment.failed web_money', 'payment.captured web_money']);
+  });
+
+  it('prepaid on the hosted page: a short card keeps the customer on the page, asking for the next card, which completes the same payment', async () => {
+    const m = await shop();
+    const id = await m.session({ amount: 3000, payment_types: ['web_money', 'credit_card'] });
+    const first = await form(`/sessions/${id}/pay`, { type: 'web_money', prepaid_number: '1111111111111111', locale: 'en' });
+    // Not sent back to the shop while the session is pending.
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.body).toContain('¥1,000 is still to pay. Enter another card.');
+    expect(first.body).not.toContain('1111111111111111');
+    const pending = await shown(m, id);
+    expect(pending).toMatchObject({ status: 'pending', payment: { status: 'pending' } });
+    // The API answers the same: pending, nowhere to go yet; a refused next card changes nothing.
+    const refused = await pay(m, id, { payment_details: { type: 'web_money', prepaid_number: 'e111111111111114' } });
+    expect(refused.body).toMatchObject({ status: 'error', error: { code: 'card_declined' } });
+    const second = await form(`/sessions/${id}/pay`, { type: 'web_money', prepaid_number: '1111111111111111', locale: 'en' });
+    expect(second.statusCode, second.body).toBe(303);
+    expect(second.headers.location).toBe(`${RETURN_URL}&session_id=${id}`);
+    const done = await shown(m, id);
+    expect(done).toMatchObject({ status: 'completed', payment: { id: pending.payment!.id, status: 'captured', payment_details: { short_amount: 0 } } });
+    expect((done.payment as unknown as { payment_details: { prepaid_cards: unknown[] } }).payment_details.prepaid_cards).toHaveLength(2);
+    expect(await events(m)).toEqual(['payment.captured web_money']);
   });
 });
 

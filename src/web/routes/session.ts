@@ -18,6 +18,7 @@ import {
 } from '../../domain/sessions';
 import { methodFor } from '../../methods';
 import type { PaymentMethod } from '../../methods/method';
+import { formatMoney } from '../format';
 import { safeUrl } from '../html';
 import { LOCALES, type PageLocale, isLocale } from '../i18n';
 import { failureText, sessionMessages } from '../i18n/session';
@@ -166,6 +167,14 @@ export default function route(web: FastifyInstance, services: Services): void {
         const outcome = await services.db.transaction().execute((trx) =>
           paySession(trx, services, found.actor, found.session.id, { payment_details: details, save_card: !savedCard && body.save_card === '1', locale }),
         );
+        const short = outcome.payment?.status === 'pending' ? outcome.payment.payment_details.short_amount : undefined;
+        if (!outcome.decline && !outcome.redirectUrl && typeof short === 'number') {
+          // A prepaid card short of the total: the page again, asking for the next card.
+          const again = await findCustomerSession(services, found.session.id);
+          await allowReturn(reply, again);
+          const notice = sessionMessages(locale).prepaidShort(formatMoney(short, outcome.payment!.currency, locale));
+          return sendPage(reply, sessionPage({ ...(await pageProps(services, again, locale)), notice }));
+        }
         if (!outcome.decline) {
           return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
         }
