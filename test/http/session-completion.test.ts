@@ -208,6 +208,9 @@ describe('offsite methods: completed only when the provider approves', () => {
       expect(page.body).toContain('data-error="paypay"');
       expect(page.body).toContain(reason);
       expect(page.body).toContain('data-method="credit_card"');
+      // The provider's result page (the customer came back to it) leads to the hosted page too.
+      const result = await h.app.inject({ url: `/offsite/${paymentId}?locale=en` });
+      expect(result.body).toContain(`href="/sessions/${id}/return?payment_id=${paymentId}&amp;locale=en"`);
 
       const card = await form(`/sessions/${id}/pay`, { type: 'credit_card', name: 'Taro Yamada', number: '4111111111111111', expiry: '12/39', verification_value: '123' });
       expect(card.statusCode, card.body).toBe(303);
