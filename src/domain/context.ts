@@ -11,7 +11,13 @@ export interface Services {
   db: Db;
   dbKind: 'postgres' | 'pglite';
   vault: Vault;
+  /** The test processor (KOMOJU's test cards and prepaid numbers): test-mode merchants only. */
   processor: Processor;
+  /**
+   * The upstream of live-mode merchants. None is built in: without one, live mode refuses to take
+   * money (see processorFor) rather than simulate it.
+   */
+  liveProcessor?: Processor;
   /** The system clock; merchants see it shifted by their test clock offset. */
   clock: Clock;
   publicUrl: string;

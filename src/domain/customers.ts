@@ -1,5 +1,6 @@
 import { newId } from '../lib/random';
 import { METHODS } from '../methods';
+import { parseScenario } from '../processors/scenario-processor';
 import type { Db } from '../store/db';
 import * as customersRepo from '../store/customers.repo';
 import type { CustomerRecord } from '../store/customers.repo';
@@ -36,9 +37,19 @@ async function storeDetails(trx: Db, services: Services, actor: Actor, given: Re
   return { payment_type: method.type, source, secret_details: services.vault.seal(kept) };
 }
 
-/** POST /customers: a customer with (or without) stored payment details, and `customer.created`. */
-export async function createCustomer(trx: Db, services: Services, actor: Actor, input: CustomerInput): Promise<CustomerRecord> {
+/**
+ * POST /customers: a customer with (or without) stored payment details, and `customer.created`.
+ * `scenario` (`Komoju-Scenario`, test mode): the decline code every payment with it fails with.
+ */
+export async function createCustomer(
+  trx: Db,
+  services: Services,
+  actor: Actor,
+  input: CustomerInput,
+  options: { scenario?: string } = {},
+): Promise<CustomerRecord> {
   const now = actor.clock.now();
+  const scenario = options.scenario === undefined ? null : parseScenario(options.scenario);
   const stored: Stored =
     input.payment_details === undefined
       ? { payment_type: null, source: null, secret_details: null }
@@ -51,6 +62,7 @@ export async function createCustomer(trx: Db, services: Services, actor: Actor, 
     ...stored,
     created_at: now,
     updated_at: now,
+    scenario,
   };
   await customersRepo.insertCustomer(trx, customer);
   await recordCustomerEvent(trx, 'customer.created', customer, now);
@@ -107,4 +119,9 @@ export async function customerDetails(db: Db, services: Services, actor: Actor, 
   if (!customer) throw new ApiError('invalid_parameter', { param: 'customer', message: 'No such customer' });
   if (!customer.secret_details) throw new ApiError('invalid_parameter', { param: 'customer', message: 'The customer has no stored payment details' });
   return services.vault.open(customer.secret_details);
+}
+
+/** The `Komoju-Scenario` this merchant's customer was created with (its payments fail with it), if any. */
+export async function customerScenario(db: Db, actor: Actor, id: string): Promise<string | undefined> {
+  return (await customersRepo.findCustomer(db, actor.merchant.id, id))?.scenario ?? undefined;
 }

@@ -23,7 +23,7 @@ export type CustomerEventType = 'customer.created' | 'customer.updated' | 'custo
  * it (no stored details), tagged `resource: "customer"` for the serialiser.
  */
 export async function recordCustomerEvent(trx: Db, type: CustomerEventType, customer: CustomerRecord, now: Date): Promise<void> {
-  const { secret_details: _secret, ...visible } = customer;
+  const { secret_details: _secret, scenario: _scenario, ...visible } = customer;
   await eventsRepo.insertEvent(trx, {
     id: newId(),
     merchant_id: customer.merchant_id,

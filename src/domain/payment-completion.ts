@@ -6,6 +6,7 @@ import type { Actor } from './context';
 import { ApiError, isErrorCode } from './errors';
 import { recordPaymentEvent } from './events';
 import { transition } from './payment-state';
+import { completeSessionOf, lockPaymentAndSession } from './session-completion';
 
 /**
  * What the customer does outside the API: pays a konbini slip or bank transfer, approves or
@@ -14,7 +15,7 @@ import { transition } from './payment-state';
  */
 
 async function lockCustomerPayable(trx: Db, actor: Actor, id: string): Promise<PaymentRecord> {
-  const payment = await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
+  const payment = await lockPaymentAndSession(trx, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
   const flow = methodFor(payment.payment_type)?.flow;
   if (flow !== 'async' && flow !== 'offsite') {
@@ -23,7 +24,10 @@ async function lockCustomerPayable(trx: Db, actor: Actor, id: string): Promise<P
   return payment;
 }
 
-/** The customer paid: `authorized` → `captured`, `payment.captured`. */
+/**
+ * The customer paid: `authorized` → `captured`, `payment.captured`; an offsite payment approved at
+ * the provider completes the session it pays (see paysSession).
+ */
 export async function completePayment(trx: Db, actor: Actor, id: string): Promise<PaymentRecord> {
   const now = actor.clock.now();
   const payment = await lockCustomerPayable(trx, actor, id);
@@ -36,10 +40,14 @@ export async function completePayment(trx: Db, actor: Actor, id: string): Promis
   const row = await paymentsRepo.updatePayment(trx, id, { status: step.next, captured_at: now, updated_at: now });
   const captured = { ...row, refunds: payment.refunds, refund_requests: payment.refund_requests };
   await recordPaymentEvent(trx, 'payment.captured', captured, now);
+  await completeSessionOf(trx, captured, now);
   return captured;
 }
 
-/** The payment failed at the provider (declined offsite, or a test helper): → `failed`, `payment.failed`. */
+/**
+ * The payment failed at the provider (declined offsite, or a test helper): → `failed`,
+ * `payment.failed`. Its session, if any, stays pending: the customer may pay another way.
+ */
 export async function failPayment(trx: Db, actor: Actor, id: string, code = 'card_declined'): Promise<PaymentRecord> {
   if (!isErrorCode(code)) throw new ApiError('invalid_parameter', { param: 'code' });
   const now = actor.clock.now();

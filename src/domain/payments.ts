@@ -9,12 +9,14 @@ import * as paymentsRepo from '../store/payments.repo';
 import type { PaymentRecord } from '../store/payments.repo';
 import type { PaymentStatus } from '../store/schema';
 import type { Actor, Services } from './context';
-import { customerDetails } from './customers';
+import { customerDetails, customerScenario } from './customers';
 import { enabledMethod } from './details';
 import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
 import { parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
+import { completeSessionOf } from './session-completion';
+import { processorFor } from './upstream';
 import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
 
@@ -108,6 +110,8 @@ export async function createPayment(
   if (details.email === undefined && input.email !== undefined) details.email = input.email;
   const prepared = method.prepare(details, { now });
 
+  // Checked once the request is known to be valid, before the payment is written.
+  const processor = processorFor(services, actor);
   const id = newId();
   const locale = input.locale ?? 'ja';
   const expiryDays = (prepared.expiry_days as number | undefined) ?? method.expiry?.defaultDays;
@@ -119,12 +123,15 @@ export async function createPayment(
     currency,
     locale,
     capture: input.capture ?? true,
-    processor: services.processor,
+    processor,
     urls: paymentUrls(services, id, locale),
     deadline: expiryDays !== undefined ? endOfDayTokyo(now, expiryDays) : null,
   };
-  const authorization = options.scenario
-    ? await forceScenario(method, prepared, context, parseScenario(options.scenario))
+  // The request's Komoju-Scenario, else the one its customer was created with.
+  const customerId = source.customerId ?? options.customerId ?? null;
+  const scenario = options.scenario ?? (customerId ? await customerScenario(trx, actor, customerId) : undefined);
+  const authorization = scenario
+    ? await forceScenario(method, prepared, context, parseScenario(scenario))
     : await method.authorize(prepared, context);
 
   const status: PaymentStatus = authorization.outcome === 'declined' ? 'failed' : authorization.outcome;
@@ -141,7 +148,7 @@ export async function createPayment(
     total: total + fee,
     currency,
     amount_refunded: 0,
-    customer_id: source.customerId ?? options.customerId ?? null,
+    customer_id: customerId,
     session_id: options.sessionId ?? null,
     payment_deadline: deadline,
     payment_details: authorization.publicDetails,
@@ -371,7 +378,7 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   if (input.metadata !== undefined) changes.metadata = JSON.stringify(input.metadata);
   let event: PaymentEventType = 'payment.updated';
   if (input.payment_details !== undefined) {
-    const continued = await continuePayment(services, payment, input.payment_details, now);
+    const continued = await continuePayment(services, actor, payment, input.payment_details, now);
     if (continued.outcome === 'declined') return { payment, decline: continued.declineCode };
     changes.payment_details = JSON.stringify(continued.publicDetails);
     // The new card's secrets join those kept from the earlier ones (shallow merge, one key per card).
@@ -389,10 +396,12 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   }
   const updated = await save(trx, payment, changes);
   await recordPaymentEvent(trx, event, updated, now);
+  // The last prepaid card of a session's payment pays the session.
+  if (event === 'payment.captured') await completeSessionOf(trx, updated, now);
   return { payment: updated };
 }
 
-async function continuePayment(services: Services, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {
+async function continuePayment(services: Services, actor: Actor, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {
   const method = methodFor(payment.payment_type);
   if (payment.status !== 'pending' || !method?.continue) {
     throw new ApiError('invalid_parameter', { param: 'payment_details', message: 'Only a pending prepaid payment can be continued with more payment details' });
@@ -411,7 +420,7 @@ async function continuePayment(services: Services, payment: PaymentRecord, detai
     currency: payment.currency as Currency,
     locale: payment.locale as Locale,
     capture: true,
-    processor: services.processor,
+    processor: processorFor(services, actor),
     urls: paymentUrls(services, payment.id, payment.locale),
     deadline: payment.payment_deadline,
   });

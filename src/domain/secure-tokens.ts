@@ -11,6 +11,7 @@ import { checkDetails } from './details';
 import { ApiError } from './errors';
 import { enabledTypes } from './merchants';
 import { acceptedCurrency, shownDetails, TOKEN_LIFETIME_MS } from './tokens';
+import { processorFor } from './upstream';
 
 /** The issuers' side of 3-D Secure. Only the test server exists; a live one would plug in here. */
 const authenticator = testCardAuthenticator();
@@ -50,6 +51,9 @@ export async function createSecureToken(
     const allowed = METHODS.filter((m) => m.flow === 'card' && enabledTypes(actor.merchant).includes(m.type)).map((m) => m.type);
     throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: method.type, allowed });
   }
+  // Authentication leads to a payment: a live merchant with no processor would authenticate
+  // against the test issuer, then be refused; refuse it now, before the token is written.
+  processorFor(services, actor);
   const token: TokenRow = {
     id: options.id ?? `tok_${newId()}`,
     merchant_id: actor.merchant.id,

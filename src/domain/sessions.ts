@@ -1,6 +1,7 @@
 import { offsetClock } from '../lib/clock';
 import { newId } from '../lib/random';
 import { methodFor } from '../methods';
+import { parseScenario } from '../processors/scenario-processor';
 import { THREE_D_SECURE_TEST_CARDS } from '../processors/three-d-secure';
 import * as customersRepo from '../store/customers.repo';
 import type { CustomerRecord } from '../store/customers.repo';
@@ -17,7 +18,8 @@ import { ApiError, type DeclineCode } from './errors';
 import { enabledTypes } from './merchants';
 import { parseCurrency, type Currency } from './money';
 import { saveCard, savedCardDetails } from './one-click';
-import { createPayment, type Locale } from './payments';
+import { cancelPayment, createPayment, updatePayment, type Locale } from './payments';
+import { paysSession } from './session-completion';
 import { createSecureToken } from './secure-tokens';
 import { checkTokenCurrency, redeemToken } from './tokens';
 import { methodOffer, ratesOf, ratesToFix, sessionOffer } from './session-offers';
@@ -60,8 +62,16 @@ export interface SessionView {
  * offers. `payment_types` defaults to the merchant's enabled methods that take the currency; an
  * explicit list must name enabled methods. Nothing is charged here.
  */
-export async function createSession(db: Db, services: Services, actor: Actor, input: CreateSessionInput): Promise<SessionView> {
+export async function createSession(
+  db: Db,
+  services: Services,
+  actor: Actor,
+  input: CreateSessionInput,
+  /** `Komoju-Scenario` (test mode): the decline code every payment of the session fails with. */
+  options: { scenario?: string } = {},
+): Promise<SessionView> {
   const now = actor.clock.now();
+  const scenario = options.scenario === undefined ? null : parseScenario(options.scenario);
   const mode = input.mode ?? 'payment';
   const currency = parseCurrency(input.currency);
   let amount: number | null = null;
@@ -144,6 +154,7 @@ export async function createSession(db: Db, services: Services, actor: Actor, in
     updated_at: now,
     seq: 0,
     exchange_rates: ratesToFix(rates, types, currency),
+    scenario,
   };
   await sessionsRepo.insertSession(db, session);
   return { session, payment: null };
@@ -204,8 +215,9 @@ export interface PaySessionOutcome extends SessionView {
  * session's order (external_order_num, metadata, locale) and carries the session id; its amount
  * and currency are the method's offer (the session's own, or converted: spec §6.3), and it records
  * the session's amount, currency and the rate. A decline leaves the session pending (another
- * attempt may follow, as on KOMOJU); any other outcome completes it and embeds the payment, so a
- * session is paid at most once.
+ * attempt may follow, as on KOMOJU); any other outcome embeds the payment, and completes the
+ * session when the payment pays it (paysSession): an offsite payment waits for the provider's
+ * answer, so the session stays pending until then. A session is paid at most once.
  *
  * - `customer` mode saves the details on the session's customer without paying;
  *   `customer_payment` pays and saves them.
@@ -256,6 +268,9 @@ export async function paySession(
     return { session: updated, payment: null, customer, redirectUrl: sessionReturnUrl(updated) };
   }
 
+  const continued = await continueAttempt(trx, services, actor, session, type, paymentDetails);
+  if (continued) return continued;
+
   const offer = type === undefined ? null : sessionOffer(services, session, type);
   if (type !== undefined && !offer) throw new ApiError('invalid_currency', { param: 'currency', message: `${type} does not accept ${session.currency}` });
   const amount = offer?.amount ?? Number(session.amount ?? 0);
@@ -283,6 +298,7 @@ export async function paySession(
 
   const data = session.payment_data;
   const capture = (input.capture ?? data.capture) !== 'manual';
+  await abandonAttempt(trx, actor, session);
   const { payment, decline } = await createPayment(
     trx,
     services,
@@ -304,7 +320,8 @@ export async function paySession(
       fraud_details: input.fraud_details,
     },
     {
-      scenario: options.scenario,
+      // The request's header, else the one the session was created with.
+      scenario: options.scenario ?? session.scenario ?? undefined,
       sessionId: session.id,
       customerId: session.mode === 'customer_payment' ? (session.customer_id ?? undefined) : undefined,
       exchange: { session_amount: Number(session.amount ?? 0), session_currency: session.currency, exchange_rate: offer?.exchange_rate ?? 1 },
@@ -320,13 +337,47 @@ export async function paySession(
     customer = await updateCustomer(trx, services, actor, session.customer_id, { payment_details: { ...plain } });
   }
   if (input.save_card && plain) await saveCard(trx, services, actor, session.external_customer_id!, plain);
-  const done = payment.status === 'captured' || payment.status === 'authorized';
+  const done = paysSession(payment);
   const updated = await sessionsRepo.updateSession(trx, session.id, {
     payment_id: payment.id,
     updated_at: now,
     ...(done ? { status: 'completed' as const, completed_at: now } : {}),
   });
   return { session: updated, payment, customer, redirectUrl: nextUrl(updated, payment) };
+}
+
+/**
+ * A prepaid payment of the session still short of its total (WebMoney, NET CASH: the first card's
+ * balance did not cover it) is continued by the next card of that method, as PATCH /payments/:id
+ * continues it, rather than a second payment started; the last card completes the session. Null
+ * when there is no such payment to continue.
+ */
+async function continueAttempt(
+  trx: Db,
+  services: Services,
+  actor: Actor,
+  session: SessionRow,
+  type: string | undefined,
+  details: Record<string, unknown> | string,
+): Promise<PaySessionOutcome | null> {
+  if (!session.payment_id || type === undefined || typeof details === 'string') return null;
+  const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
+  if (earlier?.status !== 'pending' || earlier.payment_type !== type || !methodFor(type)?.continue) return null;
+  const { payment, decline } = await updatePayment(trx, services, actor, earlier.id, { payment_details: { ...details } });
+  if (decline) return { session, payment, decline, redirectUrl: null };
+  const updated = (await sessionsRepo.findSession(trx, session.merchant_id, session.id)) ?? session;
+  return { session: updated, payment, redirectUrl: nextUrl(updated, payment) };
+}
+
+/**
+ * A new attempt (or the session's cancellation) ends the one the customer left at an offsite
+ * provider: it is cancelled (`payment.cancelled`), so approving it there later can no longer
+ * charge the customer a second time for the same order. Called with the session locked.
+ */
+async function abandonAttempt(trx: Db, actor: Actor, session: SessionRow): Promise<void> {
+  if (!session.payment_id) return;
+  const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
+  if (earlier?.status === 'authorized' && methodFor(earlier.payment_type)?.flow === 'offsite') await cancelPayment(trx, actor, earlier.id);
 }
 
 function needsAuthentication(details: Record<string, unknown>): boolean {
@@ -378,13 +429,14 @@ export async function completeAuthentication(
   return outcome;
 }
 
-/** After paying: the provider (offsite), the instructions (cash methods), or back to the merchant. */
+/** After paying: the provider (offsite), the instructions (cash methods), or back to the merchant once completed. */
 function nextUrl(session: SessionRow, payment: PaymentRecord): string | null {
   const details = payment.payment_details as Record<string, unknown>;
   const flow = methodFor(payment.payment_type)?.flow;
   if (flow === 'offsite' && typeof details.redirect_url === 'string') return details.redirect_url;
   if (flow === 'async' && typeof details.instructions_url === 'string') return details.instructions_url;
-  return sessionReturnUrl(session);
+  // Never back to the shop while the session is pending (a prepaid card short of the total).
+  return session.status === 'completed' ? sessionReturnUrl(session) : null;
 }
 
 function assertPayable(session: SessionRow, now: Date): void {
@@ -407,6 +459,7 @@ export async function cancelSession(trx: Db, actor: Actor, id: string): Promise<
     throw new ApiError('unprocessable_entity', { param: 'id', message: 'A completed session cannot be cancelled.' });
   }
   if (session.status === 'cancelled') return withPayment(trx, session);
+  await abandonAttempt(trx, actor, session);
   const updated = await sessionsRepo.updateSession(trx, session.id, { status: 'cancelled', cancelled_at: now, updated_at: now });
   return withPayment(trx, updated);
 }

@@ -6,7 +6,7 @@ import type { CustomerRow } from './schema';
 export type CustomerRecord = Omit<CustomerRow, 'seq'>;
 
 /** Every column but `seq`, which only orders rows created in the same millisecond. */
-const RECORD = ['id', 'merchant_id', 'email', 'metadata', 'payment_type', 'source', 'secret_details', 'created_at', 'updated_at'] as const;
+const RECORD = ['id', 'merchant_id', 'email', 'metadata', 'payment_type', 'source', 'secret_details', 'created_at', 'updated_at', 'scenario'] as const;
 
 type Columns = Omit<CustomerRecord, 'metadata' | 'source'> & { metadata: string; source: string | null };
 

@@ -193,6 +193,8 @@ export interface SessionsTable {
   seq: ColumnType<number, never, never>;
   /** Rates fixed at creation for converted offers: currency → units per 1 session currency (migration 0008). */
   exchange_rates: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  /** The `Komoju-Scenario` (decline code) its payments fail with, test mode (migration 0011). */
+  scenario: string | null;
 }
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -228,6 +230,8 @@ export interface CustomersTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   seq: ColumnType<number, never, never>;
+  /** The `Komoju-Scenario` (decline code) payments with this customer fail with, test mode (migration 0011). */
+  scenario: string | null;
 }
 
 export interface WebhookEndpointsTable {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
+import { testProcessor } from '../../src/processors/test-processor';
 
 // The customer pages through app.inject(): status codes, headers, redirects and refusals. The
 // browser tests (test/e2e) press the same buttons in Chromium.
@@ -109,7 +110,9 @@ describe('instructions page', () => {
 
   it('has no simulate button in live mode, and the POST is refused', async () => {
     const live = await h.merchant({ mode: 'live' });
-    const payment = await create(KONBINI, {}, live.secretKey);
+    // Live mode takes payments only through a configured processor: a stand-in here.
+    h.services.liveProcessor = testProcessor();
+    const payment = await create(KONBINI, {}, live.secretKey).finally(() => delete h.services.liveProcessor);
     const page = path(payment.payment_details.instructions_url);
     const res = await h.app.inject({ url: page });
     expect(res.statusCode).toBe(200);

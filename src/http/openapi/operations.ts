@@ -36,7 +36,9 @@ export const TAGS = [
 
 export type Tag = (typeof TAGS)[number]['name'];
 
-const DECLINE = 'A declined card or prepaid number (`insufficient_funds`, `card_declined`, …): the payment is recorded as `failed`.';
+const DECLINE =
+  'A declined card or prepaid number (`insufficient_funds`, `card_declined`, …): the payment is recorded as `failed`. `bad_gateway`: live mode with no payment processor configured; nothing is recorded.';
+const NO_LIVE_PROCESSOR = '`bad_gateway`: live mode with no payment processor configured; nothing is recorded.';
 
 export const OPERATIONS: Record<string, Operation> = {
   'POST /api/v1/payments': {
@@ -104,6 +106,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'Send the customer to `authentication_url`; they come back to `return_url`. Then read the token and pay with its id when `OK`.',
     tag: 'Secure tokens',
     responses: { 200: 'SecureToken' },
+    errors: { 502: NO_LIVE_PROCESSOR },
   },
   'GET /api/v1/secure_tokens/:id': { summary: 'Retrieve a 3-D Secure token', tag: 'Secure tokens', responses: { 200: 'SecureToken' } },
   'POST /api/v1/customers': {
@@ -111,6 +114,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'Stores a card (hash or token, encrypted, without its CVV) for later payments with `customer=<id>`.',
     tag: 'Customers',
     responses: { 200: 'Customer' },
+    scenario: true,
   },
   'GET /api/v1/customers': { summary: 'List customers', description: 'Newest first.', tag: 'Customers', responses: { 200: 'CustomerList' } },
   'GET /api/v1/customers/:id': { summary: 'Retrieve a customer', tag: 'Customers', responses: { 200: 'Customer' } },
@@ -126,6 +130,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'A Hosted Page checkout: send the customer to `session_url`. They come back to `return_url` with `session_id` added.',
     tag: 'Sessions',
     responses: { 200: 'Session' },
+    scenario: true,
   },
   'GET /api/v1/sessions/:id': { summary: 'Retrieve a session', tag: 'Sessions', responses: { 200: 'Session' } },
   'POST /api/v1/sessions/:id/pay': {

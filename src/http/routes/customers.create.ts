@@ -6,6 +6,7 @@ import { createCustomer } from '../../domain/customers';
 import { jsonResponse, sendStored } from '../reply';
 import { Metadata } from '../schemas';
 import { serializeCustomer } from '../serialize/customer';
+import { scenarioHeader } from '../test-mode';
 
 /** A details hash or a token (`tok_…`); shared by create and update. */
 export const CustomerBody = Type.Object({
@@ -14,14 +15,17 @@ export const CustomerBody = Type.Object({
   metadata: Type.Optional(Metadata),
 });
 
-/** POST /api/v1/customers — secret key; the customer, its sealed details and `customer.created` in one transaction. */
+/**
+ * POST /api/v1/customers — secret key; the customer, its sealed details and `customer.created` in
+ * one transaction. `Komoju-Scenario` (test mode): payments with the customer fail with that code.
+ */
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Body: Static<typeof CustomerBody> }>('/api/v1/customers', { schema: { body: CustomerBody } }, async (request, reply) => {
     const response = await runCommand(
       services.db,
       request.actor,
       request.idempotency,
-      (trx) => createCustomer(trx, services, request.actor, request.body),
+      (trx) => createCustomer(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
       (customer) => jsonResponse(200, serializeCustomer(customer)),
     );
     return sendStored(reply, response);

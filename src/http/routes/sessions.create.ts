@@ -6,6 +6,7 @@ import { createSession, MAX_SESSION_SECONDS } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata } from '../schemas';
 import { serializeSession } from '../serialize/session';
+import { scenarioHeader } from '../test-mode';
 
 const Address = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 255 })),
@@ -47,14 +48,14 @@ export const CreateSessionBody = Type.Object({
   customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 
-/** POST /api/v1/sessions */
+/** POST /api/v1/sessions; `Komoju-Scenario` (test mode): every payment of the session fails with that code. */
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Body: Static<typeof CreateSessionBody> }>('/api/v1/sessions', { schema: { body: CreateSessionBody } }, async (request, reply) => {
     const response = await runCommand(
       services.db,
       request.actor,
       request.idempotency,
-      (trx) => createSession(trx, services, request.actor, request.body),
+      (trx) => createSession(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
       (view) => jsonResponse(200, serializeSession(services, view, request.apiVersion, request.actor.clock.now())),
       // Customer modes also create the customer: two statements, one transaction.
       { singleStatement: (request.body.mode ?? 'payment') === 'payment' },

@@ -147,10 +147,35 @@ ${card.expired
 </div>`;
 }
 
-function fieldInput(props: SessionPageProps, method: PaymentMethod, field: CheckoutField, error: SessionPageProps['error']): Html {
-  const t = sessionMessages(props.locale);
+/** The field's label in `locale`; undefined when it has none (a test requires one for every declared field). */
+export function fieldLabel(locale: PageLocale, method: PaymentMethod, field: CheckoutField): string | undefined {
+  const labels = sessionMessages(locale).fields;
   const key = method.type === 'credit_card' || field.name !== 'name' ? field.name : 'holder';
-  const label = t.fields[key] ?? field.name;
+  return Object.hasOwn(labels, key) ? labels[key] : undefined;
+}
+
+/** Free-text fields that only name the customer or pick a provider: safe to show again. */
+const PLAIN_FIELDS: ReadonlySet<string> = new Set(['name', 'family_name', 'given_name', 'family_name_kana', 'given_name_kana', 'provider']);
+
+/**
+ * Whether what the customer typed in `field` may be put back into the form after a refused
+ * attempt: their name, email, phone or a choice from a list. Anything else may be a secret (card
+ * number, CVV, prepaid number, voucher PIN, password, birthday) and is never echoed into a page.
+ */
+export function echoable(field: CheckoutField): boolean {
+  return field.kind === 'email' || field.kind === 'tel' || field.kind === 'select' || (field.kind === 'text' && PLAIN_FIELDS.has(field.name));
+}
+
+/** What a refused form post may show again: the echoable fields' values and the "save card" tick. */
+export function keptValues(method: PaymentMethod, body: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const field of method.checkoutFields) if (echoable(field) && typeof body[field.name] === 'string') kept[field.name] = body[field.name];
+  if (body.save_card !== undefined) kept.save_card = body.save_card;
+  return kept;
+}
+
+function fieldInput(props: SessionPageProps, method: PaymentMethod, field: CheckoutField, error: SessionPageProps['error']): Html {
+  const label = fieldLabel(props.locale, method, field) ?? field.name;
   const id = `${method.type}-${field.name}`;
   const fieldError = error && error.field === field.name ? error.message : null;
   const value = error?.values[field.name] ?? '';
@@ -173,8 +198,7 @@ function fieldInput(props: SessionPageProps, method: PaymentMethod, field: Check
   }
   const type = field.kind === 'email' ? 'email' : field.kind === 'tel' ? 'tel' : field.kind === 'password' ? 'password' : 'text';
   const inputmode = field.kind === 'card_number' || field.kind === 'card_cvc' ? html` inputmode="numeric"` : null;
-  // Card data is never echoed back into the page after a failure.
-  const kept = field.kind.startsWith('card_') || field.kind === 'password' ? '' : value;
+  const kept = echoable(field) ? value : '';
   const placeholder = field.kind === 'card_expiry' ? html` placeholder="MM/YY"` : null;
   const check = field.kind.startsWith('card_') ? field.kind : field.name.endsWith('_kana') ? 'kana' : null;
   return html`<div class="field"><label for="${id}">${label}</label><input id="${id}" name="${field.name}" type="${type}"${inputmode}${placeholder}${

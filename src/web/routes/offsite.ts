@@ -10,6 +10,7 @@ import { refuseCrossSite, sendPage } from '../respond';
 import { withPaymentId } from '../return-url';
 import { formActionCsp } from '../security';
 import { LocaleSchema, PaymentIdSchema } from './params';
+import { sessionReturnPath } from './session';
 
 const NewQuery = Type.Object({ uuid: PaymentIdSchema, locale: Type.Optional(LocaleSchema) });
 const ResultQuery = Type.Object({ locale: Type.Optional(LocaleSchema) });
@@ -40,12 +41,24 @@ function returnUrlOf(found: CustomerPayment): string | null {
 }
 
 /**
+ * Where the customer goes once done at the provider: a session's payment goes back to the hosted
+ * page (which sends a paid session on to the shop, and shows a declined or cancelled attempt so
+ * the customer can pay another way); any other payment to its return_url with `payment_id`.
+ */
+function backHref(found: CustomerPayment, locale: PageLocale): string | null {
+  const { payment } = found;
+  if (payment.session_id) return sessionReturnPath(payment.session_id, payment.id, locale);
+  const returnUrl = returnUrlOf(found);
+  return returnUrl && withPaymentId(returnUrl, payment.id);
+}
+
+/**
  * The offsite simulator, kessai's stand-in for LINE Pay, PayPay, carrier billing and every other
  * redirect method (their `redirect_url`):
  * - GET /offsite/new?uuid=<id> — provider, amount, merchant; Approve, Decline, Cancel.
  * - POST /offsite/:paymentId (action=approve|decline|cancel) — captured / failed / cancelled,
- *   then 303 to the payment's return_url with `payment_id=<id>` (its query kept), or to the
- *   result page when it has none or the payment was no longer waiting.
+ *   then 303 back (see backHref), or to the result page when there is nowhere to go back to or
+ *   the payment was no longer waiting.
  * - GET /offsite/:paymentId — the result page: where the payment stands.
  */
 export default function route(web: FastifyInstance, services: Services): void {
@@ -79,9 +92,10 @@ export default function route(web: FastifyInstance, services: Services): void {
       refuseCrossSite(request, services);
       const { paymentId } = request.params;
       const result = await settleOffsitePayment(services, paymentId, request.body.action);
-      const returnUrl = returnUrlOf(result);
-      if (result.acted && returnUrl) return reply.redirect(withPaymentId(returnUrl, paymentId), 303);
-      return reply.redirect(resultPath(paymentId, localeOf(request.body.locale, result)), 303);
+      const locale = localeOf(request.body.locale, result);
+      const back = backHref(result, locale);
+      if (result.acted && back) return reply.redirect(back, 303);
+      return reply.redirect(resultPath(paymentId, locale), 303);
     },
   );
 
@@ -92,7 +106,7 @@ export default function route(web: FastifyInstance, services: Services): void {
       const { paymentId } = request.params;
       const found = await findCustomerPayment(services, paymentId, 'offsite');
       const locale = localeOf(request.query.locale, found);
-      const returnUrl = returnUrlOf(found);
+      const back = backHref(found, locale);
       const page = resultPage({
         locale,
         payment: found.payment,
@@ -100,7 +114,7 @@ export default function route(web: FastifyInstance, services: Services): void {
         providerName: providerName(found, locale),
         testMode: found.merchant.mode === 'test',
         // Only once the customer is done: a link back while it still waits would skip the provider.
-        returnHref: returnUrl && found.payment.status !== 'authorized' ? withPaymentId(returnUrl, paymentId) : null,
+        returnHref: found.payment.status !== 'authorized' ? back : null,
         languages: LOCALES.map((other) => ({ locale: other, href: resultPath(paymentId, other) })),
       });
       return sendPage(reply, page);

@@ -18,10 +18,11 @@ import {
 } from '../../domain/sessions';
 import { methodFor } from '../../methods';
 import type { PaymentMethod } from '../../methods/method';
+import { formatMoney } from '../format';
 import { safeUrl } from '../html';
 import { LOCALES, type PageLocale, isLocale } from '../i18n';
 import { failureText, sessionMessages } from '../i18n/session';
-import { sessionPage, type ConvertedOffer, type SessionPageProps } from '../pages/session';
+import { keptValues, sessionPage, type ConvertedOffer, type SessionPageProps } from '../pages/session';
 import { refuseCrossSite, sendPage } from '../respond';
 import { formActionCsp } from '../security';
 import { LocaleSchema, PaymentIdSchema } from './params';
@@ -39,7 +40,22 @@ const AuthenticatedQuery = Type.Object({
   save_card: Type.Optional(Type.Literal('1')),
 });
 
+const ReturnQuery = Type.Object({ payment_id: Type.Optional(PaymentIdSchema), locale: Type.Optional(LocaleSchema) });
+
 const pagePath = (id: string, locale: PageLocale) => `/sessions/${id}?locale=${locale}`;
+
+/** Where an offsite provider sends the customer back for a session's payment (see the route). */
+export const sessionReturnPath = (sessionId: string, paymentId: string, locale: PageLocale) =>
+  `/sessions/${sessionId}/return?payment_id=${paymentId}&locale=${locale}`;
+
+/** Why the customer's offsite attempt did not pay, in their language. */
+function attemptFailure(locale: PageLocale, payment: NonNullable<CustomerSession['payment']>): string {
+  const t = sessionMessages(locale);
+  const name = methodFor(payment.payment_type)?.names[locale] ?? payment.payment_type;
+  if (payment.status !== 'failed') return t.offsiteCancelled(name);
+  const code = payment.failure_code ?? 'card_declined';
+  return code === 'card_declined' ? t.offsiteDeclined(name) : failureText(locale, code, null);
+}
 
 function localeOf(asked: PageLocale | undefined, found: CustomerSession): PageLocale {
   return asked ?? (isLocale(found.session.default_locale) ? found.session.default_locale : 'ja');
@@ -114,6 +130,9 @@ function fieldOf(method: PaymentMethod, param: string | null): string | null {
  *   to the next page (the merchant's return_url with session_id, the konbini instructions, the
  *   offsite simulator, the 3-D Secure page), or the page again (422) with the error, in the
  *   page's language, next to the field.
+ * - GET /sessions/:id/return?payment_id= — back from an offsite provider: on to the shop once the
+ *   session is completed; after a decline or cancel there, the page again with the reason, to pay
+ *   another way.
  * - GET /sessions/:id/authenticated — back from the 3-D Secure page: pays with the verified card.
  * - POST /sessions/:id/saved_card/remove — the customer removes the saved card.
  * - POST /sessions/:id/cancel — "Return to merchant": cancels, then 303 to return_url with session_id.
@@ -141,24 +160,51 @@ export default function route(web: FastifyInstance, services: Services): void {
       const method = methodFor(body.type);
       if (!method || !found.session.payment_types.includes(method.type)) throw new ApiError('not_found', { param: 'type' });
       let failure: { field: string | null; message: string };
+      let status = 422;
       const savedCard = body.saved_card === '1' && method.flow === 'card' && found.session.external_customer_id !== null;
       try {
         const details = savedCard ? { type: method.type, external_customer_id: found.session.external_customer_id } : detailsFromForm(method, body);
         const outcome = await services.db.transaction().execute((trx) =>
           paySession(trx, services, found.actor, found.session.id, { payment_details: details, save_card: !savedCard && body.save_card === '1', locale }),
         );
+        const short = outcome.payment?.status === 'pending' ? outcome.payment.payment_details.short_amount : undefined;
+        if (!outcome.decline && !outcome.redirectUrl && typeof short === 'number') {
+          // A prepaid card short of the total: the page again, asking for the next card.
+          const again = await findCustomerSession(services, found.session.id);
+          await allowReturn(reply, again);
+          const notice = sessionMessages(locale).prepaidShort(formatMoney(short, outcome.payment!.currency, locale));
+          return sendPage(reply, sessionPage({ ...(await pageProps(services, again, locale)), notice }));
+        }
         if (!outcome.decline) {
           return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
         }
         failure = { field: null, message: failureText(locale, outcome.decline, null) };
       } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500) throw error;
+        // 502: the upstream's answer (none configured in live mode), told the customer like a decline.
+        if (!(error instanceof ApiError) || (error.status >= 500 && error.status !== 502)) throw error;
+        if (error.status === 502) status = 502;
         const field = fieldOf(method, error.param);
         // A saved card's problem (expired since it was saved) belongs to it, not to the form's fields.
         failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
       }
-      const values = Object.fromEntries(Object.entries(body).filter(([key]) => !['number', 'verification_value', 'expiry'].includes(key)));
-      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values });
+      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) }, status);
+    },
+  );
+
+  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof ReturnQuery> }>(
+    '/sessions/:sessionId/return',
+    { schema: { params: Params, querystring: ReturnQuery }, config: { access: 'public' } },
+    async (request, reply) => {
+      const found = await findCustomerSession(services, request.params.sessionId);
+      const locale = localeOf(request.query.locale, found);
+      const { session, payment } = found;
+      if (session.status === 'completed') return reply.redirect(sessionReturnUrl(session) ?? pagePath(session.id, locale), 303);
+      const ended = payment && payment.id === request.query.payment_id && ['failed', 'cancelled', 'expired'].includes(payment.status);
+      if (session.status === 'pending' && payment && ended) {
+        return showAgain(services, reply, session.id, locale, { type: payment.payment_type, field: null, message: attemptFailure(locale, payment), values: {} }, 200);
+      }
+      await allowReturn(reply, found);
+      return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
     },
   );
 
@@ -224,11 +270,12 @@ async function showAgain(
   sessionId: string,
   locale: PageLocale,
   error: NonNullable<SessionPageProps['error']>,
+  status = 422,
 ): Promise<FastifyReply> {
   const again = await findCustomerSession(services, sessionId);
   await allowReturn(reply, again);
   const props = await pageProps(services, again, locale);
-  return sendPage(reply, sessionPage({ ...props, error }), 422);
+  return sendPage(reply, sessionPage({ ...props, error }), status);
 }
 
 /** The page's forms are answered with a 303 to the shop: form-action must allow its origin. */
