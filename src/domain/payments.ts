@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { endOfDayTokyo } from '../lib/clock';
 import { newId } from '../lib/random';
+import { withArticle } from '../lib/words';
 import { methodFor } from '../methods';
 import type { AuthorizeContext, Authorization, PaymentMethod } from '../methods/method';
 import { parseScenario, scenarioProcessor } from '../processors/scenario-processor';
@@ -101,7 +102,7 @@ export async function createPayment(
   if (method.limits && (total < method.limits.min || total > method.limits.max)) {
     throw new ApiError('invalid_parameter', {
       param: 'amount',
-      message: `The total of a ${method.type} payment must be between ${method.limits.min} and ${method.limits.max} ${currency}`,
+      message: `The total of ${withArticle(method.type)} payment must be between ${method.limits.min} and ${method.limits.max} ${currency}`,
     });
   }
   if (input.fraud_details) checkFraudDetails(input.fraud_details, input.email ?? (details.email as string | undefined));
