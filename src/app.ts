@@ -13,6 +13,7 @@ import { registerErrorHandling } from './http/plugins/errors';
 import { registerIdempotency } from './http/plugins/idempotency';
 import { registerOpenApi } from './http/openapi/document';
 import { registerRequestLog } from './http/plugins/request-log';
+import { registerTransportSecurity } from './http/plugins/transport-security';
 import customersCreate from './http/routes/customers.create';
 import customersDelete from './http/routes/customers.delete';
 import customersList from './http/routes/customers.list';
@@ -137,6 +138,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandling(app);
+  registerTransportSecurity(app, services);
   registerGracefulClose(app);
   registerBodyParsers(app);
   registerLoadShedding(app, options.maxInFlight ?? 512);
