@@ -367,9 +367,22 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   const { payment } = await lockFor(trx, actor, id, 'update');
   const now = actor.clock.now(); // after the lock: see lockFor
   const changes: Parameters<typeof paymentsRepo.updatePayment>[2] = { updated_at: now };
-  if (input.description !== undefined) changes.description = input.description;
-  if (input.external_order_num !== undefined) changes.external_order_num = input.external_order_num;
-  if (input.metadata !== undefined) changes.metadata = JSON.stringify(input.metadata);
+  // Only what differs is a change: a PATCH that sends nothing new (no fields, unknown fields, the
+  // values the payment already has) writes nothing and no `payment.updated`, so a merchant that
+  // re-sends its order data does not wake its own webhook with an event that says nothing.
+  let changed = false;
+  if (input.description !== undefined && input.description !== payment.description) {
+    changes.description = input.description;
+    changed = true;
+  }
+  if (input.external_order_num !== undefined && input.external_order_num !== payment.external_order_num) {
+    changes.external_order_num = input.external_order_num;
+    changed = true;
+  }
+  if (input.metadata !== undefined && !sameMetadata(input.metadata, payment.metadata)) {
+    changes.metadata = JSON.stringify(input.metadata);
+    changed = true;
+  }
   let event: PaymentEventType = 'payment.updated';
   if (input.payment_details !== undefined) {
     const continued = await continuePayment(services, payment, input.payment_details, now);
@@ -387,10 +400,18 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
       changes.captured_at = now;
       event = 'payment.captured';
     }
+    changed = true;
   }
+  if (!changed) return { payment };
   const updated = await save(trx, payment, changes);
   await recordPaymentEvent(trx, event, updated, now);
   return { payment: updated };
+}
+
+/** Metadata is a flat string map: the same pairs in any order are the same metadata. */
+function sameMetadata(a: Record<string, string>, b: Record<string, string> | null): boolean {
+  const keys = Object.keys(a);
+  return b !== null && keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && b[key] === a[key]);
 }
 
 async function continuePayment(services: Services, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {

@@ -240,6 +240,36 @@ describe('update (PATCH)', () => {
     }
   });
 
+  it('writes no event and no webhook when nothing changes, and answers the payment as it is', async () => {
+    const api = await freshApi();
+    const hook = await api.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks' });
+    expect(hook.status, hook.text).toBe(200);
+    const p = await api.create({ metadata: { a: '1', b: '2' }, description: 'same', external_order_num: 'ORDER-1' });
+    const deliveries = async () => (await api.get(`/api/v1/webhooks/${hook.body.id}/deliveries?per_page=100`)).body.total;
+    const queued = await deliveries();
+    const unchanged = [
+      {},
+      { description: 'same' },
+      { external_order_num: 'ORDER-1', metadata: { b: '2', a: '1' } },
+      { description: 'same', external_order_num: 'ORDER-1', metadata: { a: '1', b: '2' } },
+    ];
+    for (const body of unchanged) {
+      const res = await api.patch(`/api/v1/payments/${p.id}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(res.body).toEqual(p);
+    }
+    const empty = await h.request({ method: 'PATCH', url: `/api/v1/payments/${p.id}`, key: api.key });
+    expect(empty.status, empty.text).toBe(200);
+    expect(empty.body).toEqual(p);
+    expect(await api.eventTypes(p.id)).toEqual(['payment.captured']);
+    expect(await deliveries()).toBe(queued);
+
+    // One field that differs is a change: one event, one delivery.
+    expect((await api.patch(`/api/v1/payments/${p.id}`, { description: 'same', metadata: { a: '1' } })).body.metadata).toEqual({ a: '1' });
+    expect(await api.eventTypes(p.id)).toEqual(['payment.captured', 'payment.updated']);
+    expect(await deliveries()).toBe(queued + 1);
+  });
+
   it('refuses invalid metadata (key over 30 characters, value over 2000)', async () => {
     const api = await freshApi();
     const p = await api.create();
