@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_AMOUNT } from '../domain/money';
+import { WEB_URL } from '../lib/web-url';
 
 /** Schemas shared by several routes. Route-specific ones live in the route's file. */
 
@@ -13,6 +14,9 @@ export const Metadata = Type.Unsafe<Record<string, string>>({
   propertyNames: { maxLength: 30 },
   additionalProperties: { type: 'string', maxLength: 2000 },
 });
+
+/** A URL the customer's browser is sent to (return_url, cancel_url): http or https only. */
+export const WebUrl = Type.String({ format: WEB_URL, maxLength: 2048 });
 
 export const Locale = Type.Union([Type.Literal('ja'), Type.Literal('en'), Type.Literal('ko')]);
 
