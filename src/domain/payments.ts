@@ -14,7 +14,7 @@ import { customerDetails } from './customers';
 import { enabledMethod } from './details';
 import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
-import { parseCurrency, resolveTax, type Currency } from './money';
+import { CURRENCIES, parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
 import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
@@ -232,6 +232,11 @@ export interface ListPaymentsQuery {
 
 export async function listPayments(db: Db, actor: Actor, query: ListPaymentsQuery) {
   const statuses = query.status?.split(',').map((s) => s.trim()).filter(Boolean) as PaymentStatus[] | undefined;
+  // A currency KOMOJU does not know is a bad value (422), like an unknown status; a known one
+  // with no payment is an empty list (the list rule, src/http/schemas.ts).
+  if (query.currency !== undefined && !(CURRENCIES as readonly string[]).includes(query.currency.toUpperCase())) {
+    throw new ApiError('invalid_parameter', { param: 'currency', message: `currency must be one of ${CURRENCIES.join(', ')}` });
+  }
   return paymentsRepo.listPayments(
     db,
     {

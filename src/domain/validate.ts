@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { ISO_TIME, parseIsoTime } from '../lib/iso-time';
 import { isWebUrl, WEB_URL } from '../lib/web-url';
 import { ApiError } from './errors';
 
@@ -16,7 +17,10 @@ export const AJV_OPTIONS: Options = {
   allErrors: false,
   strict: false,
   // URLs a customer's browser is later sent to: http and https only (src/lib/web-url.ts).
-  formats: { [WEB_URL]: { type: 'string', validate: isWebUrl } },
+  formats: {
+    [WEB_URL]: { type: 'string', validate: isWebUrl },
+    [ISO_TIME]: { type: 'string', validate: (text: string) => parseIsoTime(text) !== null },
+  },
 };
 
 export function createAjv(): Ajv {
