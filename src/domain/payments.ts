@@ -162,6 +162,8 @@ export async function createPayment(
     session_amount: options.exchange?.session_amount ?? null,
     session_currency: options.exchange?.session_currency ?? null,
     exchange_rate: options.exchange?.exchange_rate ?? null,
+    uncaptured_amount: 0,
+    uncaptured_tax: 0,
     refunds: [],
     refund_requests: [],
   };
@@ -293,7 +295,9 @@ export async function capturePayment(trx: Db, actor: Actor, id: string, input: C
     tax = resolveTax(amount, input.tax);
   }
   if (amount + tax > payment.total) throw new ApiError('invalid_parameter', { param: 'tax', message: 'The capture total cannot exceed the authorized total' });
-  const captured = await save(trx, payment, { status: next, captured_at: now, updated_at: now, amount, tax });
+  // The remainder is kept for API versions before 2025-01-28, which show it as refunded.
+  const uncaptured = { uncaptured_amount: payment.amount - amount, uncaptured_tax: payment.tax - tax };
+  const captured = await save(trx, payment, { status: next, captured_at: now, updated_at: now, amount, tax, ...uncaptured });
   await recordPaymentEvent(trx, 'payment.captured', captured, now);
   return captured;
 }

@@ -36,7 +36,8 @@ describe('capture', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.status).toBe('captured');
     const q = await api.create({ capture: false });
-    const form = await h.request({ method: 'POST', url: `/api/v1/payments/${q.id}/capture`, key: api.key, form: { amount: '400' } });
+    // The captured amount as API version 2025-01-28 shows it (earlier versions: test/http/api-version.test.ts).
+    const form = await h.request({ method: 'POST', url: `/api/v1/payments/${q.id}/capture`, key: api.key, form: { amount: '400' }, headers: { 'X-KOMOJU-API-VERSION': '2025-01-28' } });
     expect(form.status, form.text).toBe(200);
     expect(form.body).toMatchObject({ status: 'captured', amount: 400 });
   });
@@ -44,12 +45,13 @@ describe('capture', () => {
   it('captures less than was authorized; tax follows the captured amount', async () => {
     const api = await freshApi();
     const p = await api.create({ capture: false });
-    const res = await api.post(`/api/v1/payments/${p.id}/capture`, { amount: 500 });
+    const v2025 = { 'X-KOMOJU-API-VERSION': '2025-01-28' };
+    const res = await api.post(`/api/v1/payments/${p.id}/capture`, { amount: 500 }, v2025);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'captured', amount: 500, tax: 50, total: 550 });
     // The refundable total is the captured one.
     expectError(await api.post(`/api/v1/payments/${p.id}/refund`, { amount: 551 }), 422, 'invalid_parameter', 'amount');
-    expect((await api.post(`/api/v1/payments/${p.id}/refund`, {})).body).toMatchObject({ status: 'refunded', amount_refunded: 550 });
+    expect((await api.post(`/api/v1/payments/${p.id}/refund`, {}, v2025)).body).toMatchObject({ status: 'refunded', amount_refunded: 550 });
   });
 
   it('refuses to capture more than was authorized', async () => {
