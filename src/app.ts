@@ -14,6 +14,7 @@ import { registerIdempotency } from './http/plugins/idempotency';
 import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
 import { registerRequestLog } from './http/plugins/request-log';
+import { registerTransportSecurity } from './http/plugins/transport-security';
 import customersCreate from './http/routes/customers.create';
 import customersDelete from './http/routes/customers.delete';
 import customersList from './http/routes/customers.list';
@@ -143,6 +144,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandling(app, sendPathErrorPage);
+  registerTransportSecurity(app, services);
   registerGracefulClose(app);
   registerBodyParsers(app);
   registerInputChecks(app);

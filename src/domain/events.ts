@@ -73,6 +73,9 @@ export function paymentSnapshot(payment: PaymentRecord): Record<string, unknown>
     session_amount: payment.session_amount,
     session_currency: payment.session_currency,
     exchange_rate: payment.exchange_rate,
+    // Snapshots written before migration 0012 lack these; the serialiser reads them as 0.
+    uncaptured_amount: payment.uncaptured_amount,
+    uncaptured_tax: payment.uncaptured_tax,
     refunds: payment.refunds,
     refund_requests: payment.refund_requests,
   } satisfies Record<Exclude<keyof PaymentRecord, 'secret_details' | 'fraud_details'> | 'resource', unknown>;

@@ -1,3 +1,4 @@
+import { withArticle } from '../lib/words';
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
@@ -19,7 +20,7 @@ async function lockCustomerPayable(trx: Db, actor: Actor, id: string): Promise<P
   if (!payment) throw new ApiError('not_found', { param: 'id' });
   const flow = methodFor(payment.payment_type)?.flow;
   if (flow !== 'async' && flow !== 'offsite') {
-    throw new ApiError('unprocessable_entity', { message: `A ${payment.payment_type} payment is not paid by the customer outside the API` });
+    throw new ApiError('unprocessable_entity', { message: `${withArticle(payment.payment_type, { capital: true })} payment is not paid by the customer outside the API` });
   }
   return payment;
 }
@@ -32,7 +33,7 @@ export async function completePayment(trx: Db, actor: Actor, id: string): Promis
   const now = actor.clock.now();
   const payment = await lockCustomerPayable(trx, actor, id);
   const step = transition(payment.status, 'complete');
-  if (!step.ok) throw new ApiError(step.error, { message: `A ${payment.status} payment cannot be paid` });
+  if (!step.ok) throw new ApiError(step.error, { message: `${withArticle(payment.status, { capital: true })} payment cannot be paid` });
   // Past its deadline the slip is void even if the expiry sweep has not run yet.
   if (payment.payment_deadline && payment.payment_deadline < now) {
     throw new ApiError('unprocessable_entity', { message: 'The payment is past its deadline and can no longer be paid' });
@@ -53,7 +54,7 @@ export async function failPayment(trx: Db, actor: Actor, id: string, code = 'car
   const now = actor.clock.now();
   const payment = await lockCustomerPayable(trx, actor, id);
   const step = transition(payment.status, 'fail');
-  if (!step.ok) throw new ApiError(step.error, { message: `A ${payment.status} payment cannot fail` });
+  if (!step.ok) throw new ApiError(step.error, { message: `${withArticle(payment.status, { capital: true })} payment cannot fail` });
   const row = await paymentsRepo.updatePayment(trx, id, { status: step.next, failure_code: code, updated_at: now });
   const failed = { ...row, refunds: payment.refunds, refund_requests: payment.refund_requests };
   await recordPaymentEvent(trx, 'payment.failed', failed, now);

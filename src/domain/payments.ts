@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { endOfDayTokyo } from '../lib/clock';
 import { newId } from '../lib/random';
+import { withArticle } from '../lib/words';
 import { methodFor } from '../methods';
 import type { AuthorizeContext, Authorization, PaymentMethod } from '../methods/method';
 import { parseScenario, scenarioProcessor } from '../processors/scenario-processor';
@@ -13,7 +14,7 @@ import { customerDetails, customerScenario } from './customers';
 import { enabledMethod } from './details';
 import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
-import { parseCurrency, resolveTax, type Currency } from './money';
+import { CURRENCIES, parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
 import { completeSessionOf } from './session-completion';
 import { processorFor } from './upstream';
@@ -103,7 +104,7 @@ export async function createPayment(
   if (method.limits && (total < method.limits.min || total > method.limits.max)) {
     throw new ApiError('invalid_parameter', {
       param: 'amount',
-      message: `The total of a ${method.type} payment must be between ${method.limits.min} and ${method.limits.max} ${currency}`,
+      message: `The total of ${withArticle(method.type)} payment must be between ${method.limits.min} and ${method.limits.max} ${currency}`,
     });
   }
   if (input.fraud_details) checkFraudDetails(input.fraud_details, input.email ?? (details.email as string | undefined));
@@ -168,6 +169,8 @@ export async function createPayment(
     session_amount: options.exchange?.session_amount ?? null,
     session_currency: options.exchange?.session_currency ?? null,
     exchange_rate: options.exchange?.exchange_rate ?? null,
+    uncaptured_amount: 0,
+    uncaptured_tax: 0,
     refunds: [],
     refund_requests: [],
   };
@@ -238,6 +241,11 @@ export interface ListPaymentsQuery {
 
 export async function listPayments(db: Db, actor: Actor, query: ListPaymentsQuery) {
   const statuses = query.status?.split(',').map((s) => s.trim()).filter(Boolean) as PaymentStatus[] | undefined;
+  // A currency KOMOJU does not know is a bad value (422), like an unknown status; a known one
+  // with no payment is an empty list (the list rule, src/http/schemas.ts).
+  if (query.currency !== undefined && !(CURRENCIES as readonly string[]).includes(query.currency.toUpperCase())) {
+    throw new ApiError('invalid_parameter', { param: 'currency', message: `currency must be one of ${CURRENCIES.join(', ')}` });
+  }
   return paymentsRepo.listPayments(
     db,
     {
@@ -294,7 +302,9 @@ export async function capturePayment(trx: Db, actor: Actor, id: string, input: C
     tax = resolveTax(amount, input.tax);
   }
   if (amount + tax > payment.total) throw new ApiError('invalid_parameter', { param: 'tax', message: 'The capture total cannot exceed the authorized total' });
-  const captured = await save(trx, payment, { status: next, captured_at: now, updated_at: now, amount, tax });
+  // The remainder is kept for API versions before 2025-01-28, which show it as refunded.
+  const uncaptured = { uncaptured_amount: payment.amount - amount, uncaptured_tax: payment.tax - tax };
+  const captured = await save(trx, payment, { status: next, captured_at: now, updated_at: now, amount, tax, ...uncaptured });
   await recordPaymentEvent(trx, 'payment.captured', captured, now);
   return captured;
 }
@@ -373,9 +383,22 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
   const { payment } = await lockFor(trx, actor, id, 'update');
   const now = actor.clock.now(); // after the lock: see lockFor
   const changes: Parameters<typeof paymentsRepo.updatePayment>[2] = { updated_at: now };
-  if (input.description !== undefined) changes.description = input.description;
-  if (input.external_order_num !== undefined) changes.external_order_num = input.external_order_num;
-  if (input.metadata !== undefined) changes.metadata = JSON.stringify(input.metadata);
+  // Only what differs is a change: a PATCH that sends nothing new (no fields, unknown fields, the
+  // values the payment already has) writes nothing and no `payment.updated`, so a merchant that
+  // re-sends its order data does not wake its own webhook with an event that says nothing.
+  let changed = false;
+  if (input.description !== undefined && input.description !== payment.description) {
+    changes.description = input.description;
+    changed = true;
+  }
+  if (input.external_order_num !== undefined && input.external_order_num !== payment.external_order_num) {
+    changes.external_order_num = input.external_order_num;
+    changed = true;
+  }
+  if (input.metadata !== undefined && !sameMetadata(input.metadata, payment.metadata)) {
+    changes.metadata = JSON.stringify(input.metadata);
+    changed = true;
+  }
   let event: PaymentEventType = 'payment.updated';
   if (input.payment_details !== undefined) {
     const continued = await continuePayment(services, actor, payment, input.payment_details, now);
@@ -393,12 +416,20 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
       changes.captured_at = now;
       event = 'payment.captured';
     }
+    changed = true;
   }
+  if (!changed) return { payment };
   const updated = await save(trx, payment, changes);
   await recordPaymentEvent(trx, event, updated, now);
   // The last prepaid card of a session's payment pays the session.
   if (event === 'payment.captured') await completeSessionOf(trx, updated, now);
   return { payment: updated };
+}
+
+/** Metadata is a flat string map: the same pairs in any order are the same metadata. */
+function sameMetadata(a: Record<string, string>, b: Record<string, string> | null): boolean {
+  const keys = Object.keys(a);
+  return b !== null && keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && b[key] === a[key]);
 }
 
 async function continuePayment(services: Services, actor: Actor, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {

@@ -1,5 +1,6 @@
 import { offsetClock } from '../lib/clock';
 import { newId } from '../lib/random';
+import { isWebUrl } from '../lib/web-url';
 import { methodFor } from '../methods';
 import { parseScenario } from '../processors/scenario-processor';
 import { THREE_D_SECURE_TEST_CARDS } from '../processors/three-d-secure';
@@ -177,7 +178,8 @@ export function isExpired(session: SessionRow, now: Date): boolean {
 
 /** Where the customer goes back to: return_url with `session_id=<id>` added, its query kept. */
 export function sessionReturnUrl(session: SessionRow): string | null {
-  if (!session.return_url) return null;
+  // A value stored before return_url was checked (or by hand) must not become a redirect.
+  if (!session.return_url || !isWebUrl(session.return_url)) return null;
   try {
     const url = new URL(session.return_url);
     url.searchParams.append('session_id', session.id);

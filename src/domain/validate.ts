@@ -1,6 +1,8 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { ISO_TIME, parseIsoTime } from '../lib/iso-time';
+import { isWebUrl, WEB_URL } from '../lib/web-url';
 import { ApiError } from './errors';
 
 /**
@@ -14,6 +16,11 @@ export const AJV_OPTIONS: Options = {
   removeAdditional: true,
   allErrors: false,
   strict: false,
+  // URLs a customer's browser is later sent to: http and https only (src/lib/web-url.ts).
+  formats: {
+    [WEB_URL]: { type: 'string', validate: isWebUrl },
+    [ISO_TIME]: { type: 'string', validate: (text: string) => parseIsoTime(text) !== null },
+  },
 };
 
 export function createAjv(): Ajv {
@@ -71,5 +78,8 @@ export function errorFromAjv(errors: readonly Partial<ErrorObject>[], prefix = '
   // Nothing to name: the body as a whole is not an object (a JSON array, string or number, or a
   // text/plain body). "The value of  is invalid" would tell the client nothing.
   if (path.length === 0) return new ApiError('bad_request', { message: 'The request body must be a JSON object or form fields.' });
+  if (error.keyword === 'format' && (error.params as { format?: string } | undefined)?.format === WEB_URL) {
+    return new ApiError('invalid_parameter', { param: path.join('.'), message: `${path.join('.')} must be an absolute http or https URL` });
+  }
   return new ApiError('invalid_parameter', { param: path.join('.') });
 }

@@ -8,6 +8,16 @@ import { ApiError } from '../domain/errors';
 export const API_VERSIONS = ['2024-07-15', '2025-01-28'] as const;
 export type ApiVersion = 'default' | (typeof API_VERSIONS)[number];
 
+/**
+ * Whether `version` predates `date`. No header counts as the oldest version: the shapes of the
+ * source documents, which predate every published version (as for konbini `brands`).
+ *
+ *   versionBefore('2024-07-15', '2025-01-28'); // true
+ */
+export function versionBefore(version: ApiVersion, date: (typeof API_VERSIONS)[number]): boolean {
+  return version === 'default' || version < date;
+}
+
 export function parseApiVersion(header: string | string[] | undefined): ApiVersion {
   if (header === undefined || header === '') return 'default';
   const value = Array.isArray(header) ? header[0] : header;

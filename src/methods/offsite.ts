@@ -1,4 +1,5 @@
 import { Type, type TProperties } from '@sinclair/typebox';
+import { WEB_URL } from '../lib/web-url';
 import type { AuthorizeContext, CheckoutField, PaymentMethod, PrepareContext, TestScenario } from './method';
 
 /**
@@ -29,7 +30,7 @@ export const OFFSITE_FIELDS = {
    * payment_details, its examples send it top level; both are accepted and this one wins (spec
    * decision 11) — the core stores `prepared.return_url ?? input.return_url`.
    */
-  return_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  return_url: Type.Optional(Type.String({ format: WEB_URL, maxLength: 2048 })),
 } satisfies TProperties;
 
 export interface OffsiteSpec {

@@ -10,6 +10,7 @@ import * as sessionRates from './migrations/0008_session_rates';
 import * as refundRequestFlag from './migrations/0009_refund_request_flag';
 import * as cheaperWrites from './migrations/0010_cheaper_writes';
 import * as storedScenarios from './migrations/0011_stored_scenarios';
+import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_refund_request_flag': refundRequestFlag,
   '0010_cheaper_writes': cheaperWrites,
   '0011_stored_scenarios': storedScenarios,
+  '0012_uncaptured_remainder': uncapturedRemainder,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {

@@ -194,7 +194,7 @@ const PAYMENT_COLUMNS = Object.keys({
   currency: true, amount_refunded: true, customer_id: true, session_id: true, payment_deadline: true, payment_details: true,
   secret_details: true, description: true, external_order_num: true, metadata: true, locale: true, email: true,
   return_url: true, fraud_details: true, failure_code: true, captured_at: true, created_at: true, updated_at: true,
-  session_amount: true, session_currency: true, exchange_rate: true,
+  session_amount: true, session_currency: true, exchange_rate: true, uncaptured_amount: true, uncaptured_tax: true,
 } satisfies Record<PaymentColumn, true>) as PaymentColumn[];
 const EVENT_COLUMNS = Object.keys({
   id: true, merchant_id: true, type: true, resource_id: true, data: true, reason: true, created_at: true,
@@ -234,7 +234,7 @@ const CREATE_PAYMENT = compiledOnce((db, parameters: unknown[]) => {
 export async function updatePayment(
   db: Db,
   id: string,
-  changes: Partial<Pick<PaymentRow, 'status' | 'amount_refunded' | 'captured_at' | 'description' | 'external_order_num' | 'updated_at' | 'failure_code' | 'secret_details'>> & {
+  changes: Partial<Pick<PaymentRow, 'status' | 'amount_refunded' | 'captured_at' | 'description' | 'external_order_num' | 'updated_at' | 'failure_code' | 'secret_details' | 'uncaptured_amount' | 'uncaptured_tax'>> & {
     metadata?: string;
     payment_details?: string;
     amount?: number;

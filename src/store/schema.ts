@@ -88,6 +88,9 @@ export interface PaymentsTable {
   exchange_rate: number | null;
   /** True once the payment has a refund request (migration 0009): its reader then reads them. */
   has_refund_requests: ColumnType<boolean, boolean | undefined, boolean>;
+  /** What a partial capture left of the authorized amount and tax (migration 0012); 0 otherwise. */
+  uncaptured_amount: ColumnType<number, number | undefined, number>;
+  uncaptured_tax: ColumnType<number, number | undefined, number>;
 }
 
 export interface RefundsTable {

@@ -1,3 +1,5 @@
+import { isWebUrl } from '../lib/web-url';
+
 /**
  * HTML for server-rendered pages, escaped by default. Every `${…}` in an `html` template is escaped
  * unless it is itself `Html` (another template's output, or `raw()` of a constant), so a merchant
@@ -46,11 +48,5 @@ export function raw(markup: string): Html {
 
 /** `url` when it is an absolute http(s) URL, else null: the only links to elsewhere a page may print. */
 export function safeUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : null;
-  } catch {
-    return null;
-  }
+  return url && isWebUrl(url) ? url : null;
 }

@@ -9,7 +9,8 @@ import type { FastifyRequest } from 'fastify';
  * for old browsers: a payment page inside someone else's frame invites clickjacking), and forms
  * may post only here — `formActionCsp` widens that per page where a form's answer redirects to
  * the merchant. `upgrade-insecure-requests` is left out: kessai is usually served over plain
- * http on localhost, where it would break the stylesheet. HSTS is left to whoever terminates TLS.
+ * http on localhost, where it would break the stylesheet. HSTS is sent app-wide when the public
+ * URL is https (src/http/plugins/transport-security.ts), so helmet's is off here.
  *
  * Referrer-Policy `same-origin`: the page URLs carry the payment id, which must not leak to
  * other sites through Referer, while our own form posts keep a Referer for the origin check.

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { isPrivateAddress, isPrivateHost } from '../lib/addresses';
+import { isPrivateHost } from '../lib/addresses';
 import { stopwatch } from '../lib/clock';
 import { RESPONSE_EXCERPT_CHARS, type AttemptResult } from '../domain/webhook-delivery';
 
@@ -13,7 +13,17 @@ export interface PostOptions {
   timeoutMs: number;
   /** Refuse loopback and private addresses, checked on the address actually connected to. */
   refusePrivate: boolean;
+  /** Name resolution (default: the system's, `dns.lookup`); tests give names their addresses. */
+  resolve?: Resolver;
 }
+
+/** Every address a name resolves to, as `dns.lookup(hostname, { all: true, family })` gives them. */
+export type Resolver = (hostname: string, family: number | undefined) => Promise<LookupAddress[]>;
+
+const systemResolver: Resolver = (hostname, family) =>
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, family: family ?? 0 }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
 
 /**
  * Keep-alive pools, separate for the two address policies: a socket opened to 127.0.0.1 for a
@@ -28,20 +38,33 @@ const agents = {
 };
 
 /**
- * Resolves like dns.lookup, then fails when an address is private. Checking the resolved address
- * (not the name) at connection time defeats names that resolve to internal hosts, including
- * names that change what they resolve to between a check and the request.
+ * The connection's DNS lookup: resolves with `resolve`, then, when `refusePrivate`, fails if any
+ * address is private — judged by isPrivateHost, the same function that judged the URL at
+ * registration. Checking the resolved addresses inside the lookup the socket connects with,
+ * rather than before the request, defeats names that resolve to internal hosts, including names
+ * that change what they resolve to between a check and the connect (DNS rebinding).
+ *
+ *   http.request(url, { lookup: connectionLookup(systemResolver, true) });
  */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses) => {
-    if (error) return callback(error, '', 0);
-    const list = addresses as LookupAddress[];
-    const refused = list.find((a) => isPrivateAddress(a.address));
-    if (refused) return callback(Object.assign(new Error(`refused: ${hostname} resolves to private address ${refused.address}`), { code: 'EREFUSED' }), '', 0);
-    if ((options as LookupOptions).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
-};
+export function connectionLookup(resolve: Resolver, refusePrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    const { all, family } = options as LookupOptions;
+    resolve(hostname, typeof family === 'number' ? family : undefined).then(
+      (list) => {
+        const refused = refusePrivate ? list.find((a) => isPrivateHost(a.address)) : undefined;
+        if (refused || list.length === 0) {
+          const reason = refused ? `refused: ${hostname} resolves to private address ${refused.address}` : `${hostname} resolves to no address`;
+          return callback(Object.assign(new Error(reason), { code: refused ? 'EREFUSED' : 'ENOTFOUND' }), '', 0);
+        }
+        if (all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+        callback(null, list[0].address, list[0].family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+const systemGuarded = connectionLookup(systemResolver, true);
 
 /**
  * POSTs `body` and reports what happened; never throws. Redirects are not followed (a 3xx is
@@ -78,7 +101,7 @@ export function postJson(url: string, body: string, headers: Record<string, stri
         method: 'POST',
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         agent: target.protocol === 'https:' ? pool.https : pool.http,
-        lookup: options.refusePrivate ? guardedLookup : undefined,
+        lookup: options.resolve ? connectionLookup(options.resolve, options.refusePrivate) : options.refusePrivate ? systemGuarded : undefined,
       },
       (response) => {
         const chunks: Buffer[] = [];

@@ -4,7 +4,7 @@ import type { LogSink } from '../lib/log';
 import type { Store } from '../store/db';
 import type { EventRow } from '../store/schema';
 import { WEBHOOK_CHANNEL } from '../store/webhooks.repo';
-import { postJson } from './outbound';
+import { postJson, type Resolver } from './outbound';
 
 export interface WebhookWorkerOptions {
   log: LogSink;
@@ -18,6 +18,8 @@ export interface WebhookWorkerOptions {
   pollMs?: number;
   /** Requests in flight from this process at most. */
   maxInFlight?: number;
+  /** How receivers' names are resolved (default: the system's DNS); tests give names addresses. */
+  resolve?: Resolver;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function startWebhookWorker(services: Services, options: WebhookWor
       const result = await postJson(delivery.url, delivery.body, delivery.headers, {
         timeoutMs: delivery.timeoutMs,
         refusePrivate: delivery.refusePrivate,
+        resolve: options.resolve,
       });
       await recordAttempt(services.db, delivery, attemptedAt, result);
     })()

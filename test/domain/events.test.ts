@@ -34,6 +34,8 @@ const payment: PaymentRecord = {
   session_amount: null,
   session_currency: null,
   exchange_rate: null,
+  uncaptured_amount: 0,
+  uncaptured_tax: 0,
   refunds: [],
   refund_requests: [],
 };

@@ -165,3 +165,79 @@ describe('event lists', () => {
     expect(recent.data[0].data.id).toBe(later.id);
   });
 });
+
+// One rule per kind of filter, the same on every list (src/http/schemas.ts, README "Lists"):
+// a value the param cannot take is 422 naming it; a valid value matching nothing is an empty 200.
+describe('every list follows one rule per kind of filter', () => {
+  async function lists() {
+    const m = await h.merchant();
+    const api = paymentApi(h, m.secretKey);
+    const hook = await api.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', active: false });
+    expect(hook.status, hook.text).toBe(200);
+    const all = ['/api/v1/payments', '/api/v1/customers', '/api/v1/events', '/api/v1/webhooks', `/api/v1/webhooks/${hook.body.id}/deliveries`];
+    const timed = ['/api/v1/payments', '/api/v1/customers', '/api/v1/events'];
+    return { api, all, timed };
+  }
+
+  it('pagination: per_page 1–100 and page ≥ 1, anything else 422', async () => {
+    const { api, all } = await lists();
+    for (const url of all) {
+      for (const [query, param] of [['per_page=0', 'per_page'], ['per_page=101', 'per_page'], ['page=0', 'page'], ['per_page=ten', 'per_page']]) {
+        expectError(await api.get(`${url}?${query}`), 422, 'invalid_parameter', param);
+      }
+      for (const query of ['per_page=1', 'per_page=100', 'page=7']) {
+        const res = await api.get(`${url}?${query}`);
+        expect(res.status, `${url}?${query}: ${res.text}`).toBe(200);
+        expect(res.body.resource).toBe('list');
+      }
+    }
+  });
+
+  it('times: an ISO 8601 date or date-time (a date is 00:00 UTC, no offset is UTC); anything else 422', async () => {
+    const { api, timed } = await lists();
+    for (const url of timed) {
+      const date = await api.get(`${url}?start_time=2026-12-01&end_time=2026-12-31`);
+      expect(date.status, `${url}: ${date.text}`).toBe(200);
+      expect(date.body).toMatchObject({ start_time: '2026-12-01T00:00:00.000Z', end_time: '2026-12-31T00:00:00.000Z' });
+      const local = await api.get(`${url}?start_time=2026-12-01T09:30:00&end_time=${encodeURIComponent('2026-12-01T18:30:00.5+09:00')}`);
+      expect(local.body).toMatchObject({ start_time: '2026-12-01T09:30:00.000Z', end_time: '2026-12-01T09:30:00.500Z' });
+      for (const query of ['start_time=yesterday', 'start_time=2026-02-30', 'end_time=2026-12-01T25:00:00Z', 'end_time=01/12/2026', 'start_time=2026-12-01T10:00:00%2B25:00']) {
+        expectError(await api.get(`${url}?${query}`), 422, 'invalid_parameter', query.split('=')[0]);
+      }
+    }
+  });
+
+  it('a date-only window selects by day', async () => {
+    const { api } = await lists();
+    const payment = await api.create();
+    const day = payment.created_at.slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86400_000).toISOString().slice(0, 10);
+    expect((await api.get(`/api/v1/payments?start_time=${day}`)).body.total).toBe(1);
+    expect((await api.get(`/api/v1/payments?start_time=${next}`)).body.total).toBe(0);
+    expect((await api.get(`/api/v1/payments?end_time=${next}`)).body.total).toBe(1);
+    const events = (await api.get('/api/v1/events')).body.total; // the webhook's ping and payment.captured
+    expect((await api.get(`/api/v1/events?start_time=${day}&end_time=${next}`)).body.total).toBe(events);
+    expect((await api.get(`/api/v1/events?start_time=${next}`)).body.total).toBe(0);
+  });
+
+  it('enumerated filters (status, currency): an unknown value is 422, a known one matching nothing an empty 200', async () => {
+    const { api } = await lists();
+    await api.create({ currency: 'JPY' });
+    expectError(await api.get('/api/v1/payments?currency=XYZ'), 422, 'invalid_parameter', 'currency');
+    expectError(await api.get('/api/v1/payments?currency=yen'), 422, 'invalid_parameter', 'currency');
+    expectError(await api.get('/api/v1/payments?status=paid'), 422, 'invalid_parameter', 'status');
+    expect((await api.get('/api/v1/payments?currency=USD')).body).toMatchObject({ total: 0, data: [] });
+    expect((await api.get('/api/v1/payments?status=refunded')).body).toMatchObject({ total: 0, data: [] });
+    expect((await api.get('/api/v1/payments?currency=jpy')).body.total).toBe(1);
+  });
+
+  it('open filters (external_order_num, event type, resource_id): matched exactly, nothing matching is an empty 200', async () => {
+    const { api } = await lists();
+    await api.create({ external_order_num: 'ORDER-1' });
+    for (const url of ['/api/v1/payments?external_order_num=ORDER-2', '/api/v1/events?type=payment.nosuchthing', '/api/v1/events?resource_id=nosuchid']) {
+      const res = await api.get(url);
+      expect(res.status, `${url}: ${res.text}`).toBe(200);
+      expect(res.body).toMatchObject({ total: 0, data: [] });
+    }
+  });
+});

@@ -36,7 +36,8 @@ describe('capture', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.status).toBe('captured');
     const q = await api.create({ capture: false });
-    const form = await h.request({ method: 'POST', url: `/api/v1/payments/${q.id}/capture`, key: api.key, form: { amount: '400' } });
+    // The captured amount as API version 2025-01-28 shows it (earlier versions: test/http/api-version.test.ts).
+    const form = await h.request({ method: 'POST', url: `/api/v1/payments/${q.id}/capture`, key: api.key, form: { amount: '400' }, headers: { 'X-KOMOJU-API-VERSION': '2025-01-28' } });
     expect(form.status, form.text).toBe(200);
     expect(form.body).toMatchObject({ status: 'captured', amount: 400 });
   });
@@ -44,12 +45,13 @@ describe('capture', () => {
   it('captures less than was authorized; tax follows the captured amount', async () => {
     const api = await freshApi();
     const p = await api.create({ capture: false });
-    const res = await api.post(`/api/v1/payments/${p.id}/capture`, { amount: 500 });
+    const v2025 = { 'X-KOMOJU-API-VERSION': '2025-01-28' };
+    const res = await api.post(`/api/v1/payments/${p.id}/capture`, { amount: 500 }, v2025);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'captured', amount: 500, tax: 50, total: 550 });
     // The refundable total is the captured one.
     expectError(await api.post(`/api/v1/payments/${p.id}/refund`, { amount: 551 }), 422, 'invalid_parameter', 'amount');
-    expect((await api.post(`/api/v1/payments/${p.id}/refund`, {})).body).toMatchObject({ status: 'refunded', amount_refunded: 550 });
+    expect((await api.post(`/api/v1/payments/${p.id}/refund`, {}, v2025)).body).toMatchObject({ status: 'refunded', amount_refunded: 550 });
   });
 
   it('refuses to capture more than was authorized', async () => {
@@ -238,6 +240,36 @@ describe('update (PATCH)', () => {
       const res = await api.patch(`/api/v1/payments/${id}`, { description: 'note' });
       expect(res.body).toMatchObject({ status, description: 'note' });
     }
+  });
+
+  it('writes no event and no webhook when nothing changes, and answers the payment as it is', async () => {
+    const api = await freshApi();
+    const hook = await api.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks' });
+    expect(hook.status, hook.text).toBe(200);
+    const p = await api.create({ metadata: { a: '1', b: '2' }, description: 'same', external_order_num: 'ORDER-1' });
+    const deliveries = async () => (await api.get(`/api/v1/webhooks/${hook.body.id}/deliveries?per_page=100`)).body.total;
+    const queued = await deliveries();
+    const unchanged = [
+      {},
+      { description: 'same' },
+      { external_order_num: 'ORDER-1', metadata: { b: '2', a: '1' } },
+      { description: 'same', external_order_num: 'ORDER-1', metadata: { a: '1', b: '2' } },
+    ];
+    for (const body of unchanged) {
+      const res = await api.patch(`/api/v1/payments/${p.id}`, body);
+      expect(res.status, JSON.stringify(body)).toBe(200);
+      expect(res.body).toEqual(p);
+    }
+    const empty = await h.request({ method: 'PATCH', url: `/api/v1/payments/${p.id}`, key: api.key });
+    expect(empty.status, empty.text).toBe(200);
+    expect(empty.body).toEqual(p);
+    expect(await api.eventTypes(p.id)).toEqual(['payment.captured']);
+    expect(await deliveries()).toBe(queued);
+
+    // One field that differs is a change: one event, one delivery.
+    expect((await api.patch(`/api/v1/payments/${p.id}`, { description: 'same', metadata: { a: '1' } })).body.metadata).toEqual({ a: '1' });
+    expect(await api.eventTypes(p.id)).toEqual(['payment.captured', 'payment.updated']);
+    expect(await deliveries()).toBe(queued + 1);
   });
 
   it('refuses invalid metadata (key over 30 characters, value over 2000)', async () => {

@@ -405,7 +405,15 @@ describe('settings', () => {
     expect(methods.body.map((x: any) => x.type_slug).sort()).toEqual(['konbini', 'paypay']);
     const refused = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, json: { amount: 1000, currency: 'JPY', payment_details: testCard() } });
     expect(refused.body.error.code).toBe('invalid_payment_type');
-    expect((await browser.post('/dashboard/settings/methods', { types: ['bitcoin'] })).statusCode).toBe(422);
+    const unknown = await browser.post('/dashboard/settings/methods', { types: ['bitcoin'] });
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.body).toContain('bitcoin');
+    // `types[x]=…` reaches the route as an object: named as sent, never "[object Object]".
+    const csrf = await browser.csrf();
+    const nested = await browser.request({ method: 'POST', url: '/dashboard/settings/methods', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${csrf}&types[x]=konbini` });
+    expect(nested.statusCode).toBe(422);
+    expect(nested.body).not.toContain('[object Object]');
+    expect(nested.body).toContain('konbini');
   });
 });
 

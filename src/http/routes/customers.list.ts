@@ -14,6 +14,6 @@ export default function route(app: FastifyInstance, services: Services): void {
   app.get<{ Querystring: Static<typeof Query> }>('/api/v1/customers', { schema: { querystring: Query } }, async (request, reply) => {
     const query = request.query;
     const { rows, total } = await listCustomers(services.db, request.actor, { ...query, ...parseWindow(query) });
-    return sendStored(reply, jsonResponse(200, serializeList(rows, total, query.page, query.per_page, serializeCustomer, query)));
+    return sendStored(reply, jsonResponse(200, serializeList(rows, total, query.page, query.per_page, serializeCustomer, parseWindow(query))));
   });
 }

@@ -18,7 +18,7 @@ export default function route(app: FastifyInstance, services: Services): void {
   app.get<{ Querystring: Static<typeof Query> }>('/api/v1/events', { schema: { querystring: Query } }, async (request, reply) => {
     const query = request.query;
     const { rows, total } = await listEvents(services.db, request.actor, { ...query, ...parseWindow(query) });
-    const body = serializeList(rows, total, query.page, query.per_page, (e) => serializeEvent(e, request.apiVersion), query);
+    const body = serializeList(rows, total, query.page, query.per_page, (e) => serializeEvent(e, request.apiVersion), parseWindow(query));
     return sendStored(reply, jsonResponse(200, body));
   });
 }

@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { ApiError } from '../../domain/errors';
 import { createPayment } from '../../domain/payments';
 import { declineResponse, sendStored } from '../reply';
-import { Amount, Locale, Metadata, Tax } from '../schemas';
+import { Amount, Locale, Metadata, Tax, WebUrl } from '../schemas';
 import { paymentResponse } from '../serialize/payment';
 import { scenarioHeader } from '../test-mode';
 
@@ -36,8 +36,8 @@ export const CreatePaymentBody = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   locale: Type.Optional(Locale),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
-  return_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
-  cancel_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  return_url: Type.Optional(WebUrl),
+  cancel_url: Type.Optional(WebUrl),
   fraud_details: Type.Optional(FraudDetails),
   webhooks: Type.Optional(Type.Unknown()),
   /** Appears in a seed example (BitCash); accepted and ignored (spec decision 19). */

@@ -11,6 +11,7 @@ const Query = Type.Object({
   ...Pagination,
   status: Type.Optional(Type.String({ pattern: '^(pending|authorized|captured|refunded|cancelled|expired|failed)(,(pending|authorized|captured|refunded|cancelled|expired|failed))*$' })),
   external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
+  // Checked against the currencies in src/domain/payments.ts (listPayments), any letter case.
   currency: Type.Optional(Type.String({ maxLength: 8 })),
 });
 
@@ -19,7 +20,7 @@ export default function route(app: FastifyInstance, services: Services): void {
   app.get<{ Querystring: Static<typeof Query> }>('/api/v1/payments', { schema: { querystring: Query } }, async (request, reply) => {
     const query = request.query;
     const { rows, total } = await listPayments(services.db, request.actor, { ...query, ...parseWindow(query) });
-    const body = serializeList(rows, total, query.page, query.per_page, (p) => serializePayment(p, request.apiVersion), query);
+    const body = serializeList(rows, total, query.page, query.per_page, (p) => serializePayment(p, request.apiVersion), parseWindow(query));
     return sendStored(reply, jsonResponse(200, body));
   });
 }

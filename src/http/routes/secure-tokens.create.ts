@@ -4,13 +4,13 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createSecureToken } from '../../domain/secure-tokens';
 import { jsonResponse, sendStored } from '../reply';
-import { Amount } from '../schemas';
+import { Amount, WebUrl } from '../schemas';
 import { serializeSecureToken } from '../serialize/token';
 
 const Body = Type.Object({
   amount: Amount,
   currency: Type.String({ minLength: 1, maxLength: 8 }),
-  return_url: Type.String({ format: 'uri', pattern: '^https?://', maxLength: 2048 }),
+  return_url: WebUrl,
   payment_details: Type.Optional(Type.Object({ type: Type.Optional(Type.String()) })),
   customer: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });

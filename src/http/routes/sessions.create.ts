@@ -4,7 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createSession, MAX_SESSION_SECONDS } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
-import { Amount, Locale, Metadata } from '../schemas';
+import { Amount, Locale, Metadata, WebUrl } from '../schemas';
 import { serializeSession } from '../serialize/session';
 import { scenarioHeader } from '../test-mode';
 
@@ -36,7 +36,7 @@ export const CreateSessionBody = Type.Object({
   mode: Type.Optional(Type.Union([Type.Literal('payment'), Type.Literal('customer'), Type.Literal('customer_payment')])),
   amount: Type.Optional(Amount),
   currency: Type.String({ minLength: 1, maxLength: 8 }),
-  return_url: Type.Optional(Type.String({ format: 'uri', maxLength: 2048 })),
+  return_url: Type.Optional(WebUrl),
   default_locale: Type.Optional(Locale),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
   payment_types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),

@@ -5,7 +5,7 @@ export function serializeList<T>(
   page: number,
   perPage: number,
   toJson: (row: T) => unknown,
-  window: { start_time?: string; end_time?: string } = {},
+  window: { start_time?: Date; end_time?: Date } = {},
 ): Record<string, unknown> {
   return {
     resource: 'list',
@@ -13,8 +13,8 @@ export function serializeList<T>(
     page,
     per_page: perPage,
     last_page: Math.ceil(total / perPage),
-    start_time: window.start_time ?? null,
-    end_time: window.end_time ?? null,
+    start_time: window.start_time?.toISOString() ?? null,
+    end_time: window.end_time?.toISOString() ?? null,
     data: rows.map(toJson),
   };
 }

@@ -1,6 +1,7 @@
 import type { PaymentRecord, RefundRecord, RefundRequestRecord } from '../../store/payments.repo';
 import type { StoredResponse } from '../../domain/commands';
-import type { ApiVersion } from '../api-version';
+import { sha256Hex } from '../../lib/digest';
+import { versionBefore, type ApiVersion } from '../api-version';
 import { jsonResponse } from '../reply';
 import { timestamp } from './time';
 
@@ -15,34 +16,71 @@ export function paymentResponse(payment: PaymentRecord, version: ApiVersion): St
  * session adds what the customer was shown there (spec §6.3): `session_amount`,
  * `session_currency` and the `exchange_rate` that made `amount` of it (1 without conversion).
  */
-export function serializePayment(payment: PaymentRecord, _version: ApiVersion): Record<string, unknown> {
+export function serializePayment(payment: PaymentRecord, version: ApiVersion): Record<string, unknown> {
+  const shown = versionBefore(version, '2025-01-28') ? withUncapturedRefunded(payment) : payment;
   return {
-    id: payment.id,
+    id: shown.id,
     resource: 'payment',
-    status: payment.status,
-    amount: payment.amount,
-    tax: payment.tax,
-    customer: payment.customer_id,
-    payment_deadline: timestamp(payment.payment_deadline),
-    payment_details: payment.payment_details,
-    payment_method_fee: payment.payment_method_fee,
-    total: payment.total,
-    currency: payment.currency,
-    description: payment.description,
-    captured_at: timestamp(payment.captured_at),
-    external_order_num: payment.external_order_num,
-    metadata: payment.metadata,
-    created_at: timestamp(payment.created_at),
-    amount_refunded: payment.amount_refunded,
-    locale: payment.locale,
-    refunds: payment.refunds.map(serializeRefund),
-    refund_requests: payment.refund_requests.map(serializeRefundRequest),
-    session: payment.session_id,
+    status: shown.status,
+    amount: shown.amount,
+    tax: shown.tax,
+    customer: shown.customer_id,
+    payment_deadline: timestamp(shown.payment_deadline),
+    payment_details: shown.payment_details,
+    payment_method_fee: shown.payment_method_fee,
+    total: shown.total,
+    currency: shown.currency,
+    description: shown.description,
+    captured_at: timestamp(shown.captured_at),
+    external_order_num: shown.external_order_num,
+    metadata: shown.metadata,
+    created_at: timestamp(shown.created_at),
+    amount_refunded: shown.amount_refunded,
+    locale: shown.locale,
+    refunds: shown.refunds.map(serializeRefund),
+    refund_requests: shown.refund_requests.map(serializeRefundRequest),
+    session: shown.session_id,
     // Snapshots in events written before migration 0005 lack the keys: undefined, not null.
-    ...(payment.session_currency != null
-      ? { session_amount: payment.session_amount, session_currency: payment.session_currency, exchange_rate: payment.exchange_rate }
+    ...(shown.session_currency != null
+      ? { session_amount: shown.session_amount, session_currency: shown.session_currency, exchange_rate: shown.exchange_rate }
       : {}),
   };
+}
+
+/**
+ * A partially captured payment as KOMOJU showed it before API version 2025-01-28 (the official
+ * SDK's CHANGELOG 1.0.0): the whole authorization captured and the uncaptured remainder refunded,
+ * so `amount`, `tax` and `total` are the authorized ones, `amount_refunded` includes the
+ * remainder and `refunds` starts with a refund of it, made at the capture. From 2025-01-28 on,
+ * the payment shows only what was captured. Fully captured payments are the same in both.
+ */
+function withUncapturedRefunded(payment: PaymentRecord): PaymentRecord {
+  // Snapshots of events written before migration 0012 lack the keys.
+  const amount = payment.uncaptured_amount ?? 0;
+  const tax = payment.uncaptured_tax ?? 0;
+  if (amount + tax <= 0) return payment;
+  const remainder: RefundRecord = {
+    id: remainderRefundId(payment.id),
+    merchant_id: payment.merchant_id,
+    payment_id: payment.id,
+    amount: amount + tax,
+    currency: payment.currency,
+    description: null,
+    created_at: payment.captured_at ?? payment.updated_at,
+  };
+  return {
+    ...payment,
+    amount: payment.amount + amount,
+    tax: payment.tax + tax,
+    total: payment.total + amount + tax,
+    amount_refunded: payment.amount_refunded + amount + tax,
+    refunds: [remainder, ...payment.refunds],
+  };
+}
+
+/** The remainder's refund id: stable for a payment, 25 lowercase alphanumerics like every id. */
+function remainderRefundId(paymentId: string): string {
+  return BigInt(`0x${sha256Hex(`${paymentId}/uncaptured`)}`).toString(36).padStart(25, '0').slice(0, 25);
 }
 
 export function serializeRefund(refund: RefundRecord): Record<string, unknown> {

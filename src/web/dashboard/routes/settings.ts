@@ -94,7 +94,7 @@ ${table(
     const raw = request.body?.types;
     // No box ticked sends no `types`; anything but strings is no form of ours.
     const ticked: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-    const unknown = ticked.filter((type) => typeof type !== 'string' || !METHOD_TYPES.includes(type)).map((type) => String(type).slice(0, 64));
+    const unknown = ticked.filter((type) => typeof type !== 'string' || !METHOD_TYPES.includes(type)).map(shownValue);
     if (unknown.length > 0) return page(request, reply, { message: { text: `${request.dash.t.common.error}: ${unknown.join(', ')}`, kind: 'error' } }, 422);
     const types = ticked as string[];
     await changeEnabledTypes(services.db, request.dash.session!.merchant.id, {
@@ -103,4 +103,9 @@ ${table(
     });
     return reply.redirect('/dashboard/settings?done=methods', 303);
   });
+}
+
+/** A value the form should not have sent, as text for the error notice: `types[x]=konbini` is an object, which String() prints as "[object Object]". */
+function shownValue(value: unknown): string {
+  return (typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value)).slice(0, 64);
 }
