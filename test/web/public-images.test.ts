@@ -33,7 +33,7 @@ describe('payment-method icons at /payment_methods/<type>.svg', () => {
 
   it('ignores a query (KOMOJU: credit_card.svg?brands=visa); an unknown type is a 404 page', async () => {
     expectPublicImage(await h.app.inject({ url: '/payment_methods/credit_card.svg?brands=visa' }), 'query');
-    for (const url of ['/payment_methods/nope.svg', '/payment_methods/credit_card', '/payment_methods/..%2fkessai.css']) {
+    for (const url of ['/payment_methods/nope.svg', '/payment_methods/..%2ffavicon.svg', '/payment_methods/%2e%2e%2fkonbini%2flawson.svg']) {
       const res = await h.app.inject({ url });
       expect(res.statusCode, url).toBe(404);
       expect(res.headers['content-type'], url).toBe('text/html; charset=utf-8');

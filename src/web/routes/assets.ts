@@ -46,7 +46,7 @@ export default function route(web: FastifyInstance): void {
     return reply.header('cache-control', 'public, max-age=3600').type(asset.type).send(asset.body);
   };
   web.get<{ Params: { '*': string } }>('/assets/*', { config: { access: 'public' } }, (request, reply) => send(reply, request.params['*']));
-  web.get<{ Params: { file: string } }>('/payment_methods/:file', { config: { access: 'public' } }, (request, reply) =>
-    send(reply, `payment_methods/${request.params.file}`),
+  web.get<{ Params: { type: string } }>('/payment_methods/:type.svg', { config: { access: 'public' } }, (request, reply) =>
+    send(reply, `payment_methods/${request.params.type}.svg`),
   );
 }
