@@ -66,8 +66,8 @@ export function ratesToFix(rates: Rates, types: readonly string[], currency: Cur
 /** One entry of a session's `payment_methods` (spec §6.3): the method's amount and currency, converted when they differ. */
 export interface SessionMethodEntry {
   type: string;
-  /** Cards: brand slugs. Konbini: store slug → logo URL, or `{icon}`. */
-  brands?: readonly string[] | Record<string, string | { icon: string }>;
+  /** Cards: brand slugs. Konbini: store slug → `{icon}`, the logo's path on this server. */
+  brands?: readonly string[] | Record<string, { icon: string }>;
   /** Absent in customer mode. */
   amount?: number | null;
   currency: string;
@@ -78,13 +78,13 @@ export interface SessionMethodEntry {
 }
 
 /**
- * The methods a session offers. Konbini lists its stores with logos served by this server: a map
- * slug → URL (the seed), or slug → `{icon}` with `iconObjects` (API version ≥ 2024-07-15, decision 7).
- * A card method lists the brands it accepts as slugs (spec §6.3), under every version.
+ * The methods a session offers. A card method lists the brands it accepts as slugs (spec §6.3);
+ * konbini maps each store to `{icon}`, the path of its logo on this server. Both under every API
+ * version (see konbiniBrands).
  *
  *   sessionMethods(services, session)[0].brands; // ['visa', 'master', 'american_express', …]
  */
-export function sessionMethods(services: Services, session: SessionRow, iconObjects = false): SessionMethodEntry[] {
+export function sessionMethods(services: Services, session: SessionRow): SessionMethodEntry[] {
   return session.payment_types.flatMap((type) => {
     const method = methodFor(type);
     const offer = sessionOffer(services, session, type);
@@ -105,14 +105,7 @@ export function sessionMethods(services: Services, session: SessionRow, iconObje
     // ["visa", "master"]), so konbini's map or `{icon}` objects would break it. This server serves
     // a logo per brand at /assets/cards/<brand>.svg, which the hosted page shows.
     if (method.flow === 'card') return [{ type, brands: [...(method.subtypes ?? [])], ...withoutType(entry) }];
-    if (type === 'konbini') {
-      const brands: Record<string, string | { icon: string }> = {};
-      for (const store of KONBINI_STORE_ORDER) {
-        const url = konbiniLogoUrl(services, store);
-        brands[store] = iconObjects ? { icon: url } : url;
-      }
-      return [{ type, brands, ...withoutType(entry) }];
-    }
+    if (type === 'konbini') return [{ type, brands: konbiniBrands(), ...withoutType(entry) }];
     return [entry];
   });
 }
@@ -125,8 +118,23 @@ function withoutType(entry: SessionMethodEntry): Omit<SessionMethodEntry, 'type'
 /** The seed's order of konbini brands. */
 export const KONBINI_STORE_ORDER = ['seven-eleven', 'lawson', 'family-mart', 'ministop', 'daily-yamazaki', 'seicomart'] as const satisfies readonly (typeof KONBINI_STORES)[number][];
 
-export function konbiniLogoUrl(services: Services, store: string): string {
-  return `${services.publicUrl}/assets/konbini/${store}.svg`;
+/**
+ * Konbini's `brands`: store slug → `{icon}`, in the seed's order. What KOMOJU answers and its own
+ * client reads: KOMOJU Fields draws each store as `<img src="${komojuApi}${brands[store].icon}">`
+ * (src/fields/konbini/module.ts) and sends no X-KOMOJU-API-VERSION, and its fixture of a real
+ * session (test-app/test-session.mjs, 2022, before versions existed) has
+ * `{"icon": "/assets/konbini/seven-eleven-….svg"}`. So under every version: the seed's older
+ * slug → string form (2020) broke Fields without the header, and no published version selects it.
+ * A path, never a full URL: Fields prefixes the API base it was given (`komoju-api`), as the seed's
+ * `/images/konbini/…` paths also expect.
+ */
+export function konbiniBrands(): Record<string, { icon: string }> {
+  return Object.fromEntries(KONBINI_STORE_ORDER.map((store) => [store, { icon: konbiniLogoPath(store) }]));
+}
+
+/** Where this server serves a konbini store's logo, relative to its public URL. */
+export function konbiniLogoPath(store: string): string {
+  return `/assets/konbini/${store}.svg`;
 }
 
 /** Where this server serves a card brand's logo (path only: the hosted page is on this server). */

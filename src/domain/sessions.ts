@@ -27,7 +27,7 @@ import { methodOffer, ratesOf, ratesToFix, sessionOffer } from './session-offers
 
 export type SessionMode = SessionRow['mode'];
 
-export { cardLogoPath, KONBINI_STORE_ORDER, konbiniLogoUrl, methodOffer, sessionMethods, sessionOffer, type MethodOffer, type SessionMethodEntry } from './session-offers';
+export { cardLogoPath, KONBINI_STORE_ORDER, konbiniLogoPath, methodOffer, sessionMethods, sessionOffer, type MethodOffer, type SessionMethodEntry } from './session-offers';
 
 /** The request of POST /sessions after the route's schema has coerced and checked its types. */
 export interface CreateSessionInput {

@@ -35,6 +35,15 @@ export const HELMET_OPTIONS: FastifyHelmetOptions = {
 };
 
 /**
+ * The headers of an image anyone may embed: the konbini, card and payment-method logos a
+ * merchant's page shows through KOMOJU Fields, loaded from this server by a page on another
+ * origin. Helmet's default `Cross-Origin-Resource-Policy: same-origin` makes the browser refuse
+ * them there; an image reveals nothing, so `cross-origin`. Pages, scripts and stylesheets keep
+ * `same-origin`.
+ */
+export const PUBLIC_IMAGE_HELMET: FastifyHelmetOptions = { crossOriginResourcePolicy: { policy: 'cross-origin' } };
+
+/**
  * The CSP of a page whose form posts here and is answered with a 303 to `returnUrl`. Browsers
  * check `form-action` against every URL of the redirect chain a form submission follows
  * (CSP Level 3 §6.3.1; Chromium enforces it), so without the merchant's origin here the

@@ -55,6 +55,19 @@ const BRANDS = {
   seicomart: '/images/konbini/seicomart.svg',
 };
 
+/**
+ * The seed's konbini `brands` (2020) map each store to a path string; KOMOJU has since answered
+ * `{icon: path}` (KOMOJU Fields' fixture of a real session, 2022, read by its konbini field without
+ * any version header). We answer that under every version (src/domain/session-offers.ts,
+ * konbiniBrands): the same stores, in the same order, each still a path on the API host.
+ */
+function withKonbiniIcons(seed: Record<string, unknown>): Record<string, unknown> {
+  const methods = (seed.payment_methods as Record<string, unknown>[]).map((entry) =>
+    entry.type === 'konbini' ? { ...entry, brands: Object.fromEntries(Object.entries(entry.brands as Record<string, string>).map(([store, path]) => [store, { icon: path }])) } : entry,
+  );
+  return { ...seed, payment_methods: methods };
+}
+
 const ONE_CLICK_RESPONSE = {
   id: 'e9x5mvx3jkpkofzcg7umfael6',
   resource: 'session',
@@ -142,32 +155,36 @@ describe('POST /api/v1/sessions: the seed examples', () => {
         ...(encoding === 'form' ? { form: ONE_CLICK_FORM } : { json }),
       });
       expect(res.status, res.text).toBe(200);
-      sameShape(res.body, ONE_CLICK_RESPONSE);
+      sameShape(res.body, withKonbiniIcons(ONE_CLICK_RESPONSE));
       checkValues(res.body, ONE_CLICK_FORM);
       expect(res.body.payment_methods.map((e: { type: string }) => e.type)).toEqual(['credit_card', 'konbini']);
-      const brands = res.body.payment_methods[1].brands as Record<string, string>;
+      const brands = res.body.payment_methods[1].brands as Record<string, { icon: string }>;
       expect(Object.keys(brands)).toEqual(Object.keys(BRANDS));
-      for (const [store, url] of Object.entries(brands)) expect(url).toBe(`${h.services.publicUrl}/assets/konbini/${store}.svg`);
+      for (const [store, brand] of Object.entries(brands)) expect(brand).toEqual({ icon: `/assets/konbini/${store}.svg` });
       expect(res.body.metadata).toEqual({ test: 'value' });
       expect(res.body.email).toBe('john@example.com');
       expect(res.body.payment_data).toMatchObject({ external_order_num: 'my_custom_order', name: 'John', name_kana: 'ジョン' });
       // The logos are served by this server.
-      const logo = await h.request({ url: new URL(brands.lawson).pathname });
+      const logo = await h.request({ url: brands.lawson.icon });
       expect(logo.status).toBe(200);
       expect(String(logo.headers['content-type'])).toContain('image/svg+xml');
     });
   }
 
-  it('konbini brands are {icon} objects from API version 2024-07-15 (decision 7)', async () => {
+  // KOMOJU Fields draws `${komojuApi}${brands[store].icon}` and sends no version header: `{icon}`
+  // with a path it can prefix, under the default version as under every other.
+  it.each(['default', '2024-07-15', '2025-01-28'])('konbini brands: store → {icon} path (API version %s)', async (version) => {
     const res = await h.request({
       method: 'POST',
       url: '/api/v1/sessions',
       key: m.secretKey,
       json: { amount: 1000, currency: 'JPY', payment_types: ['konbini'] },
-      headers: { 'x-komoju-api-version': '2024-07-15' },
+      headers: version === 'default' ? {} : { 'x-komoju-api-version': version },
     });
     expect(res.status, res.text).toBe(200);
-    expect(res.body.payment_methods[0].brands.lawson).toEqual({ icon: `${h.services.publicUrl}/assets/konbini/lawson.svg` });
+    expect(res.body.payment_methods[0].brands).toEqual(Object.fromEntries(Object.keys(BRANDS).map((store) => [store, { icon: `/assets/konbini/${store}.svg` }])));
+    const shown = await h.request({ url: `/api/v1/sessions/${res.body.id}`, key: m.publishableKey });
+    expect(shown.body.payment_methods[0].brands['seven-eleven']).toEqual({ icon: '/assets/konbini/seven-eleven.svg' });
   });
 
   // KOMOJU Fields reads a card entry's brands as a list of slugs (`brands.map(...)`, its test

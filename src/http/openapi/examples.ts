@@ -103,7 +103,7 @@ const SESSION_RESPONSE = {
     { type: 'credit_card', brands: CARD_BRANDS, amount: 8888, currency: 'JPY', exchange_rate: 1, customer_fee: 0, offsite: false, additional_fields: [] },
     {
       type: 'konbini',
-      brands: Object.fromEntries(KONBINI_STORES.map((store) => [store, `${BASE}/assets/konbini/${store}.svg`])),
+      brands: Object.fromEntries(KONBINI_STORES.map((store) => [store, { icon: `/assets/konbini/${store}.svg` }])),
       amount: 8888,
       currency: 'JPY',
       exchange_rate: 1,

@@ -189,8 +189,8 @@ export const SessionPaymentMethod = Type.Object(
       Type.Union(
         [
           Type.Array(Type.String(), { description: 'credit_card: the accepted card brands (slugs, as `subtypes` of GET /payment_methods).' }),
-          Type.Record(Type.String(), Type.Union([Type.String(), Type.Object({ icon: Type.String() })]), {
-            description: 'konbini: store slug → logo URL, or `{icon}` with `X-KOMOJU-API-VERSION` ≥ 2024-07-15.',
+          Type.Record(Type.String(), Type.Object({ icon: Type.String() }), {
+            description: 'konbini: store slug → `{icon}`, the path of its logo on this server (prefix the API base URL).',
           }),
         ],
         { description: 'credit_card: brand slugs (logos at /assets/cards/<brand>.svg); konbini: store slug → logo.' },

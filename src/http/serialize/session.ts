@@ -21,7 +21,7 @@ export function serializeSession(services: Services, view: SessionView, version:
     session_url: `${services.publicUrl}/sessions/${session.id}`,
     return_url: session.return_url,
     default_locale: session.default_locale,
-    payment_methods: sessionMethods(services, session, version !== 'default'),
+    payment_methods: sessionMethods(services, session),
     created_at: timestamp(session.created_at),
     cancelled_at: timestamp(session.cancelled_at),
     completed_at: timestamp(session.completed_at),

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../../domain/errors';
+import { PUBLIC_IMAGE_HELMET } from '../security';
 
 const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));
 
@@ -27,15 +28,25 @@ function loadAssets(): Map<string, { body: Buffer; type: string }> {
 }
 
 /**
- * GET /assets/* — the pages' stylesheet (and, later, the hosted page's scripts and logos) from
- * this server, as the CSP (`default-src 'self'`) requires. An allowlist built at start-up, so no
- * path ever reaches the file system. Cached for an hour: they change only with a release.
+ * GET /assets/* — the pages' stylesheet, script and logos from this server, as the CSP
+ * (`default-src 'self'`) requires. An allowlist built at start-up, so no path ever reaches the file
+ * system. Cached for an hour: they change only with a release.
+ *
+ * GET /payment_methods/<type>.svg — each method's icon where KOMOJU serves it: KOMOJU Fields' picker
+ * draws `<img src="${komojuApi}/payment_methods/${type}.svg">` (src/komoju-picker-element.ts). One
+ * file per method of the registry under assets/payment_methods/ (a test holds them to it); a query
+ * (KOMOJU's `credit_card.svg?brands=visa`) is ignored.
  */
 export default function route(web: FastifyInstance): void {
   const assets = loadAssets();
-  web.get<{ Params: { '*': string } }>('/assets/*', { config: { access: 'public' } }, async (request, reply) => {
-    const asset = assets.get(request.params['*']);
+  const send = async (reply: FastifyReply, name: string): Promise<FastifyReply> => {
+    const asset = assets.get(name);
     if (!asset) throw new ApiError('not_found');
+    if (asset.type.startsWith('image/')) await reply.helmet(PUBLIC_IMAGE_HELMET);
     return reply.header('cache-control', 'public, max-age=3600').type(asset.type).send(asset.body);
-  });
+  };
+  web.get<{ Params: { '*': string } }>('/assets/*', { config: { access: 'public' } }, (request, reply) => send(reply, request.params['*']));
+  web.get<{ Params: { type: string } }>('/payment_methods/:type.svg', { config: { access: 'public' } }, (request, reply) =>
+    send(reply, `payment_methods/${request.params.type}.svg`),
+  );
 }
