@@ -131,8 +131,10 @@ describe('replay', () => {
     expect(await paymentCount(m)).toBe(1);
   });
 
-  it('fingerprints a body nested 60,000 deep without a 5xx, and replays it', async () => {
-    // JSON.parse takes it; a recursive serialisation of it overflowed the stack (500).
+  it('answers a body nested 60,000 deep with an idempotency key as bad input (422), never a 5xx, and records nothing', async () => {
+    // JSON.parse takes it; a recursive fingerprint of it overflowed the stack (500). The input check
+    // now refuses values nested past its depth before anything runs, and the fingerprint
+    // (canonicalText, test/lib/canonical.test.ts) does not recurse either.
     const m = await h.merchant();
     const key = newKey();
     const deep = '['.repeat(60_000) + ']'.repeat(60_000);
@@ -144,11 +146,11 @@ describe('replay', () => {
         headers: { authorization: basicAuth(m.secretKey), 'content-type': 'application/json', [KEY_HEADER]: key },
         payload,
       });
-    const first = await send();
-    expect(first.statusCode, first.body).toBe(200);
-    const again = await send();
-    expect(again.body).toBe(first.body);
-    expect(await paymentCount(m)).toBe(1);
+    for (const res of [await send(), await send()]) {
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().error.code).toBe('invalid_parameter');
+    }
+    expect(await paymentCount(m)).toBe(0);
   });
 
   it('refuses the same key with a different body (422 unprocessable_entity) and executes nothing', async () => {

@@ -186,7 +186,12 @@ describe('offsite simulator', () => {
   });
 
   it('never sends the customer to a return_url that is not http(s)', async () => {
-    const payment = await create({ type: 'line_pay', return_url: 'javascript:alert(1)' });
+    // The API refuses such a URL (test/http/return-url.test.ts); one stored before that rule still
+    // never becomes a redirect.
+    const refused = await h.request({ method: 'POST', url: '/api/v1/payments', key: merchant.secretKey, json: { amount: 1000, currency: 'JPY', payment_details: { type: 'line_pay', return_url: 'javascript:alert(1)' } } });
+    expect(refused.status).toBe(422);
+    const payment = await create({ type: 'line_pay', return_url: 'https://shop.example/back' });
+    await h.store.db.updateTable('payments').set({ return_url: 'javascript:alert(1)' }).where('id', '=', payment.id).execute();
     const res = await h.app.inject({ method: 'POST', url: `/offsite/${payment.id}`, ...form({ action: 'approve' }) });
     expect(res.headers.location).toBe(`/offsite/${payment.id}?locale=ja`);
     expect((await h.app.inject({ url: `/offsite/${payment.id}` })).body).not.toContain('javascript:');
