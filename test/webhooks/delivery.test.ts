@@ -30,11 +30,13 @@ interface Setup {
   endpoint: { id: string; secret_token: string };
 }
 
-async function setup(body: Record<string, unknown> = {}): Promise<Setup> {
+/** A merchant with one endpoint at a new receiver; `respond` is how the receiver answers from the first request (the ping) on. */
+async function setup(body: Record<string, unknown> = {}, respond?: Receiver['respond']): Promise<Setup> {
   const m = await h.merchant();
   const api = paymentApi(h, m.secretKey);
   const receiver = await startReceiver();
   receivers.push(receiver);
+  if (respond) receiver.respond = respond;
   const res = await api.post('/api/v1/webhooks', { url: receiver.url, ...body });
   expect(res.status, res.text).toBe(200);
   return { m, api, receiver, endpoint: res.body };
@@ -290,8 +292,8 @@ describe('outbound safety', () => {
 
   it('times out a receiver that does not answer, and retries it', async () => {
     h.services.webhooks.timeoutMs = 300;
-    const { api, receiver, endpoint } = await setup();
-    receiver.respond = () => new Promise(() => {});
+    // Set before the endpoint exists: its ping could otherwise be answered before the swap.
+    const { api, endpoint } = await setup({}, () => new Promise(() => {}));
     await expect.poll(async () => (await deliveries(api, endpoint.id))[0]?.attempts.length, poll).toBe(1);
     const [ping] = await deliveries(api, endpoint.id);
     expect(ping).toMatchObject({ status: 'pending' });
