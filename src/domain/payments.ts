@@ -16,7 +16,7 @@ import { ApiError, type DeclineCode } from './errors';
 import { paymentEventRow, recordPaymentEvent, type PaymentEventType } from './events';
 import { CURRENCIES, parseCurrency, resolveTax, type Currency } from './money';
 import { transition, type PaymentAction } from './payment-state';
-import { completeSessionOf } from './session-completion';
+import { completeSessionOf, lockPaymentAndSession } from './session-completion';
 import { processorFor } from './upstream';
 import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
@@ -267,8 +267,15 @@ export async function listPayments(db: Db, actor: Actor, query: ListPaymentsQuer
  * later than the one it waited for, so a payment's events list in the order they happened (10
  * concurrent refunds otherwise put `payment.refunded` before the last `payment.refund.created`).
  */
-async function lockFor(trx: Db, actor: Actor, id: string, action: PaymentAction): Promise<{ payment: PaymentRecord; next: PaymentStatus }> {
-  const payment = await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
+/**
+ * Locks the payment and checks `action` against the state table. `withSession`: a command that may
+ * complete the payment's session takes the session's lock first, in the order every session path
+ * uses (lockPaymentAndSession); locking the session after the payment deadlocks against a pay.
+ */
+async function lockFor(trx: Db, actor: Actor, id: string, action: PaymentAction, withSession = false): Promise<{ payment: PaymentRecord; next: PaymentStatus }> {
+  const payment = withSession
+    ? await lockPaymentAndSession(trx, actor.merchant.id, id)
+    : await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
   const step = transition(payment.status, action);
   if (!step.ok) throw new ApiError(step.error);
@@ -380,7 +387,8 @@ export interface UpdatePaymentInput {
  * refused card leaves it as it was and answers the decline.
  */
 export async function updatePayment(trx: Db, services: Services, actor: Actor, id: string, input: UpdatePaymentInput): Promise<PaymentOutcome> {
-  const { payment } = await lockFor(trx, actor, id, 'update');
+  // Another prepaid card may capture the payment and so complete its session.
+  const { payment } = await lockFor(trx, actor, id, 'update', input.payment_details !== undefined);
   const now = actor.clock.now(); // after the lock: see lockFor
   const changes: Parameters<typeof paymentsRepo.updatePayment>[2] = { updated_at: now };
   // Only what differs is a change: a PATCH that sends nothing new (no fields, unknown fields, the
@@ -409,6 +417,7 @@ export async function updatePayment(trx: Db, services: Services, actor: Actor, i
       const kept = payment.secret_details ? services.vault.open(payment.secret_details) : {};
       changes.secret_details = services.vault.seal({ ...kept, ...continued.secretDetails });
     }
+    if (continued.deadline !== undefined) changes.payment_deadline = continued.deadline;
     if (continued.outcome === 'captured') {
       const step = transition(payment.status, 'complete');
       if (!step.ok) throw new ApiError(step.error);
@@ -439,6 +448,11 @@ async function continuePayment(services: Services, actor: Actor, payment: Paymen
   }
   if (details.type !== undefined && details.type !== method.type) {
     throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: String(details.type), allowed: [method.type] });
+  }
+  // Past its deadline the payment is over even if the expiry sweep has not reached it yet (as
+  // completePayment says for a konbini slip).
+  if (payment.payment_deadline && payment.payment_deadline < now) {
+    throw new ApiError('unprocessable_entity', { message: 'The payment is past its deadline and can no longer be paid' });
   }
   const typed = { ...details, type: method.type };
   check(method.detailsSchema, typed, 'payment_details');

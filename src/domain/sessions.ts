@@ -373,13 +373,19 @@ async function continueAttempt(
 
 /**
  * A new attempt (or the session's cancellation) ends the one the customer left at an offsite
- * provider: it is cancelled (`payment.cancelled`), so approving it there later can no longer
- * charge the customer a second time for the same order. Called with the session locked.
+ * provider, or a prepaid one short of its total: it is cancelled (`payment.cancelled`), so
+ * approving it there or continuing it later can no longer charge the customer a second time for
+ * the same order. Called with the session locked.
  */
 async function abandonAttempt(trx: Db, actor: Actor, session: SessionRow): Promise<void> {
   if (!session.payment_id) return;
   const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
-  if (earlier?.status === 'authorized' && methodFor(earlier.payment_type)?.flow === 'offsite') await cancelPayment(trx, actor, earlier.id);
+  if (!earlier) return;
+  const method = methodFor(earlier.payment_type);
+  // An offsite payment still at the provider, or a prepaid one short of its total (a later card
+  // through PATCH /payments/:id would otherwise capture it beside the new attempt's).
+  const waiting = (earlier.status === 'authorized' && method?.flow === 'offsite') || (earlier.status === 'pending' && method?.continue !== undefined);
+  if (waiting) await cancelPayment(trx, actor, earlier.id);
 }
 
 function needsAuthentication(details: Record<string, unknown>): boolean {

@@ -91,6 +91,7 @@ export async function redeemNextCard(
   details: Record<string, unknown>,
   previous: Record<string, unknown>,
   context: AuthorizeContext,
+  ownDeadline?: null,
 ): Promise<Authorization> {
   const short = previous.short_amount;
   const cards = previous.prepaid_cards;
@@ -98,7 +99,11 @@ export async function redeemNextCard(
     throw new ApiError('invalid_parameter', { param: 'payment_details', message: 'This payment has nothing left to pay' });
   }
   const type = details.type as string;
-  return redeemCard(type, { ...details, email: previous.email }, short, cards as PrepaidCardUse[], previous, context, undefined);
+  const result = await redeemCard(type, { ...details, email: previous.email }, short, cards as PrepaidCardUse[], previous, context, undefined);
+  // `ownDeadline` null: the method has no deadline of its own (WebMoney, Steam), so the payment's
+  // only waited for this card (PENDING_WAIT_DAYS); captured, it shows none, as the seed does.
+  if (ownDeadline === null && result.outcome === 'captured') return { ...result, deadline: null };
+  return result;
 }
 
 async function redeemCard(

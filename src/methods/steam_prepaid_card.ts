@@ -43,5 +43,5 @@ export const steamPrepaidCard: PaymentMethod = {
     return preparePrepaidNumber(details);
   },
   authorize: (details, context) => redeemFirstCard(details, context, null),
-  continue: (details, previous, context) => redeemNextCard(details, previous, context),
+  continue: (details, previous, context) => redeemNextCard(details, previous, context, null),
 };

@@ -29,5 +29,5 @@ export const webMoney: PaymentMethod = {
 
   prepare: (details) => preparePrepaidNumber(details),
   authorize: (details, context) => redeemFirstCard(details, context, null),
-  continue: (details, previous, context) => redeemNextCard(details, previous, context),
+  continue: (details, previous, context) => redeemNextCard(details, previous, context, null),
 };

@@ -234,7 +234,7 @@ const CREATE_PAYMENT = compiledOnce((db, parameters: unknown[]) => {
 export async function updatePayment(
   db: Db,
   id: string,
-  changes: Partial<Pick<PaymentRow, 'status' | 'amount_refunded' | 'captured_at' | 'description' | 'external_order_num' | 'updated_at' | 'failure_code' | 'secret_details' | 'uncaptured_amount' | 'uncaptured_tax'>> & {
+  changes: Partial<Pick<PaymentRow, 'status' | 'amount_refunded' | 'captured_at' | 'description' | 'external_order_num' | 'updated_at' | 'failure_code' | 'secret_details' | 'uncaptured_amount' | 'uncaptured_tax' | 'payment_deadline'>> & {
     metadata?: string;
     payment_details?: string;
     amount?: number;
