@@ -153,6 +153,18 @@ describe('replay', () => {
     expect(await paymentCount(m)).toBe(0);
   });
 
+  it('counts Komoju-Scenario as part of the request: a session made without it is not replayed for a retry that sends it', async () => {
+    const m = await h.merchant();
+    const key = newKey();
+    const session = { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/back' };
+    const plain = await post(m, '/api/v1/sessions', session, key);
+    expect(plain.status, plain.text).toBe(200);
+    const send = (headers: Record<string, string>) =>
+      h.request({ method: 'POST', url: '/api/v1/sessions', key: m.secretKey, json: session, headers: { [KEY_HEADER]: key, ...headers } });
+    expectError(await send({ 'Komoju-Scenario': 'card_declined' }), 422, 'unprocessable_entity', 'X-KOMOJU-IDEMPOTENCY');
+    expectReplay(await send({}), plain);
+  });
+
   it('refuses the same key with a different body (422 unprocessable_entity) and executes nothing', async () => {
     const m = await h.merchant();
     const key = newKey();

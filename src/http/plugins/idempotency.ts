@@ -43,7 +43,10 @@ export function registerIdempotency(app: FastifyInstance, vault: Vault): void {
     // coercion), not its bytes: the same JSON with its keys in another order, or sent as a form,
     // is the same request (see canonicalText for why scalars compare as strings).
     const route = request.routeOptions.url ?? request.url;
-    const parsed = canonicalText({ params: request.params ?? null, query: request.query ?? null, body: request.body ?? null });
+    // Komoju-Scenario changes what a request makes (a session or customer keeps it for its
+    // payments), so a retry with another scenario is another request.
+    const scenario = request.headers['komoju-scenario'] ?? null;
+    const parsed = canonicalText({ params: request.params ?? null, query: request.query ?? null, body: request.body ?? null, scenario });
     request.idempotency = {
       key,
       // Keyed: bodies may hold card numbers, and a plain SHA-256 of one could be brute-forced.
