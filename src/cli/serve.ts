@@ -7,7 +7,7 @@ import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
 import { ensureDefaultMerchant } from '../domain/merchants';
 import { ensureEndpoint } from '../domain/webhooks';
-import { webhookBody } from '../http/serialize/webhook';
+import { webhookBody } from '../wire/webhook';
 import { offsetClock } from '../lib/clock';
 import { openServices } from '../services';
 import { startWorker } from '../worker/runner';

@@ -3,7 +3,7 @@ import { loadConfig } from '../config';
 import type { Services } from '../domain/context';
 import { merchantActor } from '../domain/merchants';
 import { createEndpoint, deleteEndpoint, listEndpoints } from '../domain/webhooks';
-import { serializeEndpoint } from '../http/serialize/webhook';
+import { serializeEndpoint } from '../wire/webhook';
 import { openServices } from '../services';
 import type { WebhookEndpointRow } from '../store/schema';
 

@@ -1,6 +1,6 @@
 import type { Db } from '../store/db';
 import * as idempotencyRepo from '../store/idempotency.repo';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import type { Actor } from './context';
 
 /** A response as it will be sent, stored verbatim for idempotent replays. */

@@ -5,7 +5,7 @@ import * as merchantsRepo from '../store/merchants.repo';
 import * as paymentsRepo from '../store/payments.repo';
 import type { PaymentRecord } from '../store/payments.repo';
 import type { Actor, Services } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { completePayment, failPayment } from './payment-completion';
 import { cancelPayment } from './payments';
 

@@ -6,7 +6,7 @@ import * as customersRepo from '../store/customers.repo';
 import type { CustomerRecord } from '../store/customers.repo';
 import type { Actor, Services } from './context';
 import { checkDetails } from './details';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { recordCustomerEvent } from './events';
 import { enabledTypes } from './merchants';
 import { redeemToken } from './tokens';

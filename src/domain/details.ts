@@ -1,7 +1,7 @@
 import { methodFor } from '../methods';
 import type { PaymentMethod } from '../methods/method';
 import type { Actor } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { enabledTypes } from './merchants';
 import { check } from './validate';
 

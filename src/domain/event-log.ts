@@ -1,7 +1,7 @@
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
 import type { Actor } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 
 /** Reading the event log (writing happens in events.ts, inside each command's transaction). */
 export async function getEvent(db: Db, actor: Actor, id: string) {

@@ -5,7 +5,7 @@ import * as externalRepo from '../store/external-customers.repo';
 import type { ExternalCustomerRecord } from '../store/external-customers.repo';
 import type { Actor, Services } from './context';
 import { checkDetails } from './details';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 
 /**
  * One-click payment (spec §6.7). A session created with `external_customer_id` lets the customer

@@ -4,7 +4,7 @@ import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
 import type { PaymentRecord } from '../store/payments.repo';
 import type { Actor } from './context';
-import { ApiError, isErrorCode } from './errors';
+import { ApiError, isErrorCode } from '../kernel/errors';
 import { recordPaymentEvent } from './events';
 import { transition } from './payment-state';
 import { completeSessionOf, lockPaymentAndSession } from './session-completion';

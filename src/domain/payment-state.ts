@@ -1,5 +1,5 @@
 import type { PaymentStatus } from '../store/schema';
-import type { ErrorCode } from './errors';
+import type { ErrorCode } from '../kernel/errors';
 
 /**
  * Every payment transition in one pure table: status × action → next status, or the error code the

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CURRENCIES, decimalsOf, type Currency } from './money';
+import { CURRENCIES, decimalsOf, type Currency } from '../kernel/money';
 
 /**
  * Exchange rates for sessions in a currency a method does not take (spec §6.3): a USD session

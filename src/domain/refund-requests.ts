@@ -6,7 +6,7 @@ import type { PaymentRecord } from '../store/payments.repo';
 import * as requestsRepo from '../store/refund-requests.repo';
 import type { RefundRequestRecord } from '../store/payments.repo';
 import type { Actor } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { recordPaymentEvent } from './events';
 import { applyRefund } from './payments';
 

@@ -8,7 +8,7 @@ import * as tokensRepo from '../store/tokens.repo';
 import type { Actor, Services } from './context';
 import { customerDetails } from './customers';
 import { checkDetails } from './details';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { enabledTypes } from './merchants';
 import { acceptedCurrency, shownDetails, TOKEN_LIFETIME_MS } from './tokens';
 import { processorFor } from './upstream';

@@ -3,7 +3,7 @@ import type { KONBINI_STORES } from '../methods/konbini';
 import type { PaymentMethod } from '../methods/method';
 import type { SessionRow } from '../store/schema';
 import type { Services } from './context';
-import type { Currency } from './money';
+import type { Currency } from '../kernel/money';
 import { convertAmount, defaultRates, exchangeRate, type Rates } from './rates';
 
 /**

@@ -6,8 +6,8 @@ import type { TokenRow, TokensTable } from '../store/schema';
 import * as tokensRepo from '../store/tokens.repo';
 import type { Actor, Services } from './context';
 import { checkDetails } from './details';
-import { ApiError } from './errors';
-import { parseCurrency, type Currency } from './money';
+import { ApiError } from '../kernel/errors';
+import { parseCurrency, type Currency } from '../kernel/money';
 
 /** Tokens are single use and expire after 30 days (the v1 reference, "Tokens"). */
 export const TOKEN_LIFETIME_MS = 30 * 86_400_000;

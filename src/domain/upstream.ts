@@ -1,6 +1,6 @@
 import type { Processor } from '../processors/processor';
 import type { Actor, Services } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 
 /**
  * The processor that takes this merchant's money: the test processor in test mode, the configured

@@ -3,7 +3,7 @@ import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats';
 import { ISO_TIME, parseIsoTime } from '../lib/iso-time';
 import { isWebUrl, WEB_URL } from '../lib/web-url';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 
 /**
  * Ajv options shared by route schemas (Fastify) and method schemas (payment_details): numeric

@@ -5,7 +5,7 @@ import * as eventsRepo from '../store/events.repo';
 import type { EventRow } from '../store/schema';
 import * as webhooksRepo from '../store/webhooks.repo';
 import type { Actor, Services } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 import { refusesPrivateAddresses } from './webhooks';
 
 const MINUTE = 60_000;

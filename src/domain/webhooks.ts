@@ -5,7 +5,7 @@ import * as eventsRepo from '../store/events.repo';
 import type { MerchantRow, WebhookEndpointRow } from '../store/schema';
 import * as webhooksRepo from '../store/webhooks.repo';
 import type { Actor } from './context';
-import { ApiError } from './errors';
+import { ApiError } from '../kernel/errors';
 
 /** How this process delivers webhooks (README, "Configuration"). */
 export interface WebhookSettings {

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { StoredResponse } from '../domain/commands';
-import { ApiError, type ErrorCode } from '../domain/errors';
+import { ApiError, type ErrorCode } from '../kernel/errors';
 import { errorBody } from './plugins/errors';
 
 export function jsonResponse(status: number, value: unknown): StoredResponse {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_AMOUNT } from '../domain/money';
+import { MAX_AMOUNT } from '../kernel/money';
 import { ISO_TIME, parseIsoTime } from '../lib/iso-time';
 import { WEB_URL } from '../lib/web-url';
 

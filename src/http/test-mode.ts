@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../domain/errors';
+import { ApiError } from '../kernel/errors';
 
 /** Test helpers act only on test-mode merchants (and, like every secret route, need the secret key). */
 export async function requireTestMode(request: FastifyRequest): Promise<void> {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
-import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemWhole } from './prepaid';
+import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemWhole } from './_shared/prepaid';
 
 /**
  * BitCash prepaid card (seeds/002, "BitCash"): like WebMoney, except that it "does not support

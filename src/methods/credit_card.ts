@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { invalid } from '../domain/errors';
+import { invalid } from '../kernel/errors';
 import { TEST_CARD_DECLINES, TEST_CARDS_APPROVED } from '../processors/test-processor';
 import type { PaymentMethod } from './method';
 

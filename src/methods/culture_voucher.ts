@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
-import { Credential, OptionalEmail, redeemWhole } from './prepaid';
+import { Credential, OptionalEmail, redeemWhole } from './_shared/prepaid';
 
 /**
  * Culture Land voucher (문화상품권), Korea (seeds/002 example): `culture_id` and `culture_password`,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { PAYER_FIELDS, requirePayer } from '../domain/payer';
+import { PAYER_FIELDS, requirePayer } from './_shared/payer';
 import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
 

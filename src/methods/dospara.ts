@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
-import { Credential, OptionalEmail, redeemWhole } from './prepaid';
+import { Credential, OptionalEmail, redeemWhole } from './_shared/prepaid';
 
 /**
  * Dospara account payment. The seed shows only a token example (`user_no`, `user_password`; the

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
-import { Credential, OptionalEmail, redeemWhole } from './prepaid';
+import { Credential, OptionalEmail, redeemWhole } from './_shared/prepaid';
 
 /**
  * Happy Money gift card (해피머니), Korea (seeds/002 example): `happy_money_id` and

@@ -22,7 +22,7 @@ import { paysafeCard } from './paysafe_card';
 import { paysafeCash } from './paysafe_cash';
 import { zgold } from './zgold';
 import { nexusTransfer } from './nexus_transfer';
-import { OFFSITE_TABLE_METHODS } from './offsite_table';
+import { OFFSITE_TABLE_METHODS } from './_shared/offsite_table';
 import type { PaymentMethod } from './method';
 
 /** The registry: one line per method module. A test checks it against the files in this folder. */

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /** The carriers KOMOJU bills through: "Must be au, docomo, or softbank" (seeds/002, Japan Mobile). */
 export const JAPAN_MOBILE_BRANDS = ['docomo', 'au', 'softbank'] as const;

@@ -1,4 +1,4 @@
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * LINE Pay: a wallet app; the customer pays on LINE's page (seeds/002, LINE Pay — marked "in

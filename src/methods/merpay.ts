@@ -1,4 +1,4 @@
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * Merpay (メルペイ): QR wallet, paid on Merpay's page. "Merpay payments have a minimum of ¥1 and a

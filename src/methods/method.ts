@@ -1,6 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
-import type { Currency } from '../domain/money';
-import type { DeclineCode } from '../domain/errors';
+import type { Currency } from '../kernel/money';
+import type { DeclineCode } from '../kernel/errors';
 import type { Processor } from '../processors/processor';
 
 /**

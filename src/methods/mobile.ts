@@ -1,4 +1,4 @@
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * Korean carrier billing (휴대폰 결제): the seed's first example (KRW, `tax=0`). The customer

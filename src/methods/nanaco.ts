@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
-import { daysAfter, OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './prepaid';
+import { daysAfter, OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
 
 /** The seed's example: payment_deadline exactly 7 days after created_at, like NET CASH. */
 const DEADLINE_DAYS = 7;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
-import { daysAfter, OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './prepaid';
+import { daysAfter, OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
 
 /**
  * The seed's example has payment_deadline exactly 7 days after created_at (07:42:12Z → 07:42:12Z),

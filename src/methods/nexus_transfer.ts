@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * Nexus transfer: the seed shows only a token example, `provider=mega-shark` and nothing else;

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { invalid } from '../domain/errors';
-import { MAX_AMOUNT } from '../domain/money';
-import { offsiteMethod, present } from './offsite';
+import { invalid } from '../kernel/errors';
+import { MAX_AMOUNT } from '../kernel/money';
+import { offsiteMethod, present } from './_shared/offsite';
 
 const text = Type.Optional(Type.String({ minLength: 1, maxLength: 255 }));
 /** Whole numbers only: "25" is coerced to 25 (form bodies), "2.5" and "-1" are refused. */

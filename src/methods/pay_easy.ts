@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { PAYER_FIELDS, requirePayer } from '../domain/payer';
+import { PAYER_FIELDS, requirePayer } from './_shared/payer';
 import { randomDigits } from '../lib/random';
-import { FULL_PAYER_CHECKOUT_FIELDS, TEST_FULL_PAYER } from './full-payer';
+import { FULL_PAYER_CHECKOUT_FIELDS, TEST_FULL_PAYER } from './_shared/full-payer';
 import type { PaymentMethod } from './method';
 
 /**

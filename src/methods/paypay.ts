@@ -1,5 +1,5 @@
 import { randomAlphanumeric } from '../lib/random';
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * PayPay: QR wallet. Not in the seed; KOMOJU's SDK (ResponsePaymentDetailsPayPay) shows the

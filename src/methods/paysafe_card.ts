@@ -1,4 +1,4 @@
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * paysafecard: prepaid voucher (a 16-digit PIN bought at a kiosk) redeemed on paysafecard's own

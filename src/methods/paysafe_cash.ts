@@ -1,4 +1,4 @@
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * Paysafecash: the customer gets a barcode on Paysafe's page and pays it in cash at a shop. The

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { invalid } from '../domain/errors';
+import { invalid } from '../kernel/errors';
 import type { PaymentMethod } from './method';
-import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './prepaid';
+import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
 
 /**
  * Steam prepaid card. The seed shows only a token example (`prepaid_number`, `email`; the token

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { invalid } from '../domain/errors';
-import { offsiteMethod } from './offsite';
+import { invalid } from '../kernel/errors';
+import { offsiteMethod } from './_shared/offsite';
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 

@@ -1,4 +1,4 @@
-import { offsiteMethod } from './offsite';
+import { offsiteMethod } from './_shared/offsite';
 
 /**
  * zGold: the seed shows only a token example (`email`, `payment_details[return_url]`) — the

@@ -1,4 +1,4 @@
-import type { DeclineCode } from '../domain/errors';
+import type { DeclineCode } from '../kernel/errors';
 
 /**
  * The upstream edge: where a real gateway would call a card network or a prepaid issuer. Today

@@ -1,4 +1,4 @@
-import { ApiError, ERROR_CATALOGUE, isErrorCode, type DeclineCode } from '../domain/errors';
+import { ApiError, ERROR_CATALOGUE, isErrorCode, type DeclineCode } from '../kernel/errors';
 import type { Processor } from './processor';
 
 /**

@@ -1,4 +1,4 @@
-import type { DeclineCode } from '../domain/errors';
+import type { DeclineCode } from '../kernel/errors';
 import { randomAlphanumeric } from '../lib/random';
 import type { CardAuthorization, PrepaidRedemption, PrepaidResult, Processor, ProcessorResult } from './processor';
 

@@ -3,10 +3,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, sql, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from 'kysely';
 import pg from 'pg';
-import { ApiError } from '../domain/errors';
+import { ApiError } from '../kernel/errors';
 import { createLogger, type LogSink } from '../lib/log';
 import type { Database } from './schema';
-import { pgliteMaintenance } from './pglite-maintenance';
+import { pgliteMaintenance } from './driver/pglite-maintenance';
 
 export type Db = Kysely<Database>;
 
@@ -400,7 +400,7 @@ async function openPglite(options: StoreOptions): Promise<Store> {
   const [{ PGlite }, { PGliteDialect }, { withPreparedStatements }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('kysely-pglite-dialect'),
-    import('./pglite-prepared'),
+    import('./driver/pglite-prepared'),
   ]);
   const dataDir = options.dataDir ?? './.kessai';
   let location = dataDir;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../domain/errors';
+import { ApiError } from '../kernel/errors';
 import { isLocale, preferredLocale, type PageLocale } from './i18n';
 import { errorPage, type PageErrorKind } from './pages/error';
 import { cspDirectives } from './security';

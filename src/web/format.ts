@@ -1,4 +1,4 @@
-import { decimalsOf } from '../domain/money';
+import { decimalsOf } from '../kernel/money';
 import { INTL_LOCALE, type PageLocale } from './i18n';
 
 /**

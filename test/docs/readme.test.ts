@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/domain/errors';
+import { ERROR_CATALOGUE } from '../../src/kernel/errors';
 import { startHarness, type Harness } from '../helpers/harness';
 
 // The README is the user's reference: these tests fail when code and README drift apart.

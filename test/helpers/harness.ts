@@ -10,7 +10,7 @@ import { randomAlphanumeric } from '../../src/lib/random';
 import { testProcessor } from '../../src/processors/test-processor';
 import { openStore, type Store } from '../../src/store/db';
 import { migrateToLatest } from '../../src/store/migrate';
-import { webhookBody } from '../../src/http/serialize/webhook';
+import { webhookBody } from '../../src/wire/webhook';
 import { openVault } from '../../src/vault/vault';
 import { startWebhookWorker } from '../../src/worker/webhooks';
 import { checkResponses, recordApiResponses, type RecordedResponse } from './response-check';

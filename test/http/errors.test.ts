@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '../../src/domain/errors';
+import { ERROR_CATALOGUE } from '../../src/kernel/errors';
 import { startHarness, testCard, usingPostgres, type ApiResponse, type Harness, type TestMerchant } from '../helpers/harness';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/domain/errors';
+import { ApiError } from '../../src/kernel/errors';
 import { check } from '../../src/domain/validate';
 import { cardBrand, creditCard, luhnValid } from '../../src/methods/credit_card';
 import { TEST_CARD_DECLINES, TEST_CARDS_APPROVED } from '../../src/processors/test-processor';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CURRENCIES } from '../../src/domain/money';
+import { CURRENCIES } from '../../src/kernel/money';
 import { METHODS, methodFor } from '../../src/methods';
-import { OFFSITE_TABLE } from '../../src/methods/offsite_table';
+import { OFFSITE_TABLE } from '../../src/methods/_shared/offsite_table';
 import { validBirthday } from '../../src/methods/toss';
 import { findPayment } from '../../src/store/payments.repo';
 import { startHarness, type ApiResponse, type Harness, type TestMerchant } from '../helpers/harness';

@@ -4,7 +4,7 @@ import type { InjectOptions } from 'fastify';
 import qs from 'qs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLoginLink } from '../../src/domain/dashboard/auth';
-import { ERROR_CATALOGUE } from '../../src/domain/errors';
+import { ERROR_CATALOGUE } from '../../src/kernel/errors';
 import { basicAuth, startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 
 // Malformed input to every route: each operation of GET /api/v1/openapi.json, the customer pages

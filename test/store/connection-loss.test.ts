@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/domain/errors';
+import { ApiError } from '../../src/kernel/errors';
 import { DatabaseUnavailable, isConnectionError, openStore, type Store } from '../../src/store/db';
 import { basicAuth, dropSchemas, testCard, testSchemaName, usingPostgres } from '../helpers/harness';
 import { startOwnPostgres } from '../helpers/own-postgres';

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookBody } from '../../src/http/serialize/webhook';
+import { webhookBody } from '../../src/wire/webhook';
 import { startWebhookWorker } from '../../src/worker/webhooks';
 import { startHarness, type Harness } from '../helpers/harness';
 import { expectError, paymentApi } from '../helpers/payment-api';

@@ -3,7 +3,7 @@ import * as dashboardRepo from '../../store/dashboard.repo';
 import type { Db } from '../../store/db';
 import * as merchantsRepo from '../../store/merchants.repo';
 import type { MerchantRow } from '../../store/schema';
-import { ApiError } from '../errors';
+import { ApiError } from '../../kernel/errors';
 import { generateKey, maskKey } from '../merchants';
 
 /**

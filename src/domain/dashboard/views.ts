@@ -6,7 +6,7 @@ import { methodFor } from '../../methods';
 import * as webhooksRepo from '../../store/webhooks.repo';
 import type { Actor } from '../context';
 import { listCustomers } from '../customers';
-import { ApiError } from '../errors';
+import { ApiError } from '../../kernel/errors';
 import { transition } from '../payment-state';
 
 /**

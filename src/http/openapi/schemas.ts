@@ -1,5 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { ERROR_CATALOGUE } from '../../domain/errors';
+import { ERROR_CATALOGUE } from '../../kernel/errors';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor, Services } from '../../domain/context';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { digestsEqual, sha256Hex } from '../../lib/digest';
 import { offsetClock } from '../../lib/clock';
 import * as merchantsRepo from '../../store/merchants.repo';

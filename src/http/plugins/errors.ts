@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { errorFromAjv } from '../../domain/validate';
 
 /** The KOMOJU error envelope. */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { IdempotencyKey } from '../../domain/commands';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { canonicalText } from '../../lib/canonical';
 import type { Vault } from '../../vault/vault';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 
 /**
  * Deeper than any request of the API or the pages nests (`payment_details.…`, `metadata.…`, the

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 
 /** Requests per second allowed per API key, by the merchant's mode; 0 means no limit. */
 export interface RateLimits {

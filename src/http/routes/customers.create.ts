@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { createCustomer } from '../../domain/customers';
 import { jsonResponse, sendStored } from '../reply';
 import { Metadata } from '../schemas';
-import { serializeCustomer } from '../serialize/customer';
+import { serializeCustomer } from '../../wire/customer';
 import { scenarioHeader } from '../test-mode';
 
 /** A details hash or a token (`tok_…`); shared by create and update. */

@@ -4,7 +4,7 @@ import type { Services } from '../../domain/context';
 import { deleteCustomer } from '../../domain/customers';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeCustomer } from '../serialize/customer';
+import { serializeCustomer } from '../../wire/customer';
 
 /** DELETE /api/v1/customers/:id — erases the customer and its stored details; answers it as it was. */
 export default function route(app: FastifyInstance, services: Services): void {

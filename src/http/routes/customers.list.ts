@@ -4,8 +4,8 @@ import type { Services } from '../../domain/context';
 import { listCustomers } from '../../domain/customers';
 import { jsonResponse, sendStored } from '../reply';
 import { Pagination, parseWindow } from '../schemas';
-import { serializeCustomer } from '../serialize/customer';
-import { serializeList } from '../serialize/list';
+import { serializeCustomer } from '../../wire/customer';
+import { serializeList } from '../../wire/list';
 
 const Query = Type.Object(Pagination);
 

@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { getCustomer } from '../../domain/customers';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeCustomer } from '../serialize/customer';
+import { serializeCustomer } from '../../wire/customer';
 
 /** GET /api/v1/customers/:id */
 export default function route(app: FastifyInstance, services: Services): void {

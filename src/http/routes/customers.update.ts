@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { updateCustomer } from '../../domain/customers';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeCustomer } from '../serialize/customer';
+import { serializeCustomer } from '../../wire/customer';
 import { CustomerBody } from './customers.create';
 
 /** PATCH /api/v1/customers/:id — new details (hash or token), email, metadata; `customer.updated`. */

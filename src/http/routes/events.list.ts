@@ -4,8 +4,8 @@ import type { Services } from '../../domain/context';
 import { listEvents } from '../../domain/event-log';
 import { jsonResponse, sendStored } from '../reply';
 import { Pagination, parseWindow } from '../schemas';
-import { serializeEvent } from '../serialize/event';
-import { serializeList } from '../serialize/list';
+import { serializeEvent } from '../../wire/event';
+import { serializeList } from '../../wire/list';
 
 const Query = Type.Object({
   ...Pagination,

@@ -5,8 +5,8 @@ import type { Services } from '../../domain/context';
 import { redeliverEvent } from '../../domain/webhook-delivery';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeList } from '../serialize/list';
-import { serializeDelivery } from '../serialize/webhook';
+import { serializeList } from '../../wire/list';
+import { serializeDelivery } from '../../wire/webhook';
 
 const Body = Type.Object({ webhook: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) });
 

@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { getEvent } from '../../domain/event-log';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeEvent } from '../serialize/event';
+import { serializeEvent } from '../../wire/event';
 
 /** GET /api/v1/events/:id */
 export default function route(app: FastifyInstance, services: Services): void {

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
 import { followEvents } from '../../domain/event-stream';
-import { webhookBody } from '../serialize/webhook';
+import { webhookBody } from '../../wire/webhook';
 
 /** Proxies drop connections that stay silent; a comment line every 15 s keeps them open. */
 const HEARTBEAT_MS = 15_000;

@@ -4,7 +4,7 @@ import type { Services } from '../../domain/context';
 import { cancelPayment } from '../../domain/payments';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializePayment } from '../serialize/payment';
+import { serializePayment } from '../../wire/payment';
 
 /** POST /api/v1/payments/:id/cancel — pending or authorized payments. */
 export default function route(app: FastifyInstance, services: Services): void {

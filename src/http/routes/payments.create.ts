@@ -2,11 +2,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { createPayment } from '../../domain/payments';
 import { declineResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, Tax, WebUrl } from '../schemas';
-import { paymentResponse } from '../serialize/payment';
+import { paymentResponse } from '../../wire/payment';
 import { scenarioHeader } from '../test-mode';
 
 const FraudDetails = Type.Object(

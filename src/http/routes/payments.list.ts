@@ -4,8 +4,8 @@ import type { Services } from '../../domain/context';
 import { listPayments } from '../../domain/payments';
 import { jsonResponse, sendStored } from '../reply';
 import { Pagination, parseWindow } from '../schemas';
-import { serializeList } from '../serialize/list';
-import { serializePayment } from '../serialize/payment';
+import { serializeList } from '../../wire/list';
+import { serializePayment } from '../../wire/payment';
 
 const Query = Type.Object({
   ...Pagination,

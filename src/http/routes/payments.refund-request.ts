@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { requestRefund } from '../../domain/refund-requests';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializePayment } from '../serialize/payment';
+import { serializePayment } from '../../wire/payment';
 
 /** The bank account to send the money back to (KOMOJU SDK's CreateRefundRequestRequest). */
 const Body = Type.Object({

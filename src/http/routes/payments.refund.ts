@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { refundPayment } from '../../domain/payments';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializePayment } from '../serialize/payment';
+import { serializePayment } from '../../wire/payment';
 
 const Body = Type.Object({
   amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 2147483647 })),

@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { getPayment } from '../../domain/payments';
 import { IdParams } from '../schemas';
 import { jsonResponse, sendStored } from '../reply';
-import { serializePayment } from '../serialize/payment';
+import { serializePayment } from '../../wire/payment';
 
 /** GET /api/v1/payments/:id */
 export default function route(app: FastifyInstance, services: Services): void {

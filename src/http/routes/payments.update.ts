@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { updatePayment } from '../../domain/payments';
 import { declineResponse, sendStored } from '../reply';
 import { IdParams, Metadata } from '../schemas';
-import { paymentResponse } from '../serialize/payment';
+import { paymentResponse } from '../../wire/payment';
 
 const Body = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 2000 })),

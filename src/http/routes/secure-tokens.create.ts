@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { createSecureToken } from '../../domain/secure-tokens';
 import { jsonResponse, sendStored } from '../reply';
 import { Amount, WebUrl } from '../schemas';
-import { serializeSecureToken } from '../serialize/token';
+import { serializeSecureToken } from '../../wire/token';
 
 const Body = Type.Object({
   amount: Amount,

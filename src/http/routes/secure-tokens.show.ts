@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { getSecureToken } from '../../domain/secure-tokens';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeSecureToken } from '../serialize/token';
+import { serializeSecureToken } from '../../wire/token';
 
 /** GET /api/v1/secure_tokens/:id — `verification_status` after the customer's authentication. */
 export default function route(app: FastifyInstance, services: Services): void {

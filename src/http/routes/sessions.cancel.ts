@@ -4,7 +4,7 @@ import type { Services } from '../../domain/context';
 import { cancelSession } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeSession } from '../serialize/session';
+import { serializeSession } from '../../wire/session';
 
 /** POST /api/v1/sessions/:id/cancel — the merchant withdraws a pending session (decision 9). */
 export default function route(app: FastifyInstance, services: Services): void {

@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { createSession, MAX_SESSION_SECONDS } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, WebUrl } from '../schemas';
-import { serializeSession } from '../serialize/session';
+import { serializeSession } from '../../wire/session';
 import { scenarioHeader } from '../test-mode';
 
 const Address = Type.Object({

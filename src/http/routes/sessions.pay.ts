@@ -2,13 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { runCommand, type StoredResponse } from '../../domain/commands';
 import type { Services } from '../../domain/context';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { paySession } from '../../domain/sessions';
 import { errorBody, sendError } from '../plugins/errors';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeCustomer } from '../serialize/customer';
-import { serializePayment } from '../serialize/payment';
+import { serializeCustomer } from '../../wire/customer';
+import { serializePayment } from '../../wire/payment';
 import { scenarioHeader } from '../test-mode';
 
 export const PaySessionBody = Type.Object({

@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { getSession } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeSession } from '../serialize/session';
+import { serializeSession } from '../../wire/session';
 
 /** GET /api/v1/sessions/:id — secret key, or the publishable key for the browser (decision 2). */
 export default function route(app: FastifyInstance, services: Services): void {

@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { completePayment, failPayment } from '../../domain/payment-completion';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializePayment } from '../serialize/payment';
+import { serializePayment } from '../../wire/payment';
 import { requireTestMode } from '../test-mode';
 
 const FailBody = Type.Object({ code: Type.Optional(Type.String({ maxLength: 64 })) });

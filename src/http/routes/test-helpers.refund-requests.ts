@@ -4,7 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { settleRefundRequest } from '../../domain/refund-requests';
 import { jsonResponse, sendStored } from '../reply';
-import { serializePayment } from '../serialize/payment';
+import { serializePayment } from '../../wire/payment';
 import { requireTestMode } from '../test-mode';
 
 const Params = Type.Object({

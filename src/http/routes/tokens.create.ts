@@ -4,7 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createToken } from '../../domain/tokens';
 import { jsonResponse, sendStored } from '../reply';
-import { serializeToken } from '../serialize/token';
+import { serializeToken } from '../../wire/token';
 
 const Body = Type.Object({
   payment_details: Type.Object({ type: Type.Optional(Type.String()) }),

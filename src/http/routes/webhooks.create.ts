@@ -4,7 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createEndpoint } from '../../domain/webhooks';
 import { jsonResponse, sendStored } from '../reply';
-import { serializeEndpoint } from '../serialize/webhook';
+import { serializeEndpoint } from '../../wire/webhook';
 
 /** The writable fields of an endpoint (PATCH takes the same, all optional). */
 export const EndpointFields = {

@@ -4,7 +4,7 @@ import type { Services } from '../../domain/context';
 import { deleteEndpoint } from '../../domain/webhooks';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeEndpoint } from '../serialize/webhook';
+import { serializeEndpoint } from '../../wire/webhook';
 
 /** DELETE /api/v1/webhooks/:id — the endpoint as it was, with `deleted: true`; its deliveries go too. */
 export default function route(app: FastifyInstance, services: Services): void {

@@ -4,8 +4,8 @@ import type { Services } from '../../domain/context';
 import { listDeliveries } from '../../domain/webhook-delivery';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams, Pagination } from '../schemas';
-import { serializeList } from '../serialize/list';
-import { serializeDelivery } from '../serialize/webhook';
+import { serializeList } from '../../wire/list';
+import { serializeDelivery } from '../../wire/webhook';
 
 const Query = Type.Object({ page: Pagination.page, per_page: Pagination.per_page });
 

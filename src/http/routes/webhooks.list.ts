@@ -4,8 +4,8 @@ import type { Services } from '../../domain/context';
 import { listEndpoints } from '../../domain/webhooks';
 import { jsonResponse, sendStored } from '../reply';
 import { Pagination } from '../schemas';
-import { serializeList } from '../serialize/list';
-import { serializeEndpoint } from '../serialize/webhook';
+import { serializeList } from '../../wire/list';
+import { serializeEndpoint } from '../../wire/webhook';
 
 const Query = Type.Object({ page: Pagination.page, per_page: Pagination.per_page });
 

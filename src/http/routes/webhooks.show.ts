@@ -3,7 +3,7 @@ import type { Services } from '../../domain/context';
 import { getEndpoint } from '../../domain/webhooks';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeEndpoint } from '../serialize/webhook';
+import { serializeEndpoint } from '../../wire/webhook';
 
 /** GET /api/v1/webhooks/:id */
 export default function route(app: FastifyInstance, services: Services): void {

@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { updateEndpoint } from '../../domain/webhooks';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
-import { serializeEndpoint } from '../serialize/webhook';
+import { serializeEndpoint } from '../../wire/webhook';
 import { EndpointFields } from './webhooks.create';
 
 const Body = Type.Partial(Type.Object(EndpointFields));

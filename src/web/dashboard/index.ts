@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/context';
 import { csrfTokenMatches, findDashboardSession } from '../../domain/dashboard/auth';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { html, type Html } from '../html';
 import { preferredLocale } from '../i18n';
 import { dashboardMessages, isDashboardLocale, type DashboardLocale, type DashboardMessages } from '../i18n/dashboard';

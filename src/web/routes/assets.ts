@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { PUBLIC_IMAGE_HELMET } from '../security';
 
 const ASSETS_DIR = fileURLToPath(new URL('../assets/', import.meta.url));

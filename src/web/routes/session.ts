@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../../domain/context';
-import { ApiError } from '../../domain/errors';
+import { ApiError } from '../../kernel/errors';
 import { findSavedCard, removeSavedCard, savedCardOf } from '../../domain/one-click';
 import {
   cancelSession,

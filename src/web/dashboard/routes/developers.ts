@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/context';
 import { eventDeliveries, requireEndpoint } from '../../../domain/dashboard/views';
-import { ApiError } from '../../../domain/errors';
+import { ApiError } from '../../../kernel/errors';
 import { getEvent, listEvents } from '../../../domain/event-log';
 import { listApiRequests } from '../../../domain/request-log';
 import { advanceClock, clockState } from '../../../domain/test-clock';
 import { listDeliveries, redeliverEvent } from '../../../domain/webhook-delivery';
 import { listEndpoints } from '../../../domain/webhooks';
-import { serializeEvent } from '../../../http/serialize/event';
+import { serializeEvent } from '../../../wire/event';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, json, notice, pager, table, time } from '../components';

@@ -9,8 +9,8 @@ import {
   type PaymentSearch,
   type PaymentStatus,
 } from '../../../domain/dashboard/views';
-import { ApiError } from '../../../domain/errors';
-import { MAX_AMOUNT } from '../../../domain/money';
+import { ApiError } from '../../../kernel/errors';
+import { MAX_AMOUNT } from '../../../kernel/money';
 import { cancelPayment, capturePayment, getPayment, refundPayment } from '../../../domain/payments';
 import { METHOD_TYPES, methodFor } from '../../../methods';
 import { html, type Html } from '../../html';

@@ -1,4 +1,4 @@
-import { ApiError } from '../domain/errors';
+import { ApiError } from '../kernel/errors';
 
 /**
  * `X-KOMOJU-API-VERSION` values KOMOJU has published. Without the header the API answers in the

@@ -1,6 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox';
-import { WEB_URL } from '../lib/web-url';
-import type { AuthorizeContext, CheckoutField, PaymentMethod, PrepareContext, TestScenario } from './method';
+import { WEB_URL } from '../../lib/web-url';
+import type { AuthorizeContext, CheckoutField, PaymentMethod, PrepareContext, TestScenario } from '../method';
 
 /**
  * What every offsite (redirect) method shares. KOMOJU answers such a payment `authorized` with

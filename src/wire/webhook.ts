@@ -1,5 +1,5 @@
-import type { DeliveryRecord } from '../../store/webhooks.repo';
-import type { EventRow, WebhookEndpointRow } from '../../store/schema';
+import type { DeliveryRecord } from '../store/webhooks.repo';
+import type { EventRow, WebhookEndpointRow } from '../store/schema';
 import { serializeEvent } from './event';
 import { timestamp } from './time';
 

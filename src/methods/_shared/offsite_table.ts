@@ -1,6 +1,6 @@
 import { Type, type TProperties } from '@sinclair/typebox';
-import type { Currency } from '../domain/money';
-import type { CheckoutField, PaymentMethod } from './method';
+import type { Currency } from '../../kernel/money';
+import type { CheckoutField, PaymentMethod } from '../method';
 import { offsiteMethod, present } from './offsite';
 
 /**

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { ApiError, invalid, type DeclineCode } from '../domain/errors';
-import type { Authorization, AuthorizeContext } from './method';
+import { ApiError, invalid, type DeclineCode } from '../../kernel/errors';
+import type { Authorization, AuthorizeContext } from '../method';
 
 /**
  * What the prepaid card and voucher methods share: the request fields, the redemption through the

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/db';
-import { commandsFor } from '../../src/store/pglite-maintenance';
+import { openStore, type Store } from '../../../src/store/db';
+import { commandsFor } from '../../../src/store/driver/pglite-maintenance';
 
 // PGlite has no autovacuum; the store analyses and vacuums its tables itself, by autovacuum's rules.
 describe('PGlite maintenance', () => {

@@ -1,4 +1,4 @@
-import type { TokenRow } from '../../store/schema';
+import type { TokenRow } from '../store/schema';
 import { timestamp } from './time';
 
 /** Token → KOMOJU JSON, as the seed's 23 token examples print it: no number, CVV or password. */

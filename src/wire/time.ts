@@ -1,4 +1,4 @@
-import { isoSeconds } from '../../lib/clock';
+import { isoSeconds } from '../lib/clock';
 
 /** Timestamps come as Date from rows and as strings from JSON snapshots; both print the same. */
 export function timestamp(value: Date | string | null | undefined): string | null {

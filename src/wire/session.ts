@@ -1,6 +1,6 @@
-import type { Services } from '../../domain/context';
-import { isExpired, sessionMethods, type SessionView } from '../../domain/sessions';
-import type { ApiVersion } from '../api-version';
+import type { Services } from '../domain/context';
+import { isExpired, sessionMethods, type SessionView } from '../domain/sessions';
+import type { ApiVersion } from './api-version';
 import { serializePayment } from './payment';
 import { timestamp } from './time';
 

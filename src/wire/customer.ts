@@ -1,4 +1,4 @@
-import type { CustomerRecord } from '../../store/customers.repo';
+import type { CustomerRecord } from '../store/customers.repo';
 import { timestamp } from './time';
 
 /**

@@ -1,7 +1,7 @@
-import type { CustomerRecord } from '../../store/customers.repo';
-import type { PaymentRecord } from '../../store/payments.repo';
-import type { EventRow } from '../../store/schema';
-import type { ApiVersion } from '../api-version';
+import type { CustomerRecord } from '../store/customers.repo';
+import type { PaymentRecord } from '../store/payments.repo';
+import type { EventRow } from '../store/schema';
+import type { ApiVersion } from './api-version';
 import { serializeCustomer } from './customer';
 import { serializePayment } from './payment';
 import { timestamp } from './time';

@@ -1,6 +1,6 @@
 import { parse, PGlite, protocol } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindExecuteSync, resultOf, type WireValue } from '../../src/store/pglite-wire';
+import { bindExecuteSync, resultOf, type WireValue } from '../../../src/store/driver/pglite-wire';
 
 const { serialize } = protocol;
 

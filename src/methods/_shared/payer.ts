@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ApiError, invalid, missing } from './errors';
+import { ApiError, invalid, missing } from '../../kernel/errors';
 
 /**
  * The customer fields Japanese cash methods ask for (bank transfer, PayEasy, konbini): names,

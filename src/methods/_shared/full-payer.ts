@@ -1,4 +1,4 @@
-import type { CheckoutField } from './method';
+import type { CheckoutField } from '../method';
 
 /**
  * What bank transfer and PayEasy ask of the customer: the name in kanji and in katakana (banks

@@ -1,8 +1,8 @@
-import type { PaymentRecord, RefundRecord, RefundRequestRecord } from '../../store/payments.repo';
-import type { StoredResponse } from '../../domain/commands';
-import { sha256Hex } from '../../lib/digest';
-import { versionBefore, type ApiVersion } from '../api-version';
-import { jsonResponse } from '../reply';
+import type { PaymentRecord, RefundRecord, RefundRequestRecord } from '../store/payments.repo';
+import type { StoredResponse } from '../domain/commands';
+import { sha256Hex } from '../lib/digest';
+import { versionBefore, type ApiVersion } from './api-version';
+import { jsonResponse } from '../http/reply';
 import { timestamp } from './time';
 
 /** A payment as the response to a command: 202 while it is pending (a prepaid card fell short). */
