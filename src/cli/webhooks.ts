@@ -5,7 +5,7 @@ import { merchantActor } from '../domain/merchants';
 import { createEndpoint, deleteEndpoint, listEndpoints } from '../domain/webhooks';
 import { serializeEndpoint } from '../wire/webhook';
 import { openServices } from '../services';
-import type { WebhookEndpointRow } from '../store/schema';
+import type { WebhookEndpoint } from '../model/webhook';
 
 async function withServices(work: (services: Services) => Promise<void>): Promise<void> {
   const { services, store } = await openServices(loadConfig());
@@ -16,7 +16,7 @@ async function withServices(work: (services: Services) => Promise<void>): Promis
   }
 }
 
-function describe(endpoint: WebhookEndpointRow): string {
+function describe(endpoint: WebhookEndpoint): string {
   const events = endpoint.events.length ? endpoint.events.join(',') : 'all events';
   return `${endpoint.id}  ${endpoint.active ? 'active  ' : 'inactive'}  ${endpoint.url}  (${events})`;
 }
@@ -57,7 +57,7 @@ export function webhooksCommand(): Command {
     .action(async (options: { merchant?: string; json?: boolean }) =>
       withServices(async (services) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
-        const endpoints: WebhookEndpointRow[] = [];
+        const endpoints: WebhookEndpoint[] = [];
         for (let page = 1; ; page++) {
           const { rows, total } = await listEndpoints(services.db, actor, page, 100);
           endpoints.push(...rows);

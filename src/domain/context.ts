@@ -1,10 +1,10 @@
 import type { Clock } from '../lib/clock';
 import type { Processor } from '../processors/processor';
 import type { Db } from '../store/db';
-import type { MerchantRow } from '../store/schema';
 import type { Vault } from '../vault/vault';
 import type { Rates } from './rates';
 import type { WebhookSettings } from './webhooks';
+import type { Merchant } from '../model/merchant';
 
 /** What the services need from the outside world, built once in main.ts (or a test harness). */
 export interface Services {
@@ -28,6 +28,6 @@ export interface Services {
 
 /** Who is acting: the authenticated merchant, with time as that merchant's clock tells it. */
 export interface Actor {
-  merchant: MerchantRow;
+  merchant: Merchant;
   clock: Clock;
 }

@@ -3,11 +3,11 @@ import { methodFor } from '../methods';
 import type { PaymentMethod } from '../methods/method';
 import * as merchantsRepo from '../store/merchants.repo';
 import * as paymentsRepo from '../store/payments.repo';
-import type { PaymentRecord } from '../store/payments.repo';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
 import { completePayment, failPayment } from './payment-completion';
 import { cancelPayment } from './payments';
+import type { Payment } from '../model/payment';
 
 /**
  * What the customer's pages (instructions, offsite simulator) need. These pages have no API key:
@@ -16,7 +16,7 @@ import { cancelPayment } from './payments';
  * through the payment, and acts with its own test clock.
  */
 export interface CustomerPayment {
-  payment: PaymentRecord;
+  payment: Payment;
   merchant: { name: string; mode: 'test' | 'live' };
   method: PaymentMethod | undefined;
   /** The payment's merchant, with its clock: for the commands the customer's buttons run. */
@@ -92,7 +92,7 @@ export async function settleOffsitePayment(services: Services, id: string, actio
 async function act(
   services: Services,
   found: CustomerPayment,
-  command: (trx: Services['db']) => Promise<PaymentRecord>,
+  command: (trx: Services['db']) => Promise<Payment>,
 ): Promise<CustomerActionResult> {
   if (found.payment.status !== 'authorized') return { ...found, acted: false };
   try {

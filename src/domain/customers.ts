@@ -3,13 +3,13 @@ import { METHODS } from '../methods';
 import { parseScenario } from '../processors/scenario-processor';
 import type { Db } from '../store/db';
 import * as customersRepo from '../store/customers.repo';
-import type { CustomerRecord } from '../store/customers.repo';
 import type { Actor, Services } from './context';
 import { checkDetails } from './details';
 import { ApiError } from '../kernel/errors';
 import { recordCustomerEvent } from './events';
 import { enabledTypes } from './merchants';
 import { redeemToken } from './tokens';
+import type { Customer } from '../model/customer';
 
 export interface CustomerInput {
   /** A details hash, or a token (`tok_…`) holding one; used up by this request. */
@@ -19,7 +19,7 @@ export interface CustomerInput {
 }
 
 /** What a customer keeps of new payment details. */
-type Stored = Pick<CustomerRecord, 'payment_type' | 'source' | 'secret_details'>;
+type Stored = Pick<Customer, 'payment_type' | 'source' | 'secret_details'>;
 
 /**
  * Checks new details exactly as a payment would and seals what the method keeps of them (never
@@ -47,14 +47,14 @@ export async function createCustomer(
   actor: Actor,
   input: CustomerInput,
   options: { scenario?: string } = {},
-): Promise<CustomerRecord> {
+): Promise<Customer> {
   const now = actor.clock.now();
   const scenario = options.scenario === undefined ? null : parseScenario(options.scenario);
   const stored: Stored =
     input.payment_details === undefined
       ? { payment_type: null, source: null, secret_details: null }
       : await storeDetails(trx, services, actor, input.payment_details, now);
-  const customer: CustomerRecord = {
+  const customer: Customer = {
     id: newId(),
     merchant_id: actor.merchant.id,
     email: input.email ?? null,
@@ -69,7 +69,7 @@ export async function createCustomer(
   return customer;
 }
 
-export async function getCustomer(db: Db, actor: Actor, id: string): Promise<CustomerRecord> {
+export async function getCustomer(db: Db, actor: Actor, id: string): Promise<Customer> {
   const customer = await customersRepo.findCustomer(db, actor.merchant.id, id);
   if (!customer) throw new ApiError('not_found', { param: 'id' });
   return customer;
@@ -87,11 +87,11 @@ export async function listCustomers(db: Db, actor: Actor, query: ListCustomersQu
 }
 
 /** PATCH /customers/:id: new details (replacing the stored ones), email, metadata; `customer.updated`. */
-export async function updateCustomer(trx: Db, services: Services, actor: Actor, id: string, input: CustomerInput): Promise<CustomerRecord> {
+export async function updateCustomer(trx: Db, services: Services, actor: Actor, id: string, input: CustomerInput): Promise<Customer> {
   const found = await customersRepo.lockCustomer(trx, actor.merchant.id, id);
   if (!found) throw new ApiError('not_found', { param: 'id' });
   const now = actor.clock.now(); // after the lock, so concurrent updates stamp in the order they apply
-  const updated: CustomerRecord = { ...found, updated_at: now };
+  const updated: Customer = { ...found, updated_at: now };
   if (input.email !== undefined) updated.email = input.email;
   if (input.metadata !== undefined) updated.metadata = input.metadata;
   if (input.payment_details !== undefined) Object.assign(updated, await storeDetails(trx, services, actor, input.payment_details, now));
@@ -101,7 +101,7 @@ export async function updateCustomer(trx: Db, services: Services, actor: Actor, 
 }
 
 /** DELETE /customers/:id: the customer and its stored details are gone; `customer.deleted` shows it as it was. */
-export async function deleteCustomer(trx: Db, actor: Actor, id: string): Promise<CustomerRecord> {
+export async function deleteCustomer(trx: Db, actor: Actor, id: string): Promise<Customer> {
   const found = await customersRepo.lockCustomer(trx, actor.merchant.id, id);
   if (!found) throw new ApiError('not_found', { param: 'id' });
   const now = actor.clock.now();

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stopwatch } from '../lib/clock';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
-import type { EventRow } from '../store/schema';
 import type { Actor } from './context';
+import type { Event } from '../model/event';
 
 export interface FollowOptions {
   /** Resume after this event (the SSE `Last-Event-ID`); otherwise start with the next new event. */
@@ -28,14 +28,14 @@ const LOOKBACK_MS = 5_000;
  *
  *   for await (const event of await followEvents(db, actor, { signal })) send(event);
  */
-export async function followEvents(db: Db, actor: Actor, options: FollowOptions): Promise<AsyncGenerator<EventRow>> {
+export async function followEvents(db: Db, actor: Actor, options: FollowOptions): Promise<AsyncGenerator<Event>> {
   const merchantId = actor.merchant.id;
   const resumed = options.after ? await eventsRepo.findEvent(db, merchantId, options.after) : undefined;
   const start = resumed ? resumed.seq : await eventsRepo.latestEventSeq(db, merchantId);
   return follow(db, merchantId, start, options);
 }
 
-async function* follow(db: Db, merchantId: string, start: number, options: FollowOptions): AsyncGenerator<EventRow> {
+async function* follow(db: Db, merchantId: string, start: number, options: FollowOptions): AsyncGenerator<Event> {
   let horizon = start;
   let newest = start;
   const sent = new Set<number>();

@@ -4,8 +4,8 @@ import { METHOD_TYPES } from '../methods';
 import { newId, randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
 import * as merchantsRepo from '../store/merchants.repo';
-import type { MerchantRow } from '../store/schema';
 import type { Actor } from './context';
+import type { Merchant } from '../model/merchant';
 
 export interface NewMerchant {
   name: string;
@@ -16,13 +16,13 @@ export interface NewMerchant {
 }
 
 export interface CreatedMerchant {
-  merchant: MerchantRow;
+  merchant: Merchant;
   secretKey: string;
   publishableKey: string;
 }
 
 /** Payment types this merchant accepts: its own list, or every registered method. */
-export function enabledTypes(merchant: MerchantRow): readonly string[] {
+export function enabledTypes(merchant: Merchant): readonly string[] {
   return merchant.payment_types ?? METHOD_TYPES;
 }
 
@@ -41,7 +41,7 @@ export async function createMerchant(db: Db, input: NewMerchant, now: Date): Pro
   const secretKey = input.secretKey ?? generateKey('sk', mode);
   const publishableKey = input.publishableKey ?? generateKey('pk', mode);
   if (secretKey === publishableKey) throw new Error('The secret and publishable keys must differ');
-  const merchant: MerchantRow = { id: newId(), name: input.name, mode, clock_offset_ms: 0, payment_types: null, created_at: now };
+  const merchant: Merchant = { id: newId(), name: input.name, mode, clock_offset_ms: 0, payment_types: null, created_at: now };
   await merchantsRepo.insertMerchant(db, merchant, [
     { digest: sha256Hex(secretKey), kind: 'secret', display: maskKey(secretKey) },
     { digest: sha256Hex(publishableKey), kind: 'publishable', display: publishableKey },
@@ -50,7 +50,7 @@ export async function createMerchant(db: Db, input: NewMerchant, now: Date): Pro
 }
 
 export interface DefaultMerchant {
-  merchant: MerchantRow;
+  merchant: Merchant;
   /** The keys, when known to this process: configured, or generated just now. */
   secretKey: string | null;
   publishableKey: string | null;

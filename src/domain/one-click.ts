@@ -2,10 +2,10 @@ import { newId } from '../lib/random';
 import { cardExpired } from '../methods/credit_card';
 import type { Db } from '../store/db';
 import * as externalRepo from '../store/external-customers.repo';
-import type { ExternalCustomerRecord } from '../store/external-customers.repo';
 import type { Actor, Services } from './context';
 import { checkDetails } from './details';
 import { ApiError } from '../kernel/errors';
+import type { ExternalCustomer } from '../model/customer';
 
 /**
  * One-click payment (spec §6.7). A session created with `external_customer_id` lets the customer
@@ -25,7 +25,7 @@ export interface SavedCard {
   expired: boolean;
 }
 
-export function savedCardOf(record: ExternalCustomerRecord, now: Date): SavedCard {
+export function savedCardOf(record: ExternalCustomer, now: Date): SavedCard {
   const source = record.source as Record<string, unknown>;
   const month = typeof source.month === 'number' ? source.month : null;
   const year = typeof source.year === 'number' ? source.year : null;
@@ -38,7 +38,7 @@ export function savedCardOf(record: ExternalCustomerRecord, now: Date): SavedCar
   };
 }
 
-export async function findSavedCard(db: Db, merchantId: string, externalCustomerId: string | null): Promise<ExternalCustomerRecord | null> {
+export async function findSavedCard(db: Db, merchantId: string, externalCustomerId: string | null): Promise<ExternalCustomer | null> {
   if (!externalCustomerId) return null;
   return (await externalRepo.findByExternalId(db, merchantId, externalCustomerId)) ?? null;
 }
@@ -47,7 +47,7 @@ export async function findSavedCard(db: Db, merchantId: string, externalCustomer
  * Saves `details` (a card, checked as a payment would check it) for `externalCustomerId`,
  * replacing any card saved before. Only methods that can be stored (cards) qualify.
  */
-export async function saveCard(trx: Db, services: Services, actor: Actor, externalCustomerId: string, details: Record<string, unknown>): Promise<ExternalCustomerRecord> {
+export async function saveCard(trx: Db, services: Services, actor: Actor, externalCustomerId: string, details: Record<string, unknown>): Promise<ExternalCustomer> {
   const now = actor.clock.now();
   const { method, prepared } = checkDetails(actor, { ...details }, now);
   if (!method.store || method.flow !== 'card') {

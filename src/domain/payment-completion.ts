@@ -2,12 +2,12 @@ import { withArticle } from '../lib/words';
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
-import type { PaymentRecord } from '../store/payments.repo';
 import type { Actor } from './context';
 import { ApiError, isErrorCode } from '../kernel/errors';
 import { recordPaymentEvent } from './events';
 import { transition } from './payment-state';
 import { completeSessionOf, lockPaymentAndSession } from './session-completion';
+import type { Payment } from '../model/payment';
 
 /**
  * What the customer does outside the API: pays a konbini slip or bank transfer, approves or
@@ -15,7 +15,7 @@ import { completeSessionOf, lockPaymentAndSession } from './session-completion';
  * payment" button and the offsite simulator.
  */
 
-async function lockCustomerPayable(trx: Db, actor: Actor, id: string): Promise<PaymentRecord> {
+async function lockCustomerPayable(trx: Db, actor: Actor, id: string): Promise<Payment> {
   const payment = await lockPaymentAndSession(trx, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
   const flow = methodFor(payment.payment_type)?.flow;
@@ -29,7 +29,7 @@ async function lockCustomerPayable(trx: Db, actor: Actor, id: string): Promise<P
  * The customer paid: `authorized` → `captured`, `payment.captured`; an offsite payment approved at
  * the provider completes the session it pays (see paysSession).
  */
-export async function completePayment(trx: Db, actor: Actor, id: string): Promise<PaymentRecord> {
+export async function completePayment(trx: Db, actor: Actor, id: string): Promise<Payment> {
   const now = actor.clock.now();
   const payment = await lockCustomerPayable(trx, actor, id);
   const step = transition(payment.status, 'complete');
@@ -49,7 +49,7 @@ export async function completePayment(trx: Db, actor: Actor, id: string): Promis
  * The payment failed at the provider (declined offsite, or a test helper): → `failed`,
  * `payment.failed`. Its session, if any, stays pending: the customer may pay another way.
  */
-export async function failPayment(trx: Db, actor: Actor, id: string, code = 'card_declined'): Promise<PaymentRecord> {
+export async function failPayment(trx: Db, actor: Actor, id: string, code = 'card_declined'): Promise<Payment> {
   if (!isErrorCode(code)) throw new ApiError('invalid_parameter', { param: 'code' });
   const now = actor.clock.now();
   const payment = await lockCustomerPayable(trx, actor, id);

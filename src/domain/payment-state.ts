@@ -1,5 +1,5 @@
-import type { PaymentStatus } from '../store/schema';
 import type { ErrorCode } from '../kernel/errors';
+import type { PaymentStatus } from '../model/payment';
 
 /**
  * Every payment transition in one pure table: status × action → next status, or the error code the

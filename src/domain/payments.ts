@@ -7,8 +7,6 @@ import type { AuthorizeContext, Authorization, PaymentMethod } from '../methods/
 import { parseScenario, scenarioProcessor } from '../processors/scenario-processor';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
-import type { PaymentRecord } from '../store/payments.repo';
-import type { PaymentStatus } from '../store/schema';
 import type { Actor, Services } from './context';
 import { customerDetails, customerScenario } from './customers';
 import { enabledMethod } from './details';
@@ -20,6 +18,7 @@ import { completeSessionOf, lockPaymentAndSession } from './session-completion';
 import { processorFor } from './upstream';
 import { checkTokenCurrency, redeemToken, type RedeemedToken } from './tokens';
 import { check } from './validate';
+import type { Payment, PaymentStatus } from '../model/payment';
 
 export type Locale = 'ja' | 'en' | 'ko';
 
@@ -61,7 +60,7 @@ export interface SessionExchange {
 
 /** A payment and, when the processor refused it, the decline the API answers with (HTTP 502). */
 export interface PaymentOutcome {
-  payment: PaymentRecord;
+  payment: Payment;
   decline?: DeclineCode;
 }
 
@@ -138,7 +137,7 @@ export async function createPayment(
   const status: PaymentStatus = authorization.outcome === 'declined' ? 'failed' : authorization.outcome;
   const deadline = authorization.deadline !== undefined ? authorization.deadline : context.deadline;
   const fee = authorization.fee ?? 0;
-  const payment: PaymentRecord = {
+  const payment: Payment = {
     id,
     merchant_id: actor.merchant.id,
     status,
@@ -223,7 +222,7 @@ function checkFraudDetails(fraud: Record<string, string>, email: string | undefi
   if (!fraud.customer_email && !email) throw new ApiError('missing_parameter', { param: 'fraud_details.customer_email' });
 }
 
-export async function getPayment(db: Db, actor: Actor, id: string): Promise<PaymentRecord> {
+export async function getPayment(db: Db, actor: Actor, id: string): Promise<Payment> {
   const payment = await paymentsRepo.findPayment(db, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
   return payment;
@@ -272,7 +271,7 @@ export async function listPayments(db: Db, actor: Actor, query: ListPaymentsQuer
  * complete the payment's session takes the session's lock first, in the order every session path
  * uses (lockPaymentAndSession); locking the session after the payment deadlocks against a pay.
  */
-async function lockFor(trx: Db, actor: Actor, id: string, action: PaymentAction, withSession = false): Promise<{ payment: PaymentRecord; next: PaymentStatus }> {
+async function lockFor(trx: Db, actor: Actor, id: string, action: PaymentAction, withSession = false): Promise<{ payment: Payment; next: PaymentStatus }> {
   const payment = withSession
     ? await lockPaymentAndSession(trx, actor.merchant.id, id)
     : await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
@@ -282,7 +281,7 @@ async function lockFor(trx: Db, actor: Actor, id: string, action: PaymentAction,
   return { payment, next: step.next };
 }
 
-async function save(trx: Db, payment: PaymentRecord, changes: Parameters<typeof paymentsRepo.updatePayment>[2]): Promise<PaymentRecord> {
+async function save(trx: Db, payment: Payment, changes: Parameters<typeof paymentsRepo.updatePayment>[2]): Promise<Payment> {
   const row = await paymentsRepo.updatePayment(trx, payment.id, changes);
   return { ...row, refunds: payment.refunds, refund_requests: payment.refund_requests };
 }
@@ -293,7 +292,7 @@ export interface CaptureInput {
 }
 
 /** Captures an authorized card payment, optionally for less than was authorized. */
-export async function capturePayment(trx: Db, actor: Actor, id: string, input: CaptureInput): Promise<PaymentRecord> {
+export async function capturePayment(trx: Db, actor: Actor, id: string, input: CaptureInput): Promise<Payment> {
   const { payment, next } = await lockFor(trx, actor, id, 'capture');
   const now = actor.clock.now(); // after the lock: see lockFor
   if (methodFor(payment.payment_type)?.flow !== 'card') throw new ApiError('not_capturable');
@@ -322,7 +321,7 @@ export interface RefundInput {
 }
 
 /** Refunds all that remains, or `amount` of it; the payment becomes `refunded` once nothing remains. */
-export async function refundPayment(trx: Db, actor: Actor, id: string, input: RefundInput): Promise<PaymentRecord> {
+export async function refundPayment(trx: Db, actor: Actor, id: string, input: RefundInput): Promise<Payment> {
   const payment = await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
   const now = actor.clock.now(); // after the lock: see lockFor
@@ -336,7 +335,7 @@ export async function refundPayment(trx: Db, actor: Actor, id: string, input: Re
  * amount_refunded, `refunded` once nothing remains, and the events `payment.refund.created`
  * (+ `payment.refunded`). Shared by /refund and completed refund requests.
  */
-export async function applyRefund(trx: Db, payment: PaymentRecord, amount: number, description: string | null, now: Date): Promise<PaymentRecord> {
+export async function applyRefund(trx: Db, payment: Payment, amount: number, description: string | null, now: Date): Promise<Payment> {
   const remaining = payment.total - payment.amount_refunded;
   const full = amount === remaining;
   const step = transition(payment.status, full ? 'refund_full' : 'refund_partial');
@@ -364,7 +363,7 @@ export async function applyRefund(trx: Db, payment: PaymentRecord, amount: numbe
   return refunded;
 }
 
-export async function cancelPayment(trx: Db, actor: Actor, id: string): Promise<PaymentRecord> {
+export async function cancelPayment(trx: Db, actor: Actor, id: string): Promise<Payment> {
   const { payment, next } = await lockFor(trx, actor, id, 'cancel');
   const now = actor.clock.now(); // after the lock: see lockFor
   const cancelled = await save(trx, payment, { status: next, updated_at: now });
@@ -441,7 +440,7 @@ function sameMetadata(a: Record<string, string>, b: Record<string, string> | nul
   return b !== null && keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && b[key] === a[key]);
 }
 
-async function continuePayment(services: Services, actor: Actor, payment: PaymentRecord, details: Record<string, unknown>, now: Date) {
+async function continuePayment(services: Services, actor: Actor, payment: Payment, details: Record<string, unknown>, now: Date) {
   const method = methodFor(payment.payment_type);
   if (payment.status !== 'pending' || !method?.continue) {
     throw new ApiError('invalid_parameter', { param: 'payment_details', message: 'Only a pending prepaid payment can be continued with more payment details' });

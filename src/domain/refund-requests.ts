@@ -2,13 +2,12 @@ import { newId } from '../lib/random';
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
-import type { PaymentRecord } from '../store/payments.repo';
 import * as requestsRepo from '../store/refund-requests.repo';
-import type { RefundRequestRecord } from '../store/payments.repo';
 import type { Actor } from './context';
 import { ApiError } from '../kernel/errors';
 import { recordPaymentEvent } from './events';
 import { applyRefund } from './payments';
+import type { Payment, RefundRequest } from '../model/payment';
 
 /**
  * Cash payments (konbini, bank transfer, PayEasy) cannot be refunded through /refund: the money
@@ -28,7 +27,7 @@ export interface RefundRequestInput {
   description?: string;
 }
 
-export async function requestRefund(trx: Db, actor: Actor, paymentId: string, input: RefundRequestInput): Promise<PaymentRecord> {
+export async function requestRefund(trx: Db, actor: Actor, paymentId: string, input: RefundRequestInput): Promise<Payment> {
   const now = actor.clock.now();
   const payment = await paymentsRepo.lockPayment(trx, actor.merchant.id, paymentId);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
@@ -41,7 +40,7 @@ export async function requestRefund(trx: Db, actor: Actor, paymentId: string, in
   if (input.amount > available) {
     throw new ApiError('invalid_parameter', { param: 'amount', message: `At most ${available} can still be requested` });
   }
-  const request: RefundRequestRecord = {
+  const request: RefundRequest = {
     id: newId(),
     merchant_id: payment.merchant_id,
     payment_id: payment.id,
@@ -66,7 +65,7 @@ export async function requestRefund(trx: Db, actor: Actor, paymentId: string, in
 }
 
 /** Test helper: the operator processed the request — `completed` (refund recorded) or `rejected`. */
-export async function settleRefundRequest(trx: Db, actor: Actor, id: string, outcome: 'completed' | 'rejected'): Promise<PaymentRecord> {
+export async function settleRefundRequest(trx: Db, actor: Actor, id: string, outcome: 'completed' | 'rejected'): Promise<Payment> {
   const now = actor.clock.now();
   const request = await requestsRepo.findRefundRequest(trx, actor.merchant.id, id);
   if (!request) throw new ApiError('not_found', { param: 'id' });

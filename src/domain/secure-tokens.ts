@@ -3,7 +3,6 @@ import { newId } from '../lib/random';
 import { METHODS, methodFor } from '../methods';
 import { testCardAuthenticator } from '../processors/three-d-secure';
 import type { Db } from '../store/db';
-import type { TokenRow, VerificationStatus } from '../store/schema';
 import * as tokensRepo from '../store/tokens.repo';
 import type { Actor, Services } from './context';
 import { customerDetails } from './customers';
@@ -12,6 +11,7 @@ import { ApiError } from '../kernel/errors';
 import { enabledTypes } from './merchants';
 import { acceptedCurrency, shownDetails, TOKEN_LIFETIME_MS } from './tokens';
 import { processorFor } from './upstream';
+import type { Token, VerificationStatus } from '../model/token';
 
 /** The issuers' side of 3-D Secure. Only the test server exists; a live one would plug in here. */
 const authenticator = testCardAuthenticator();
@@ -39,7 +39,7 @@ export async function createSecureToken(
   input: CreateSecureTokenInput,
   /** `id`: the token's id, chosen by a caller whose return_url must name it (a session's 3-D Secure). */
   options: { id?: string } = {},
-): Promise<TokenRow> {
+): Promise<Token> {
   const now = actor.clock.now();
   if (input.payment_details !== undefined && input.customer !== undefined) {
     throw new ApiError('invalid_parameter', { param: 'customer', message: 'Send either payment_details or customer, not both' });
@@ -54,7 +54,7 @@ export async function createSecureToken(
   // Authentication leads to a payment: a live merchant with no processor would authenticate
   // against the test issuer, then be refused; refuse it now, before the token is written.
   processorFor(services, actor);
-  const token: TokenRow = {
+  const token: Token = {
     id: options.id ?? `tok_${newId()}`,
     merchant_id: actor.merchant.id,
     kind: 'secure_token',
@@ -74,7 +74,7 @@ export async function createSecureToken(
   return token;
 }
 
-export async function getSecureToken(db: Db, actor: Actor, id: string): Promise<TokenRow> {
+export async function getSecureToken(db: Db, actor: Actor, id: string): Promise<Token> {
   const token = await tokensRepo.findToken(db, actor.merchant.id, id, 'secure_token');
   if (!token) throw new ApiError('not_found', { param: 'id' });
   return token;
@@ -82,7 +82,7 @@ export async function getSecureToken(db: Db, actor: Actor, id: string): Promise<
 
 /** Where the customer stands on the authentication page. */
 export interface Authentication {
-  token: TokenRow;
+  token: Token;
   /** `challenge`: show the password form; `done`: send the customer back; `unavailable`: used or expired. */
   step: 'challenge' | 'done' | 'unavailable';
 }
@@ -112,7 +112,7 @@ export async function answerChallenge(services: Services, id: string, password: 
  * The secure token and, while it still awaits authentication and can be used (unused, unexpired
  * on its merchant's clock), its card number as the card method normalises it.
  */
-async function pendingCard(services: Services, id: string): Promise<{ token: TokenRow; number: string | null }> {
+async function pendingCard(services: Services, id: string): Promise<{ token: Token; number: string | null }> {
   const found = await tokensRepo.findSecureTokenById(services.db, id);
   if (!found) throw new ApiError('not_found', { param: 'token' });
   const { clock_offset_ms: offset, ...token } = found;
@@ -123,7 +123,7 @@ async function pendingCard(services: Services, id: string): Promise<{ token: Tok
   return { token, number: String(prepared.number) };
 }
 
-async function settle(services: Services, token: TokenRow, status: VerificationStatus): Promise<TokenRow> {
+async function settle(services: Services, token: Token, status: VerificationStatus): Promise<Token> {
   // Only from NEEDS_VERIFY: a second tab answering late does not overturn the first answer.
   return (await tokensRepo.setVerificationStatus(services.db, token.id, status)) ?? (await tokensRepo.findSecureTokenById(services.db, token.id))!;
 }

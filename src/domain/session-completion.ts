@@ -1,8 +1,8 @@
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
-import type { PaymentRecord } from '../store/payments.repo';
 import * as sessionsRepo from '../store/sessions.repo';
+import type { Payment } from '../model/payment';
 
 /**
  * When a session is paid (KOMOJU: "completed — the customer inputted their info successfully; the
@@ -13,7 +13,7 @@ import * as sessionsRepo from '../store/sessions.repo';
  * the provider: it pays the session only once the provider approves (captured); a decline or
  * cancel there leaves the session pending, to be paid another way.
  */
-export function paysSession(payment: PaymentRecord): boolean {
+export function paysSession(payment: Payment): boolean {
   if (payment.status === 'captured') return true;
   return payment.status === 'authorized' && methodFor(payment.payment_type)?.flow !== 'offsite';
 }
@@ -23,7 +23,7 @@ export function paysSession(payment: PaymentRecord): boolean {
  * paying a session locks the session and then its earlier attempt, so every path takes them in
  * that order (the other order deadlocks against a pay of the same session).
  */
-export async function lockPaymentAndSession(trx: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
+export async function lockPaymentAndSession(trx: Db, merchantId: string, id: string): Promise<Payment | undefined> {
   const seen = await paymentsRepo.findPayment(trx, merchantId, id);
   if (!seen) return undefined;
   if (seen.session_id) await sessionsRepo.lockSession(trx, merchantId, seen.session_id);
@@ -34,7 +34,7 @@ export async function lockPaymentAndSession(trx: Db, merchantId: string, id: str
  * The payment has just changed; if it now pays its pending session (and is that session's current
  * attempt), the session completes, in the caller's transaction.
  */
-export async function completeSessionOf(trx: Db, payment: PaymentRecord, now: Date): Promise<void> {
+export async function completeSessionOf(trx: Db, payment: Payment, now: Date): Promise<void> {
   if (!payment.session_id || !paysSession(payment)) return;
   const session = await sessionsRepo.lockSession(trx, payment.merchant_id, payment.session_id);
   if (!session || session.status !== 'pending' || session.payment_id !== payment.id) return;

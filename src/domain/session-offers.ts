@@ -1,10 +1,10 @@
 import { methodFor } from '../methods';
 import type { KONBINI_STORES } from '../methods/konbini';
 import type { PaymentMethod } from '../methods/method';
-import type { SessionRow } from '../store/schema';
 import type { Services } from './context';
 import type { Currency } from '../kernel/money';
 import { convertAmount, defaultRates, exchangeRate, type Rates } from './rates';
+import type { Session } from '../model/session';
 
 /**
  * What a session offers (spec §6.3): each method's amount and currency — the session's own, or
@@ -40,13 +40,13 @@ export function ratesOf(services: Services): Rates {
 }
 
 /** A session's offer of `type` (null when the type is unknown or no longer convertible). */
-export function sessionOffer(services: Services, session: SessionRow, type: string): MethodOffer | null {
+export function sessionOffer(services: Services, session: Session, type: string): MethodOffer | null {
   const method = methodFor(type);
   return method ? methodOffer(sessionRates(services, session), method, session.currency as Currency, session.amount === null ? null : Number(session.amount)) : null;
 }
 
 /** The rates a session converts at: those fixed at its creation, or (older sessions) the current table. */
-function sessionRates(services: Services, session: SessionRow): Rates {
+function sessionRates(services: Services, session: Session): Rates {
   if (!session.exchange_rates) return ratesOf(services);
   const base = session.currency as Currency;
   return { base, perBase: new Map<Currency, number>([[base, 1], ...(Object.entries(session.exchange_rates) as [Currency, number][])]) };
@@ -84,7 +84,7 @@ export interface SessionMethodEntry {
  *
  *   sessionMethods(services, session)[0].brands; // ['visa', 'master', 'american_express', …]
  */
-export function sessionMethods(services: Services, session: SessionRow): SessionMethodEntry[] {
+export function sessionMethods(services: Services, session: Session): SessionMethodEntry[] {
   return session.payment_types.flatMap((type) => {
     const method = methodFor(type);
     const offer = sessionOffer(services, session, type);

@@ -5,12 +5,9 @@ import { methodFor } from '../methods';
 import { parseScenario } from '../processors/scenario-processor';
 import { THREE_D_SECURE_TEST_CARDS } from '../processors/three-d-secure';
 import * as customersRepo from '../store/customers.repo';
-import type { CustomerRecord } from '../store/customers.repo';
 import type { Db } from '../store/db';
 import * as merchantsRepo from '../store/merchants.repo';
-import type { PaymentRecord } from '../store/payments.repo';
 import * as paymentsRepo from '../store/payments.repo';
-import type { SessionRow } from '../store/schema';
 import * as sessionsRepo from '../store/sessions.repo';
 import * as tokensRepo from '../store/tokens.repo';
 import type { Actor, Services } from './context';
@@ -24,8 +21,11 @@ import { paysSession } from './session-completion';
 import { createSecureToken } from './secure-tokens';
 import { checkTokenCurrency, redeemToken } from './tokens';
 import { methodOffer, ratesOf, ratesToFix, sessionOffer } from './session-offers';
+import type { Customer } from '../model/customer';
+import type { Payment } from '../model/payment';
+import type { Session } from '../model/session';
 
-export type SessionMode = SessionRow['mode'];
+export type SessionMode = Session['mode'];
 
 export { cardLogoPath, KONBINI_STORE_ORDER, konbiniLogoPath, methodOffer, sessionMethods, sessionOffer, type MethodOffer, type SessionMethodEntry } from './session-offers';
 
@@ -54,8 +54,8 @@ const CUSTOMER_MODE_TYPES = ['credit_card', 'paypay'];
 
 /** A session and the payment it embeds, if any. */
 export interface SessionView {
-  session: SessionRow;
-  payment: PaymentRecord | null;
+  session: Session;
+  payment: Payment | null;
 }
 
 /**
@@ -132,7 +132,7 @@ export async function createSession(
       customerId = (await createCustomer(db, services, actor, { email: input.email })).id;
     }
   }
-  const session: SessionRow = {
+  const session: Session = {
     id: newId(),
     merchant_id: actor.merchant.id,
     mode,
@@ -153,7 +153,6 @@ export async function createSession(
     completed_at: null,
     cancelled_at: null,
     updated_at: now,
-    seq: 0,
     exchange_rates: ratesToFix(rates, types, currency),
     scenario,
   };
@@ -167,17 +166,17 @@ export async function getSession(db: Db, actor: Actor, id: string): Promise<Sess
   return withPayment(db, session);
 }
 
-async function withPayment(db: Db, session: SessionRow): Promise<SessionView> {
+async function withPayment(db: Db, session: Session): Promise<SessionView> {
   const payment = session.payment_id ? ((await paymentsRepo.findPayment(db, session.merchant_id, session.payment_id)) ?? null) : null;
   return { session, payment };
 }
 
-export function isExpired(session: SessionRow, now: Date): boolean {
+export function isExpired(session: Session, now: Date): boolean {
   return session.status === 'pending' && new Date(session.expires_at).getTime() <= now.getTime();
 }
 
 /** Where the customer goes back to: return_url with `session_id=<id>` added, its query kept. */
-export function sessionReturnUrl(session: SessionRow): string | null {
+export function sessionReturnUrl(session: Session): string | null {
   // A value stored before return_url was checked (or by hand) must not become a redirect.
   if (!session.return_url || !isWebUrl(session.return_url)) return null;
   try {
@@ -209,7 +208,7 @@ export interface PaySessionOutcome extends SessionView {
   decline?: DeclineCode;
   redirectUrl: string | null;
   /** Customer modes: the customer now holding the details. */
-  customer?: CustomerRecord;
+  customer?: Customer;
 }
 
 /**
@@ -334,7 +333,7 @@ export async function paySession(
     throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: payment.payment_type, allowed: session.payment_types });
   }
   if (decline) return { session, payment, decline, redirectUrl: null };
-  let customer: CustomerRecord | undefined;
+  let customer: Customer | undefined;
   if (session.mode === 'customer_payment' && session.customer_id && plain && methodFor(payment.payment_type)?.store) {
     customer = await updateCustomer(trx, services, actor, session.customer_id, { payment_details: { ...plain } });
   }
@@ -358,7 +357,7 @@ async function continueAttempt(
   trx: Db,
   services: Services,
   actor: Actor,
-  session: SessionRow,
+  session: Session,
   type: string | undefined,
   details: Record<string, unknown> | string,
 ): Promise<PaySessionOutcome | null> {
@@ -377,7 +376,7 @@ async function continueAttempt(
  * approving it there or continuing it later can no longer charge the customer a second time for
  * the same order. Called with the session locked.
  */
-async function abandonAttempt(trx: Db, actor: Actor, session: SessionRow): Promise<void> {
+async function abandonAttempt(trx: Db, actor: Actor, session: Session): Promise<void> {
   if (!session.payment_id) return;
   const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
   if (!earlier) return;
@@ -424,7 +423,7 @@ export async function completeAuthentication(
   sessionId: string,
   tokenId: string,
   input: { save_card?: boolean },
-): Promise<PaySessionOutcome | { session: SessionRow; payment: null; redirectUrl: null; decline?: DeclineCode }> {
+): Promise<PaySessionOutcome | { session: Session; payment: null; redirectUrl: null; decline?: DeclineCode }> {
   const token = await tokensRepo.findToken(trx, actor.merchant.id, tokenId, 'secure_token');
   if (!token || !token.return_url?.includes(`/sessions/${sessionId}/authenticated?`)) throw new ApiError('not_found', { param: 'token' });
   const session = await sessionsRepo.lockSession(trx, actor.merchant.id, sessionId);
@@ -438,7 +437,7 @@ export async function completeAuthentication(
 }
 
 /** After paying: the provider (offsite), the instructions (cash methods), or back to the merchant once completed. */
-function nextUrl(session: SessionRow, payment: PaymentRecord): string | null {
+function nextUrl(session: Session, payment: Payment): string | null {
   const details = payment.payment_details as Record<string, unknown>;
   const flow = methodFor(payment.payment_type)?.flow;
   if (flow === 'offsite' && typeof details.redirect_url === 'string') return details.redirect_url;
@@ -447,7 +446,7 @@ function nextUrl(session: SessionRow, payment: PaymentRecord): string | null {
   return session.status === 'completed' ? sessionReturnUrl(session) : null;
 }
 
-function assertPayable(session: SessionRow, now: Date): void {
+function assertPayable(session: Session, now: Date): void {
   if (session.status === 'completed') {
     throw new ApiError('unprocessable_entity', { param: 'id', message: 'This session has already been paid.' });
   }

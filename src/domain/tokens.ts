@@ -2,12 +2,13 @@ import type { Clock } from '../lib/clock';
 import { newId } from '../lib/random';
 import type { PaymentMethod } from '../methods/method';
 import type { Db } from '../store/db';
-import type { TokenRow, TokensTable } from '../store/schema';
+import type { TokensTable } from '../store/schema';
 import * as tokensRepo from '../store/tokens.repo';
 import type { Actor, Services } from './context';
 import { checkDetails } from './details';
 import { ApiError } from '../kernel/errors';
 import { parseCurrency, type Currency } from '../kernel/money';
+import type { Token } from '../model/token';
 
 /** Tokens are single use and expire after 30 days (the v1 reference, "Tokens"). */
 export const TOKEN_LIFETIME_MS = 30 * 86_400_000;
@@ -35,12 +36,12 @@ export interface CreateTokenInput {
  * POST /tokens: checks the details exactly as a payment would, then keeps them sealed by the
  * vault (card number, CVV and all) for one payment, customer or secure token within 30 days.
  */
-export async function createToken(db: Db, services: Services, actor: Actor, input: CreateTokenInput): Promise<TokenRow> {
+export async function createToken(db: Db, services: Services, actor: Actor, input: CreateTokenInput): Promise<Token> {
   const now = actor.clock.now();
   const details = input.payment_details;
   const { method } = checkDetails(actor, details, now);
   const currency = input.currency === undefined ? null : acceptedCurrency(method, input.currency);
-  const token: TokenRow = {
+  const token: Token = {
     id: `tok_${newId()}`,
     merchant_id: actor.merchant.id,
     kind: 'token',

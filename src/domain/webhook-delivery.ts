@@ -2,11 +2,12 @@ import { hmacSha256Hex } from '../lib/digest';
 import { offsetClock, type Clock } from '../lib/clock';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
-import type { EventRow } from '../store/schema';
 import * as webhooksRepo from '../store/webhooks.repo';
+import type { WebhookDelivery } from '../model/webhook';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
 import { refusesPrivateAddresses } from './webhooks';
+import type { Event } from '../model/event';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -69,7 +70,7 @@ export interface ClaimRequest {
   /** Endpoints busy in this process → requests still allowed to them. */
   free: Map<string, number>;
   /** The event as the webhook body: the API's event JSON (http/serialize owns field names). */
-  render: (event: EventRow) => string;
+  render: (event: Event) => string;
 }
 
 /**
@@ -179,7 +180,7 @@ export async function listDeliveries(db: Db, actor: Actor, endpointId: string, p
 }
 
 /** Due times are kept in system time; the merchant sees them on its own clock, like every time. */
-function onMerchantClock<T extends { rows: webhooksRepo.DeliveryRecord[] }>(actor: Actor, result: T): T {
+function onMerchantClock<T extends { rows: WebhookDelivery[] }>(actor: Actor, result: T): T {
   const offset = actor.merchant.clock_offset_ms;
   const rows = result.rows.map((row) => ({
     ...row,

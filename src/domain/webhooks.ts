@@ -2,10 +2,11 @@ import { isPrivateHost } from '../lib/addresses';
 import { newId, randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
-import type { MerchantRow, WebhookEndpointRow } from '../store/schema';
 import * as webhooksRepo from '../store/webhooks.repo';
 import type { Actor } from './context';
 import { ApiError } from '../kernel/errors';
+import type { Merchant } from '../model/merchant';
+import type { WebhookEndpoint } from '../model/webhook';
 
 /** How this process delivers webhooks (README, "Configuration"). */
 export interface WebhookSettings {
@@ -20,7 +21,7 @@ export interface WebhookSettings {
   concurrencyPerEndpoint: number;
 }
 
-export function refusesPrivateAddresses(settings: WebhookSettings, mode: MerchantRow['mode']): boolean {
+export function refusesPrivateAddresses(settings: WebhookSettings, mode: Merchant['mode']): boolean {
   return settings.privateAddresses === 'refuse' || (settings.privateAddresses === 'auto' && mode === 'live');
 }
 
@@ -64,7 +65,7 @@ export type EndpointChanges = Partial<NewEndpoint>;
  *
  *   await createEndpoint(trx, settings, actor, { url: 'https://shop.example/hooks', events: ['payment.captured'] });
  */
-export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, input: NewEndpoint): Promise<WebhookEndpointRow> {
+export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, input: NewEndpoint): Promise<WebhookEndpoint> {
   const url = checkUrl(input.url, refusesPrivateAddresses(settings, actor.merchant.mode));
   const events = checkEvents(input.events ?? []);
   const now = actor.clock.now();
@@ -91,7 +92,7 @@ export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: 
   return created;
 }
 
-export async function getEndpoint(db: Db, actor: Actor, id: string): Promise<WebhookEndpointRow> {
+export async function getEndpoint(db: Db, actor: Actor, id: string): Promise<WebhookEndpoint> {
   const endpoint = await webhooksRepo.findEndpoint(db, actor.merchant.id, id);
   if (!endpoint) throw new ApiError('not_found', { param: 'id' });
   return endpoint;
@@ -102,7 +103,7 @@ export async function listEndpoints(db: Db, actor: Actor, page: number, perPage:
 }
 
 /** Changes url, secret_token, events or active. Deliveries already queued keep their body. */
-export async function updateEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, id: string, input: EndpointChanges): Promise<WebhookEndpointRow> {
+export async function updateEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, id: string, input: EndpointChanges): Promise<WebhookEndpoint> {
   const changes: Parameters<typeof webhooksRepo.updateEndpoint>[3] = { updated_at: actor.clock.now() };
   if (input.url !== undefined) changes.url = checkUrl(input.url, refusesPrivateAddresses(settings, actor.merchant.mode));
   if (input.events !== undefined) changes.events = checkEvents(input.events);
@@ -114,7 +115,7 @@ export async function updateEndpoint(trx: Db, settings: WebhookSettings, actor: 
 }
 
 /** Deletes the endpoint; its deliveries (and their history) go with it. */
-export async function deleteEndpoint(trx: Db, actor: Actor, id: string): Promise<WebhookEndpointRow> {
+export async function deleteEndpoint(trx: Db, actor: Actor, id: string): Promise<WebhookEndpoint> {
   const deleted = await webhooksRepo.deleteEndpoint(trx, actor.merchant.id, id);
   if (!deleted) throw new ApiError('not_found', { param: 'id' });
   return deleted;
@@ -130,7 +131,7 @@ export async function ensureEndpoint(
   actor: Actor,
   url: string,
   secret: string | null,
-): Promise<WebhookEndpointRow> {
+): Promise<WebhookEndpoint> {
   return db.transaction().execute(async (trx) => {
     const existing = await webhooksRepo.findEndpointByUrl(trx, actor.merchant.id, url);
     if (!existing) return createEndpoint(trx, settings, actor, { url, secret_token: secret ?? undefined });

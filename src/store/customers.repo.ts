@@ -1,34 +1,32 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
 import { ofMerchant } from './of-merchant';
-import type { CustomerRow } from './schema';
-
-export type CustomerRecord = Omit<CustomerRow, 'seq'>;
+import type { Customer } from '../model/customer';
 
 /** Every column but `seq`, which only orders rows created in the same millisecond. */
 const RECORD = ['id', 'merchant_id', 'email', 'metadata', 'payment_type', 'source', 'secret_details', 'created_at', 'updated_at', 'scenario'] as const;
 
-type Columns = Omit<CustomerRecord, 'metadata' | 'source'> & { metadata: string; source: string | null };
+type Columns = Omit<Customer, 'metadata' | 'source'> & { metadata: string; source: string | null };
 
-function columns(customer: CustomerRecord): Columns {
+function columns(customer: Customer): Columns {
   return { ...customer, metadata: JSON.stringify(customer.metadata), source: customer.source && JSON.stringify(customer.source) };
 }
 
-export async function insertCustomer(db: Db, customer: CustomerRecord): Promise<void> {
+export async function insertCustomer(db: Db, customer: Customer): Promise<void> {
   await db.insertInto('customers').values(columns(customer)).execute();
 }
 
 /** By id alone, the merchant checked in code (see ofMerchant). */
-export async function findCustomer(db: Db, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
+export async function findCustomer(db: Db, merchantId: string, id: string): Promise<Customer | undefined> {
   return ofMerchant(merchantId, await db.selectFrom('customers').select(RECORD).where('id', '=', id).executeTakeFirst());
 }
 
 /** Locks the customer row for the rest of the transaction (SELECT … FOR UPDATE); by id alone, as findCustomer. */
-export async function lockCustomer(db: Db, merchantId: string, id: string): Promise<CustomerRecord | undefined> {
+export async function lockCustomer(db: Db, merchantId: string, id: string): Promise<Customer | undefined> {
   return ofMerchant(merchantId, await db.selectFrom('customers').select(RECORD).where('id', '=', id).forUpdate().executeTakeFirst());
 }
 
-export async function updateCustomer(db: Db, customer: CustomerRecord): Promise<void> {
+export async function updateCustomer(db: Db, customer: Customer): Promise<void> {
   const { id, merchant_id: _merchant, created_at: _created, ...changes } = columns(customer);
   await db.updateTable('customers').set(changes).where('id', '=', id).execute();
 }

@@ -1,6 +1,6 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from './db';
-import type { PaymentStatus } from './schema';
+import type { PaymentStatus } from '../model/payment';
 
 /**
  * Read-only queries of the merchant dashboard. Every one takes the merchant id and filters by it

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
 import { forgetCachedKeys } from './merchants.repo';
-import type { DashboardSessionRow, DashboardUserRow, MerchantRow } from './schema';
+import type { DashboardSessionRow, DashboardUserRow } from './schema';
+import type { Merchant } from '../model/merchant';
 
 // Users
 
@@ -21,7 +22,7 @@ export async function insertSession(db: Db, session: DashboardSessionRow): Promi
 }
 
 export interface SessionLookup {
-  merchant: MerchantRow;
+  merchant: Merchant;
   userId: string | null;
   email: string | null;
   expiresAt: Date;

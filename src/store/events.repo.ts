@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
-import type { EventRow, NewEventRow } from './schema';
+import type { NewEventRow } from './schema';
 import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './webhooks.repo';
+import type { Event } from '../model/event';
 
 /** Inserts an event and, in the same statement, its webhook deliveries (the outbox). */
 export async function insertEvent(db: Db, event: NewEventRow): Promise<void> {
   await insertDeliveries(db.with('e', (qc) => qc.insertInto('events').values(event).returning(OUTBOX_EVENT_COLUMNS))).execute();
 }
 
-export async function findEvent(db: Db, merchantId: string, id: string): Promise<EventRow | undefined> {
+export async function findEvent(db: Db, merchantId: string, id: string): Promise<Event | undefined> {
   return db.selectFrom('events').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
 }
 
@@ -44,7 +45,7 @@ export async function latestEventSeq(db: Db, merchantId: string): Promise<number
 }
 
 /** Events after `afterSeq` in `seq` order, but for those in `skip` (already streamed). */
-export async function eventsAfter(db: Db, merchantId: string, afterSeq: number, skip: number[], limit: number): Promise<EventRow[]> {
+export async function eventsAfter(db: Db, merchantId: string, afterSeq: number, skip: number[], limit: number): Promise<Event[]> {
   return db
     .selectFrom('events')
     .selectAll()

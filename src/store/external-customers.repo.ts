@@ -1,11 +1,9 @@
 import type { Db } from './db';
-import type { ExternalCustomerRow } from './schema';
-
-export type ExternalCustomerRecord = Omit<ExternalCustomerRow, 'seq'>;
+import type { ExternalCustomer } from '../model/customer';
 
 const RECORD = ['id', 'merchant_id', 'external_customer_id', 'payment_type', 'source', 'secret_details', 'created_at', 'updated_at'] as const;
 
-export async function findByExternalId(db: Db, merchantId: string, externalCustomerId: string): Promise<ExternalCustomerRecord | undefined> {
+export async function findByExternalId(db: Db, merchantId: string, externalCustomerId: string): Promise<ExternalCustomer | undefined> {
   return db.selectFrom('external_customers').select(RECORD).where('merchant_id', '=', merchantId).where('external_customer_id', '=', externalCustomerId).executeTakeFirst();
 }
 
@@ -13,7 +11,7 @@ export async function findByExternalId(db: Db, merchantId: string, externalCusto
  * Saves the card of `record.external_customer_id`, replacing the one saved before (the row keeps
  * its id and created_at). One statement, so two tabs saving at once leave one card, not an error.
  */
-export async function upsert(db: Db, record: ExternalCustomerRecord): Promise<ExternalCustomerRecord> {
+export async function upsert(db: Db, record: ExternalCustomer): Promise<ExternalCustomer> {
   return db
     .insertInto('external_customers')
     .values({ ...record, source: JSON.stringify(record.source) })
@@ -30,7 +28,7 @@ export async function upsert(db: Db, record: ExternalCustomerRecord): Promise<Ex
 }
 
 /** Deletes the saved card of a merchant's external customer id; returns what was deleted. */
-export async function removeByExternalId(db: Db, merchantId: string, externalCustomerId: string): Promise<ExternalCustomerRecord | undefined> {
+export async function removeByExternalId(db: Db, merchantId: string, externalCustomerId: string): Promise<ExternalCustomer | undefined> {
   return db
     .deleteFrom('external_customers')
     .where('merchant_id', '=', merchantId)
@@ -40,6 +38,6 @@ export async function removeByExternalId(db: Db, merchantId: string, externalCus
 }
 
 /** Deletes a saved card by its own id; returns what was deleted. */
-export async function removeById(db: Db, merchantId: string, id: string): Promise<ExternalCustomerRecord | undefined> {
+export async function removeById(db: Db, merchantId: string, id: string): Promise<ExternalCustomer | undefined> {
   return db.deleteFrom('external_customers').where('merchant_id', '=', merchantId).where('id', '=', id).returning(RECORD).executeTakeFirst();
 }

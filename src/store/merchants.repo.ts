@@ -1,8 +1,8 @@
 import type { Db } from './db';
-import type { MerchantRow } from './schema';
+import type { Merchant } from '../model/merchant';
 
 export interface KeyLookup {
-  merchant: MerchantRow;
+  merchant: Merchant;
   kind: 'secret' | 'publishable';
   digest: string;
   /** A rolled secret key stops working then (null: never). */
@@ -96,7 +96,7 @@ export interface NewKey {
   display: string;
 }
 
-export async function insertMerchant(db: Db, merchant: MerchantRow, keys: NewKey[]): Promise<void> {
+export async function insertMerchant(db: Db, merchant: Merchant, keys: NewKey[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('merchants')
@@ -115,7 +115,7 @@ export async function insertKeys(db: Db, merchantId: string, keys: NewKey[], now
   );
 }
 
-export async function firstMerchant(db: Db): Promise<MerchantRow | undefined> {
+export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
   return db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
 }
 
@@ -142,6 +142,6 @@ export async function setPaymentTypes(db: Db, merchantId: string, types: string[
   );
 }
 
-export async function findMerchant(db: Db, id: string): Promise<MerchantRow | undefined> {
+export async function findMerchant(db: Db, id: string): Promise<Merchant | undefined> {
   return db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
 }

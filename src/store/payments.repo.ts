@@ -3,16 +3,9 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import { ofMerchant } from './of-merchant';
 import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './webhooks.repo';
-import type { Database, EventRow, NewEventRow, NewPaymentRow, NewRefundRow, PaymentRow, PaymentStatus, RefundRequestRow, RefundRow } from './schema';
-
-/** Timestamps inside JSON aggregates arrive as strings; `seq` only orders rows. */
-type FromJson<T> = { [K in Exclude<keyof T, 'seq'>]: T[K] extends Date ? Date | string : T[K] };
-
-export type RefundRecord = FromJson<RefundRow>;
-export type RefundRequestRecord = FromJson<RefundRequestRow>;
-
-/** A payment row with its refunds and refund requests, oldest first: what serialisers and events see. */
-export type PaymentRecord = Omit<PaymentRow, 'seq' | 'has_refund_requests'> & { refunds: RefundRecord[]; refund_requests: RefundRequestRecord[] };
+import type { Database, NewEventRow, NewPaymentRow, NewRefundRow, PaymentRow } from './schema';
+import type { Event } from '../model/event';
+import type { Payment, PaymentStatus, Refund, RefundRequest } from '../model/payment';
 
 /**
  * Payments with their refunds and refund requests, read in one statement (the lists and the
@@ -23,7 +16,7 @@ function withRefunds(db: Db) {
   return paymentColumns(db).select(refundLists);
 }
 
-/** Every column of the payments `p` that a PaymentRecord holds. */
+/** Every column of the payments `p` that a Payment holds. */
 function paymentColumns(db: Db) {
   return db.selectFrom('payments as p').select(PAYMENT_READ_COLUMNS.map((column) => `p.${column}` as const));
 }
@@ -46,7 +39,7 @@ function refundLists(eb: ExpressionBuilder<Database & { p: Database['payments'] 
             .orderBy('r.seq'),
         ),
       )
-      .else(sql<RefundRecord[]>`'[]'::json`)
+      .else(sql<Refund[]>`'[]'::json`)
       .end()
       .as('refunds'),
     jsonArrayFrom(
@@ -85,8 +78,8 @@ const LOCK_PAYMENT_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, pa
 /** The payment with its refunds and refund requests in one statement, so one snapshot. */
 const PAYMENT_WITH_LISTS_BY_ID = compiledOnce((db, [id]: [string]) => asJsonRow(db, withRefunds(db).where('p.id', '=', id)));
 
-type JsonPayment = Omit<PaymentRecord, PaymentTimestamp | 'refunds' | 'refund_requests'> &
-  Partial<Pick<PaymentRecord, 'refunds' | 'refund_requests'>> & {
+type JsonPayment = Omit<Payment, PaymentTimestamp | 'refunds' | 'refund_requests'> &
+  Partial<Pick<Payment, 'refunds' | 'refund_requests'>> & {
     payment_deadline: string | null;
     captured_at: string | null;
     created_at: string;
@@ -107,7 +100,7 @@ async function readJson(db: Db, query: CompiledQuery): Promise<JsonPayment | und
  * read sees the same row, as refunds and requests are only added under it. The parsed object is
  * ours alone, so it is changed in place rather than copied.
  */
-async function readJsonRow(db: Db, query: CompiledQuery): Promise<PaymentRecord | undefined> {
+async function readJsonRow(db: Db, query: CompiledQuery): Promise<Payment | undefined> {
   let payment = await readJson(db, query);
   if (payment && (payment.amount_refunded > 0 || payment.has_refund_requests)) {
     payment = await readJson(db, PAYMENT_WITH_LISTS_BY_ID(db, [payment.id]));
@@ -122,10 +115,10 @@ async function readJsonRow(db: Db, query: CompiledQuery): Promise<PaymentRecord 
     updated_at: new Date(payment.updated_at),
     refunds: payment.refunds ?? [],
     refund_requests: payment.refund_requests ?? [],
-  }) as PaymentRecord;
+  }) as Payment;
 }
 
-export async function findPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
+export async function findPayment(db: Db, merchantId: string, id: string): Promise<Payment | undefined> {
   return ofMerchant(merchantId, await findPaymentById(db, id));
 }
 
@@ -133,7 +126,7 @@ export async function findPayment(db: Db, merchantId: string, id: string): Promi
  * A payment by id alone, for the customer's pages (instructions, offsite simulator), which carry
  * no merchant key: there the unguessable 25-character id is the credential. Never for the API.
  */
-export async function findPaymentById(db: Db, id: string): Promise<PaymentRecord | undefined> {
+export async function findPaymentById(db: Db, id: string): Promise<Payment | undefined> {
   return readJsonRow(db, FIND_PAYMENT_BY_ID(db, [id]));
 }
 
@@ -141,7 +134,7 @@ export async function findPaymentById(db: Db, id: string): Promise<PaymentRecord
  * Locks the payment row for the rest of the transaction (SELECT … FOR UPDATE). Another merchant's
  * payment is locked too before it is refused; its caller's transaction then ends at once.
  */
-export async function lockPayment(db: Db, merchantId: string, id: string): Promise<PaymentRecord | undefined> {
+export async function lockPayment(db: Db, merchantId: string, id: string): Promise<Payment | undefined> {
   return ofMerchant(merchantId, await readJsonRow(db, LOCK_PAYMENT_BY_ID(db, [id])));
 }
 
@@ -172,7 +165,7 @@ function compiledOnce<P extends unknown[]>(build: (db: Db, parameters: P) => Com
  * five (BEGIN, three INSERTs, COMMIT). Compiled once (see compiledOnce): the values are bound in
  * the order of the column lists.
  */
-export async function insertPaymentWithEvent(db: Db, payment: PaymentRecord, event: NewEventRow | null): Promise<void> {
+export async function insertPaymentWithEvent(db: Db, payment: Payment, event: NewEventRow | null): Promise<void> {
   const row = paymentRow(payment);
   if (!event) {
     await db.insertInto('payments').values(row).execute();
@@ -185,7 +178,7 @@ export async function insertPaymentWithEvent(db: Db, payment: PaymentRecord, eve
 }
 
 type PaymentColumn = Exclude<keyof PaymentRow, 'seq' | 'total' | 'has_refund_requests'>;
-type EventColumn = Exclude<keyof EventRow, 'seq'>;
+type EventColumn = Exclude<keyof Event, 'seq'>;
 
 // Object literals checked with `satisfies` so that a column added to the tables but not here fails
 // to compile; their key order is the order the values are bound in.
@@ -203,14 +196,14 @@ const EVENT_COLUMNS = Object.keys({
 const PAYMENT_READ_COLUMNS: (PaymentColumn | 'total')[] = [...PAYMENT_COLUMNS, 'total'];
 const REFUND_COLUMNS = Object.keys({
   id: true, merchant_id: true, payment_id: true, amount: true, currency: true, description: true, created_at: true,
-} satisfies Record<Exclude<keyof RefundRow, 'seq'>, true>) as Exclude<keyof RefundRow, 'seq'>[];
+} satisfies Record<keyof Refund, true>) as (keyof Refund)[];
 const REFUND_REQUEST_COLUMNS = Object.keys({
   id: true, merchant_id: true, payment_id: true, amount: true, customer_name: true, bank_name: true, bank_code: true,
   branch_name: true, branch_number: true, account_type: true, account_number: true, include_payment_method_fee: true,
   description: true, status: true, created_at: true, updated_at: true,
-} satisfies Record<Exclude<keyof RefundRequestRow, 'seq'>, true>) as Exclude<keyof RefundRequestRow, 'seq'>[];
+} satisfies Record<keyof RefundRequest, true>) as (keyof RefundRequest)[];
 
-function paymentRow(payment: PaymentRecord): NewPaymentRow & Record<PaymentColumn, unknown> {
+function paymentRow(payment: Payment): NewPaymentRow & Record<PaymentColumn, unknown> {
   const { total: _total, refunds: _refunds, refund_requests: _requests, ...columns } = payment;
   return {
     ...columns,
@@ -281,7 +274,7 @@ export async function listPayments(db: Db, filter: PaymentFilter, page: number, 
       .where(where)
       .executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows as unknown as PaymentRecord[], total: Number(count.total) };
+  return { rows: rows as unknown as Payment[], total: Number(count.total) };
 }
 
 /**
@@ -295,7 +288,7 @@ export async function lockDuePayments(
   systemNow: Date,
   limit: number,
   options: { merchantId?: string; skipLocked: boolean },
-): Promise<(PaymentRecord & { clock_offset_ms: number })[]> {
+): Promise<(Payment & { clock_offset_ms: number })[]> {
   let query = withRefunds(db)
     .innerJoin('merchants as m', 'm.id', 'p.merchant_id')
     .select('m.clock_offset_ms')
@@ -305,5 +298,5 @@ export async function lockDuePayments(
   // Locked in this order (ORDER BY comes before FOR UPDATE), the same in every transaction.
   const locking = query.orderBy('p.payment_deadline').orderBy('p.id').limit(limit).forUpdate('p');
   const rows = await (options.skipLocked ? locking.skipLocked() : locking).execute();
-  return rows as unknown as (PaymentRecord & { clock_offset_ms: number })[];
+  return rows as unknown as (Payment & { clock_offset_ms: number })[];
 }

@@ -1,5 +1,6 @@
 import type { Db } from './db';
-import type { NewRefundRequestRow, RefundRequestRow } from './schema';
+import type { NewRefundRequestRow } from './schema';
+import type { RefundRequest, RefundRequestStatus } from '../model/payment';
 
 /** Inserts the request and flags its payment as having one, in one statement (see migration 0009). */
 export async function insertRefundRequest(db: Db, request: NewRefundRequestRow): Promise<void> {
@@ -12,10 +13,10 @@ export async function insertRefundRequest(db: Db, request: NewRefundRequestRow):
 }
 
 /** The request and the id of its payment; the caller then locks the payment (always payment first). */
-export async function findRefundRequest(db: Db, merchantId: string, id: string): Promise<RefundRequestRow | undefined> {
+export async function findRefundRequest(db: Db, merchantId: string, id: string): Promise<RefundRequest | undefined> {
   return db.selectFrom('refund_requests').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function setStatus(db: Db, id: string, status: RefundRequestRow['status'], now: Date): Promise<void> {
+export async function setStatus(db: Db, id: string, status: RefundRequestStatus, now: Date): Promise<void> {
   await db.updateTable('refund_requests').set({ status, updated_at: now }).where('id', '=', id).execute();
 }

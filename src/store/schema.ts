@@ -1,6 +1,17 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { Customer, ExternalCustomer } from '../model/customer';
+import type { Event } from '../model/event';
+import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
+import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
+import type { Session, SessionMode, SessionStatus } from '../model/session';
+import type { Token, TokenKind, VerificationStatus } from '../model/token';
+import type { DeliveryStatus, WebhookEndpoint } from '../model/webhook';
 
-/** Table types for Kysely. Columns are snake_case, as in the SQL of migrations/. */
+/**
+ * Table types for Kysely. Columns are snake_case, as in the SQL of migrations/. A table that
+ * holds one of the domain's nouns (src/model/) must select exactly that noun: see the check at
+ * the end of this file.
+ */
 export interface Database {
   merchants: MerchantsTable;
   api_keys: ApiKeysTable;
@@ -30,7 +41,7 @@ type Json<T> = ColumnType<T, string, string>;
 export interface MerchantsTable {
   id: string;
   name: string;
-  mode: 'test' | 'live';
+  mode: MerchantMode;
   clock_offset_ms: ColumnType<number, number | undefined, number>;
   /** Payment types the merchant accepts; null means every registered method. */
   payment_types: ColumnType<string[] | null, string | null, string | null>;
@@ -40,7 +51,7 @@ export interface MerchantsTable {
 export interface ApiKeysTable {
   digest: string;
   merchant_id: string;
-  kind: 'secret' | 'publishable';
+  kind: ApiKeyKind;
   /** What may be shown again: the full publishable key, or a masked secret key. */
   display: string;
   created_at: Timestamp;
@@ -48,8 +59,6 @@ export interface ApiKeysTable {
   /** A rolled secret key works until then; null: no end. */
   expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
-
-export type PaymentStatus = 'pending' | 'authorized' | 'captured' | 'refunded' | 'cancelled' | 'expired' | 'failed';
 
 export interface PaymentsTable {
   id: string;
@@ -114,11 +123,11 @@ export interface RefundRequestsTable {
   bank_code: string | null;
   branch_name: string | null;
   branch_number: string;
-  account_type: 'normal' | 'checking' | 'savings';
+  account_type: BankAccountType;
   account_number: string;
   include_payment_method_fee: boolean;
   description: string | null;
-  status: 'pending' | 'completed' | 'rejected';
+  status: RefundRequestStatus;
   created_at: Timestamp;
   updated_at: Timestamp;
   seq: ColumnType<number, never, never>;
@@ -145,13 +154,11 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
-export type VerificationStatus = 'NEEDS_VERIFY' | 'OK' | 'SKIPPED' | 'ERRORED';
-
 /** One-time payment details (POST /tokens) and 3-D Secure tokens (POST /secure_tokens). */
 export interface TokensTable {
   id: string;
   merchant_id: string;
-  kind: 'token' | 'secure_token';
+  kind: TokenKind;
   payment_type: string;
   /** What the API shows of the details (contact fields only). */
   payment_details: Json<Record<string, unknown>>;
@@ -174,8 +181,8 @@ export interface TokensTable {
 export interface SessionsTable {
   id: string;
   merchant_id: string;
-  mode: 'payment' | 'customer' | 'customer_payment';
-  status: 'pending' | 'completed' | 'cancelled';
+  mode: SessionMode;
+  status: SessionStatus;
   /** Minor units; null in `customer` mode (spec decision 18). */
   amount: number | null;
   currency: string;
@@ -200,8 +207,6 @@ export interface SessionsTable {
   scenario: string | null;
 }
 
-export type SessionRow = Selectable<SessionsTable>;
-
 /** A card saved for one-click payment on the Hosted Page, per merchant and external_customer_id (migration 0006). */
 export interface ExternalCustomersTable {
   id: string;
@@ -216,8 +221,6 @@ export interface ExternalCustomersTable {
   updated_at: Timestamp;
   seq: ColumnType<number, never, never>;
 }
-
-export type ExternalCustomerRow = Selectable<ExternalCustomersTable>;
 
 export interface CustomersTable {
   id: string;
@@ -249,8 +252,6 @@ export interface WebhookEndpointsTable {
   updated_at: Timestamp;
   seq: ColumnType<number, never, never>;
 }
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /** The outbox: one row per event and receiving endpoint (migrations/0003_webhooks.ts). */
 export interface WebhookDeliveriesTable {
@@ -284,21 +285,12 @@ export interface WebhookAttemptsTable {
   seq: ColumnType<number, never, never>;
 }
 
-export type MerchantRow = Selectable<MerchantsTable>;
 export type PaymentRow = Selectable<PaymentsTable>;
 export type NewPaymentRow = Insertable<PaymentsTable>;
-export type RefundRow = Selectable<RefundsTable>;
 export type NewRefundRow = Insertable<RefundsTable>;
-export type RefundRequestRow = Selectable<RefundRequestsTable>;
 export type NewRefundRequestRow = Insertable<RefundRequestsTable>;
-export type EventRow = Selectable<EventsTable>;
 export type NewEventRow = Insertable<EventsTable>;
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;
-export type TokenRow = Selectable<TokensTable>;
-export type CustomerRow = Selectable<CustomersTable>;
-export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
-export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
-export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 
 export interface DashboardUsersTable {
   id: string;
@@ -348,3 +340,26 @@ export interface RequestLogTable {
 export type DashboardUserRow = Selectable<DashboardUsersTable>;
 export type DashboardSessionRow = Selectable<DashboardSessionsTable>;
 export type RequestLogRow = Selectable<RequestLogTable>;
+
+/** Two types with the same fields, each assignable to the other; `never` otherwise. */
+type Same<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? ([A] extends [B] ? true : never) : never) : never;
+type Holds<T extends true> = T;
+
+/**
+ * The compiler's proof that each table selects its model noun, less the columns only storage
+ * has (`seq` orders rows made in the same millisecond; `has_refund_requests` tells the reader to
+ * look for them). A column added to a table and not to its noun, or the other way round, fails
+ * `tsc` here rather than somewhere a field silently goes missing.
+ */
+export type SchemaMatchesModel = [
+  Holds<Same<Omit<Selectable<PaymentsTable>, 'seq' | 'has_refund_requests'>, Omit<Payment, 'refunds' | 'refund_requests'>>>,
+  Holds<Same<Omit<Selectable<RefundsTable>, 'seq'>, Refund>>,
+  Holds<Same<Omit<Selectable<RefundRequestsTable>, 'seq'>, RefundRequest>>,
+  Holds<Same<Omit<Selectable<SessionsTable>, 'seq'>, Session>>,
+  Holds<Same<Omit<Selectable<CustomersTable>, 'seq'>, Customer>>,
+  Holds<Same<Omit<Selectable<ExternalCustomersTable>, 'seq'>, ExternalCustomer>>,
+  Holds<Same<Selectable<EventsTable>, Event>>,
+  Holds<Same<Selectable<WebhookEndpointsTable>, WebhookEndpoint>>,
+  Holds<Same<Selectable<MerchantsTable>, Merchant>>,
+  Holds<Same<Selectable<TokensTable>, Token>>,
+];

@@ -1,20 +1,21 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
-import type { TokenRow, TokensTable, VerificationStatus } from './schema';
+import type { TokensTable } from './schema';
+import type { Token, VerificationStatus } from '../model/token';
 
-export async function insertToken(db: Db, token: TokenRow): Promise<void> {
+export async function insertToken(db: Db, token: Token): Promise<void> {
   await db
     .insertInto('tokens')
     .values({ ...token, payment_details: JSON.stringify(token.payment_details) })
     .execute();
 }
 
-export async function findToken(db: Db, merchantId: string, id: string, kind: TokensTable['kind']): Promise<TokenRow | undefined> {
+export async function findToken(db: Db, merchantId: string, id: string, kind: TokensTable['kind']): Promise<Token | undefined> {
   return db.selectFrom('tokens').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).where('kind', '=', kind).executeTakeFirst();
 }
 
 /** A secure token by id alone, for the 3-D Secure page, which carries no key: the id is the credential. */
-export async function findSecureTokenById(db: Db, id: string): Promise<(TokenRow & { clock_offset_ms: number }) | undefined> {
+export async function findSecureTokenById(db: Db, id: string): Promise<(Token & { clock_offset_ms: number }) | undefined> {
   return db
     .selectFrom('tokens as t')
     .innerJoin('merchants as m', 'm.id', 't.merchant_id')
@@ -31,7 +32,7 @@ export async function findSecureTokenById(db: Db, id: string): Promise<(TokenRow
  * exactly one gets it: the second waits on the row lock, re-reads the row, finds `used_at` set and
  * gets nothing. The self-join hands back the envelope as it was before the erasure.
  */
-export async function claimToken(db: Db, merchantId: string, id: string, now: Date, kinds: readonly TokensTable['kind'][]): Promise<TokenRow | undefined> {
+export async function claimToken(db: Db, merchantId: string, id: string, now: Date, kinds: readonly TokensTable['kind'][]): Promise<Token | undefined> {
   return db
     .updateTable('tokens as t')
     .from('tokens as before')
@@ -63,7 +64,7 @@ export async function claimToken(db: Db, merchantId: string, id: string, now: Da
 }
 
 /** Records the outcome of 3-D Secure authentication, once: only while it still NEEDS_VERIFY. */
-export async function setVerificationStatus(db: Db, id: string, status: VerificationStatus): Promise<TokenRow | undefined> {
+export async function setVerificationStatus(db: Db, id: string, status: VerificationStatus): Promise<Token | undefined> {
   return db
     .updateTable('tokens')
     .set({ verification_status: status })

@@ -1,22 +1,24 @@
 import { sql, type QueryCreator } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
-import type { Database, DeliveryStatus, EventRow, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from './schema';
+import type { Database } from './schema';
+import type { Event } from '../model/event';
+import type { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from '../model/webhook';
 
 /** The channel the outbox trigger NOTIFYs (payload: the schema), see migrations/0003_webhooks.ts. */
 export const WEBHOOK_CHANNEL = 'kessai_webhooks';
 
 // Endpoints
 
-export async function insertEndpoint(db: Db, endpoint: Omit<WebhookEndpointRow, 'seq'>): Promise<WebhookEndpointRow> {
+export async function insertEndpoint(db: Db, endpoint: Omit<WebhookEndpoint, 'seq'>): Promise<WebhookEndpoint> {
   return db.insertInto('webhook_endpoints').values(endpoint).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function findEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+export async function findEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpoint | undefined> {
   return db.selectFrom('webhook_endpoints').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function findEndpointByUrl(db: Db, merchantId: string, url: string): Promise<WebhookEndpointRow | undefined> {
+export async function findEndpointByUrl(db: Db, merchantId: string, url: string): Promise<WebhookEndpoint | undefined> {
   return db
     .selectFrom('webhook_endpoints')
     .selectAll()
@@ -42,8 +44,8 @@ export async function updateEndpoint(
   db: Db,
   merchantId: string,
   id: string,
-  changes: Partial<Pick<WebhookEndpointRow, 'url' | 'secret_token' | 'events' | 'active' | 'updated_at'>>,
-): Promise<WebhookEndpointRow | undefined> {
+  changes: Partial<Pick<WebhookEndpoint, 'url' | 'secret_token' | 'events' | 'active' | 'updated_at'>>,
+): Promise<WebhookEndpoint | undefined> {
   return db
     .updateTable('webhook_endpoints')
     .set(changes)
@@ -54,7 +56,7 @@ export async function updateEndpoint(
 }
 
 /** Deletes the endpoint with its deliveries and their attempts (ON DELETE CASCADE). */
-export async function deleteEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+export async function deleteEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpoint | undefined> {
   return db.deleteFrom('webhook_endpoints').where('merchant_id', '=', merchantId).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
@@ -72,7 +74,7 @@ const deliveryId = sql<string>`substr(md5(e.id || ':' || w.id), 1, 25)`;
 
 /** What the fan-out reads of the event being inserted. */
 export const OUTBOX_EVENT_COLUMNS = ['id', 'merchant_id', 'type', 'resource_id', 'created_at'] as const;
-type EventCte = { e: Pick<EventRow, (typeof OUTBOX_EVENT_COLUMNS)[number]> };
+type EventCte = { e: Pick<Event, (typeof OUTBOX_EVENT_COLUMNS)[number]> };
 
 /**
  * The outbox write, as the last part of a statement whose CTE `e` inserts the event(s):
@@ -190,7 +192,7 @@ export interface ClaimedDelivery {
   secret_token: string;
   merchant_mode: 'test' | 'live';
   clock_offset_ms: number;
-  event: EventRow;
+  event: Event;
 }
 
 export interface ClaimOptions {
@@ -329,12 +331,6 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: Att
     .execute();
 }
 
-export type DeliveryRecord = Omit<WebhookDeliveryRow, 'seq' | 'body' | 'next_step' | 'merchant_id' | 'updated_at' | 'claimed_until'> & {
-  event_type: string;
-  /** Timestamps inside the JSON aggregate arrive as strings. */
-  attempts: (Omit<WebhookAttemptRow, 'delivery_id' | 'seq' | 'attempted_at'> & { attempted_at: string })[];
-};
-
 /** Deliveries of an endpoint or of an event, newest first, each with its attempts, oldest first. */
 export async function listDeliveries(db: Db, merchantId: string, filter: { endpointId?: string; eventId?: string }, page: number, perPage: number) {
   let query = db.selectFrom('webhook_deliveries as d').where('d.merchant_id', '=', merchantId);
@@ -360,5 +356,5 @@ export async function listDeliveries(db: Db, merchantId: string, filter: { endpo
       .execute(),
     query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
   ]);
-  return { rows: rows as DeliveryRecord[], total: Number(count.total) };
+  return { rows: rows as WebhookDelivery[], total: Number(count.total) };
 }

@@ -1,13 +1,13 @@
-import type { CustomerRecord } from '../store/customers.repo';
-import type { PaymentRecord } from '../store/payments.repo';
-import type { EventRow } from '../store/schema';
 import type { ApiVersion } from './api-version';
 import { serializeCustomer } from './customer';
 import { serializePayment } from './payment';
 import { timestamp } from './time';
+import type { Customer } from '../model/customer';
+import type { Event } from '../model/event';
+import type { Payment } from '../model/payment';
 
 /** Event → KOMOJU JSON; `data` is the resource as it was when the event happened. */
-export function serializeEvent(event: EventRow, version: ApiVersion): Record<string, unknown> {
+export function serializeEvent(event: Event, version: ApiVersion): Record<string, unknown> {
   return {
     id: event.id,
     type: event.type,
@@ -19,7 +19,7 @@ export function serializeEvent(event: EventRow, version: ApiVersion): Record<str
 }
 
 function serializeEventData(data: Record<string, unknown>, version: ApiVersion): Record<string, unknown> {
-  if (data.resource === 'payment') return serializePayment(data as unknown as PaymentRecord, version);
-  if (data.resource === 'customer') return serializeCustomer(data as unknown as CustomerRecord);
+  if (data.resource === 'payment') return serializePayment(data as unknown as Payment, version);
+  if (data.resource === 'customer') return serializeCustomer(data as unknown as Customer);
   return data;
 }

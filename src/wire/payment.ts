@@ -1,12 +1,12 @@
-import type { PaymentRecord, RefundRecord, RefundRequestRecord } from '../store/payments.repo';
 import type { StoredResponse } from '../domain/commands';
 import { sha256Hex } from '../lib/digest';
 import { versionBefore, type ApiVersion } from './api-version';
 import { jsonResponse } from '../http/reply';
 import { timestamp } from './time';
+import type { Payment, Refund, RefundRequest } from '../model/payment';
 
 /** A payment as the response to a command: 202 while it is pending (a prepaid card fell short). */
-export function paymentResponse(payment: PaymentRecord, version: ApiVersion): StoredResponse {
+export function paymentResponse(payment: Payment, version: ApiVersion): StoredResponse {
   return jsonResponse(payment.status === 'pending' ? 202 : 200, serializePayment(payment, version));
 }
 
@@ -16,7 +16,7 @@ export function paymentResponse(payment: PaymentRecord, version: ApiVersion): St
  * session adds what the customer was shown there (spec §6.3): `session_amount`,
  * `session_currency` and the `exchange_rate` that made `amount` of it (1 without conversion).
  */
-export function serializePayment(payment: PaymentRecord, version: ApiVersion): Record<string, unknown> {
+export function serializePayment(payment: Payment, version: ApiVersion): Record<string, unknown> {
   const shown = versionBefore(version, '2025-01-28') ? withUncapturedRefunded(payment) : payment;
   return {
     id: shown.id,
@@ -54,12 +54,12 @@ export function serializePayment(payment: PaymentRecord, version: ApiVersion): R
  * remainder and `refunds` starts with a refund of it, made at the capture. From 2025-01-28 on,
  * the payment shows only what was captured. Fully captured payments are the same in both.
  */
-function withUncapturedRefunded(payment: PaymentRecord): PaymentRecord {
+function withUncapturedRefunded(payment: Payment): Payment {
   // Snapshots of events written before migration 0012 lack the keys.
   const amount = payment.uncaptured_amount ?? 0;
   const tax = payment.uncaptured_tax ?? 0;
   if (amount + tax <= 0) return payment;
-  const remainder: RefundRecord = {
+  const remainder: Refund = {
     id: remainderRefundId(payment.id),
     merchant_id: payment.merchant_id,
     payment_id: payment.id,
@@ -83,7 +83,7 @@ function remainderRefundId(paymentId: string): string {
   return BigInt(`0x${sha256Hex(`${paymentId}/uncaptured`)}`).toString(36).padStart(25, '0').slice(0, 25);
 }
 
-export function serializeRefund(refund: RefundRecord): Record<string, unknown> {
+export function serializeRefund(refund: Refund): Record<string, unknown> {
   return {
     id: refund.id,
     resource: 'refund',
@@ -97,7 +97,7 @@ export function serializeRefund(refund: RefundRecord): Record<string, unknown> {
 }
 
 /** A manual bank refund of a cash payment (konbini, bank transfer, PayEasy); SDK field names. */
-export function serializeRefundRequest(request: RefundRequestRecord): Record<string, unknown> {
+export function serializeRefundRequest(request: RefundRequest): Record<string, unknown> {
   return {
     id: request.id,
     resource: 'refund_request',

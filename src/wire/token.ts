@@ -1,8 +1,8 @@
-import type { TokenRow } from '../store/schema';
 import { timestamp } from './time';
+import type { Token } from '../model/token';
 
 /** Token → KOMOJU JSON, as the seed's 23 token examples print it: no number, CVV or password. */
-export function serializeToken(token: TokenRow): Record<string, unknown> {
+export function serializeToken(token: Token): Record<string, unknown> {
   return {
     id: token.id,
     resource: 'token',
@@ -15,7 +15,7 @@ export function serializeToken(token: TokenRow): Record<string, unknown> {
  * Secure token → JSON with the fields of KOMOJU's SecureToken (SDK models/secure-token.ts):
  * `authentication_url` is this server's 3-D Secure page for the token.
  */
-export function serializeSecureToken(token: TokenRow, publicUrl: string): Record<string, unknown> {
+export function serializeSecureToken(token: Token, publicUrl: string): Record<string, unknown> {
   return {
     id: token.id,
     verification_status: token.verification_status,

@@ -1,10 +1,10 @@
-import type { DeliveryRecord } from '../store/webhooks.repo';
-import type { EventRow, WebhookEndpointRow } from '../store/schema';
 import { serializeEvent } from './event';
 import { timestamp } from './time';
+import type { Event } from '../model/event';
+import type { WebhookDelivery, WebhookEndpoint } from '../model/webhook';
 
 /** Endpoint → JSON (DESIGN.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
-export function serializeEndpoint(endpoint: WebhookEndpointRow): Record<string, unknown> {
+export function serializeEndpoint(endpoint: WebhookEndpoint): Record<string, unknown> {
   return {
     id: endpoint.id,
     resource: 'webhook',
@@ -16,7 +16,7 @@ export function serializeEndpoint(endpoint: WebhookEndpointRow): Record<string, 
   };
 }
 
-export function serializeDelivery(delivery: DeliveryRecord): Record<string, unknown> {
+export function serializeDelivery(delivery: WebhookDelivery): Record<string, unknown> {
   return {
     id: delivery.id,
     resource: 'webhook_delivery',
@@ -41,6 +41,6 @@ export function serializeDelivery(delivery: DeliveryRecord): Record<string, unkn
  * The webhook body: the event exactly as `GET /api/v1/events/:id` shows it without a version
  * header. Rendered once per delivery, at its first attempt; the worker stores and re-sends it.
  */
-export function webhookBody(event: EventRow): string {
+export function webhookBody(event: Event): string {
   return JSON.stringify(serializeEvent(event, 'default'));
 }

@@ -2,14 +2,14 @@ import type { Services } from '../domain/context';
 import { claimDeliveries, recordAttempt, type OutboundDelivery } from '../domain/webhook-delivery';
 import type { LogSink } from '../lib/log';
 import type { Store } from '../store/db';
-import type { EventRow } from '../store/schema';
 import { WEBHOOK_CHANNEL } from '../store/webhooks.repo';
 import { postJson, type Resolver } from './outbound';
+import type { Event } from '../model/event';
 
 export interface WebhookWorkerOptions {
   log: LogSink;
   /** The event as the webhook body (the composition root passes the API's event serialiser). */
-  render: (event: EventRow) => string;
+  render: (event: Event) => string;
   /** Wake-ups at once when deliveries are written (LISTEN/NOTIFY); without it, polling only. */
   listen?: Store['listen'];
   /** Only notifications from this schema wake the worker (several deployments may share a database). */

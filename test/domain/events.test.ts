@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { paymentSnapshot } from '../../src/domain/events';
-import type { PaymentRecord } from '../../src/store/payments.repo';
+import type { Payment } from '../../src/model/payment';
 
 const created = new Date('2026-11-22T03:31:38.123Z');
 
-const payment: PaymentRecord = {
+const payment: Payment = {
   id: 'pay0000000000000000000001',
   merchant_id: 'merchant00000000000000001',
   status: 'captured',

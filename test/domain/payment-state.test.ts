@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAYMENT_ACTIONS, PAYMENT_STATUSES, transition, type PaymentAction } from '../../src/domain/payment-state';
-import type { PaymentStatus } from '../../src/store/schema';
 import { startHarness, type Harness } from '../helpers/harness';
 import { paymentApi, type PaymentApi } from '../helpers/payment-api';
+import type { PaymentStatus } from '../../src/model/payment';
 
 /**
  * The transitions KOMOJU documents (spec §4.3), written out independently of the implementation:

@@ -5,8 +5,8 @@ import { newId, randomAlphanumeric } from '../../lib/random';
 import * as dashboardRepo from '../../store/dashboard.repo';
 import type { Db } from '../../store/db';
 import * as merchantsRepo from '../../store/merchants.repo';
-import type { MerchantRow } from '../../store/schema';
 import type { Actor, Services } from '../context';
+import type { Merchant } from '../../model/merchant';
 
 /**
  * Who may open a merchant's dashboard, and how a browser stays signed in.
@@ -130,7 +130,7 @@ async function openSession(db: Db, merchantId: string, userId: string | null, no
 /** A signed-in browser: its merchant (every dashboard query is scoped by it) and who signed in. */
 export interface DashboardSession {
   token: string;
-  merchant: MerchantRow;
+  merchant: Merchant;
   /** The merchant with its test clock, as the API's commands take it. */
   actor: Actor;
   /** Null when signed in through a one-time link. */

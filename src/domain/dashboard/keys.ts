@@ -2,9 +2,9 @@ import { sha256Hex } from '../../lib/digest';
 import * as dashboardRepo from '../../store/dashboard.repo';
 import type { Db } from '../../store/db';
 import * as merchantsRepo from '../../store/merchants.repo';
-import type { MerchantRow } from '../../store/schema';
 import { ApiError } from '../../kernel/errors';
 import { generateKey, maskKey } from '../merchants';
+import type { Merchant } from '../../model/merchant';
 
 /**
  * Whether `key` still authenticates (not revoked, not past its grace period): the serve banner
@@ -16,7 +16,7 @@ export async function keyWorks(db: Db, key: string, now: Date): Promise<boolean>
 }
 
 /** The merchant as stored now (a session's copy may predate a change of its payment methods). */
-export async function currentMerchant(db: Db, id: string): Promise<MerchantRow> {
+export async function currentMerchant(db: Db, id: string): Promise<Merchant> {
   const merchant = await merchantsRepo.findMerchant(db, id);
   if (!merchant) throw new ApiError('not_found');
   return merchant;
@@ -54,7 +54,7 @@ export async function listKeys(db: Db, merchantId: string, now: Date): Promise<K
  *
  *   const { secretKey } = await rollSecretKey(db, merchant, 3600, clock.now()); // old key: 1 more hour
  */
-export async function rollSecretKey(db: Db, merchant: MerchantRow, graceSeconds: number, now: Date): Promise<{ secretKey: string; oldKeysExpireAt: Date }> {
+export async function rollSecretKey(db: Db, merchant: Merchant, graceSeconds: number, now: Date): Promise<{ secretKey: string; oldKeysExpireAt: Date }> {
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0 || graceSeconds > MAX_GRACE_SECONDS) {
     throw new RangeError(`The grace period must be between 0 and ${MAX_GRACE_SECONDS} seconds`);
   }

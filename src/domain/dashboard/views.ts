@@ -1,13 +1,12 @@
 import * as listsRepo from '../../store/dashboard-lists.repo';
 import type { Db } from '../../store/db';
-import type { PaymentRecord } from '../../store/payments.repo';
-import type { PaymentStatus } from '../../store/schema';
 import { methodFor } from '../../methods';
 import * as webhooksRepo from '../../store/webhooks.repo';
 import type { Actor } from '../context';
 import { listCustomers } from '../customers';
 import { ApiError } from '../../kernel/errors';
 import { transition } from '../payment-state';
+import type { Payment, PaymentStatus } from '../../model/payment';
 
 /**
  * What the dashboard's pages read, always as one merchant (the signed-in one): every function
@@ -16,12 +15,12 @@ import { transition } from '../payment-state';
 
 export { PAYMENT_STATUSES } from '../payment-state';
 /** The records the dashboard's pages render (types only: web/ reads them through this module). */
-export type { DeliveryRecord } from '../../store/webhooks.repo';
-export type { PaymentRecord } from '../../store/payments.repo';
-export type { EventRow, PaymentStatus } from '../../store/schema';
+export type { Event } from '../../model/event';
+export type { Payment, PaymentStatus } from '../../model/payment';
+export type { WebhookDelivery } from '../../model/webhook';
 
 /** The buttons a payment's page offers: what the state table and the method allow now. */
-export function availableActions(payment: PaymentRecord): { capture: boolean; refund: boolean; cancel: boolean } {
+export function availableActions(payment: Payment): { capture: boolean; refund: boolean; cancel: boolean } {
   const method = methodFor(payment.payment_type);
   return {
     capture: transition(payment.status, 'capture').ok && method?.flow === 'card',

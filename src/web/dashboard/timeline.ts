@@ -1,4 +1,4 @@
-import type { DeliveryRecord, EventRow } from '../../domain/dashboard/views';
+import type { WebhookDelivery, Event } from '../../domain/dashboard/views';
 import { html, type Html } from '../html';
 import { code, table, time } from './components';
 import { csrfField, type DashContext } from './layout';
@@ -11,7 +11,7 @@ export function redeliverForm(ctx: DashContext, eventId: string, back: string, w
 }
 
 /** An event's deliveries, each with every attempt (time, HTTP status, latency, error). */
-export function deliveriesTable(ctx: DashContext, deliveries: readonly DeliveryRecord[]): Html {
+export function deliveriesTable(ctx: DashContext, deliveries: readonly WebhookDelivery[]): Html {
   const t = ctx.t.deliveries;
   return table(
     [
@@ -27,7 +27,7 @@ export function deliveriesTable(ctx: DashContext, deliveries: readonly DeliveryR
 }
 
 /** A delivery's attempts, oldest first: time, HTTP status (— when none came), latency, error. */
-export function attemptsList(ctx: DashContext, delivery: DeliveryRecord): Html {
+export function attemptsList(ctx: DashContext, delivery: WebhookDelivery): Html {
   const t = ctx.t.deliveries;
   if (delivery.attempts.length === 0) return html`<span class="dash-muted">${t.noAttempts}</span>`;
   return html`<ol class="dash-attempts">${delivery.attempts.map(
@@ -39,7 +39,7 @@ export function attemptsList(ctx: DashContext, delivery: DeliveryRecord): Html {
 }
 
 /** A resource's events, oldest first, each with its deliveries and a Redeliver button. */
-export function timeline(ctx: DashContext, entries: readonly { event: EventRow; deliveries: DeliveryRecord[] }[], back: string): Html {
+export function timeline(ctx: DashContext, entries: readonly { event: Event; deliveries: WebhookDelivery[] }[], back: string): Html {
   if (entries.length === 0) return html`<p class="dash-empty">${ctx.t.events.none}</p>`;
   return html`<ol class="dash-timeline">${entries.map(
     ({ event, deliveries }) =>

@@ -1,6 +1,6 @@
 /**
  * The part of a payment the customer pages read. Structural, so pages can be rendered in tests
- * from hand-made records; the domain's PaymentRecord satisfies it.
+ * from hand-made records; the domain's Payment satisfies it.
  */
 export interface PagePayment {
   id: string;

@@ -5,7 +5,7 @@ import {
   paymentTimeline,
   PAYMENT_STATUSES,
   searchPayments,
-  type PaymentRecord,
+  type Payment,
   type PaymentSearch,
   type PaymentStatus,
 } from '../../../domain/dashboard/views';
@@ -94,7 +94,7 @@ function statusLabel(ctx: DashContext, status: string): string {
   return statusBadge(ctx, status).toString().replace(/<[^>]+>/g, '');
 }
 
-function detailPage(ctx: DashContext, payment: PaymentRecord, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
+function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
   const t = ctx.t.payment;
   const m = (value: number) => money(ctx, value, payment.currency);
   const actions = availableActions(payment);
