@@ -3,6 +3,7 @@ import type { Services } from './domain/context';
 import { systemClock } from './lib/clock';
 import { createLogger } from './lib/log';
 import { testProcessor } from './processors/test-processor';
+import { testCardAuthenticator } from './processors/three-d-secure';
 import { openStore, type Store } from './store/db';
 import { migrateToLatest } from './store/migrate';
 import { openVault } from './vault/vault';
@@ -30,6 +31,7 @@ export async function openServices<T = void>(
       dbKind: store.kind,
       vault: openVault({ dataDir: config.dataDir, encryptionKey: config.encryptionKey }),
       processor: testProcessor(),
+      authenticator: testCardAuthenticator(),
       clock: systemClock(),
       publicUrl: config.publicUrl,
       webhooks: config.webhooks,

@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock';
 import type { Processor } from '../processors/processor';
+import type { CardAuthenticator } from '../processors/three-d-secure';
 import type { Db } from '../store/db';
 import type { Vault } from '../vault/vault';
 import type { Rates } from './rates';
@@ -18,6 +19,8 @@ export interface Services {
    * money (see processorFor) rather than simulate it.
    */
   liveProcessor?: Processor;
+  /** The issuers' 3-D Secure servers, as the test cards describe them (processors/three-d-secure.ts). */
+  authenticator: CardAuthenticator;
   /** The system clock; merchants see it shifted by their test clock offset. */
   clock: Clock;
   publicUrl: string;

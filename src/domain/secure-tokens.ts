@@ -1,7 +1,6 @@
 import { offsetClock } from '../lib/clock';
 import { newId } from '../lib/random';
 import { METHODS, methodFor } from '../methods';
-import { testCardAuthenticator } from '../processors/three-d-secure';
 import type { Db } from '../store/db';
 import * as tokensRepo from '../store/tokens.repo';
 import type { Actor, Services } from './context';
@@ -12,9 +11,6 @@ import { enabledTypes } from './merchants';
 import { acceptedCurrency, shownDetails, TOKEN_LIFETIME_MS } from './tokens';
 import { processorFor } from './upstream';
 import type { Token, VerificationStatus } from '../model/token';
-
-/** The issuers' side of 3-D Secure. Only the test server exists; a live one would plug in here. */
-const authenticator = testCardAuthenticator();
 
 export interface CreateSecureTokenInput {
   amount: number;
@@ -95,7 +91,7 @@ export interface Authentication {
 export async function beginAuthentication(services: Services, id: string): Promise<Authentication> {
   const { token, number } = await pendingCard(services, id);
   if (number === null) return { token, step: token.verification_status === 'NEEDS_VERIFY' ? 'unavailable' : 'done' };
-  const start = authenticator.start(number);
+  const start = services.authenticator.start(number);
   if (start.flow === 'challenge') return { token, step: 'challenge' };
   return { token: await settle(services, token, start.authenticated ? 'OK' : 'ERRORED'), step: 'done' };
 }
@@ -104,8 +100,8 @@ export async function beginAuthentication(services: Services, id: string): Promi
 export async function answerChallenge(services: Services, id: string, password: string): Promise<Authentication> {
   const { token, number } = await pendingCard(services, id);
   if (number === null) return { token, step: token.verification_status === 'NEEDS_VERIFY' ? 'unavailable' : 'done' };
-  if (authenticator.start(number).flow !== 'challenge') return beginAuthentication(services, id);
-  return { token: await settle(services, token, authenticator.challenge(number, password) ? 'OK' : 'ERRORED'), step: 'done' };
+  if (services.authenticator.start(number).flow !== 'challenge') return beginAuthentication(services, id);
+  return { token: await settle(services, token, services.authenticator.challenge(number, password) ? 'OK' : 'ERRORED'), step: 'done' };
 }
 
 /**

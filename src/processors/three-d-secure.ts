@@ -9,6 +9,8 @@ export interface CardAuthenticator {
   start(number: string): { flow: 'frictionless'; authenticated: boolean } | { flow: 'challenge' };
   /** The answer to the challenge page's password. */
   challenge(number: string, password: string): boolean;
+  /** Whether the card takes part in 3-D Secure: the Hosted Page authenticates it before paying. */
+  enrolled(number: string): boolean;
 }
 
 export const THREE_D_SECURE_TEST_CARDS = {
@@ -39,6 +41,9 @@ export function testCardAuthenticator(): CardAuthenticator {
     },
     challenge(number, password) {
       return FAMILY.get(number) === 'challenge_success' && password === TEST_CHALLENGE_PASSWORD;
+    },
+    enrolled(number) {
+      return FAMILY.has(number);
     },
   };
 }

@@ -8,6 +8,7 @@ import { createMerchant } from '../../src/domain/merchants';
 import type { Clock } from '../../src/lib/clock';
 import { randomAlphanumeric } from '../../src/lib/random';
 import { testProcessor } from '../../src/processors/test-processor';
+import { testCardAuthenticator } from '../../src/processors/three-d-secure';
 import { openStore, type Store } from '../../src/store/db';
 import { migrateToLatest } from '../../src/store/migrate';
 import { webhookBody } from '../../src/wire/webhook';
@@ -117,6 +118,7 @@ export async function startHarness(
     dbKind: store.kind,
     vault: openVault({ dataDir: 'memory://', encryptionKey: null }),
     processor: testProcessor(),
+    authenticator: testCardAuthenticator(),
     clock,
     publicUrl: 'http://kessai.test',
     webhooks: { privateAddresses: 'auto', timeoutMs: 10_000, concurrencyPerEndpoint: 4 },
