@@ -150,7 +150,10 @@ export type Listen = Store['listen'];
  * stops listening.
  */
 export function listenForDeliveries(listen: Listen, schema: string | undefined, wake: () => void): Promise<() => Promise<void>> {
-  return listen(outboxRepo.WEBHOOK_CHANNEL, (payload) => (schema === undefined || payload === schema ? wake() : undefined), wake);
+  const onNotify = (payload: string) => {
+    if (schema === undefined || payload === schema) wake();
+  };
+  return listen(outboxRepo.WEBHOOK_CHANNEL, onNotify, wake);
 }
 
 /**

@@ -147,7 +147,7 @@ export interface ClaimedDelivery {
 export interface ClaimOptions {
   systemNow: Date;
   limit: number;
-  /** Rows claimed per endpoint at most, unless `free` says otherwise. */
+  /** Rows claimed per endpoint at most, unless `free` says otherwise (both from domain's EndpointSlots). */
   perEndpoint: number;
   /** Endpoints already busy in this process → slots left (0 excludes the endpoint). */
   free: Map<string, number>;

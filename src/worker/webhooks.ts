@@ -73,7 +73,7 @@ class Dispatcher {
     private readonly services: Services,
     private readonly options: WebhookWorkerOptions,
   ) {
-    this.slots = new EndpointSlots(services.webhooks.concurrencyPerEndpoint);
+    this.slots = new EndpointSlots(services.webhooks);
     this.maxInFlight = options.maxInFlight ?? 64;
   }
 

@@ -3,7 +3,7 @@ import { EndpointSlots } from '../../src/domain/webhook-slots';
 
 describe('per-endpoint slots', () => {
   it('counts requests in flight per endpoint against the limit and forgets an endpoint once idle', () => {
-    const slots = new EndpointSlots(2);
+    const slots = new EndpointSlots({ concurrencyPerEndpoint: 2 });
     expect(slots.free()).toEqual(new Map());
     slots.take('a');
     slots.take('a');

@@ -26,7 +26,7 @@ describe('webhook retry jitter', () => {
     const advanced = await api.post('/api/v1/test_helpers/clock/advance', { seconds: 3600 });
     expect(advanced.status, advanced.text).toBe(200);
 
-    const [delivery, ...more] = await claimDeliveries(h.services, { limit: 10, slots: new EndpointSlots(4), render: webhookBody });
+    const [delivery, ...more] = await claimDeliveries(h.services, { limit: 10, slots: new EndpointSlots({ concurrencyPerEndpoint: 4 }), render: webhookBody });
     expect(more).toEqual([]);
     expect(delivery).toMatchObject({ endpointId: created.body.id, step: 0, clockOffsetMs: 3_600_000 });
     const attemptedAt = delivery.clock.now();
