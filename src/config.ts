@@ -3,7 +3,7 @@
  * Every variable here is listed in the README.
  */
 import { loadRates, RatesError, type Rates } from './domain/rates';
-import type { WebhookSettings } from './domain/webhooks';
+import type { WebhookSettings } from './domain/webhook-settings';
 import type { RateLimits } from './http/plugins/rate-limit';
 
 export interface Config {

@@ -7,7 +7,6 @@ import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
 import { ensureDefaultMerchant } from '../domain/merchants';
 import { ensureEndpoint } from '../domain/webhooks';
-import { webhookBody } from '../wire/webhook';
 import { offsetClock } from '../lib/clock';
 import { openServices } from '../services';
 import { startWorker } from '../worker/runner';
@@ -63,7 +62,6 @@ export async function serve(config: Config): Promise<void> {
   const worker = startWorker(services, app.log);
   const webhookWorker = await startWebhookWorker(services, {
     log: app.log,
-    render: webhookBody,
     listen: store.listen,
     schema: store.kind === 'postgres' ? config.databaseSchema : undefined,
   });

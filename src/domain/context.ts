@@ -4,7 +4,7 @@ import type { CardAuthenticator } from '../processors/three-d-secure';
 import type { Db } from '../store/db';
 import type { Vault } from '../vault/vault';
 import type { Rates } from './rates';
-import type { WebhookSettings } from './webhooks';
+import type { WebhookSettings } from './webhook-settings';
 import type { Merchant } from '../model/merchant';
 
 /** What the services need from the outside world, built once in main.ts (or a test harness). */

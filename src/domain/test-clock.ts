@@ -1,6 +1,6 @@
 import { offsetClock } from '../lib/clock';
 import * as merchantsRepo from '../store/merchants.repo';
-import * as webhooksRepo from '../store/webhooks.repo';
+import * as outboxRepo from '../store/outbox.repo';
 import type { Actor, Services } from './context';
 import { expireMerchantPayments } from './expiry';
 import { eraseExpiredTokens } from './tokens';
@@ -32,7 +32,7 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, merchantId);
     await eraseExpiredTokens(trx, services.clock, merchantId);
-    await webhooksRepo.bringForward(trx, merchantId, seconds * 1000);
+    await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };
   });
   // The offset changed at the commit: cached key lookups (which carry the merchant) read before it are stale.

@@ -1,25 +1,21 @@
 import { hmacSha256Hex } from '../lib/digest';
 import { offsetClock, type Clock } from '../lib/clock';
-import type { Db } from '../store/db';
+import type { RandomFraction } from '../lib/random';
+import type { Db, Store } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
-import * as webhooksRepo from '../store/webhooks.repo';
+import * as outboxRepo from '../store/outbox.repo';
+import * as endpointsRepo from '../store/webhook-endpoints.repo';
 import type { WebhookDelivery } from '../model/webhook';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
-import { refusesPrivateAddresses } from './webhooks';
+import { refusesPrivateAddresses } from './webhook-settings';
+import { attemptOutcome } from './webhook-retry';
+import type { EndpointSlots } from './webhook-slots';
 import type { Event } from '../model/event';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-
-/**
- * Decision 12: attempts at 0, 1 m, 5 m, 30 m, 2 h, 6 h, 12 h, 24 h, 48 h and 72 h after the event,
- * each ±10 %, then `failed`. Each retry is scheduled from the attempt before it (the gap between
- * two entries), so after an outage of kessai itself the remaining attempts keep their spacing
- * instead of all falling due at once.
- */
-export const RETRY_SCHEDULE_MS = [0, MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 72 * HOUR] as const;
-export const RETRY_JITTER = 0.1;
+// The corridor between the outbox and the worker: the worker claims, sends and records through
+// this file (and renders bodies with wire/), never the store. The retry policy is
+// webhook-retry.ts, the per-endpoint limit webhook-slots.ts.
 
 /** At most this much of a response is kept with its attempt. */
 export const RESPONSE_EXCERPT_CHARS = 1000;
@@ -67,29 +63,32 @@ export function webhookHeaders(deliveryId: string, eventType: string, body: stri
 
 export interface ClaimRequest {
   limit: number;
-  /** Endpoints busy in this process → requests still allowed to them. */
-  free: Map<string, number>;
-  /** The event as the webhook body: the API's event JSON (http/serialize owns field names). */
+  /** This process's requests in flight per endpoint; each claimed delivery takes a slot. */
+  slots: EndpointSlots;
+  /** The event as the webhook body: KOMOJU's event JSON, which wire/ renders (domain may not
+   * import wire/, so the worker, which may, hands its renderer in). */
   render: (event: Event) => string;
 }
 
 /**
- * Claims due deliveries (see webhooksRepo.claimDueDeliveries). A delivery never attempted gets
- * its body rendered now and stored with the attempt's record; later attempts send those bytes.
- * (Should a process die between sending and recording, the next attempt renders the immutable
- * event again, to the same bytes unless an upgrade changed the serialiser in between.) A claim
- * lasts twice the attempt timeout: long enough for the attempt to finish and be recorded.
+ * Claims due deliveries (see outboxRepo.claimDueDeliveries), no more per endpoint than `slots`
+ * has free, and takes a slot for each: the caller releases it when the attempt is over. A
+ * delivery never attempted gets its body rendered now and stored with the attempt's record;
+ * later attempts send those bytes. (Should a process die between sending and recording, the next
+ * attempt renders the immutable event again, to the same bytes unless an upgrade changed the
+ * serialiser in between.) A claim lasts twice the attempt timeout: long enough for the attempt to
+ * finish and be recorded.
  */
 export async function claimDeliveries(services: Services, request: ClaimRequest): Promise<OutboundDelivery[]> {
   const settings = services.webhooks;
-  const claimed = await webhooksRepo.claimDueDeliveries(services.db, {
+  const claimed = await outboxRepo.claimDueDeliveries(services.db, {
     systemNow: services.clock.now(),
     limit: request.limit,
-    perEndpoint: settings.concurrencyPerEndpoint,
-    free: request.free,
+    perEndpoint: request.slots.perEndpoint,
+    free: request.slots.free(),
     claimMs: 2 * settings.timeoutMs,
   });
-  return claimed.map((d) => {
+  const deliveries = claimed.map((d): OutboundDelivery => {
     const body = d.body ?? request.render(d.event);
     return {
       id: d.id,
@@ -105,35 +104,26 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
       step: d.next_step,
     };
   });
+  for (const delivery of deliveries) request.slots.take(delivery.endpointId);
+  return deliveries;
 }
 
 /**
- * Records an attempt (made at `attemptedAt`, merchant time): a 2xx delivers; anything else
- * retries on the schedule until it runs out. The retry is due its delay after the attempt on the
+ * Records an attempt (made at `attemptedAt`, merchant time) and moves its delivery on as the
+ * retry policy says (webhook-retry.ts; `random` draws its jitter). A retry is due on the
  * merchant's clock, taken to system time with the offset the clock has when the attempt is
  * recorded: a test clock moved while the attempt was in flight counts, as it does for a delivery
  * that was waiting (the advance brings those forward). The delivery's row is locked first, so
  * an advance is either wholly before (its offset is read) or wholly after (it moves the row
  * recorded here).
  */
-export async function recordAttempt(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult): Promise<void> {
+export async function recordAttempt(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult, random?: RandomFraction): Promise<void> {
   const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-  const nextStep = delivery.step + 1;
-  const outcome: webhooksRepo.AttemptOutcome = delivered
-    ? { status: 'succeeded', nextStep }
-    : nextStep < RETRY_SCHEDULE_MS.length
-      ? {
-          status: 'pending',
-          nextStep,
-          from: attemptedAt,
-          retryAfterMs: RETRY_SCHEDULE_MS[nextStep] - RETRY_SCHEDULE_MS[delivery.step],
-          jitter: RETRY_JITTER,
-        }
-      : { status: 'failed', nextStep };
+  const outcome = attemptOutcome(delivery.step, attemptedAt, delivered, random);
   const systemNow = new Date(delivery.clock.now().getTime() - delivery.clockOffsetMs);
   await db.transaction().execute(async (trx) => {
-    await webhooksRepo.lockDelivery(trx, delivery.id);
-    await webhooksRepo.recordAttempt(
+    await outboxRepo.lockDelivery(trx, delivery.id);
+    await outboxRepo.recordAttempt(
       trx,
       {
         deliveryId: delivery.id,
@@ -150,6 +140,22 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
   });
 }
 
+/** How the worker hears of deliveries written: the store's LISTEN, where there is one. */
+export type Listen = Store['listen'];
+
+/**
+ * Calls `wake` when deliveries are written (the outbox trigger's NOTIFY) in `schema` (any schema
+ * when undefined: several deployments may share a database), and when listening resumes after a
+ * lost connection (deliveries written meanwhile notified no one). Resolves to a function that
+ * stops listening.
+ */
+export function listenForDeliveries(listen: Listen, schema: string | undefined, wake: () => void): Promise<() => Promise<void>> {
+  const onNotify = (payload: string) => {
+    if (schema === undefined || payload === schema) wake();
+  };
+  return listen(outboxRepo.WEBHOOK_CHANNEL, onNotify, wake);
+}
+
 /**
  * Sends an event again, from the first attempt of the schedule, to every active endpoint that
  * receives it now (or to `endpointId` only). Same delivery id and same body as before for
@@ -158,25 +164,25 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
 export async function redeliverEvent(trx: Db, actor: Actor, eventId: string, endpointId: string | null) {
   const event = await eventsRepo.findEvent(trx, actor.merchant.id, eventId);
   if (!event) throw new ApiError('not_found', { param: 'id' });
-  if (endpointId !== null && !(await webhooksRepo.findEndpoint(trx, actor.merchant.id, endpointId))) {
+  if (endpointId !== null && !(await endpointsRepo.findEndpoint(trx, actor.merchant.id, endpointId))) {
     throw new ApiError('not_found', { param: 'webhook' });
   }
   const now = actor.clock.now();
   const systemNow = new Date(now.getTime() - actor.merchant.clock_offset_ms);
-  const queued = await webhooksRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now, systemNow);
+  const queued = await outboxRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now, systemNow);
   if (!queued.length) {
     throw new ApiError('unprocessable_entity', {
       param: endpointId === null ? 'id' : 'webhook',
       message: 'No active webhook endpoint receives this event.',
     });
   }
-  return onMerchantClock(actor, await webhooksRepo.listDeliveries(trx, actor.merchant.id, { eventId }, 1, 100));
+  return onMerchantClock(actor, await outboxRepo.listDeliveries(trx, actor.merchant.id, { eventId }, 1, 100));
 }
 
 /** An endpoint's deliveries, newest first, with every attempt. */
 export async function listDeliveries(db: Db, actor: Actor, endpointId: string, page: number, perPage: number) {
-  if (!(await webhooksRepo.findEndpoint(db, actor.merchant.id, endpointId))) throw new ApiError('not_found', { param: 'id' });
-  return onMerchantClock(actor, await webhooksRepo.listDeliveries(db, actor.merchant.id, { endpointId }, page, perPage));
+  if (!(await endpointsRepo.findEndpoint(db, actor.merchant.id, endpointId))) throw new ApiError('not_found', { param: 'id' });
+  return onMerchantClock(actor, await outboxRepo.listDeliveries(db, actor.merchant.id, { endpointId }, page, perPage));
 }
 
 /** Due times are kept in system time; the merchant sees them on its own clock, like every time. */

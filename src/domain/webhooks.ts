@@ -2,28 +2,11 @@ import { isPrivateHost } from '../lib/addresses';
 import { newId, randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
-import * as webhooksRepo from '../store/webhooks.repo';
+import * as endpointsRepo from '../store/webhook-endpoints.repo';
 import type { Actor } from './context';
+import { refusesPrivateAddresses, type WebhookSettings } from './webhook-settings';
 import { ApiError } from '../kernel/errors';
-import type { Merchant } from '../model/merchant';
 import type { WebhookEndpoint } from '../model/webhook';
-
-/** How this process delivers webhooks (README, "Configuration"). */
-export interface WebhookSettings {
-  /**
-   * Whether receivers on private and loopback addresses are refused: `auto` refuses them for
-   * live-mode merchants only (a test merchant's receiver on localhost is the point).
-   */
-  privateAddresses: 'auto' | 'allow' | 'refuse';
-  /** Per attempt, connection to last byte. Decision 12: 10 s. */
-  timeoutMs: number;
-  /** Requests in flight to one endpoint from one process. */
-  concurrencyPerEndpoint: number;
-}
-
-export function refusesPrivateAddresses(settings: WebhookSettings, mode: Merchant['mode']): boolean {
-  return settings.privateAddresses === 'refuse' || (settings.privateAddresses === 'auto' && mode === 'live');
-}
 
 /**
  * The event types an endpoint may subscribe to: KOMOJU's list (spec §7.1, without platform-only
@@ -79,7 +62,7 @@ export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: 
     created_at: now,
     updated_at: now,
   };
-  const created = await webhooksRepo.insertEndpoint(trx, endpoint);
+  const created = await endpointsRepo.insertEndpoint(trx, endpoint);
   await eventsRepo.insertEvent(trx, {
     id: newId(),
     merchant_id: actor.merchant.id,
@@ -93,30 +76,30 @@ export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: 
 }
 
 export async function getEndpoint(db: Db, actor: Actor, id: string): Promise<WebhookEndpoint> {
-  const endpoint = await webhooksRepo.findEndpoint(db, actor.merchant.id, id);
+  const endpoint = await endpointsRepo.findEndpoint(db, actor.merchant.id, id);
   if (!endpoint) throw new ApiError('not_found', { param: 'id' });
   return endpoint;
 }
 
 export async function listEndpoints(db: Db, actor: Actor, page: number, perPage: number) {
-  return webhooksRepo.listEndpoints(db, actor.merchant.id, page, perPage);
+  return endpointsRepo.listEndpoints(db, actor.merchant.id, page, perPage);
 }
 
 /** Changes url, secret_token, events or active. Deliveries already queued keep their body. */
 export async function updateEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, id: string, input: EndpointChanges): Promise<WebhookEndpoint> {
-  const changes: Parameters<typeof webhooksRepo.updateEndpoint>[3] = { updated_at: actor.clock.now() };
+  const changes: Parameters<typeof endpointsRepo.updateEndpoint>[3] = { updated_at: actor.clock.now() };
   if (input.url !== undefined) changes.url = checkUrl(input.url, refusesPrivateAddresses(settings, actor.merchant.mode));
   if (input.events !== undefined) changes.events = checkEvents(input.events);
   if (input.secret_token !== undefined) changes.secret_token = input.secret_token;
   if (input.active !== undefined) changes.active = input.active;
-  const updated = await webhooksRepo.updateEndpoint(trx, actor.merchant.id, id, changes);
+  const updated = await endpointsRepo.updateEndpoint(trx, actor.merchant.id, id, changes);
   if (!updated) throw new ApiError('not_found', { param: 'id' });
   return updated;
 }
 
 /** Deletes the endpoint; its deliveries (and their history) go with it. */
 export async function deleteEndpoint(trx: Db, actor: Actor, id: string): Promise<WebhookEndpoint> {
-  const deleted = await webhooksRepo.deleteEndpoint(trx, actor.merchant.id, id);
+  const deleted = await endpointsRepo.deleteEndpoint(trx, actor.merchant.id, id);
   if (!deleted) throw new ApiError('not_found', { param: 'id' });
   return deleted;
 }
@@ -133,7 +116,7 @@ export async function ensureEndpoint(
   secret: string | null,
 ): Promise<WebhookEndpoint> {
   return db.transaction().execute(async (trx) => {
-    const existing = await webhooksRepo.findEndpointByUrl(trx, actor.merchant.id, url);
+    const existing = await endpointsRepo.findEndpointByUrl(trx, actor.merchant.id, url);
     if (!existing) return createEndpoint(trx, settings, actor, { url, secret_token: secret ?? undefined });
     if (secret === null || secret === existing.secret_token) return existing;
     return updateEndpoint(trx, settings, actor, existing.id, { secret_token: secret });

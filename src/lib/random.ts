@@ -59,3 +59,30 @@ export function randomDigits(length: number): string {
   }
   return out;
 }
+
+/** Fractions in [0, 1), what jitter is drawn from; `randomFraction` in production, `seededFractions` in tests. */
+export type RandomFraction = () => number;
+
+/**
+ * A fraction in [0, 1) from the CSPRNG pool, with 32 bits of resolution (jitter needs no more).
+ *
+ *   randomFraction(); // 0.7312…
+ */
+export const randomFraction: RandomFraction = () => pooledRandomBytes(4).readUInt32BE(0) / 2 ** 32;
+
+/**
+ * A repeatable sequence of fractions in [0, 1) from `seed` (mulberry32): the same seed gives the
+ * same sequence, so a test can know the jitter it gets. Not for anything that must be unguessable.
+ *
+ *   const next = seededFractions(42); next(); next();
+ */
+export function seededFractions(seed: number): RandomFraction {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
 import type { NewEventRow } from './schema';
-import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './webhooks.repo';
+import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './outbox.repo';
 import type { Event } from '../model/event';
 
 /** Inserts an event and, in the same statement, its webhook deliveries (the outbox). */

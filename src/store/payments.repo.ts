@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type AliasedSelectQueryBuilder, type Compilable, ty
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import { ofMerchant } from './of-merchant';
-import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './webhooks.repo';
+import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './outbox.repo';
 import type { Database, NewEventRow, NewPaymentRow, NewRefundRow, PaymentRow } from './schema';
 import type { Event } from '../model/event';
 import type { Payment, PaymentStatus, Refund, RefundRequest } from '../model/payment';

@@ -1,17 +1,14 @@
 import type { Services } from '../domain/context';
-import { claimDeliveries, recordAttempt, type OutboundDelivery } from '../domain/webhook-delivery';
+import { claimDeliveries, listenForDeliveries, recordAttempt, type Listen, type OutboundDelivery } from '../domain/webhook-delivery';
+import { EndpointSlots } from '../domain/webhook-slots';
 import type { LogSink } from '../lib/log';
-import type { Store } from '../store/db';
-import { WEBHOOK_CHANNEL } from '../store/webhooks.repo';
+import { webhookBody } from '../wire/webhook';
 import { postJson, type Resolver } from './outbound';
-import type { Event } from '../model/event';
 
 export interface WebhookWorkerOptions {
   log: LogSink;
-  /** The event as the webhook body (the composition root passes the API's event serialiser). */
-  render: (event: Event) => string;
   /** Wake-ups at once when deliveries are written (LISTEN/NOTIFY); without it, polling only. */
-  listen?: Store['listen'];
+  listen?: Listen;
   /** Only notifications from this schema wake the worker (several deployments may share a database). */
   schema?: string;
   /** The poll that finds retries falling due, expired claims and missed notifications. */
@@ -33,87 +30,108 @@ export interface WebhookWorkerOptions {
  * `maxInFlight` requests and `concurrencyPerEndpoint` per endpoint.
  */
 export async function startWebhookWorker(services: Services, options: WebhookWorkerOptions) {
-  const { log, render, pollMs = 1000, maxInFlight = 64 } = options;
-  const perEndpoint = new Map<string, number>();
-  const sending = new Set<Promise<void>>();
-  let stopped = false;
-  let claiming: Promise<void> | null = null;
-  let wokenWhileClaiming = false;
-
-  const wake = () => {
-    if (stopped) return;
-    if (claiming) {
-      wokenWhileClaiming = true;
-      return;
-    }
-    claiming = claimAll()
-      .catch((err) => log.error({ err }, 'webhook claim failed'))
-      .finally(() => {
-        claiming = null;
-      });
-  };
-
-  async function claimAll(): Promise<void> {
-    do {
-      wokenWhileClaiming = false;
-      const room = maxInFlight - sending.size;
-      if (room <= 0) return;
-      const free = new Map([...perEndpoint].map(([id, count]) => [id, services.webhooks.concurrencyPerEndpoint - count]));
-      const claimed = await claimDeliveries(services, { limit: room, free, render });
-      for (const delivery of claimed) send(delivery);
-      // A full batch means more may be due now.
-      if (claimed.length === room) wokenWhileClaiming = true;
-    } while (wokenWhileClaiming && !stopped);
-  }
-
-  function send(delivery: OutboundDelivery): void {
-    perEndpoint.set(delivery.endpointId, (perEndpoint.get(delivery.endpointId) ?? 0) + 1);
-    const attempt = (async () => {
-      const attemptedAt = delivery.clock.now();
-      const result = await postJson(delivery.url, delivery.body, delivery.headers, {
-        timeoutMs: delivery.timeoutMs,
-        refusePrivate: delivery.refusePrivate,
-        resolve: options.resolve,
-      });
-      await recordAttempt(services.db, delivery, attemptedAt, result);
-    })()
-      .catch((err) => log.error({ err, delivery: delivery.id }, 'webhook attempt could not be recorded'))
-      .finally(() => {
-        const left = perEndpoint.get(delivery.endpointId)! - 1;
-        if (left === 0) perEndpoint.delete(delivery.endpointId);
-        else perEndpoint.set(delivery.endpointId, left);
-        sending.delete(attempt);
-        wake();
-      });
-    sending.add(attempt);
-  }
-
-  const timer = setInterval(wake, pollMs);
-  let unlisten: (() => Promise<void>) | null = null;
-  if (options.listen) {
-    try {
-      unlisten = await options.listen(
-        WEBHOOK_CHANNEL,
-        (payload) => {
-          if (options.schema === undefined || payload === options.schema) wake();
-        },
-        // Back after a lost connection: deliveries written meanwhile notified no one.
-        wake,
-      );
-    } catch (err) {
-      log.error({ err }, 'LISTEN failed; webhook deliveries wait for the poll');
-    }
-  }
+  const dispatcher = new Dispatcher(services, options);
+  const wake = () => dispatcher.wake();
+  const timer = setInterval(wake, options.pollMs ?? 1000);
+  const unlisten = options.listen ? await listenOrPoll(options.listen, options, wake) : null;
   wake();
-
   return {
     /** Stops claiming and waits for the attempts in flight (each bounded by the timeout). */
     async stop() {
-      stopped = true;
+      dispatcher.stop();
       clearInterval(timer);
       await unlisten?.();
-      await claiming;
-      await Promise.all(sending);
+      await dispatcher.drain();
     },
   };
+}
+
+async function listenOrPoll(listen: Listen, options: WebhookWorkerOptions, wake: () => void): Promise<(() => Promise<void>) | null> {
+  try {
+    return await listenForDeliveries(listen, options.schema, wake);
+  } catch (err) {
+    options.log.error({ err }, 'LISTEN failed; webhook deliveries wait for the poll');
+    return null;
+  }
+}
+
+/**
+ * Claims while woken and sends what it claimed. The body renderer is the worker's to give: wire/
+ * renders KOMOJU JSON, domain may not import wire/, and the worker is the one layer that both may
+ * import wire/ and asks for bodies, so it hands `webhookBody` to the claim itself (before, the CLI
+ * passed it down through the worker's options).
+ */
+class Dispatcher {
+  private stopped = false;
+  private readonly slots: EndpointSlots;
+  private readonly sending = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
+  private claiming: Promise<void> | null = null;
+  private wokenWhileClaiming = false;
+
+  constructor(
+    private readonly services: Services,
+    private readonly options: WebhookWorkerOptions,
+  ) {
+    this.slots = new EndpointSlots(services.webhooks);
+    this.maxInFlight = options.maxInFlight ?? 64;
+  }
+
+  wake(): void {
+    if (this.stopped) return;
+    if (this.claiming) {
+      this.wokenWhileClaiming = true;
+      return;
+    }
+    this.claiming = this.claimAll()
+      .catch((err) => this.options.log.error({ err }, 'webhook claim failed'))
+      .finally(() => {
+        this.claiming = null;
+      });
+  }
+
+  /** No more claims; wake-ups are ignored from now on. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Waits for the claim and the attempts in progress. */
+  async drain(): Promise<void> {
+    await this.claiming;
+    await Promise.all(this.sending);
+  }
+
+  private async claimAll(): Promise<void> {
+    do {
+      this.wokenWhileClaiming = false;
+      const room = this.maxInFlight - this.sending.size;
+      if (room <= 0) return;
+      const claimed = await claimDeliveries(this.services, { limit: room, slots: this.slots, render: webhookBody });
+      for (const delivery of claimed) this.send(delivery);
+      // A full batch means more may be due now.
+      if (claimed.length === room) this.wokenWhileClaiming = true;
+    } while (this.wokenWhileClaiming && !this.stopped);
+  }
+
+  /** Sends one claimed delivery and records the attempt; its slot is freed after, and a freed slot wakes the claim. */
+  private send(delivery: OutboundDelivery): void {
+    const attempt = this.attempt(delivery)
+      .catch((err) => this.options.log.error({ err, delivery: delivery.id }, 'webhook attempt could not be recorded'))
+      .finally(() => {
+        this.slots.release(delivery.endpointId);
+        this.sending.delete(attempt);
+        this.wake();
+      });
+    this.sending.add(attempt);
+  }
+
+  private async attempt(delivery: OutboundDelivery): Promise<void> {
+    const attemptedAt = delivery.clock.now();
+    const result = await postJson(delivery.url, delivery.body, delivery.headers, {
+      timeoutMs: delivery.timeoutMs,
+      refusePrivate: delivery.refusePrivate,
+      resolve: this.options.resolve,
+    });
+    await recordAttempt(this.services.db, delivery, attemptedAt, result);
+  }
 }

@@ -11,7 +11,6 @@ import { testProcessor } from '../../src/processors/test-processor';
 import { testCardAuthenticator } from '../../src/processors/three-d-secure';
 import { openStore, type Store } from '../../src/store/db';
 import { migrateToLatest } from '../../src/store/migrate';
-import { webhookBody } from '../../src/wire/webhook';
 import { openVault } from '../../src/vault/vault';
 import { startWebhookWorker } from '../../src/worker/webhooks';
 import { checkResponses, recordApiResponses, type RecordedResponse } from './response-check';
@@ -209,7 +208,6 @@ export async function startTestWebhookWorker(h: Harness): Promise<{ stop(): Prom
   const errors: unknown[] = [];
   const worker = await startWebhookWorker(h.services, {
     log: { info: () => {}, error: (details) => errors.push(details) },
-    render: webhookBody,
     listen: h.store.listen,
     pollMs: 100,
   });

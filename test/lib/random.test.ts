@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId, pooledRandomBytes, randomAlphanumeric, randomDigits } from '../../src/lib/random';
+import { newId, pooledRandomBytes, randomAlphanumeric, randomDigits, randomFraction, seededFractions } from '../../src/lib/random';
 
 describe('random ids and digits', () => {
   it('makes 25-character lowercase alphanumeric ids that do not repeat, across refills of the byte pool', () => {
@@ -30,5 +30,26 @@ describe('random ids and digits', () => {
       seen.add(nonce.toString('hex'));
     }
     expect(seen.size).toBe(2000);
+  });
+});
+
+describe('random fractions', () => {
+  it('draws fractions in [0, 1) spread over the whole interval', () => {
+    const values = Array.from({ length: 10_000 }, randomFraction);
+    for (const value of values) expect(value >= 0 && value < 1).toBe(true);
+    // Expected 1,000 in each tenth; ± 200 is over six standard deviations.
+    const tenths = new Array(10).fill(0);
+    for (const value of values) tenths[Math.floor(value * 10)]++;
+    for (const count of tenths) expect(Math.abs(count - 1000)).toBeLessThan(200);
+  });
+
+  it('repeats a seeded sequence exactly, in [0, 1)', () => {
+    const a = seededFractions(7);
+    const b = seededFractions(7);
+    const first = Array.from({ length: 1000 }, a);
+    expect(Array.from({ length: 1000 }, b)).toEqual(first);
+    for (const value of first) expect(value >= 0 && value < 1).toBe(true);
+    expect(new Set(first).size).toBe(1000);
+    expect(seededFractions(8)()).not.toBe(first[0]);
   });
 });

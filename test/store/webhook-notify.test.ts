@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as cheaperWrites from '../../src/store/migrations/0010_cheaper_writes';
-import { WEBHOOK_CHANNEL } from '../../src/store/webhooks.repo';
+import { WEBHOOK_CHANNEL } from '../../src/store/outbox.repo';
 import { startHarness, testCard, type Harness } from '../helpers/harness';
 
 // Inserting deliveries wakes the webhook workers (NOTIFY kessai_webhooks, payload: the schema),

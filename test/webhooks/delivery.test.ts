@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RETRY_SCHEDULE_MS } from '../../src/domain/webhook-delivery';
+import { RETRY_SCHEDULE_MS } from '../../src/domain/webhook-retry';
 import { startHarness, startTestWebhookWorker, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 import { paymentApi, expectError, type PaymentApi } from '../helpers/payment-api';
 import { expectSigned, startReceiver, type Receiver } from '../helpers/receiver';

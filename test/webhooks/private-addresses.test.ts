@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookBody } from '../../src/wire/webhook';
 import { startWebhookWorker } from '../../src/worker/webhooks';
 import { startHarness, type Harness } from '../helpers/harness';
 import { expectError, paymentApi } from '../helpers/payment-api';
@@ -23,7 +22,6 @@ beforeAll(async () => {
   receiver = await startReceiver();
   worker = await startWebhookWorker(h.services, {
     log: { info: () => {}, error: (details) => errors.push(details) },
-    render: webhookBody,
     listen: h.store.listen,
     pollMs: 100,
     resolve: async (hostname) => {

@@ -1,7 +1,8 @@
 import * as listsRepo from '../../store/dashboard-lists.repo';
 import type { Db } from '../../store/db';
 import { methodFor } from '../../methods';
-import * as webhooksRepo from '../../store/webhooks.repo';
+import * as outboxRepo from '../../store/outbox.repo';
+import * as endpointsRepo from '../../store/webhook-endpoints.repo';
 import type { Actor } from '../context';
 import { listCustomers } from '../customers';
 import { ApiError } from '../../kernel/errors';
@@ -124,7 +125,7 @@ export async function paymentTimeline(db: Db, actor: Actor, paymentId: string) {
 
 /** An event's deliveries (one per endpoint that receives it), each with every attempt. */
 export async function eventDeliveries(db: Db, actor: Actor, eventId: string) {
-  const { rows } = await webhooksRepo.listDeliveries(db, actor.merchant.id, { eventId }, 1, 100);
+  const { rows } = await outboxRepo.listDeliveries(db, actor.merchant.id, { eventId }, 1, 100);
   return rows;
 }
 
@@ -144,7 +145,7 @@ export async function listCustomerSummaries(db: Db, actor: Actor, page: number, 
 
 /** Throws not_found unless the endpoint is this merchant's. */
 export async function requireEndpoint(db: Db, actor: Actor, id: string) {
-  const endpoint = await webhooksRepo.findEndpoint(db, actor.merchant.id, id);
+  const endpoint = await endpointsRepo.findEndpoint(db, actor.merchant.id, id);
   if (!endpoint) throw new ApiError('not_found', { param: 'id' });
   return endpoint;
 }

@@ -3,64 +3,13 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import type { Database } from './schema';
 import type { Event } from '../model/event';
-import type { DeliveryStatus, WebhookDelivery, WebhookEndpoint } from '../model/webhook';
+import type { DeliveryStatus, WebhookDelivery } from '../model/webhook';
+
+// The outbox: one delivery per event and receiving endpoint, written with the event; claims that
+// lease a delivery to one worker; the attempts. The endpoints themselves: webhook-endpoints.repo.ts.
 
 /** The channel the outbox trigger NOTIFYs (payload: the schema), see migrations/0003_webhooks.ts. */
 export const WEBHOOK_CHANNEL = 'kessai_webhooks';
-
-// Endpoints
-
-export async function insertEndpoint(db: Db, endpoint: Omit<WebhookEndpoint, 'seq'>): Promise<WebhookEndpoint> {
-  return db.insertInto('webhook_endpoints').values(endpoint).returningAll().executeTakeFirstOrThrow();
-}
-
-export async function findEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpoint | undefined> {
-  return db.selectFrom('webhook_endpoints').selectAll().where('merchant_id', '=', merchantId).where('id', '=', id).executeTakeFirst();
-}
-
-export async function findEndpointByUrl(db: Db, merchantId: string, url: string): Promise<WebhookEndpoint | undefined> {
-  return db
-    .selectFrom('webhook_endpoints')
-    .selectAll()
-    .where('merchant_id', '=', merchantId)
-    .where('url', '=', url)
-    .orderBy('created_at')
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-/** Oldest first: the order merchants added them. */
-export async function listEndpoints(db: Db, merchantId: string, page: number, perPage: number) {
-  const query = db.selectFrom('webhook_endpoints').where('merchant_id', '=', merchantId);
-  const [rows, count] = await Promise.all([
-    query.selectAll().orderBy('created_at').orderBy('seq').limit(perPage).offset((page - 1) * perPage).execute(),
-    query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.total) };
-}
-
-export async function updateEndpoint(
-  db: Db,
-  merchantId: string,
-  id: string,
-  changes: Partial<Pick<WebhookEndpoint, 'url' | 'secret_token' | 'events' | 'active' | 'updated_at'>>,
-): Promise<WebhookEndpoint | undefined> {
-  return db
-    .updateTable('webhook_endpoints')
-    .set(changes)
-    .where('merchant_id', '=', merchantId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/** Deletes the endpoint with its deliveries and their attempts (ON DELETE CASCADE). */
-export async function deleteEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpoint | undefined> {
-  return db.deleteFrom('webhook_endpoints').where('merchant_id', '=', merchantId).where('id', '=', id).returningAll().executeTakeFirst();
-}
-
-// The outbox
 
 /** Which endpoints receive event `e`: the merchant's active ones whose filter is empty or names
  * its type; a `ping` goes only to the endpoint it greets. */
@@ -198,7 +147,7 @@ export interface ClaimedDelivery {
 export interface ClaimOptions {
   systemNow: Date;
   limit: number;
-  /** Rows claimed per endpoint at most, unless `free` says otherwise. */
+  /** Rows claimed per endpoint at most, unless `free` says otherwise (both from domain's EndpointSlots). */
   perEndpoint: number;
   /** Endpoints already busy in this process → slots left (0 excludes the endpoint). */
   free: Map<string, number>;
@@ -278,11 +227,11 @@ export interface AttemptRecord {
   responseExcerpt: string | null;
 }
 
+/** Where an attempt leaves its delivery; the retry policy that decides it is domain/webhook-retry.ts. */
 export type AttemptOutcome =
   | { status: 'succeeded' | 'failed'; nextStep: number }
-  /** Retry `retryAfterMs` after `from` (the merchant's time), spread by ±`jitter` (a fraction) so
-   * retries of many deliveries that failed together do not arrive together. */
-  | { status: 'pending'; nextStep: number; from: Date; retryAfterMs: number; jitter: number };
+  /** Retry at `nextAttemptAt`, on the merchant's clock (stored in system time). */
+  | { status: 'pending'; nextStep: number; nextAttemptAt: Date };
 
 /** Locks a delivery's row for the rest of the transaction (waiting for one that holds it). */
 export async function lockDelivery(db: Db, id: string): Promise<void> {
@@ -301,7 +250,7 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: Att
   const offset = sql`m.clock_offset_ms * interval '1 millisecond'`;
   const nextAttemptAt =
     outcome.status === 'pending'
-      ? sql<Date>`${outcome.from}::timestamptz - ${offset} + ${outcome.retryAfterMs} * (1 + ${outcome.jitter} * (2 * random() - 1)) * interval '1 millisecond'`
+      ? sql<Date>`${outcome.nextAttemptAt}::timestamptz - ${offset}`
       : null;
   await db
     .with('a', (qc) =>
