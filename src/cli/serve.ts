@@ -3,12 +3,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../app';
 import type { Config } from '../config';
+import type { Services } from '../domain/context';
 import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
-import { ensureDefaultMerchant } from '../domain/merchants';
+import { ensureDefaultMerchant, type DefaultMerchant } from '../domain/merchants';
 import { ensureEndpoint } from '../domain/webhooks';
 import { offsetClock } from '../lib/clock';
+import type { WebhookEndpoint } from '../model/webhook';
 import { openServices } from '../services';
+import type { Store } from '../store/db';
 import { startWorker } from '../worker/runner';
 import { startWebhookWorker } from '../worker/webhooks';
 
@@ -25,31 +28,7 @@ export async function serve(config: Config): Promise<void> {
   const keysFile = join(config.dataDir, DEFAULT_KEYS_FILE);
   // Under the set-up lock: processes starting together on one empty database make one merchant,
   // add the configured keys once and one endpoint for KESSAI_WEBHOOK_URL.
-  const {
-    services,
-    store,
-    setUp: { merchant, remembered, webhook },
-  } = await openServices(config, async (services) => {
-    const remembered = !config.secretKey && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
-    const merchant = await ensureDefaultMerchant(
-      services.db,
-      { secretKey: config.secretKey, publishableKey: config.publishableKey },
-      services.clock.now(),
-    );
-    if (merchant.created && !config.secretKey) {
-      writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });
-    }
-    const webhook = config.webhookUrl
-      ? await ensureEndpoint(
-          services.db,
-          services.webhooks,
-          { merchant: merchant.merchant, clock: offsetClock(services.clock, merchant.merchant.clock_offset_ms) },
-          config.webhookUrl,
-          config.webhookSecret,
-        )
-      : null;
-    return { merchant, remembered, webhook };
-  });
+  const { services, store, setUp } = await openServices(config, (services) => setUpDefaults(services, config, keysFile));
 
   const app = await buildApp(services, {
     logLevel: config.logLevel,
@@ -75,6 +54,42 @@ export async function serve(config: Config): Promise<void> {
     await store.close();
   });
 
+  process.stdout.write(await banner(config, services, store, setUp));
+}
+
+/** What serve sets up once per database, and what the banner shows of it. */
+interface Defaults {
+  merchant: DefaultMerchant;
+  /** The generated keys kept in DEFAULT_KEYS_FILE by an earlier start, if any. */
+  remembered: { secret_key?: string; publishable_key?: string } | null;
+  webhook: WebhookEndpoint | null;
+}
+
+/** The default merchant (its generated keys kept in `keysFile`) and the KESSAI_WEBHOOK_URL endpoint. */
+async function setUpDefaults(services: Services, config: Config, keysFile: string): Promise<Defaults> {
+  const remembered = !config.secretKey && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
+  const merchant = await ensureDefaultMerchant(
+    services.db,
+    { secretKey: config.secretKey, publishableKey: config.publishableKey },
+    services.clock.now(),
+  );
+  if (merchant.created && !config.secretKey) {
+    writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });
+  }
+  const webhook = config.webhookUrl
+    ? await ensureEndpoint(
+        services.db,
+        services.webhooks,
+        { merchant: merchant.merchant, clock: offsetClock(services.clock, merchant.merchant.clock_offset_ms) },
+        config.webhookUrl,
+        config.webhookSecret,
+      )
+    : null;
+  return { merchant, remembered, webhook };
+}
+
+/** The lines printed once the server listens: where it is, its database, merchant and keys. */
+async function banner(config: Config, services: Services, store: Store, { merchant, remembered, webhook }: Defaults): Promise<string> {
   const knownKey: string | null = merchant.secretKey ?? remembered?.secret_key ?? null;
   // A key rolled in the dashboard (Settings) no longer works: say so rather than print it.
   const rolled = knownKey !== null && !(await keyWorks(services.db, knownKey, services.clock.now()));
@@ -89,7 +104,7 @@ export async function serve(config: Config): Promise<void> {
       ? `${config.publicUrl}/dashboard/login/${await createLoginLink(services.db, merchant.merchant.id, services.clock.now())} (one-time sign-in link, 15 minutes)`
       : `${config.publicUrl}/dashboard`;
   const database = store.kind === 'postgres' ? `PostgreSQL (schema ${config.databaseSchema})` : `PGlite in ${config.dataDir}`;
-  process.stdout.write(
+  return (
     [
       '',
       `  kessai is listening on ${config.publicUrl}`,
@@ -103,7 +118,6 @@ export async function serve(config: Config): Promise<void> {
       '',
       `  try: curl -u ${rolled ? 'SECRET_KEY' : (knownKey ?? 'SECRET_KEY')}: ${config.publicUrl}/api/v1/payments`,
       '',
-    ].join('\n') + '\n',
+    ].join('\n') + '\n'
   );
-
 }

@@ -1,5 +1,5 @@
 import { offsetClock, type Clock } from '../lib/clock';
-import { sha256Hex } from '../lib/digest';
+import { digestsEqual, sha256Hex } from '../lib/digest';
 import { METHOD_TYPES } from '../methods';
 import { newId, randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
@@ -105,6 +105,26 @@ export async function changeEnabledTypes(db: Db, merchantId: string, change: Ena
   const types = METHOD_TYPES.filter((type) => enabled.has(type));
   await merchantsRepo.setPaymentTypes(db, merchantId, types);
   return types;
+}
+
+export interface AuthenticatedKey {
+  merchant: Merchant;
+  kind: 'secret' | 'publishable';
+  /** A rolled secret key stops working then (null: never). */
+  expiresAt: Date | null;
+}
+
+/**
+ * The merchant an API key belongs to, or undefined for a key that is unknown or revoked. Keys are
+ * stored only as SHA-256 digests: the row is found by digest (through the store's short-lived
+ * key-lookup cache, findByKeyDigestCached) and compared again in constant time. Whether the key
+ * has expired is the caller's to judge, against the clock it trusts.
+ */
+export async function authenticateKey(db: Db, key: string): Promise<AuthenticatedKey | undefined> {
+  const digest = sha256Hex(key);
+  const found = await merchantsRepo.findByKeyDigestCached(db, digest);
+  if (!found || !digestsEqual(found.digest, digest)) return undefined;
+  return { merchant: found.merchant, kind: found.kind, expiresAt: found.expiresAt };
 }
 
 /** CLI commands act as merchant `id`, or as the default (first) merchant when none is named. */

@@ -1,10 +1,18 @@
 import type { FastifyReply } from 'fastify';
 import type { StoredResponse } from '../domain/commands';
 import { ApiError, type ErrorCode } from '../kernel/errors';
+import type { Payment } from '../model/payment';
+import type { ApiVersion } from '../wire/api-version';
+import { serializePayment } from '../wire/payment';
 import { errorBody } from './plugins/errors';
 
 export function jsonResponse(status: number, value: unknown): StoredResponse {
   return { status, body: JSON.stringify(value) };
+}
+
+/** A payment as the response to a command: 202 while it is pending (a prepaid card fell short). */
+export function paymentResponse(payment: Payment, version: ApiVersion): StoredResponse {
+  return jsonResponse(payment.status === 'pending' ? 202 : 200, serializePayment(payment, version));
 }
 
 /** Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same. */

@@ -10,7 +10,7 @@ import type { Payment, PaymentStatus, Refund, RefundRequest } from '../model/pay
 /**
  * Payments with their refunds and refund requests, read in one statement (the lists and the
  * sweep). Columns are named, not `*`, so that the statement runs prepared (see prepareStatements
- * in db.ts).
+ * in driver/pg-statements.ts).
  */
 function withRefunds(db: Db) {
   return paymentColumns(db).select(refundLists);

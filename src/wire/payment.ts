@@ -1,14 +1,7 @@
-import type { StoredResponse } from '../domain/commands';
 import { sha256Hex } from '../lib/digest';
 import { versionBefore, type ApiVersion } from './api-version';
-import { jsonResponse } from '../http/reply';
 import { timestamp } from './time';
 import type { Payment, Refund, RefundRequest } from '../model/payment';
-
-/** A payment as the response to a command: 202 while it is pending (a prepaid card fell short). */
-export function paymentResponse(payment: Payment, version: ApiVersion): StoredResponse {
-  return jsonResponse(payment.status === 'pending' ? 202 : 200, serializePayment(payment, version));
-}
 
 /**
  * Payment → KOMOJU JSON. Field names, order and nulls follow the v1 reference's example responses;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db';
 import { dropSchemas, testSchemaName, usingPostgres } from '../helpers/harness';
 
-// On PostgreSQL through the pg pool (prepareStatements in db.ts), on PGlite through
+// On PostgreSQL through the pg pool (prepareStatements in driver/pg-statements.ts), on PGlite through
 // withPreparedStatements (pglite-prepared.ts); both keep them per session, in pg_prepared_statements.
 describe('prepared statements', () => {
   const schema = usingPostgres ? testSchemaName() : undefined;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { OpenApiDocument, OpenApiOperation } from './document';
+import type { OpenApiDocument, OpenApiOperation } from './types';
 
 /**
  * Examples of the document, taken from the seeds: the 38 request/response pairs of the v1

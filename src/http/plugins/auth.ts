@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor, Services } from '../../domain/context';
+import { authenticateKey } from '../../domain/merchants';
 import { ApiError } from '../../kernel/errors';
-import { digestsEqual, sha256Hex } from '../../lib/digest';
 import { offsetClock } from '../../lib/clock';
-import * as merchantsRepo from '../../store/merchants.repo';
 import { isApiPath } from './errors';
 
 export type Access = 'secret' | 'publishable' | 'public';
@@ -31,9 +30,8 @@ export function keyFromHeader(header: string | undefined): string | null {
 }
 
 /**
- * Authenticates every API request by its key's SHA-256 digest. Keys are stored only as digests;
- * the row is found by digest and compared again in constant time. A publishable key on a route
- * that needs the secret key answers 403.
+ * Authenticates every API request by its key (authenticateKey: by SHA-256 digest, compared in
+ * constant time). A publishable key on a route that needs the secret key answers 403.
  */
 export function registerAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('actor', null as unknown as Actor);
@@ -46,9 +44,8 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
     if (request.is404 && !isApiPath(request.url)) return;
     const key = keyFromHeader(request.headers.authorization);
     if (!key) throw new ApiError('unauthorized');
-    const digest = sha256Hex(key);
-    const found = await merchantsRepo.findByKeyDigestCached(services.db, digest);
-    if (!found || !digestsEqual(found.digest, digest)) throw new ApiError('unauthorized');
+    const found = await authenticateKey(services.db, key);
+    if (!found) throw new ApiError('unauthorized');
     // A secret key rolled in the dashboard works until its grace period ends (system time).
     if (found.expiresAt && found.expiresAt.getTime() <= services.clock.now().getTime()) throw new ApiError('unauthorized');
     if (access === 'secret' && found.kind !== 'secret') throw new ApiError('forbidden');

@@ -4,9 +4,8 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { createPayment } from '../../domain/payments';
-import { declineResponse, sendStored } from '../reply';
+import { declineResponse, paymentResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, Tax, WebUrl } from '../schemas';
-import { paymentResponse } from '../../wire/payment';
 import { scenarioHeader } from '../test-mode';
 
 const FraudDetails = Type.Object(

@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { updatePayment } from '../../domain/payments';
-import { declineResponse, sendStored } from '../reply';
+import { declineResponse, paymentResponse, sendStored } from '../reply';
 import { IdParams, Metadata } from '../schemas';
-import { paymentResponse } from '../../wire/payment';
 
 const Body = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 2000 })),

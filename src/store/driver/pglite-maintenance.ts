@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db';
+import type { Db } from '../types';
 
 /** How often the store looks for tables to vacuum or analyse (autovacuum_naptime's default). */
 export const PGLITE_MAINTENANCE_MS = 60_000;

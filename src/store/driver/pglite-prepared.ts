@@ -11,8 +11,8 @@ export interface PgliteQueryClient {
 
 /**
  * PGlite with parameterised statements run as named prepared statements, as the pg pool does on
- * PostgreSQL (see prepareStatements in db.ts). PGlite's own `query()` parses, describes and plans
- * the statement on every call, in six separate calls into the WebAssembly engine; here a
+ * PostgreSQL (see prepareStatements in pg-statements.ts). PGlite's own `query()` parses,
+ * describes and plans the statement on every call, in six separate calls into the WebAssembly engine; here a
  * statement is parsed and described once, and each execution is one call (Bind, Describe,
  * Execute, Sync; written and read by pglite-wire.ts), whose plan PostgreSQL may keep. `prepares`
  * says which texts may be kept (the same rule as on PostgreSQL); the rest go to `query()`

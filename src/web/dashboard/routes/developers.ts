@@ -36,6 +36,15 @@ function dashboardPath(raw: unknown, fallback: string): string {
  * - GET /dashboard/developers/clock, POST …/clock/advance — the test clock (advanceClock).
  */
 export default function route(dash: FastifyInstance, services: Services): void {
+  requestLogPage(dash, services);
+  eventPages(dash, services);
+  webhookPages(dash, services);
+  clockPages(dash, services);
+}
+
+type Message = { text: string; kind: 'ok' | 'error' } | null;
+
+function requestLogPage(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string } }>('/dashboard/developers/requests', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.requests;
@@ -57,7 +66,9 @@ export default function route(dash: FastifyInstance, services: Services): void {
     )}${pager(ctx, page, PER_PAGE, total)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'requests', body }));
   });
+}
 
+function eventPages(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string; type?: string } }>('/dashboard/developers/events', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.events;
@@ -78,24 +89,9 @@ ${table(
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'events', body }));
   });
 
-  const showEvent = async (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
-    if (!ID.test(id)) throw new ApiError('not_found');
-    const ctx = request.dash;
-    const t = ctx.t.events;
-    const actor = ctx.session!.actor;
-    const event = await getEvent(services.db, actor, id);
-    const deliveries = await eventDeliveries(services.db, actor, id);
-    const back = `/dashboard/developers/events/${id}`;
-    const body = html`${message ? notice(message.text, message.kind) : null}
-<p class="dash-lead"><code data-event-type="${event.type}">${event.type}</code> <code>${event.id}</code> ${time(ctx.locale, event.created_at)}</p>
-<section><h2>${t.deliveries}</h2>${deliveries.length > 0 ? redeliverForm(ctx, id, back) : null}${deliveriesTable(ctx, deliveries)}</section>
-<section><h2>${t.payload}</h2>${json(serializeEvent(event, 'default'))}</section>`;
-    return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${event.type}`, section: 'events', body }), status);
-  };
-
   dash.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/developers/events/:id', { config: PUBLIC }, async (request, reply) => {
     const done = request.query.done === 'redelivered' ? request.dash.t.payment.done.redelivered : null;
-    return showEvent(request, reply, request.params.id, done ? { text: done, kind: 'ok' } : null);
+    return showEvent(services, request, reply, request.params.id, done ? { text: done, kind: 'ok' } : null);
   });
 
   dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/dashboard/developers/events/:id/redeliver', { config: PUBLIC }, async (request, reply) => {
@@ -108,11 +104,13 @@ ${table(
       await services.db.transaction().execute((trx) => redeliverEvent(trx, request.dash.session!.actor, id, webhook));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500 || (error.status === 404 && error.param === 'id')) throw error;
-      return showEvent(request, reply, id, { text: error.message, kind: 'error' }, 422);
+      return showEvent(services, request, reply, id, { text: error.message, kind: 'error' }, 422);
     }
     return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=redelivered`, 303);
   });
+}
 
+function webhookPages(dash: FastifyInstance, services: Services): void {
   dash.get('/dashboard/developers/webhooks', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.webhooks;
@@ -159,29 +157,9 @@ ${table(
 )}${pager(ctx, page, PER_PAGE, total)}`;
     return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${endpoint.id}`, section: 'webhooks', body }));
   });
+}
 
-  const clockPage = (request: FastifyRequest, reply: FastifyReply, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
-    const ctx = request.dash;
-    const t = ctx.t.clock;
-    const actor = ctx.session!.actor;
-    if (actor.merchant.mode !== 'test') {
-      return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body: notice(t.liveOnly, 'error') }), status);
-    }
-    const state = clockState(actor);
-    const quick = (seconds: number, label: string) =>
-      html`<form method="post" action="/dashboard/developers/clock/advance" class="inline">${csrfField(ctx)}<input type="hidden" name="seconds" value="${seconds}"><button type="submit" class="button secondary small">${label}</button></form>`;
-    const body = html`${message ? notice(message.text, message.kind) : null}
-${facts(ctx, state.now, state.offsetMs)}
-<div class="dash-quick">${quick(3600, t.hour)} ${quick(86400, t.day)} ${quick(7 * 86400, t.week)}</div>
-<form method="post" action="/dashboard/developers/clock/advance" class="dash-form dash-action" data-form="advance">${csrfField(ctx)}
-<div class="field"><label for="clock-seconds">${t.seconds}</label><input id="clock-seconds" name="seconds" inputmode="numeric" required></div>
-<button type="submit" class="button primary small">${t.advance}</button></form>`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body }), status);
-  };
-
-  const facts = (ctx: FastifyRequest['dash'], now: Date, offsetMs: number) =>
-    html`<dl class="details dash-facts"><div class="row" data-field="now"><dt>${ctx.t.clock.now}</dt><dd>${time(ctx.locale, now)}</dd></div><div class="row" data-field="offset"><dt>${ctx.t.clock.offset}</dt><dd>${formatOffset(offsetMs)}</dd></div></dl>`;
-
+function clockPages(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { expired?: string } }>('/dashboard/developers/clock', { config: PUBLIC }, async (request, reply) => {
     const expired = request.query.expired;
     const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : null;
@@ -197,6 +175,47 @@ ${facts(ctx, state.now, state.offsetMs)}
     const state = await advanceClock(services, actor, seconds);
     return reply.redirect(`/dashboard/developers/clock?expired=${state.expired}`, 303);
   });
+}
+
+/** An event with its payload and deliveries, with a notice above when `message` says what was done. */
+async function showEvent(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, message: Message, status = 200) {
+  if (!ID.test(id)) throw new ApiError('not_found');
+  const ctx = request.dash;
+  const t = ctx.t.events;
+  const actor = ctx.session!.actor;
+  const event = await getEvent(services.db, actor, id);
+  const deliveries = await eventDeliveries(services.db, actor, id);
+  const back = `/dashboard/developers/events/${id}`;
+  const body = html`${message ? notice(message.text, message.kind) : null}
+<p class="dash-lead"><code data-event-type="${event.type}">${event.type}</code> <code>${event.id}</code> ${time(ctx.locale, event.created_at)}</p>
+<section><h2>${t.deliveries}</h2>${deliveries.length > 0 ? redeliverForm(ctx, id, back) : null}${deliveriesTable(ctx, deliveries)}</section>
+<section><h2>${t.payload}</h2>${json(serializeEvent(event, 'default'))}</section>`;
+  return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${event.type}`, section: 'events', body }), status);
+}
+
+/** The test clock's page: what time it is for this merchant, and forms to move it on. */
+function clockPage(request: FastifyRequest, reply: FastifyReply, message: Message, status = 200) {
+  const ctx = request.dash;
+  const t = ctx.t.clock;
+  const actor = ctx.session!.actor;
+  if (actor.merchant.mode !== 'test') {
+    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body: notice(t.liveOnly, 'error') }), status);
+  }
+  const state = clockState(actor);
+  const quick = (seconds: number, label: string) =>
+    html`<form method="post" action="/dashboard/developers/clock/advance" class="inline">${csrfField(ctx)}<input type="hidden" name="seconds" value="${seconds}"><button type="submit" class="button secondary small">${label}</button></form>`;
+  const body = html`${message ? notice(message.text, message.kind) : null}
+${facts(ctx, state.now, state.offsetMs)}
+<div class="dash-quick">${quick(3600, t.hour)} ${quick(86400, t.day)} ${quick(7 * 86400, t.week)}</div>
+<form method="post" action="/dashboard/developers/clock/advance" class="dash-form dash-action" data-form="advance">${csrfField(ctx)}
+<div class="field"><label for="clock-seconds">${t.seconds}</label><input id="clock-seconds" name="seconds" inputmode="numeric" required></div>
+<button type="submit" class="button primary small">${t.advance}</button></form>`;
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body }), status);
+}
+
+/** The merchant's clock: now, and how far ahead of real time. */
+function facts(ctx: FastifyRequest['dash'], now: Date, offsetMs: number) {
+  return html`<dl class="details dash-facts"><div class="row" data-field="now"><dt>${ctx.t.clock.now}</dt><dd>${time(ctx.locale, now)}</dd></div><div class="row" data-field="offset"><dt>${ctx.t.clock.offset}</dt><dd>${formatOffset(offsetMs)}</dd></div></dl>`;
 }
 
 /** `3d 4h 5m 6s` ahead of real time. */

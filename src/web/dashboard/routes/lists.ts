@@ -20,6 +20,12 @@ export function pageNumber(raw: unknown): number {
  * four digits or contact fields the API shows, never a sealed number or CVV.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
+  sessionsList(dash, services);
+  customersList(dash, services);
+  tokensList(dash, services);
+}
+
+function sessionsList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string } }>('/dashboard/sessions', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.lists;
@@ -48,7 +54,9 @@ export default function route(dash: FastifyInstance, services: Services): void {
     )}${pager(ctx, page, PER_PAGE, total)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.sessions, section: 'sessions', body }));
   });
+}
 
+function customersList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string } }>('/dashboard/customers', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.lists;
@@ -67,7 +75,9 @@ export default function route(dash: FastifyInstance, services: Services): void {
     )}${pager(ctx, page, PER_PAGE, total)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.customers, section: 'customers', body }));
   });
+}
 
+function tokensList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string } }>('/dashboard/tokens', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.lists;

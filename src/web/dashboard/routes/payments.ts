@@ -171,30 +171,7 @@ function formAmount(raw: unknown): number | undefined | null {
  * the page again (422) with the API's error message.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
-  dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.payments;
-    const { search, invalid, params } = parseSearch(request.query);
-    const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
-    const body = html`${searchForm(ctx, params)}
-${invalid.map((name) => notice(t.badFilter(name), 'error'))}
-${table(
-  [
-    { label: t.id, cell: (p) => html`<a href="/dashboard/payments/${p.id}"><code>${p.id}</code></a>` },
-    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
-    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
-    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
-    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
-    { label: t.orderNum, cell: (p) => p.external_order_num ?? '' },
-    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
-  ],
-  rows,
-  t.none,
-  (p) => p.id,
-)}
-${pager(ctx, search.page, PER_PAGE, total, params)}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
-  });
+  paymentsList(dash, services);
 
   const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
     if (!ID.test(id)) throw new ApiError('not_found');
@@ -234,4 +211,32 @@ ${pager(ctx, search.page, PER_PAGE, total, params)}`;
   command('capture', 'captured');
   command('refund', 'refunded');
   command('cancel', 'cancelled');
+}
+
+/** GET /dashboard/payments: the search form and a page of matching payments. */
+function paymentsList(dash: FastifyInstance, services: Services): void {
+  dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
+    const ctx = request.dash;
+    const t = ctx.t.payments;
+    const { search, invalid, params } = parseSearch(request.query);
+    const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
+    const body = html`${searchForm(ctx, params)}
+${invalid.map((name) => notice(t.badFilter(name), 'error'))}
+${table(
+  [
+    { label: t.id, cell: (p) => html`<a href="/dashboard/payments/${p.id}"><code>${p.id}</code></a>` },
+    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
+    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
+    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
+    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
+    { label: t.orderNum, cell: (p) => p.external_order_num ?? '' },
+    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
+  ],
+  rows,
+  t.none,
+  (p) => p.id,
+)}
+${pager(ctx, search.page, PER_PAGE, total, params)}`;
+    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
+  });
 }

@@ -1,0 +1,114 @@
+import { Kysely } from 'kysely';
+import pg from 'pg';
+import { createLogger, type LogSink } from '../../lib/log';
+import type { Database } from '../schema';
+import type { Store, StoreOptions } from '../types';
+import { connectionErrorSummary, isConnectionError } from './connection-errors';
+import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
+import { listenPostgres } from './pg-listen';
+import { prepareStatements } from './pg-statements';
+import { ResilientPostgresDialect } from './resilient-dialect';
+
+/** How long getting a new PostgreSQL connection may take before its query fails as unavailable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return toNumber;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const schema = options.schema ?? 'public';
+  // Sessions show up in pg_stat_activity as `kessai` unless the URL (?application_name=) or
+  // PGAPPNAME names them otherwise (the URL's parameters override these settings).
+  const connection: pg.ClientConfig = { connectionString: url, application_name: process.env.PGAPPNAME ?? 'kessai' };
+  if (schema !== 'public') await createSchema(connection, schema);
+  const log = options.log ?? createLogger();
+  const pool = openPool(connection, schema, options.poolSize ?? 10, log);
+  const db = new Kysely<Database>({ dialect: new ResilientPostgresDialect({ pool }) });
+  const listen = (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
+    listenPostgres(connection, channel, { onNotify, onResume, log });
+  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => withAdvisoryLock(connection, `kessai set-up ${schema}`, setUp);
+  return { db, kind: 'postgres', listen, withSetUpLock, close: () => db.destroy() };
+}
+
+async function createSchema(connection: pg.ClientConfig, schema: string): Promise<void> {
+  const admin = new pg.Client(connection);
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } catch (error) {
+    // Processes starting together on one database all try; one creates it, the others may
+    // collide on the catalogue's unique index instead of seeing it exist.
+    if (!isUniqueViolation(error)) throw error;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** True when the error is PostgreSQL's unique_violation (23505). */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === '23505';
+}
+
+function openPool(connection: pg.ClientConfig, schema: string, size: number, log: LogSink): pg.Pool {
+  const pool = new pg.Pool({
+    ...connection,
+    max: size,
+    types,
+    options: schema === 'public' ? undefined : `-c search_path=${schema}`,
+    // A peer that vanished (failover, a cut network) is noticed instead of waited on for ever.
+    keepAlive: true,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  // A connection PostgreSQL ends (restart, failover, pg_terminate_backend) emits 'error' on its
+  // client, idle in the pool or checked out between two queries; unheard, that event would end the
+  // process. The pool drops the broken client (idle now, or when released) and opens a new one for
+  // the next query; a query that was running on it fails, and DatabaseUnavailable turns that into
+  // a 503 for its request.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.error({ err: connectionErrorSummary(err) }, 'lost a PostgreSQL connection; it is dropped and replaced'));
+    prepareStatements(client);
+    endWhenBroken(client);
+  });
+  return pool;
+}
+
+/** Runs `run` holding an advisory lock on a connection of its own; ending the session frees it. */
+async function withAdvisoryLock<T>(connection: pg.ClientConfig, key: string, run: () => Promise<T>): Promise<T> {
+  const lock = new pg.Client(connection);
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    return await run();
+  } finally {
+    // Ending the session frees its lock.
+    await lock.end();
+  }
+}
+
+/**
+ * Ends the client when one of its queries fails for a lost connection. PostgreSQL's FATAL error
+ * (57P01 from pg_terminate_backend or a shutdown) fails the running query before the socket
+ * closes, and pg marks the client unusable only at the close: released in between, the pool
+ * would keep it and hand it to the next query, failing that one too. Ending it makes the pool
+ * drop it on release.
+ */
+function endWhenBroken(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let ended = false;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (ended || !isConnectionError(error)) return;
+        ended = true;
+        client.end().catch(() => {});
+      });
+    }
+    return result;
+  };
+}

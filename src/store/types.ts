@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import type { LogSink } from '../lib/log';
+import type { Database } from './schema';
+
+/** The Kysely handle every repository takes; a transaction is one too. */
+export type Db = Kysely<Database>;
+
+export interface Store {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /**
+   * Calls `onNotify` with each payload NOTIFYed on `channel` (after the notifying transaction
+   * commits); resolves to a function that stops listening. On PostgreSQL this holds one
+   * connection outside the pool, reconnecting after errors; notifications sent while it was
+   * lost are gone, so `onResume` is called once it listens again, for the caller to catch up.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onResume?: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `setUp` (migrations, the default merchant, the configured webhook endpoint …) as the only
+   * process doing so on this database: processes starting together on an empty PostgreSQL
+   * database would otherwise each find nothing and each create it. On PostgreSQL an advisory lock
+   * per schema, held by a connection of its own (so `setUp` may use the pool freely, whatever its
+   * size) and freed if the process dies; PGlite's directory belongs to one process anyway.
+   */
+  withSetUpLock<T>(setUp: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** PostgreSQL URL; null selects the embedded PGlite database. */
+  databaseUrl: string | null;
+  /** PostgreSQL schema for every query (created when missing). */
+  schema?: string;
+  /** PGlite data directory; `memory://` keeps the database in memory (tests). */
+  dataDir?: string;
+  poolSize?: number;
+  /** PGlite only: how often the store looks for tables to vacuum or analyse (see pgliteMaintenance). */
+  maintenanceMs?: number;
+  /** Where lost PostgreSQL connections are reported. */
+  log?: LogSink;
+}
