@@ -17,7 +17,7 @@ export {
   type SessionMode,
   type SessionView,
 } from './view';
-export { isExpired, sessionState, type SessionState } from './state';
+export { isExpired, sessionState, sessionStep, type SessionAction, type SessionState } from './state';
 export {
   cardLogoPath,
   KONBINI_STORE_ORDER,
