@@ -28,7 +28,7 @@ export async function continueAttempt(
   const { payment, decline } = await updatePayment(trx, services, actor, earlier.id, { payment_details: { ...details } });
   if (decline) return { session, payment, decline, redirectUrl: null };
   const updated = (await sessionsRepo.findSession(trx, session.merchant_id, session.id)) ?? session;
-  return { session: updated, payment, redirectUrl: nextUrl(updated, payment) };
+  return { session: updated, payment, redirectUrl: nextUrl(updated, payment, actor.clock.now()) };
 }
 
 /**

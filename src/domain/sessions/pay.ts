@@ -161,7 +161,7 @@ async function recordPaid(paying: Paying, payment: Payment): Promise<PaySessionO
     updated_at: now,
     ...(paysSession(payment) ? completion(session, now) : {}),
   });
-  return { session: updated, payment, customer, redirectUrl: nextUrl(updated, payment) };
+  return { session: updated, payment, customer, redirectUrl: nextUrl(updated, payment, now) };
 }
 
 /** The columns of the session's completion, as the state table has it (a payable session completes). */

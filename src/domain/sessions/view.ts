@@ -10,7 +10,7 @@ import type { Payment } from '../../model/payment';
 import type { Session, ShownSession } from '../../model/session';
 import type { Actor, Services } from '../context';
 import { sessionMethods } from './offers';
-import { isExpired } from './state';
+import { isExpired, sessionState } from './state';
 
 export type SessionMode = Session['mode'];
 
@@ -55,13 +55,13 @@ export function sessionReturnUrl(session: Session): string | null {
 }
 
 /** After paying: the provider (offsite), the instructions (cash methods), or back to the merchant once completed. */
-export function nextUrl(session: Session, payment: Payment): string | null {
+export function nextUrl(session: Session, payment: Payment, now: Date): string | null {
   const details = payment.payment_details as Record<string, unknown>;
   const flow = methodFor(payment.payment_type)?.flow;
   if (flow === 'offsite' && typeof details.redirect_url === 'string') return details.redirect_url;
   if (flow === 'async' && typeof details.instructions_url === 'string') return details.instructions_url;
   // Never back to the shop while the session is pending (a prepaid card short of the total).
-  return session.status === 'completed' ? sessionReturnUrl(session) : null;
+  return sessionState(session, now) === 'completed' ? sessionReturnUrl(session) : null;
 }
 
 /**
