@@ -27,7 +27,8 @@ export function needsAuthentication(details: Record<string, unknown>): boolean {
  */
 export async function sendToAuthentication(paying: Paying, plain: Record<string, unknown>, amount: number, currency: Currency): Promise<PaySessionOutcome> {
   const { trx, services, actor, session, input, details, now } = paying;
-  if (typeof details.given === 'string') checkTokenCurrency(await claimSessionToken(trx, actor, { ...details, given: details.given }, now, ['token']), currency);
+  const redeemed = await claimSessionToken(trx, actor, details, now, ['token']);
+  if (redeemed) checkTokenCurrency(redeemed, currency);
   const tokenId = `tok_${newId()}`;
   const params = new URLSearchParams({ token: tokenId, locale: input.locale ?? (session.default_locale as Locale) });
   if (input.save_card) params.set('save_card', '1');

@@ -71,17 +71,19 @@ async function readDetails(db: Db, services: Services, actor: Actor, given: Reco
 }
 
 /**
- * Uses up the token the details came from, in the caller's transaction, without opening it
- * again: exactly as redeemToken would, a token that is unknown, another merchant's, used, expired,
- * of another kind or (secure tokens) not verified answers 422 `invalid_token`.
+ * Uses up the token the details came from, if they came from one, in the caller's transaction
+ * and without opening it again: exactly as redeemToken would, a token that is unknown, another
+ * merchant's, used, expired, of another kind or (secure tokens) not verified answers 422
+ * `invalid_token`. Undefined for details given as a hash.
  */
 export async function claimSessionToken(
   trx: Db,
   actor: Actor,
-  details: SessionDetails & { given: string },
+  details: SessionDetails,
   now: Date,
   kinds: readonly TokensTable['kind'][] = ['token', 'secure_token'],
-): Promise<RedeemedToken> {
+): Promise<RedeemedToken | undefined> {
+  if (typeof details.given !== 'string') return undefined;
   const claimed = await tokensRepo.claimToken(trx, actor.merchant.id, details.given, now, kinds);
   if (!claimed?.secret_details || !details.tokenDetails) throw new ApiError('invalid_token', { param: 'payment_details' });
   return {

@@ -80,7 +80,8 @@ export async function payLocked(
 async function saveOnCustomer(paying: Paying): Promise<PaySessionOutcome> {
   const { trx, services, actor, session, input, details, now } = paying;
   // A token is used up here; its details, opened once already, are what the customer keeps.
-  const given = typeof details.given === 'string' ? (await claimSessionToken(trx, actor, { ...details, given: details.given }, now, ['token'])).details : details.given;
+  const redeemed = await claimSessionToken(trx, actor, details, now, ['token']);
+  const given = redeemed ? redeemed.details : details.given;
   const customer = await updateCustomer(trx, services, actor, session.customer_id!, { payment_details: given });
   if (input.save_card && details.plain) await saveCard(trx, services, actor, session.external_customer_id!, details.plain);
   const updated = await sessionsRepo.updateSession(trx, session.id, { ...completion(session, now), updated_at: now });
@@ -97,7 +98,7 @@ async function payAnew(paying: Paying, options: { scenario?: string }): Promise<
   const currency = offer?.currency ?? (session.currency as Currency);
   if (details.plain && needsAuthentication(details.plain)) return sendToAuthentication(paying, details.plain, amount, currency);
   // A token is claimed (invalid_token when it cannot be) and a method named before anything is written.
-  const redeemed = typeof details.given === 'string' ? await claimSessionToken(paying.trx, paying.actor, { ...details, given: details.given }, paying.now) : undefined;
+  const redeemed = await claimSessionToken(paying.trx, paying.actor, details, paying.now);
   if (type === undefined) throw new ApiError('missing_parameter', { param: 'payment_details.type' });
   return charge(paying, { amount, currency, offer, redeemed }, options);
 }
