@@ -37,8 +37,22 @@ export async function runCommand<T>(
   idempotency: IdempotencyKey | null,
   work: (trx: Db) => Promise<T>,
   render: (result: T) => StoredResponse,
+  options?: { singleStatement?: boolean },
+): Promise<StoredResponse>;
+/**
+ * Without a renderer: the hosted page, whose forms carry no idempotency key and whose page is
+ * drawn after the commit from what the command returned. The command runs in one transaction.
+ */
+export async function runCommand<T>(db: Db, actor: Actor, idempotency: null, work: (trx: Db) => Promise<T>): Promise<T>;
+export async function runCommand<T>(
+  db: Db,
+  actor: Actor,
+  idempotency: IdempotencyKey | null,
+  work: (trx: Db) => Promise<T>,
+  render?: (result: T) => StoredResponse,
   { singleStatement = false } = {},
-): Promise<StoredResponse> {
+): Promise<StoredResponse | T> {
+  if (!render) return db.transaction().execute(work);
   if (singleStatement && !idempotency) return render(await work(db));
   return db.transaction().execute(async (trx) => {
     const now = actor.clock.now();

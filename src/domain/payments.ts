@@ -49,6 +49,8 @@ export interface CreatePaymentOptions {
   exchange?: SessionExchange;
   /** The customer the payment is for when its details are not a customer's (a customer_payment session). */
   customerId?: string;
+  /** The token of payment_details, claimed and opened by the caller (a session payment): charged as it is. */
+  redeemed?: RedeemedToken;
 }
 
 /** What a session payment records of the session's price: `amount` = session amount × rate, in the payment's currency. */
@@ -86,7 +88,7 @@ export async function createPayment(
     throw new ApiError('invalid_parameter', { param: 'customer', message: 'Send either payment_details or customer, not both' });
   }
   if (input.payment_details === undefined && input.customer === undefined) throw new ApiError('missing_parameter', { param: 'payment_details' });
-  const source = await detailsToCharge(trx, services, actor, input, now);
+  const source = options.redeemed ?? (await detailsToCharge(trx, services, actor, input, now));
   checkTokenCurrency(source, currency);
   if (source.amount !== null && source.amount !== input.amount) {
     throw new ApiError('invalid_parameter', { param: 'amount', message: `The customer authenticated a payment of ${source.amount} ${source.currency}` });

@@ -3,6 +3,7 @@ import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
 import * as sessionsRepo from '../store/sessions.repo';
 import type { Payment } from '../model/payment';
+import { sessionState, sessionStep } from './sessions/state';
 
 /**
  * When a session is paid (KOMOJU: "completed — the customer inputted their info successfully; the
@@ -37,6 +38,6 @@ export async function lockPaymentAndSession(trx: Db, merchantId: string, id: str
 export async function completeSessionOf(trx: Db, payment: Payment, now: Date): Promise<void> {
   if (!payment.session_id || !paysSession(payment)) return;
   const session = await sessionsRepo.lockSession(trx, payment.merchant_id, payment.session_id);
-  if (!session || session.status !== 'pending' || session.payment_id !== payment.id) return;
+  if (!session || session.payment_id !== payment.id || !('to' in sessionStep(sessionState(session, now), 'complete'))) return;
   await sessionsRepo.updateSession(trx, session.id, { status: 'completed', completed_at: now, updated_at: now });
 }

@@ -1,5 +1,7 @@
+import type { Payment } from './payment';
+
 export type SessionMode = 'payment' | 'customer' | 'customer_payment';
-/** The stored states; `expired` is derived from expires_at when shown (domain/session-state.ts). */
+/** The stored states; `expired` is derived from expires_at when shown (domain/sessions/state.ts). */
 export type SessionStatus = 'pending' | 'completed' | 'cancelled';
 
 /** A Hosted Page session. */
@@ -29,4 +31,31 @@ export interface Session {
   exchange_rates: Record<string, number> | null;
   /** The `Komoju-Scenario` (decline code) its payments fail with, test mode. */
   scenario: string | null;
+}
+
+/** One entry of a session's `payment_methods` (spec §6.3): the method's amount and currency, converted when they differ. */
+export interface SessionMethodEntry {
+  type: string;
+  /** Cards: brand slugs. Konbini: store slug → `{icon}`, the logo's path on this server. */
+  brands?: readonly string[] | Record<string, { icon: string }>;
+  /** Absent in customer mode. */
+  amount?: number | null;
+  currency: string;
+  exchange_rate: number;
+  customer_fee: number;
+  offsite: boolean;
+  additional_fields: string[];
+}
+
+/**
+ * A session as the API shows it, with what the domain derives for it (domain/sessions/view.ts):
+ * its payment, whether it has expired at the moment shown, the methods it offers, its page.
+ */
+export interface ShownSession {
+  session: Session;
+  payment: Payment | null;
+  /** The hosted page (`session_url`). */
+  url: string;
+  expired: boolean;
+  methods: SessionMethodEntry[];
 }

@@ -1,5 +1,4 @@
-import type { Services } from '../domain/context';
-import { isExpired, sessionMethods, type SessionView } from '../domain/sessions';
+import type { ShownSession } from '../model/session';
 import type { ApiVersion } from './api-version';
 import { serializePayment } from './payment';
 import { timestamp } from './time';
@@ -7,10 +6,11 @@ import { timestamp } from './time';
 /**
  * Session → KOMOJU JSON. The seed's keys first, in its order (`amount`/`currency` absent in
  * customer mode, decision 18); then the SDK's `expired`, `metadata`, `payment_data`, `email`,
- * `customer_id`, `external_customer_id`, `expires_at`.
+ * `customer_id`, `external_customer_id`, `expires_at`. What is derived (expired, the offered
+ * methods, the page's URL) the domain has computed (showSession).
  */
-export function serializeSession(services: Services, view: SessionView, version: ApiVersion, now: Date): Record<string, unknown> {
-  const { session, payment } = view;
+export function serializeSession(shown: ShownSession, version: ApiVersion): Record<string, unknown> {
+  const { session, payment } = shown;
   const money = session.mode === 'customer' ? {} : { amount: session.amount, currency: session.currency };
   return {
     id: session.id,
@@ -18,15 +18,15 @@ export function serializeSession(services: Services, view: SessionView, version:
     mode: session.mode,
     ...money,
     payment: payment ? serializePayment(payment, version) : null,
-    session_url: `${services.publicUrl}/sessions/${session.id}`,
+    session_url: shown.url,
     return_url: session.return_url,
     default_locale: session.default_locale,
-    payment_methods: sessionMethods(services, session),
+    payment_methods: shown.methods,
     created_at: timestamp(session.created_at),
     cancelled_at: timestamp(session.cancelled_at),
     completed_at: timestamp(session.completed_at),
     status: session.status,
-    expired: isExpired(session, now),
+    expired: shown.expired,
     expires_at: timestamp(session.expires_at),
     metadata: session.metadata,
     payment_data: session.payment_data,

@@ -58,7 +58,7 @@ const BRANDS = {
 /**
  * The seed's konbini `brands` (2020) map each store to a path string; KOMOJU has since answered
  * `{icon: path}` (KOMOJU Fields' fixture of a real session, 2022, read by its konbini field without
- * any version header). We answer that under every version (src/domain/session-offers.ts,
+ * any version header). We answer that under every version (src/domain/sessions/offers.ts,
  * konbiniBrands): the same stores, in the same order, each still a path on the API host.
  */
 function withKonbiniIcons(seed: Record<string, unknown>): Record<string, unknown> {

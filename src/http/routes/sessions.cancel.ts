@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
-import { cancelSession } from '../../domain/sessions';
+import { cancelSession, showSession } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializeSession } from '../../wire/session';
@@ -14,7 +14,7 @@ export default function route(app: FastifyInstance, services: Services): void {
       request.actor,
       request.idempotency,
       (trx) => cancelSession(trx, request.actor, request.params.id),
-      (view) => jsonResponse(200, serializeSession(services, view, request.apiVersion, request.actor.clock.now())),
+      (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
     );
     return sendStored(reply, response);
   });

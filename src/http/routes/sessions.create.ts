@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
-import { createSession, MAX_SESSION_SECONDS } from '../../domain/sessions';
+import { createSession, MAX_SESSION_SECONDS, showSession } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, WebUrl } from '../schemas';
 import { serializeSession } from '../../wire/session';
@@ -56,7 +56,7 @@ export default function route(app: FastifyInstance, services: Services): void {
       request.actor,
       request.idempotency,
       (trx) => createSession(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
-      (view) => jsonResponse(200, serializeSession(services, view, request.apiVersion, request.actor.clock.now())),
+      (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
       // Customer modes also create the customer: two statements, one transaction.
       { singleStatement: (request.body.mode ?? 'payment') === 'payment' },
     );

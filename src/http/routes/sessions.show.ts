@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
-import { getSession } from '../../domain/sessions';
+import { getSession, showSession } from '../../domain/sessions';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializeSession } from '../../wire/session';
@@ -12,7 +12,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     { schema: { params: IdParams }, config: { access: 'publishable' } },
     async (request, reply) => {
       const view = await getSession(services.db, request.actor, request.params.id);
-      return sendStored(reply, jsonResponse(200, serializeSession(services, view, request.apiVersion, request.actor.clock.now())));
+      return sendStored(reply, jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)));
     },
   );
 }

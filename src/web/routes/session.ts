@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { findSavedCard, removeSavedCard, savedCardOf } from '../../domain/one-click';
@@ -8,13 +9,15 @@ import {
   cardLogoPath,
   completeAuthentication,
   findCustomerSession,
-  isExpired,
   KONBINI_STORE_ORDER,
   konbiniLogoPath,
   paySession,
   sessionOffer,
   sessionReturnUrl,
+  sessionState,
+  sessionStep,
   type CustomerSession,
+  type PaySessionOutcome,
 } from '../../domain/sessions';
 import { methodFor } from '../../methods';
 import type { PaymentMethod } from '../../methods/method';
@@ -64,7 +67,8 @@ function localeOf(asked: PageLocale | undefined, found: CustomerSession): PageLo
 async function pageProps(services: Services, found: CustomerSession, locale: PageLocale): Promise<SessionPageProps> {
   const { session } = found;
   const now = found.actor.clock.now();
-  const state = session.status === 'completed' ? 'completed' : session.status === 'cancelled' ? 'cancelled' : isExpired(session, now) ? 'expired' : 'open';
+  const current = sessionState(session, now);
+  const state = current === 'pending' ? 'open' : current;
   const methods = session.payment_types.map((type) => methodFor(type)).filter((m): m is PaymentMethod => !!m && !!sessionOffer(services, session, m.type));
   const converted: Record<string, ConvertedOffer> = {};
   for (const method of methods) {
@@ -122,6 +126,12 @@ function fieldOf(method: PaymentMethod, param: string | null): string | null {
   return method.checkoutFields.some((field) => field.name === name) ? name : null;
 }
 
+type ShowRoute = { Params: Static<typeof Params>; Querystring: Static<typeof PageQuery> };
+type PayRoute = { Params: Static<typeof Params>; Body: Static<typeof PayBody> };
+type ReturnRoute = { Params: Static<typeof Params>; Querystring: Static<typeof ReturnQuery> };
+type AuthenticatedRoute = { Params: Static<typeof Params>; Querystring: Static<typeof AuthenticatedQuery> };
+type LocaleRoute = { Params: Static<typeof Params>; Body: Static<typeof LocaleBody> };
+
 /**
  * The Hosted Page (`session_url`), no API key — the session id is the credential:
  * - GET /sessions/:id — merchant, amount, one form per offered method; its state once done.
@@ -136,131 +146,145 @@ function fieldOf(method: PaymentMethod, param: string | null): string | null {
  * - GET /sessions/:id/authenticated — back from the 3-D Secure page: pays with the verified card.
  * - POST /sessions/:id/saved_card/remove — the customer removes the saved card.
  * - POST /sessions/:id/cancel — "Return to merchant": cancels, then 303 to return_url with session_id.
+ *
+ * The commands run through runCommand, as the API's do, without an idempotency key: a form sent
+ * twice pays once because the session is locked and then found paid.
  */
 export default function route(web: FastifyInstance, services: Services): void {
-  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof PageQuery> }>(
-    '/sessions/:sessionId',
-    { schema: { params: Params, querystring: PageQuery }, config: { access: 'public' } },
-    async (request, reply) => {
-      const found = await findCustomerSession(services, request.params.sessionId);
-      const locale = localeOf(request.query.locale, found);
-      await allowReturn(reply, found);
-      return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
-    },
+  const config = () => ({ access: 'public' as const });
+  web.get<ShowRoute>('/sessions/:sessionId', { schema: { params: Params, querystring: PageQuery }, config: config() }, (request, reply) =>
+    showPage(services, request, reply),
   );
+  web.post<PayRoute>('/sessions/:sessionId/pay', { schema: { params: Params, body: PayBody }, config: config() }, (request, reply) =>
+    payFromPage(services, request, reply),
+  );
+  web.get<ReturnRoute>('/sessions/:sessionId/return', { schema: { params: Params, querystring: ReturnQuery }, config: config() }, (request, reply) =>
+    backFromProvider(services, request, reply),
+  );
+  web.get<AuthenticatedRoute>('/sessions/:sessionId/authenticated', { schema: { params: Params, querystring: AuthenticatedQuery }, config: config() }, (request, reply) =>
+    backFromAuthentication(services, request, reply),
+  );
+  web.post<LocaleRoute>('/sessions/:sessionId/saved_card/remove', { schema: { params: Params, body: LocaleBody }, config: config() }, (request, reply) =>
+    removeCardFromPage(services, request, reply),
+  );
+  web.post<LocaleRoute>('/sessions/:sessionId/cancel', { schema: { params: Params, body: LocaleBody }, config: config() }, (request, reply) =>
+    cancelFromPage(services, request, reply),
+  );
+}
 
-  web.post<{ Params: Static<typeof Params>; Body: Static<typeof PayBody> }>(
-    '/sessions/:sessionId/pay',
-    { schema: { params: Params, body: PayBody }, config: { access: 'public' } },
-    async (request, reply) => {
-      refuseCrossSite(request, services);
-      const found = await findCustomerSession(services, request.params.sessionId);
-      const locale = localeOf(request.body.locale, found);
-      const body = request.body as Record<string, string>;
-      const method = methodFor(body.type);
-      if (!method || !found.session.payment_types.includes(method.type)) throw new ApiError('not_found', { param: 'type' });
-      let failure: { field: string | null; message: string };
-      let status = 422;
-      const savedCard = body.saved_card === '1' && method.flow === 'card' && found.session.external_customer_id !== null;
-      try {
-        const details = savedCard ? { type: method.type, external_customer_id: found.session.external_customer_id } : detailsFromForm(method, body);
-        const outcome = await services.db.transaction().execute((trx) =>
-          paySession(trx, services, found.actor, found.session.id, { payment_details: details, save_card: !savedCard && body.save_card === '1', locale }),
-        );
-        const short = outcome.payment?.status === 'pending' ? outcome.payment.payment_details.short_amount : undefined;
-        if (!outcome.decline && !outcome.redirectUrl && typeof short === 'number') {
-          // A prepaid card short of the total: the page again, asking for the next card.
-          const again = await findCustomerSession(services, found.session.id);
-          await allowReturn(reply, again);
-          const notice = sessionMessages(locale).prepaidShort(formatMoney(short, outcome.payment!.currency, locale));
-          return sendPage(reply, sessionPage({ ...(await pageProps(services, again, locale)), notice }));
-        }
-        if (!outcome.decline) {
-          return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
-        }
-        failure = { field: null, message: failureText(locale, outcome.decline, null) };
-      } catch (error) {
-        // 502: the upstream's answer (none configured in live mode), told the customer like a decline.
-        if (!(error instanceof ApiError) || (error.status >= 500 && error.status !== 502)) throw error;
-        if (error.status === 502) status = 502;
-        const field = fieldOf(method, error.param);
-        // A saved card's problem (expired since it was saved) belongs to it, not to the form's fields.
-        failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
-      }
-      return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) }, status);
-    },
-  );
+/** GET /sessions/:id — the page. */
+async function showPage(services: Services, request: FastifyRequest<ShowRoute>, reply: FastifyReply): Promise<FastifyReply> {
+  const found = await findCustomerSession(services, request.params.sessionId);
+  const locale = localeOf(request.query.locale, found);
+  await allowReturn(reply, found);
+  return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
+}
 
-  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof ReturnQuery> }>(
-    '/sessions/:sessionId/return',
-    { schema: { params: Params, querystring: ReturnQuery }, config: { access: 'public' } },
-    async (request, reply) => {
-      const found = await findCustomerSession(services, request.params.sessionId);
-      const locale = localeOf(request.query.locale, found);
-      const { session, payment } = found;
-      if (session.status === 'completed') return reply.redirect(sessionReturnUrl(session) ?? pagePath(session.id, locale), 303);
-      const ended = payment && payment.id === request.query.payment_id && ['failed', 'cancelled', 'expired'].includes(payment.status);
-      if (session.status === 'pending' && payment && ended) {
-        return showAgain(services, reply, session.id, locale, { type: payment.payment_type, field: null, message: attemptFailure(locale, payment), values: {} }, 200);
-      }
-      await allowReturn(reply, found);
-      return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
-    },
-  );
+/** POST /sessions/:id/pay — pays with the posted form; the next page, or this one again with the failure. */
+async function payFromPage(services: Services, request: FastifyRequest<PayRoute>, reply: FastifyReply): Promise<FastifyReply> {
+  refuseCrossSite(request, services);
+  const found = await findCustomerSession(services, request.params.sessionId);
+  const locale = localeOf(request.body.locale, found);
+  const body = request.body as Record<string, string>;
+  const method = methodFor(body.type);
+  if (!method || !found.session.payment_types.includes(method.type)) throw new ApiError('not_found', { param: 'type' });
+  let failure: { field: string | null; message: string };
+  let status = 422;
+  const savedCard = body.saved_card === '1' && method.flow === 'card' && found.session.external_customer_id !== null;
+  try {
+    const details = savedCard ? { type: method.type, external_customer_id: found.session.external_customer_id } : detailsFromForm(method, body);
+    const outcome = await runCommand(services.db, found.actor, null, (trx) =>
+      paySession(trx, services, found.actor, found.session.id, { payment_details: details, save_card: !savedCard && body.save_card === '1', locale }),
+    );
+    if (!outcome.decline) return await afterPaying(services, reply, found, locale, outcome);
+    failure = { field: null, message: failureText(locale, outcome.decline, null) };
+  } catch (error) {
+    // 502: the upstream's answer (none configured in live mode), told the customer like a decline.
+    if (!(error instanceof ApiError) || (error.status >= 500 && error.status !== 502)) throw error;
+    if (error.status === 502) status = 502;
+    const field = fieldOf(method, error.param);
+    // A saved card's problem (expired since it was saved) belongs to it, not to the form's fields.
+    failure = { field: field === 'amount' || savedCard ? null : field, message: failureText(locale, error.code, field) };
+  }
+  return showAgain(services, reply, found.session.id, locale, { type: method.type, ...failure, values: keptValues(method, body) }, status);
+}
 
-  web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof AuthenticatedQuery> }>(
-    '/sessions/:sessionId/authenticated',
-    { schema: { params: Params, querystring: AuthenticatedQuery }, config: { access: 'public' } },
-    async (request, reply) => {
-      const found = await findCustomerSession(services, request.params.sessionId);
-      const locale = localeOf(request.query.locale, found);
-      // Paid already (this page reloaded, or a second tab): on to the shop, as after paying.
-      if (found.session.status === 'completed') return reply.redirect(sessionReturnUrl(found.session) ?? pagePath(found.session.id, locale), 303);
-      let failure: { field: null; message: string };
-      try {
-        const outcome = await services.db.transaction().execute((trx) =>
-          completeAuthentication(trx, services, found.actor, found.session.id, request.query.token, { save_card: request.query.save_card === '1' }),
-        );
-        if (!outcome.decline) return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
-        failure = { field: null, message: failureText(locale, outcome.decline === 'card_declined' && !outcome.payment ? 'authentication_failed' : outcome.decline, null) };
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
-        failure = { field: null, message: failureText(locale, error.code, null) };
-      }
-      return showAgain(services, reply, found.session.id, locale, { type: 'credit_card', ...failure, values: {} });
-    },
-  );
+/** Paid (not declined): on to the next page, or this one again asking for the next prepaid card. */
+async function afterPaying(services: Services, reply: FastifyReply, found: CustomerSession, locale: PageLocale, outcome: PaySessionOutcome): Promise<FastifyReply> {
+  const short = outcome.payment?.status === 'pending' ? outcome.payment.payment_details.short_amount : undefined;
+  if (outcome.redirectUrl || typeof short !== 'number') return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
+  // A prepaid card short of the total: the page again, asking for the next card.
+  const again = await findCustomerSession(services, found.session.id);
+  await allowReturn(reply, again);
+  const notice = sessionMessages(locale).prepaidShort(formatMoney(short, outcome.payment!.currency, locale));
+  return sendPage(reply, sessionPage({ ...(await pageProps(services, again, locale)), notice }));
+}
 
-  web.post<{ Params: Static<typeof Params>; Body: Static<typeof LocaleBody> }>(
-    '/sessions/:sessionId/saved_card/remove',
-    { schema: { params: Params, body: LocaleBody }, config: { access: 'public' } },
-    async (request, reply) => {
-      refuseCrossSite(request, services);
-      const found = await findCustomerSession(services, request.params.sessionId);
-      const locale = localeOf(request.body.locale, found);
-      const externalId = found.session.external_customer_id;
-      if (externalId !== null) await removeSavedCard(services.db, found.session.merchant_id, externalId);
-      await allowReturn(reply, found);
-      const props = await pageProps(services, found, locale);
-      return sendPage(reply, sessionPage({ ...props, notice: sessionMessages(locale).savedRemoved }));
-    },
-  );
+/** GET /sessions/:id/return — back from an offsite provider. */
+async function backFromProvider(services: Services, request: FastifyRequest<ReturnRoute>, reply: FastifyReply): Promise<FastifyReply> {
+  const found = await findCustomerSession(services, request.params.sessionId);
+  const locale = localeOf(request.query.locale, found);
+  const { session, payment } = found;
+  const state = sessionState(session, found.actor.clock.now());
+  if (state === 'completed') return reply.redirect(sessionReturnUrl(session) ?? pagePath(session.id, locale), 303);
+  const ended = payment && payment.id === request.query.payment_id && ['failed', 'cancelled', 'expired'].includes(payment.status);
+  // Still open to a payment's answer (pending, or expired since the attempt began): the reason, to pay another way.
+  if ('to' in sessionStep(state, 'complete') && payment && ended) {
+    return showAgain(services, reply, session.id, locale, { type: payment.payment_type, field: null, message: attemptFailure(locale, payment), values: {} }, 200);
+  }
+  await allowReturn(reply, found);
+  return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
+}
 
-  web.post<{ Params: Static<typeof Params>; Body: Static<typeof LocaleBody> }>(
-    '/sessions/:sessionId/cancel',
-    { schema: { params: Params, body: LocaleBody }, config: { access: 'public' } },
-    async (request, reply) => {
-      refuseCrossSite(request, services);
-      const found = await findCustomerSession(services, request.params.sessionId);
-      const locale = localeOf(request.body.locale, found);
-      try {
-        await services.db.transaction().execute((trx) => cancelSession(trx, found.actor, found.session.id));
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500) throw error;
-      }
-      return reply.redirect(sessionReturnUrl(found.session) ?? pagePath(found.session.id, locale), 303);
-    },
-  );
+/** GET /sessions/:id/authenticated — back from the 3-D Secure page: pays with the verified card. */
+async function backFromAuthentication(
+  services: Services,
+  request: FastifyRequest<AuthenticatedRoute>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const found = await findCustomerSession(services, request.params.sessionId);
+  const locale = localeOf(request.query.locale, found);
+  // Paid already (this page reloaded, or a second tab): on to the shop, as after paying.
+  if (sessionState(found.session, found.actor.clock.now()) === 'completed') {
+    return reply.redirect(sessionReturnUrl(found.session) ?? pagePath(found.session.id, locale), 303);
+  }
+  let failure: { field: null; message: string };
+  try {
+    const outcome = await runCommand(services.db, found.actor, null, (trx) =>
+      completeAuthentication(trx, services, found.actor, found.session.id, request.query.token, { save_card: request.query.save_card === '1' }),
+    );
+    if (!outcome.decline) return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
+    failure = { field: null, message: failureText(locale, outcome.decline === 'card_declined' && !outcome.payment ? 'authentication_failed' : outcome.decline, null) };
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
+    failure = { field: null, message: failureText(locale, error.code, null) };
+  }
+  return showAgain(services, reply, found.session.id, locale, { type: 'credit_card', ...failure, values: {} });
+}
+
+/** POST /sessions/:id/saved_card/remove — the customer removes the saved card. */
+async function removeCardFromPage(services: Services, request: FastifyRequest<LocaleRoute>, reply: FastifyReply): Promise<FastifyReply> {
+  refuseCrossSite(request, services);
+  const found = await findCustomerSession(services, request.params.sessionId);
+  const locale = localeOf(request.body.locale, found);
+  const externalId = found.session.external_customer_id;
+  if (externalId !== null) await removeSavedCard(services.db, found.session.merchant_id, externalId);
+  await allowReturn(reply, found);
+  const props = await pageProps(services, found, locale);
+  return sendPage(reply, sessionPage({ ...props, notice: sessionMessages(locale).savedRemoved }));
+}
+
+/** POST /sessions/:id/cancel — "Return to merchant". */
+async function cancelFromPage(services: Services, request: FastifyRequest<LocaleRoute>, reply: FastifyReply): Promise<FastifyReply> {
+  refuseCrossSite(request, services);
+  const found = await findCustomerSession(services, request.params.sessionId);
+  const locale = localeOf(request.body.locale, found);
+  try {
+    await runCommand(services.db, found.actor, null, (trx) => cancelSession(trx, found.actor, found.session.id));
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+  }
+  return reply.redirect(sessionReturnUrl(found.session) ?? pagePath(found.session.id, locale), 303);
 }
 
 /** The page again, 422, with the failure of the last attempt shown next to its method or field. */

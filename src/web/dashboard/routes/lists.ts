@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../../domain/context';
 import { listCustomerSummaries, listSessions, listTokens } from '../../../domain/dashboard/views';
+import { sessionState } from '../../../domain/sessions';
 import { methodFor } from '../../../methods';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
@@ -38,7 +39,7 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
         {
           label: t.status,
           cell: (s) => {
-            const state = s.status === 'pending' && new Date(s.expires_at) <= ctx.session!.actor.clock.now() ? 'expired' : s.status;
+            const state = sessionState(s, ctx.session!.actor.clock.now());
             return html`<span class="status status-session-${state}" data-session-status="${state}">${t.sessionStates[state] ?? state}</span>`;
           },
         },

@@ -1,15 +1,17 @@
-import { methodFor } from '../methods';
-import type { KONBINI_STORES } from '../methods/konbini';
-import type { PaymentMethod } from '../methods/method';
-import type { Services } from './context';
-import type { Currency } from '../kernel/money';
-import { convertAmount, defaultRates, exchangeRate, type Rates } from './rates';
-import type { Session } from '../model/session';
+import { methodFor } from '../../methods';
+import type { KONBINI_STORES } from '../../methods/konbini';
+import type { PaymentMethod } from '../../methods/method';
+import type { Services } from '../context';
+import type { Currency } from '../../kernel/money';
+import { convertAmount, defaultRates, exchangeRate, type Rates } from '../rates';
+import type { Session, SessionMethodEntry } from '../../model/session';
+
+export type { SessionMethodEntry };
 
 /**
  * What a session offers (spec §6.3): each method's amount and currency — the session's own, or
  * converted at rates fixed when the session was created — and the `payment_methods` entries the
- * API shows of them. Pure functions over the session row; sessions.ts owns the commands.
+ * API shows of them. Pure functions over the session row; the commands are in this folder.
  */
 
 /**
@@ -61,20 +63,6 @@ export function ratesToFix(rates: Rates, types: readonly string[], currency: Cur
     if (offer && offer.currency !== currency) fixed[offer.currency] = offer.exchange_rate;
   }
   return fixed;
-}
-
-/** One entry of a session's `payment_methods` (spec §6.3): the method's amount and currency, converted when they differ. */
-export interface SessionMethodEntry {
-  type: string;
-  /** Cards: brand slugs. Konbini: store slug → `{icon}`, the logo's path on this server. */
-  brands?: readonly string[] | Record<string, { icon: string }>;
-  /** Absent in customer mode. */
-  amount?: number | null;
-  currency: string;
-  exchange_rate: number;
-  customer_fee: number;
-  offsite: boolean;
-  additional_fields: string[];
 }
 
 /**
