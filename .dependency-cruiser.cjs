@@ -31,6 +31,15 @@ module.exports = {
       to: none('http', 'web', 'wire', 'worker', 'cli'),
     },
     {
+      name: 'domain-gets-upstreams-through-services',
+      severity: 'error',
+      comment:
+        'The processor and the 3-D Secure authenticator are chosen when the process is wired (services.ts); ' +
+        'domain uses them through Services and imports their types only.',
+      from: { path: layer('domain') },
+      to: { path: '^src/processors/(test-processor|three-d-secure)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'wire-renders-models-only',
       severity: 'error',
       comment: 'wire turns model values into KOMOJU JSON; it reads nothing from the database.',

@@ -1,6 +1,6 @@
 import { newId } from '../../lib/random';
 import { methodFor } from '../../methods';
-import { THREE_D_SECURE_TEST_CARDS } from '../../processors/three-d-secure';
+import type { CardAuthenticator } from '../../processors/three-d-secure';
 import type { Currency } from '../../kernel/money';
 import type { Locale } from '../payments';
 import { createSecureToken } from '../secure-tokens';
@@ -8,13 +8,13 @@ import { checkTokenCurrency } from '../tokens';
 import { claimSessionToken } from './details';
 import type { Paying, PaySessionOutcome } from './outcome';
 
-/** Cards of the four 3-D Secure test families; frictionless ones pass the page without a challenge. */
-const THREE_DS_FAMILIES: ReadonlySet<string> = new Set<string>(Object.values(THREE_D_SECURE_TEST_CARDS).flat());
-
-/** Whether the details are a card of the 3-D Secure test families, to be authenticated before it is charged. */
-export function needsAuthentication(details: Record<string, unknown>): boolean {
+/**
+ * Whether the details are a card enrolled in 3-D Secure (in test mode, the four test families;
+ * frictionless ones pass the page without a challenge), to be authenticated before it is charged.
+ */
+export function needsAuthentication(authenticator: CardAuthenticator, details: Record<string, unknown>): boolean {
   if (methodFor(String(details.type))?.flow !== 'card' || typeof details.number !== 'string') return false;
-  return THREE_DS_FAMILIES.has(details.number.replace(/[\s-]/g, ''));
+  return authenticator.enrolled(details.number.replace(/[\s-]/g, ''));
 }
 
 /**

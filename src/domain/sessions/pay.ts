@@ -96,7 +96,7 @@ async function payAnew(paying: Paying, options: { scenario?: string }): Promise<
   if (type !== undefined && !offer) throw new ApiError('invalid_currency', { param: 'currency', message: `${type} does not accept ${session.currency}` });
   const amount = offer?.amount ?? Number(session.amount ?? 0);
   const currency = offer?.currency ?? (session.currency as Currency);
-  if (details.plain && needsAuthentication(details.plain)) return sendToAuthentication(paying, details.plain, amount, currency);
+  if (details.plain && needsAuthentication(services.authenticator, details.plain)) return sendToAuthentication(paying, details.plain, amount, currency);
   // A token is claimed (invalid_token when it cannot be) and a method named before anything is written.
   const redeemed = await claimSessionToken(paying.trx, paying.actor, details, paying.now);
   if (type === undefined) throw new ApiError('missing_parameter', { param: 'payment_details.type' });
