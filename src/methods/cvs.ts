@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { PAYER_FIELDS, requirePayer } from './_shared/payer';
 import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * `cvs` (convenience-store payment without a chosen store). The seed shows it only in a token
@@ -34,7 +35,7 @@ export const cvs: PaymentMethod = {
   flow: 'async',
   refundable: false,
   detailsSchema,
-  checkoutFields: [{ name: 'email', kind: 'email', required: false, autocomplete: 'email' }],
+  checkoutFields: [{ name: 'email', label: FIELD_LABELS.email, kind: 'email', required: false, autocomplete: 'email' }],
   testScenarios: [
     {
       input: { email: 'foo@bar.com' },

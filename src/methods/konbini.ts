@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { notOneOf, PAYER_FIELDS, requirePayer } from './_shared/payer';
 import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * Convenience-store payment (v1 reference, "Convenience Store (Konbini)"): the customer pays a slip
@@ -66,10 +67,10 @@ export const konbini: PaymentMethod = {
   subtypes: KONBINI_STORES,
   detailsSchema,
   checkoutFields: [
-    { name: 'store', kind: 'select', required: true, options: KONBINI_STORES },
-    { name: 'name', kind: 'text', required: false, autocomplete: 'name' },
-    { name: 'email', kind: 'email', required: false, autocomplete: 'email' },
-    { name: 'phone', kind: 'tel', required: false, autocomplete: 'tel' },
+    { name: 'store', label: { en: 'Convenience store', ja: 'コンビニ', ko: '편의점' }, kind: 'select', required: true, options: KONBINI_STORES },
+    { name: 'name', label: FIELD_LABELS.name, kind: 'text', required: false, autocomplete: 'name' },
+    { name: 'email', label: FIELD_LABELS.email, kind: 'email', required: false, autocomplete: 'email' },
+    { name: 'phone', label: FIELD_LABELS.phone, kind: 'tel', required: false, autocomplete: 'tel' },
   ],
   testScenarios: KONBINI_STORES.map((store) => ({
     input: { store },

@@ -10,7 +10,7 @@ import type { Processor } from '../processors/processor';
  */
 export interface PaymentMethod {
   type: string;
-  names: { en: string; ja: string; ko: string };
+  names: Localized;
   /** Currencies the method takes; `all` for every currency kessai knows. */
   currencies: readonly Currency[] | 'all';
   /** Bounds on the payment total, in minor units of the method's currency. */
@@ -60,8 +60,17 @@ export interface StoredDetails {
   source: Record<string, unknown>;
 }
 
+/** A text in each language of the customer's pages. */
+export interface Localized {
+  en: string;
+  ja: string;
+  ko: string;
+}
+
 export interface CheckoutField {
   name: string;
+  /** What the hosted page writes above the input, in the page's language. */
+  label: Localized;
   kind: 'text' | 'email' | 'tel' | 'card_number' | 'card_expiry' | 'card_cvc' | 'select' | 'password';
   required: boolean;
   autocomplete?: string;
