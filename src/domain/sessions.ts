@@ -1,7 +1,7 @@
 import { offsetClock } from '../lib/clock';
 import { newId } from '../lib/random';
 import { isWebUrl } from '../lib/web-url';
-import { methodFor } from '../methods';
+import { CUSTOMER_MODE_TYPES, methodFor, ONE_CLICK_TYPES } from '../methods';
 import { parseScenario } from '../processors/scenario-processor';
 import { THREE_D_SECURE_TEST_CARDS } from '../processors/three-d-secure';
 import * as customersRepo from '../store/customers.repo';
@@ -48,9 +48,6 @@ export interface CreateSessionInput {
 
 /** KOMOJU sessions live 24 hours at most (SDK: expires_in_seconds ≤ 86400, the default). */
 export const MAX_SESSION_SECONDS = 86_400;
-
-/** Customer modes store details for later: only methods that can be stored (spec §6.2). */
-const CUSTOMER_MODE_TYPES = ['credit_card', 'paypay'];
 
 /** A session and the payment it embeds, if any. */
 export interface SessionView {
@@ -402,7 +399,7 @@ const THREE_DS_FAMILIES: ReadonlySet<string> = new Set<string>(Object.values(THR
  */
 async function peekDetails(db: Db, services: Services, actor: Actor, details: Record<string, unknown> | string): Promise<{ type?: string; details?: Record<string, unknown> }> {
   if (typeof details !== 'string') {
-    if (details.external_customer_id !== undefined) return { type: details.type === undefined ? 'credit_card' : String(details.type) };
+    if (details.external_customer_id !== undefined) return { type: details.type === undefined ? ONE_CLICK_TYPES[0] : String(details.type) };
     return { type: details.type === undefined ? undefined : String(details.type), details: { ...details } };
   }
   const token = (await tokensRepo.findToken(db, actor.merchant.id, details, 'token')) ?? (await tokensRepo.findToken(db, actor.merchant.id, details, 'secure_token'));

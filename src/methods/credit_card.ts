@@ -67,6 +67,8 @@ export const creditCard: PaymentMethod = {
   expiry: { defaultDays: AUTHORIZATION_DAYS, maxDays: 59 },
   flow: 'card',
   refundable: true,
+  customerMode: true,
+  oneClick: true,
   subtypes: BRANDS.map(([brand]) => brand),
   detailsSchema,
   checkoutFields: [

@@ -65,6 +65,7 @@ export const konbini: PaymentMethod = {
   flow: 'async',
   refundable: false,
   subtypes: KONBINI_STORES,
+  storePicker: true,
   detailsSchema,
   checkoutFields: [
     { name: 'store', label: { en: 'Convenience store', ja: 'コンビニ', ko: '편의점' }, kind: 'select', required: true, options: KONBINI_STORES },

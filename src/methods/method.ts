@@ -26,6 +26,21 @@ export interface PaymentMethod {
   refundable: boolean;
   /** Varieties GET /payment_methods lists as `subtypes` (card brands, konbini stores). */
   subtypes?: readonly string[];
+  /**
+   * The customer chooses one of `subtypes` as the store to pay at (konbini): the hosted page
+   * shows the choice as the stores' logos, and a session's `brands` map each store to its logo.
+   */
+  storePicker?: boolean;
+  /**
+   * Offered by customer-mode sessions, which save details for later instead of paying: by
+   * default when the method can be stored (`store`), otherwise only when the session asks for it.
+   */
+  customerMode?: boolean;
+  /**
+   * One-click (a session with `external_customer_id`): the details are saved for that customer
+   * and paid with again in one click. Needs `store`.
+   */
+  oneClick?: boolean;
   /** JSON schema of `payment_details` (besides `type`); coerced and validated before anything else. */
   detailsSchema: TObject;
   /** Inputs the hosted page shows for this method, in order. */

@@ -48,6 +48,13 @@ describe('the method registry', () => {
     }
   });
 
+  it('declares one-click only on methods that can be stored, and a store picker only with stores to pick', () => {
+    for (const method of METHODS) {
+      if (method.oneClick) expect(method.store, method.type).toBeTypeOf('function');
+      if (method.storePicker) expect(method.checkoutFields.some((field) => field.kind === 'select' && field.options?.length), method.type).toBe(true);
+    }
+  });
+
   it('labels every checkout field in en, ja and ko', () => {
     const unlabelled: string[] = [];
     for (const method of METHODS) {

@@ -180,7 +180,7 @@ function fieldInput(props: SessionPageProps, method: PaymentMethod, field: Check
   const errorId = `${id}-error`;
   const described = fieldError ? html` aria-invalid="true" aria-describedby="${errorId}"` : null;
   const message = fieldError ? html`<small class="error" id="${errorId}" role="alert" data-error="${field.name}">${fieldError}</small>` : null;
-  if (field.kind === 'select' && method.type === 'konbini') {
+  if (field.kind === 'select' && method.storePicker) {
     const stores = messages(props.locale).stores;
     return html`<fieldset class="stores"><legend>${label}</legend>${(field.options ?? []).map(
       (option) =>
