@@ -27,6 +27,9 @@ function dashboardPath(raw: unknown, fallback: string): string {
   return typeof raw === 'string' && /^\/dashboard(\/[A-Za-z0-9_\-/]*)?(\?[A-Za-z0-9_=&%.\-]*)?$/.test(raw) ? raw : fallback;
 }
 
+type Message = { text: string; kind: 'ok' | 'error' } | null;
+type Dash = FastifyRequest['dash'];
+
 /**
  * The Developers pages:
  * - GET /dashboard/developers/requests — the API request log (no bodies);
@@ -36,35 +39,45 @@ function dashboardPath(raw: unknown, fallback: string): string {
  * - GET /dashboard/developers/clock, POST …/clock/advance — the test clock (advanceClock).
  */
 export default function route(dash: FastifyInstance, services: Services): void {
-  dash.get<{ Querystring: { page?: string } }>('/dashboard/developers/requests', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.requests;
-    const page = pageNumber(request.query.page);
-    const { rows, total } = await listApiRequests(services.db, ctx.session!.actor, page, PER_PAGE);
-    const body = html`<p class="dash-muted">${t.note}</p>${table(
-      [
-        { label: t.time, cell: (r) => time(ctx.locale, r.created_at), className: 'time' },
-        { label: t.method, cell: (r) => code(r.method) },
-        { label: t.path, cell: (r) => code(r.path) },
-        { label: t.status, cell: (r) => html`<span class="http http-${String(r.status_code)[0]}xx">${r.status_code}</span>` },
-        { label: t.latency, cell: (r) => `${r.latency_ms} ms`, className: 'num' },
-        { label: t.idempotencyKey, cell: (r) => code(r.idempotency_key) },
-        { label: t.requestId, cell: (r) => code(r.request_id) },
-      ],
-      rows,
-      t.none,
-      (r) => `${r.method} ${r.path}`,
-    )}${pager(ctx, page, PER_PAGE, total)}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'requests', body }));
-  });
+  dash.get<{ Querystring: { page?: string } }>('/dashboard/developers/requests', { config: PUBLIC }, (request, reply) => requestsPage(services, request, reply));
+  dash.get<{ Querystring: { page?: string; type?: string } }>('/dashboard/developers/events', { config: PUBLIC }, (request, reply) => eventsPage(services, request, reply));
+  dash.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/developers/events/:id', { config: PUBLIC }, (request, reply) => showEvent(services, request, reply));
+  dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/dashboard/developers/events/:id/redeliver', { config: PUBLIC }, (request, reply) => redeliver(services, request, reply));
+  dash.get('/dashboard/developers/webhooks', { config: PUBLIC }, (request, reply) => webhooksPage(services, request, reply));
+  dash.get<{ Params: { id: string }; Querystring: { page?: string; done?: string } }>('/dashboard/developers/webhooks/:id', { config: PUBLIC }, (request, reply) => webhookPage(services, request, reply));
+  dash.get<{ Querystring: { expired?: string } }>('/dashboard/developers/clock', { config: PUBLIC }, (request, reply) => showClock(request, reply));
+  dash.post<{ Body: Record<string, unknown> }>('/dashboard/developers/clock/advance', { config: PUBLIC }, (request, reply) => advance(services, request, reply));
+}
 
-  dash.get<{ Querystring: { page?: string; type?: string } }>('/dashboard/developers/events', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.events;
-    const page = pageNumber(request.query.page);
-    const type = typeof request.query.type === 'string' && /^[a-z_.]{1,64}$/.test(request.query.type) ? request.query.type : undefined;
-    const { rows, total } = await listEvents(services.db, ctx.session!.actor, { page, per_page: PER_PAGE, type });
-    const body = html`<form method="get" action="/dashboard/developers/events" class="dash-filters"><div class="field"><label for="f-type">${t.type}</label><input id="f-type" name="type" value="${type ?? ''}" placeholder="payment.captured"></div><div class="dash-filter-buttons"><button type="submit" class="button primary small">${t.filter}</button></div></form>
+async function requestsPage(services: Services, request: FastifyRequest<{ Querystring: { page?: string } }>, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.requests;
+  const page = pageNumber(request.query.page);
+  const { rows, total } = await listApiRequests(services.db, ctx.session!.actor, page, PER_PAGE);
+  const body = html`<p class="dash-muted">${t.note}</p>${table(
+    [
+      { label: t.time, cell: (r) => time(ctx.locale, r.created_at), className: 'time' },
+      { label: t.method, cell: (r) => code(r.method) },
+      { label: t.path, cell: (r) => code(r.path) },
+      { label: t.status, cell: (r) => html`<span class="http http-${String(r.status_code)[0]}xx">${r.status_code}</span>` },
+      { label: t.latency, cell: (r) => `${r.latency_ms} ms`, className: 'num' },
+      { label: t.idempotencyKey, cell: (r) => code(r.idempotency_key) },
+      { label: t.requestId, cell: (r) => code(r.request_id) },
+    ],
+    rows,
+    t.none,
+    (r) => `${r.method} ${r.path}`,
+  )}${pager(ctx, page, PER_PAGE, total)}`;
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'requests', body }));
+}
+
+async function eventsPage(services: Services, request: FastifyRequest<{ Querystring: { page?: string; type?: string } }>, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.events;
+  const page = pageNumber(request.query.page);
+  const type = typeof request.query.type === 'string' && /^[a-z_.]{1,64}$/.test(request.query.type) ? request.query.type : undefined;
+  const { rows, total } = await listEvents(services.db, ctx.session!.actor, { page, per_page: PER_PAGE, type });
+  const body = html`<form method="get" action="/dashboard/developers/events" class="dash-filters"><div class="field"><label for="f-type">${t.type}</label><input id="f-type" name="type" value="${type ?? ''}" placeholder="payment.captured"></div><div class="dash-filter-buttons"><button type="submit" class="button primary small">${t.filter}</button></div></form>
 ${table(
   [
     { label: t.created, cell: (e) => time(ctx.locale, e.created_at), className: 'time' },
@@ -75,73 +88,74 @@ ${table(
   t.none,
   (e) => e.id,
 )}${pager(ctx, page, PER_PAGE, total, { type })}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'events', body }));
-  });
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'events', body }));
+}
 
-  const showEvent = async (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
-    if (!ID.test(id)) throw new ApiError('not_found');
-    const ctx = request.dash;
-    const t = ctx.t.events;
-    const actor = ctx.session!.actor;
-    const event = await getEvent(services.db, actor, id);
-    const deliveries = await eventDeliveries(services.db, actor, id);
-    const back = `/dashboard/developers/events/${id}`;
-    const body = html`${message ? notice(message.text, message.kind) : null}
+async function showEvent(services: Services, request: FastifyRequest<{ Params: { id: string }; Querystring: { done?: string } }>, reply: FastifyReply) {
+  const done = request.query.done === 'redelivered' ? request.dash.t.payment.done.redelivered : null;
+  return eventPage(services, request, reply, request.params.id, done ? { text: done, kind: 'ok' } : null);
+}
+
+/** One event: its deliveries (with redelivery) and its payload; `message` is the outcome of a redelivery. */
+async function eventPage(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, message: Message, status = 200) {
+  if (!ID.test(id)) throw new ApiError('not_found');
+  const ctx = request.dash;
+  const t = ctx.t.events;
+  const actor = ctx.session!.actor;
+  const event = await getEvent(services.db, actor, id);
+  const deliveries = await eventDeliveries(services.db, actor, id);
+  const back = `/dashboard/developers/events/${id}`;
+  const body = html`${message ? notice(message.text, message.kind) : null}
 <p class="dash-lead"><code data-event-type="${event.type}">${event.type}</code> <code>${event.id}</code> ${time(ctx.locale, event.created_at)}</p>
 <section><h2>${t.deliveries}</h2>${deliveries.length > 0 ? redeliverForm(ctx, id, back) : null}${deliveriesTable(ctx, deliveries)}</section>
 <section><h2>${t.payload}</h2>${json(serializeEvent(event, 'default'))}</section>`;
-    return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${event.type}`, section: 'events', body }), status);
-  };
+  return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${event.type}`, section: 'events', body }), status);
+}
 
-  dash.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/developers/events/:id', { config: PUBLIC }, async (request, reply) => {
-    const done = request.query.done === 'redelivered' ? request.dash.t.payment.done.redelivered : null;
-    return showEvent(request, reply, request.params.id, done ? { text: done, kind: 'ok' } : null);
-  });
+async function redeliver(services: Services, request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>, reply: FastifyReply) {
+  const id = request.params.id;
+  if (!ID.test(id)) throw new ApiError('not_found');
+  const body = request.body ?? {};
+  const webhook = typeof body.webhook === 'string' && ID.test(body.webhook) ? body.webhook : null;
+  const back = dashboardPath(body.back, `/dashboard/developers/events/${id}`);
+  try {
+    await services.db.transaction().execute((trx) => redeliverEvent(trx, request.dash.session!.actor, id, webhook));
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || (error.status === 404 && error.param === 'id')) throw error;
+    return eventPage(services, request, reply, id, { text: error.message, kind: 'error' }, 422);
+  }
+  return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=redelivered`, 303);
+}
 
-  dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/dashboard/developers/events/:id/redeliver', { config: PUBLIC }, async (request, reply) => {
-    const id = request.params.id;
-    if (!ID.test(id)) throw new ApiError('not_found');
-    const body = request.body ?? {};
-    const webhook = typeof body.webhook === 'string' && ID.test(body.webhook) ? body.webhook : null;
-    const back = dashboardPath(body.back, `/dashboard/developers/events/${id}`);
-    try {
-      await services.db.transaction().execute((trx) => redeliverEvent(trx, request.dash.session!.actor, id, webhook));
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500 || (error.status === 404 && error.param === 'id')) throw error;
-      return showEvent(request, reply, id, { text: error.message, kind: 'error' }, 422);
-    }
-    return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}done=redelivered`, 303);
-  });
+async function webhooksPage(services: Services, request: FastifyRequest, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.webhooks;
+  const { rows } = await listEndpoints(services.db, ctx.session!.actor, 1, 100);
+  const body = table(
+    [
+      { label: 'ID', cell: (w) => html`<a href="/dashboard/developers/webhooks/${w.id}"><code>${w.id}</code></a>` },
+      { label: t.url, cell: (w) => code(w.url) },
+      { label: t.events, cell: (w) => (w.events.length ? w.events.join(', ') : t.allEvents) },
+      { label: ctx.t.lists.status, cell: (w) => (w.active ? t.active : t.inactive) },
+      { label: ctx.t.lists.created, cell: (w) => time(ctx.locale, w.created_at), className: 'time' },
+    ],
+    rows,
+    t.none,
+    (w) => w.id,
+  );
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'webhooks', body }));
+}
 
-  dash.get('/dashboard/developers/webhooks', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.webhooks;
-    const { rows } = await listEndpoints(services.db, ctx.session!.actor, 1, 100);
-    const body = table(
-      [
-        { label: 'ID', cell: (w) => html`<a href="/dashboard/developers/webhooks/${w.id}"><code>${w.id}</code></a>` },
-        { label: t.url, cell: (w) => code(w.url) },
-        { label: t.events, cell: (w) => (w.events.length ? w.events.join(', ') : t.allEvents) },
-        { label: ctx.t.lists.status, cell: (w) => (w.active ? t.active : t.inactive) },
-        { label: ctx.t.lists.created, cell: (w) => time(ctx.locale, w.created_at), className: 'time' },
-      ],
-      rows,
-      t.none,
-      (w) => w.id,
-    );
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'webhooks', body }));
-  });
-
-  dash.get<{ Params: { id: string }; Querystring: { page?: string; done?: string } }>('/dashboard/developers/webhooks/:id', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.webhooks;
-    if (!ID.test(request.params.id)) throw new ApiError('not_found');
-    const actor = ctx.session!.actor;
-    const endpoint = await requireEndpoint(services.db, actor, request.params.id);
-    const page = pageNumber(request.query.page);
-    const { rows, total } = await listDeliveries(services.db, actor, endpoint.id, page, PER_PAGE);
-    const back = `/dashboard/developers/webhooks/${endpoint.id}`;
-    const body = html`${request.query.done === 'redelivered' ? notice(ctx.t.payment.done.redelivered) : null}
+async function webhookPage(services: Services, request: FastifyRequest<{ Params: { id: string }; Querystring: { page?: string; done?: string } }>, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.webhooks;
+  if (!ID.test(request.params.id)) throw new ApiError('not_found');
+  const actor = ctx.session!.actor;
+  const endpoint = await requireEndpoint(services.db, actor, request.params.id);
+  const page = pageNumber(request.query.page);
+  const { rows, total } = await listDeliveries(services.db, actor, endpoint.id, page, PER_PAGE);
+  const back = `/dashboard/developers/webhooks/${endpoint.id}`;
+  const body = html`${request.query.done === 'redelivered' ? notice(ctx.t.payment.done.redelivered) : null}
 <p class="dash-lead"><code>${endpoint.url}</code> ${endpoint.active ? t.active : t.inactive}</p>
 <h2>${t.deliveries}</h2>
 ${table(
@@ -157,46 +171,48 @@ ${table(
   ctx.t.events.none,
   (d) => d.id,
 )}${pager(ctx, page, PER_PAGE, total)}`;
-    return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${endpoint.id}`, section: 'webhooks', body }));
-  });
+  return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${endpoint.id}`, section: 'webhooks', body }));
+}
 
-  const clockPage = (request: FastifyRequest, reply: FastifyReply, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
-    const ctx = request.dash;
-    const t = ctx.t.clock;
-    const actor = ctx.session!.actor;
-    if (actor.merchant.mode !== 'test') {
-      return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body: notice(t.liveOnly, 'error') }), status);
-    }
-    const state = clockState(actor);
-    const quick = (seconds: number, label: string) =>
-      html`<form method="post" action="/dashboard/developers/clock/advance" class="inline">${csrfField(ctx)}<input type="hidden" name="seconds" value="${seconds}"><button type="submit" class="button secondary small">${label}</button></form>`;
-    const body = html`${message ? notice(message.text, message.kind) : null}
-${facts(ctx, state.now, state.offsetMs)}
+/** The clock page after a step says how many payments the step expired. */
+async function showClock(request: FastifyRequest<{ Querystring: { expired?: string } }>, reply: FastifyReply) {
+  const expired = request.query.expired;
+  const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : null;
+  return clockPage(request, reply, text ? { text, kind: 'ok' } : null);
+}
+
+/** The test clock: where it stands, and forms to move it on (test mode only). */
+function clockPage(request: FastifyRequest, reply: FastifyReply, message: Message, status = 200) {
+  const ctx = request.dash;
+  const t = ctx.t.clock;
+  const actor = ctx.session!.actor;
+  if (actor.merchant.mode !== 'test') {
+    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body: notice(t.liveOnly, 'error') }), status);
+  }
+  const state = clockState(actor);
+  const quick = (seconds: number, label: string) =>
+    html`<form method="post" action="/dashboard/developers/clock/advance" class="inline">${csrfField(ctx)}<input type="hidden" name="seconds" value="${seconds}"><button type="submit" class="button secondary small">${label}</button></form>`;
+  const body = html`${message ? notice(message.text, message.kind) : null}
+${clockFacts(ctx, state.now, state.offsetMs)}
 <div class="dash-quick">${quick(3600, t.hour)} ${quick(86400, t.day)} ${quick(7 * 86400, t.week)}</div>
 <form method="post" action="/dashboard/developers/clock/advance" class="dash-form dash-action" data-form="advance">${csrfField(ctx)}
 <div class="field"><label for="clock-seconds">${t.seconds}</label><input id="clock-seconds" name="seconds" inputmode="numeric" required></div>
 <button type="submit" class="button primary small">${t.advance}</button></form>`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body }), status);
-  };
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body }), status);
+}
 
-  const facts = (ctx: FastifyRequest['dash'], now: Date, offsetMs: number) =>
-    html`<dl class="details dash-facts"><div class="row" data-field="now"><dt>${ctx.t.clock.now}</dt><dd>${time(ctx.locale, now)}</dd></div><div class="row" data-field="offset"><dt>${ctx.t.clock.offset}</dt><dd>${formatOffset(offsetMs)}</dd></div></dl>`;
+function clockFacts(ctx: Dash, now: Date, offsetMs: number) {
+  return html`<dl class="details dash-facts"><div class="row" data-field="now"><dt>${ctx.t.clock.now}</dt><dd>${time(ctx.locale, now)}</dd></div><div class="row" data-field="offset"><dt>${ctx.t.clock.offset}</dt><dd>${formatOffset(offsetMs)}</dd></div></dl>`;
+}
 
-  dash.get<{ Querystring: { expired?: string } }>('/dashboard/developers/clock', { config: PUBLIC }, async (request, reply) => {
-    const expired = request.query.expired;
-    const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : null;
-    return clockPage(request, reply, text ? { text, kind: 'ok' } : null);
-  });
-
-  dash.post<{ Body: Record<string, unknown> }>('/dashboard/developers/clock/advance', { config: PUBLIC }, async (request, reply) => {
-    const actor = request.dash.session!.actor;
-    if (actor.merchant.mode !== 'test') throw new DashError('forbidden', 403);
-    const raw = request.body?.seconds;
-    const seconds = typeof raw === 'string' && /^\d{1,10}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-    if (!(seconds >= 1 && seconds <= MAX_ADVANCE_SECONDS)) return clockPage(request, reply, { text: request.dash.t.clock.invalid, kind: 'error' }, 422);
-    const state = await advanceClock(services, actor, seconds);
-    return reply.redirect(`/dashboard/developers/clock?expired=${state.expired}`, 303);
-  });
+async function advance(services: Services, request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply) {
+  const actor = request.dash.session!.actor;
+  if (actor.merchant.mode !== 'test') throw new DashError('forbidden', 403);
+  const raw = request.body?.seconds;
+  const seconds = typeof raw === 'string' && /^\d{1,10}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!(seconds >= 1 && seconds <= MAX_ADVANCE_SECONDS)) return clockPage(request, reply, { text: request.dash.t.clock.invalid, kind: 'error' }, 422);
+  const state = await advanceClock(services, actor, seconds);
+  return reply.redirect(`/dashboard/developers/clock?expired=${state.expired}`, 303);
 }
 
 /** `3d 4h 5m 6s` ahead of real time. */

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/context';
 import { listCustomerSummaries, listSessions, listTokens } from '../../../domain/dashboard/views';
 import { methodFor } from '../../../methods';
@@ -10,6 +10,8 @@ import { dashLayout } from '../layout';
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
 
+type PageRequest = FastifyRequest<{ Querystring: { page?: string } }>;
+
 export function pageNumber(raw: unknown): number {
   return typeof raw === 'string' && /^\d{1,6}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1;
 }
@@ -20,76 +22,80 @@ export function pageNumber(raw: unknown): number {
  * four digits or contact fields the API shows, never a sealed number or CVV.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
-  dash.get<{ Querystring: { page?: string } }>('/dashboard/sessions', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.lists;
-    const page = pageNumber(request.query.page);
-    const { rows, total } = await listSessions(services.db, ctx.session!.actor, page, PER_PAGE);
-    const body = html`${table(
-      [
-        { label: t.id, cell: (s) => code(s.id) },
-        { label: t.mode, cell: (s) => s.mode },
-        {
-          label: t.status,
-          cell: (s) => {
-            const state = s.status === 'pending' && new Date(s.expires_at) <= ctx.session!.actor.clock.now() ? 'expired' : s.status;
-            return html`<span class="status status-session-${state}" data-session-status="${state}">${t.sessionStates[state] ?? state}</span>`;
-          },
+  dash.get<{ Querystring: { page?: string } }>('/dashboard/sessions', { config: PUBLIC }, (request, reply) => sessionsPage(services, request, reply));
+  dash.get<{ Querystring: { page?: string } }>('/dashboard/customers', { config: PUBLIC }, (request, reply) => customersPage(services, request, reply));
+  dash.get<{ Querystring: { page?: string } }>('/dashboard/tokens', { config: PUBLIC }, (request, reply) => tokensPage(services, request, reply));
+}
+
+async function sessionsPage(services: Services, request: PageRequest, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.lists;
+  const page = pageNumber(request.query.page);
+  const { rows, total } = await listSessions(services.db, ctx.session!.actor, page, PER_PAGE);
+  const body = html`${table(
+    [
+      { label: t.id, cell: (s) => code(s.id) },
+      { label: t.mode, cell: (s) => s.mode },
+      {
+        label: t.status,
+        cell: (s) => {
+          const state = s.status === 'pending' && new Date(s.expires_at) <= ctx.session!.actor.clock.now() ? 'expired' : s.status;
+          return html`<span class="status status-session-${state}" data-session-status="${state}">${t.sessionStates[state] ?? state}</span>`;
         },
-        { label: t.amount, cell: (s) => (s.amount === null ? '—' : money(ctx, Number(s.amount), s.currency)), className: 'num' },
-        { label: t.payment, cell: (s) => (s.payment_id ? html`<a href="/dashboard/payments/${s.payment_id}"><code>${s.payment_id}</code></a>` : '') },
-        { label: t.email, cell: (s) => s.email ?? '' },
-        { label: t.expires, cell: (s) => time(ctx.locale, s.expires_at), className: 'time' },
-        { label: t.created, cell: (s) => time(ctx.locale, s.created_at), className: 'time' },
-      ],
-      rows,
-      t.none,
-      (s) => s.id,
-    )}${pager(ctx, page, PER_PAGE, total)}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.sessions, section: 'sessions', body }));
-  });
+      },
+      { label: t.amount, cell: (s) => (s.amount === null ? '—' : money(ctx, Number(s.amount), s.currency)), className: 'num' },
+      { label: t.payment, cell: (s) => (s.payment_id ? html`<a href="/dashboard/payments/${s.payment_id}"><code>${s.payment_id}</code></a>` : '') },
+      { label: t.email, cell: (s) => s.email ?? '' },
+      { label: t.expires, cell: (s) => time(ctx.locale, s.expires_at), className: 'time' },
+      { label: t.created, cell: (s) => time(ctx.locale, s.created_at), className: 'time' },
+    ],
+    rows,
+    t.none,
+    (s) => s.id,
+  )}${pager(ctx, page, PER_PAGE, total)}`;
+  return sendPage(reply, dashLayout(ctx, { title: t.sessions, section: 'sessions', body }));
+}
 
-  dash.get<{ Querystring: { page?: string } }>('/dashboard/customers', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.lists;
-    const page = pageNumber(request.query.page);
-    const { rows, total } = await listCustomerSummaries(services.db, ctx.session!.actor, page, PER_PAGE);
-    const body = html`${table(
-      [
-        { label: t.id, cell: (c) => code(c.id) },
-        { label: t.email, cell: (c) => c.email ?? '' },
-        { label: t.card, cell: (c) => (c.source ? sourceText(c.source) : '—') },
-        { label: t.created, cell: (c) => time(ctx.locale, c.created_at), className: 'time' },
-      ],
-      rows,
-      t.none,
-      (c) => c.id,
-    )}${pager(ctx, page, PER_PAGE, total)}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.customers, section: 'customers', body }));
-  });
+async function customersPage(services: Services, request: PageRequest, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.lists;
+  const page = pageNumber(request.query.page);
+  const { rows, total } = await listCustomerSummaries(services.db, ctx.session!.actor, page, PER_PAGE);
+  const body = html`${table(
+    [
+      { label: t.id, cell: (c) => code(c.id) },
+      { label: t.email, cell: (c) => c.email ?? '' },
+      { label: t.card, cell: (c) => (c.source ? sourceText(c.source) : '—') },
+      { label: t.created, cell: (c) => time(ctx.locale, c.created_at), className: 'time' },
+    ],
+    rows,
+    t.none,
+    (c) => c.id,
+  )}${pager(ctx, page, PER_PAGE, total)}`;
+  return sendPage(reply, dashLayout(ctx, { title: t.customers, section: 'customers', body }));
+}
 
-  dash.get<{ Querystring: { page?: string } }>('/dashboard/tokens', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.lists;
-    const page = pageNumber(request.query.page);
-    const { rows, total } = await listTokens(services.db, ctx.session!.actor, page, PER_PAGE);
-    const body = html`${table(
-      [
-        { label: t.id, cell: (k) => code(k.id) },
-        { label: t.kind, cell: (k) => k.kind },
-        { label: t.type, cell: (k) => methodFor(k.payment_type)?.names[ctx.locale] ?? k.payment_type },
-        { label: t.amount, cell: (k) => (k.amount !== null && k.currency ? money(ctx, Number(k.amount), k.currency) : (k.currency ?? '')), className: 'num' },
-        { label: t.verification, cell: (k) => k.verification_status ?? '' },
-        { label: t.used, cell: (k) => (k.used_at ? time(ctx.locale, k.used_at) : t.unused) },
-        { label: t.expires, cell: (k) => time(ctx.locale, k.expires_at), className: 'time' },
-        { label: t.created, cell: (k) => time(ctx.locale, k.created_at), className: 'time' },
-      ],
-      rows,
-      t.none,
-      (k) => k.id,
-    )}${pager(ctx, page, PER_PAGE, total)}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.tokens, section: 'tokens', body }));
-  });
+async function tokensPage(services: Services, request: PageRequest, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.lists;
+  const page = pageNumber(request.query.page);
+  const { rows, total } = await listTokens(services.db, ctx.session!.actor, page, PER_PAGE);
+  const body = html`${table(
+    [
+      { label: t.id, cell: (k) => code(k.id) },
+      { label: t.kind, cell: (k) => k.kind },
+      { label: t.type, cell: (k) => methodFor(k.payment_type)?.names[ctx.locale] ?? k.payment_type },
+      { label: t.amount, cell: (k) => (k.amount !== null && k.currency ? money(ctx, Number(k.amount), k.currency) : (k.currency ?? '')), className: 'num' },
+      { label: t.verification, cell: (k) => k.verification_status ?? '' },
+      { label: t.used, cell: (k) => (k.used_at ? time(ctx.locale, k.used_at) : t.unused) },
+      { label: t.expires, cell: (k) => time(ctx.locale, k.expires_at), className: 'time' },
+      { label: t.created, cell: (k) => time(ctx.locale, k.created_at), className: 'time' },
+    ],
+    rows,
+    t.none,
+    (k) => k.id,
+  )}${pager(ctx, page, PER_PAGE, total)}`;
+  return sendPage(reply, dashLayout(ctx, { title: t.tokens, section: 'tokens', body }));
 }
 
 /** A stored card as the API shows it: `visa •••• 1111 (12/2030)`. */

@@ -171,12 +171,25 @@ function formAmount(raw: unknown): number | undefined | null {
  * the page again (422) with the API's error message.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
-  dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
-    const ctx = request.dash;
-    const t = ctx.t.payments;
-    const { search, invalid, params } = parseSearch(request.query);
-    const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
-    const body = html`${searchForm(ctx, params)}
+  dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, (request, reply) => paymentsPage(services, request, reply));
+  dash.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/payments/:id', { config: PUBLIC }, (request, reply) => showPayment(services, request, reply));
+  const command = (name: PaymentCommand, done: string) =>
+    dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, (request, reply) =>
+      runCommand(services, request, reply, name, done),
+    );
+  command('capture', 'captured');
+  command('refund', 'refunded');
+  command('cancel', 'cancelled');
+}
+
+type PaymentCommand = 'capture' | 'refund' | 'cancel';
+
+async function paymentsPage(services: Services, request: FastifyRequest<{ Querystring: Query }>, reply: FastifyReply) {
+  const ctx = request.dash;
+  const t = ctx.t.payments;
+  const { search, invalid, params } = parseSearch(request.query);
+  const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
+  const body = html`${searchForm(ctx, params)}
 ${invalid.map((name) => notice(t.badFilter(name), 'error'))}
 ${table(
   [
@@ -193,45 +206,49 @@ ${table(
   (p) => p.id,
 )}
 ${pager(ctx, search.page, PER_PAGE, total, params)}`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
-  });
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
+}
 
-  const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
-    if (!ID.test(id)) throw new ApiError('not_found');
-    const actor = request.dash.session!.actor;
-    const payment = await getPayment(services.db, actor, id);
-    const entries = await paymentTimeline(services.db, actor, id);
-    return sendPage(reply, detailPage(request.dash, payment, entries, message), status);
-  };
+/** The payment's page after a command (`done`) says what it did. */
+async function showPayment(services: Services, request: FastifyRequest<{ Params: { id: string }; Querystring: { done?: string } }>, reply: FastifyReply) {
+  const done = request.query.done;
+  const text = done && Object.hasOwn(request.dash.t.payment.done, done) ? request.dash.t.payment.done[done] : null;
+  return paymentPage(services, request, reply, request.params.id, text ? { text, kind: 'ok' } : null);
+}
 
-  dash.get<{ Params: { id: string }; Querystring: { done?: string } }>('/dashboard/payments/:id', { config: PUBLIC }, async (request, reply) => {
-    const done = request.query.done;
-    const text = done && Object.hasOwn(request.dash.t.payment.done, done) ? request.dash.t.payment.done[done] : null;
-    return show(request, reply, request.params.id, text ? { text, kind: 'ok' } : null);
-  });
+/** One payment's page; `message` is the outcome of the command that answers with it. */
+async function paymentPage(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) {
+  if (!ID.test(id)) throw new ApiError('not_found');
+  const actor = request.dash.session!.actor;
+  const payment = await getPayment(services.db, actor, id);
+  const entries = await paymentTimeline(services.db, actor, id);
+  return sendPage(reply, detailPage(request.dash, payment, entries, message), status);
+}
 
-  const command = (name: 'capture' | 'refund' | 'cancel', done: string) =>
-    dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, async (request, reply) => {
-      const id = request.params.id;
-      if (!ID.test(id)) throw new ApiError('not_found');
-      const actor = request.dash.session!.actor;
-      const body = request.body ?? {};
-      try {
-        const amount = formAmount(body.amount);
-        if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
-        const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
-        await services.db.transaction().execute((trx) => {
-          if (name === 'capture') return capturePayment(trx, actor, id, { amount });
-          if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
-          return cancelPayment(trx, actor, id);
-        });
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
-        return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
-      }
-      return reply.redirect(`/dashboard/payments/${id}?done=${done}`, 303);
+/** Capture, refund or cancel from the payment's page: 303 back to it, or the page again (422) with the API's error. */
+async function runCommand(
+  services: Services,
+  request: FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>,
+  reply: FastifyReply,
+  name: PaymentCommand,
+  done: string,
+) {
+  const id = request.params.id;
+  if (!ID.test(id)) throw new ApiError('not_found');
+  const actor = request.dash.session!.actor;
+  const body = request.body ?? {};
+  try {
+    const amount = formAmount(body.amount);
+    if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
+    const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
+    await services.db.transaction().execute((trx) => {
+      if (name === 'capture') return capturePayment(trx, actor, id, { amount });
+      if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
+      return cancelPayment(trx, actor, id);
     });
-  command('capture', 'captured');
-  command('refund', 'refunded');
-  command('cancel', 'cancelled');
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
+    return paymentPage(services, request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
+  }
+  return reply.redirect(`/dashboard/payments/${id}?done=${done}`, 303);
 }

@@ -27,20 +27,31 @@ interface Shown {
  * changeEnabledTypes as `kessai merchants methods`).
  */
 export default function route(dash: FastifyInstance, services: Services): void {
-  const page = async (request: FastifyRequest, reply: FastifyReply, shown: Shown, status = 200) => {
-    const ctx = request.dash;
-    const t = ctx.t.settings;
-    // Read the merchant again: the session's copy predates a change this request made.
-    const merchant = await currentMerchant(services.db, ctx.session!.merchant.id);
-    const keys = await listKeys(services.db, merchant.id, services.clock.now());
-    const { rows: endpoints } = await listEndpoints(services.db, ctx.session!.actor, 1, 100);
-    const enabled = new Set(enabledTypes(merchant));
-    const newKey: Html | null = shown.newKey
-      ? html`<div class="dash-secret" role="status" data-new-secret-key><p>${t.newKey}</p><p><code class="code" data-secret-key>${shown.newKey.secretKey}</code></p><p>${
-          shown.newKey.grace === 0 ? t.oldKeyRevoked : t.oldKeyUntil(time(ctx.locale, shown.newKey.oldKeysExpireAt))
-        }</p></div>`
-      : null;
-    const body = html`${shown.message ? notice(shown.message.text, shown.message.kind) : null}
+  dash.get<{ Querystring: { done?: string } }>('/dashboard/settings', { config: PUBLIC }, (request, reply) => showSettings(services, request, reply));
+  dash.post<{ Body: Record<string, unknown> }>('/dashboard/settings/keys/roll', { config: PUBLIC }, (request, reply) => rollKey(services, request, reply));
+  dash.post<{ Body: Record<string, unknown> }>('/dashboard/settings/methods', { config: PUBLIC }, (request, reply) => saveMethods(services, request, reply));
+}
+
+/** The settings page after saving the methods says so. */
+async function showSettings(services: Services, request: FastifyRequest<{ Querystring: { done?: string } }>, reply: FastifyReply) {
+  return settingsPage(services, request, reply, request.query.done === 'methods' ? { message: { text: request.dash.t.settings.methodsSaved, kind: 'ok' } } : {});
+}
+
+/** The settings page; `shown` is what the request that answers with it did. */
+async function settingsPage(services: Services, request: FastifyRequest, reply: FastifyReply, shown: Shown, status = 200) {
+  const ctx = request.dash;
+  const t = ctx.t.settings;
+  // Read the merchant again: the session's copy predates a change this request made.
+  const merchant = await currentMerchant(services.db, ctx.session!.merchant.id);
+  const keys = await listKeys(services.db, merchant.id, services.clock.now());
+  const { rows: endpoints } = await listEndpoints(services.db, ctx.session!.actor, 1, 100);
+  const enabled = new Set(enabledTypes(merchant));
+  const newKey: Html | null = shown.newKey
+    ? html`<div class="dash-secret" role="status" data-new-secret-key><p>${t.newKey}</p><p><code class="code" data-secret-key>${shown.newKey.secretKey}</code></p><p>${
+        shown.newKey.grace === 0 ? t.oldKeyRevoked : t.oldKeyUntil(time(ctx.locale, shown.newKey.oldKeysExpireAt))
+      }</p></div>`
+    : null;
+  const body = html`${shown.message ? notice(shown.message.text, shown.message.kind) : null}
 <section><h2>${t.keys}</h2>${newKey}
 ${table(
   [
@@ -59,50 +70,45 @@ ${table(
 <button type="submit" class="button danger small">${t.roll}</button></form>
 </section>
 <section><h2>${t.webhooks}</h2>${table(
-      [
-        { label: ctx.t.webhooks.url, cell: (w) => html`<a href="/dashboard/developers/webhooks/${w.id}"><code>${w.url}</code></a>` },
-        { label: ctx.t.webhooks.secret, cell: (w) => code(w.secret_token) },
-      ],
-      endpoints,
-      ctx.t.webhooks.none,
-    )}</section>
+    [
+      { label: ctx.t.webhooks.url, cell: (w) => html`<a href="/dashboard/developers/webhooks/${w.id}"><code>${w.url}</code></a>` },
+      { label: ctx.t.webhooks.secret, cell: (w) => code(w.secret_token) },
+    ],
+    endpoints,
+    ctx.t.webhooks.none,
+  )}</section>
 <section><h2>${t.methods}</h2><p class="dash-muted">${t.methodsHint}</p>
 <form method="post" action="/dashboard/settings/methods" class="dash-form" data-form="methods">${csrfField(ctx)}
 <fieldset class="dash-methods"><legend>${t.methods}</legend>${METHODS.map(
-      (m) => html`<label><input type="checkbox" name="types" value="${m.type}"${enabled.has(m.type) ? html` checked` : null}> ${m.names[ctx.locale]} <code>${m.type}</code></label>`,
-    )}</fieldset>
+    (m) => html`<label><input type="checkbox" name="types" value="${m.type}"${enabled.has(m.type) ? html` checked` : null}> ${m.names[ctx.locale]} <code>${m.type}</code></label>`,
+  )}</fieldset>
 <button type="submit" class="button primary small">${t.save}</button></form></section>`;
-    return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'settings', body }), status);
-  };
+  return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'settings', body }), status);
+}
 
-  dash.get<{ Querystring: { done?: string } }>('/dashboard/settings', { config: PUBLIC }, async (request, reply) =>
-    page(request, reply, request.query.done === 'methods' ? { message: { text: request.dash.t.settings.methodsSaved, kind: 'ok' } } : {}),
-  );
+async function rollKey(services: Services, request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply) {
+  const raw = request.body?.grace;
+  if (typeof raw !== 'string' || !(GRACES as readonly string[]).includes(raw)) {
+    return settingsPage(services, request, reply, { message: { text: request.dash.t.common.error, kind: 'error' } }, 422);
+  }
+  const grace = Number(raw);
+  const rolled = await rollSecretKey(services.db, request.dash.session!.merchant, grace, services.clock.now());
+  request.log.info({ merchant: request.dash.session!.merchant.id, grace }, 'secret key rolled in the dashboard');
+  return settingsPage(services, request, reply, { newKey: { ...rolled, grace } });
+}
 
-  dash.post<{ Body: Record<string, unknown> }>('/dashboard/settings/keys/roll', { config: PUBLIC }, async (request, reply) => {
-    const raw = request.body?.grace;
-    if (typeof raw !== 'string' || !(GRACES as readonly string[]).includes(raw)) {
-      return page(request, reply, { message: { text: request.dash.t.common.error, kind: 'error' } }, 422);
-    }
-    const grace = Number(raw);
-    const rolled = await rollSecretKey(services.db, request.dash.session!.merchant, grace, services.clock.now());
-    request.log.info({ merchant: request.dash.session!.merchant.id, grace }, 'secret key rolled in the dashboard');
-    return page(request, reply, { newKey: { ...rolled, grace } });
+async function saveMethods(services: Services, request: FastifyRequest<{ Body: Record<string, unknown> }>, reply: FastifyReply) {
+  const raw = request.body?.types;
+  // No box ticked sends no `types`; anything but strings is no form of ours.
+  const ticked: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const unknown = ticked.filter((type) => typeof type !== 'string' || !METHOD_TYPES.includes(type)).map(shownValue);
+  if (unknown.length > 0) return settingsPage(services, request, reply, { message: { text: `${request.dash.t.common.error}: ${unknown.join(', ')}`, kind: 'error' } }, 422);
+  const types = ticked as string[];
+  await changeEnabledTypes(services.db, request.dash.session!.merchant.id, {
+    enable: types,
+    disable: METHOD_TYPES.filter((type) => !types.includes(type)),
   });
-
-  dash.post<{ Body: Record<string, unknown> }>('/dashboard/settings/methods', { config: PUBLIC }, async (request, reply) => {
-    const raw = request.body?.types;
-    // No box ticked sends no `types`; anything but strings is no form of ours.
-    const ticked: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-    const unknown = ticked.filter((type) => typeof type !== 'string' || !METHOD_TYPES.includes(type)).map(shownValue);
-    if (unknown.length > 0) return page(request, reply, { message: { text: `${request.dash.t.common.error}: ${unknown.join(', ')}`, kind: 'error' } }, 422);
-    const types = ticked as string[];
-    await changeEnabledTypes(services.db, request.dash.session!.merchant.id, {
-      enable: types,
-      disable: METHOD_TYPES.filter((type) => !types.includes(type)),
-    });
-    return reply.redirect('/dashboard/settings?done=methods', 303);
-  });
+  return reply.redirect('/dashboard/settings?done=methods', 303);
 }
 
 /** A value the form should not have sent, as text for the error notice: `types[x]=konbini` is an object, which String() prints as "[object Object]". */
