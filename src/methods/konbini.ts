@@ -73,6 +73,23 @@ export const konbini: PaymentMethod = {
     { name: 'email', label: FIELD_LABELS.email, kind: 'email', required: false, autocomplete: 'email' },
     { name: 'phone', label: FIELD_LABELS.phone, kind: 'tel', required: false, autocomplete: 'tel' },
   ],
+  howToPay: {
+    en: [
+      'Go to the store named above before the deadline.',
+      'Give the receipt number (and the confirmation code, if shown) at the till or the in-store terminal.',
+      'Pay the total in cash and keep the receipt.',
+    ],
+    ja: [
+      'お支払い期限までに、上記のコンビニへお越しください。',
+      'レジまたは店頭端末で受付番号（表示があれば確認番号も）をお伝えください。',
+      '現金でお支払いいただき、領収書をお受け取りください。',
+    ],
+    ko: [
+      '결제 기한까지 위 편의점을 방문하세요.',
+      '계산대 또는 매장 단말기에서 접수 번호(표시된 경우 확인 코드도)를 알려 주세요.',
+      '현금으로 결제하고 영수증을 받으세요.',
+    ],
+  },
   testScenarios: KONBINI_STORES.map((store) => ({
     input: { store },
     outcome: 'authorized' as const,

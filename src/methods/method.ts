@@ -45,6 +45,8 @@ export interface PaymentMethod {
   detailsSchema: TObject;
   /** Inputs the hosted page shows for this method, in order. */
   checkoutFields: readonly CheckoutField[];
+  /** Steps the instructions page lists while the payment waits for the customer (cash methods); none when absent. */
+  howToPay?: { [Locale in keyof Localized]: readonly string[] };
   /** Documented test inputs and their outcomes, for docs and conformance tests. */
   testScenarios: readonly TestScenario[];
   /**
