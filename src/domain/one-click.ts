@@ -1,4 +1,5 @@
 import { newId } from '../lib/random';
+import { ONE_CLICK_TYPES } from '../methods';
 import { cardExpired } from '../methods/credit_card';
 import type { Db } from '../store/db';
 import * as externalRepo from '../store/external-customers.repo';
@@ -50,8 +51,8 @@ export async function findSavedCard(db: Db, merchantId: string, externalCustomer
 export async function saveCard(trx: Db, services: Services, actor: Actor, externalCustomerId: string, details: Record<string, unknown>): Promise<ExternalCustomer> {
   const now = actor.clock.now();
   const { method, prepared } = checkDetails(actor, { ...details }, now);
-  if (!method.store || method.flow !== 'card') {
-    throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: method.type, allowed: ['credit_card'] });
+  if (!method.store || !method.oneClick) {
+    throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: method.type, allowed: ONE_CLICK_TYPES });
   }
   const { kept, source } = method.store(details, prepared);
   return externalRepo.upsert(trx, {

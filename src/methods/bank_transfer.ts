@@ -51,6 +51,23 @@ export const bankTransfer: PaymentMethod = {
   refundable: false,
   detailsSchema,
   checkoutFields: FULL_PAYER_CHECKOUT_FIELDS,
+  howToPay: {
+    en: [
+      'Transfer the exact total to the account above before the deadline.',
+      'Enter the remitter name exactly as shown, so that your transfer can be matched to this payment.',
+      'Transfer fees are paid by you.',
+    ],
+    ja: [
+      'お支払い期限までに、上記の口座へお支払い金額ちょうどをお振り込みください。',
+      '振込依頼人名は表示のとおりにご入力ください。ご入金の確認に使用します。',
+      '振込手数料はお客様のご負担となります。',
+    ],
+    ko: [
+      '결제 기한까지 위 계좌로 결제 금액을 정확히 송금하세요.',
+      '송금인 이름은 표시된 그대로 입력하세요. 입금 확인에 사용됩니다.',
+      '송금 수수료는 고객 부담입니다.',
+    ],
+  },
   testScenarios: [
     {
       input: TEST_FULL_PAYER,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
 import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemWhole } from './_shared/prepaid';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * BitCash prepaid card (seeds/002, "BitCash"): like WebMoney, except that it "does not support
@@ -18,7 +19,7 @@ export const bitCash: PaymentMethod = {
     { type: Type.Literal('bit_cash'), prepaid_number: PrepaidNumber, email: OptionalEmail },
     { additionalProperties: false },
   ),
-  checkoutFields: [{ name: 'prepaid_number', kind: 'text', required: true, autocomplete: 'off' }],
+  checkoutFields: [{ name: 'prepaid_number', label: FIELD_LABELS.prepaid_number, kind: 'text', required: true, autocomplete: 'off' }],
   testScenarios: [
     { input: { prepaid_number: '1111111111111111' }, outcome: 'captured', note: '2,000-yen balance; a larger total is declined insufficient_funds' },
     { input: { prepaid_number: 'e111111111111112' }, outcome: 'invalid_number', note: 'invalid card number' },

@@ -67,13 +67,15 @@ export const creditCard: PaymentMethod = {
   expiry: { defaultDays: AUTHORIZATION_DAYS, maxDays: 59 },
   flow: 'card',
   refundable: true,
+  customerMode: true,
+  oneClick: true,
   subtypes: BRANDS.map(([brand]) => brand),
   detailsSchema,
   checkoutFields: [
-    { name: 'name', kind: 'text', required: true, autocomplete: 'cc-name' },
-    { name: 'number', kind: 'card_number', required: true, autocomplete: 'cc-number' },
-    { name: 'expiry', kind: 'card_expiry', required: true, autocomplete: 'cc-exp' },
-    { name: 'verification_value', kind: 'card_cvc', required: true, autocomplete: 'cc-csc' },
+    { name: 'name', label: { en: 'Name on card', ja: 'カード名義', ko: '카드 소유자 이름' }, kind: 'text', required: true, autocomplete: 'cc-name' },
+    { name: 'number', label: { en: 'Card number', ja: 'カード番号', ko: '카드 번호' }, kind: 'card_number', required: true, autocomplete: 'cc-number' },
+    { name: 'expiry', label: { en: 'Expiry (MM/YY)', ja: '有効期限 (MM/YY)', ko: '유효기간 (MM/YY)' }, kind: 'card_expiry', required: true, autocomplete: 'cc-exp' },
+    { name: 'verification_value', label: { en: 'Security code (CVV)', ja: 'セキュリティコード (CVV)', ko: '보안 코드 (CVV)' }, kind: 'card_cvc', required: true, autocomplete: 'cc-csc' },
   ],
   testScenarios: [
     ...Object.entries(TEST_CARDS_APPROVED).map(([brand, number]) => ({

@@ -20,8 +20,8 @@ export const cultureVoucher: PaymentMethod = {
     { additionalProperties: false },
   ),
   checkoutFields: [
-    { name: 'culture_id', kind: 'text', required: true, autocomplete: 'username' },
-    { name: 'culture_password', kind: 'password', required: true, autocomplete: 'current-password' },
+    { name: 'culture_id', label: { en: 'Voucher PIN', ja: '商品券のPIN番号', ko: '상품권 PIN 번호' }, kind: 'text', required: true, autocomplete: 'username' },
+    { name: 'culture_password', label: { en: 'Voucher password', ja: '商品券のパスワード', ko: '상품권 비밀번호' }, kind: 'password', required: true, autocomplete: 'current-password' },
   ],
   testScenarios: [
     { input: { culture_id: '11111111', culture_password: '11111111' }, outcome: 'captured', note: "the seed example's voucher (2,000 won in test mode)" },

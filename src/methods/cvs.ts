@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { PAYER_FIELDS, requirePayer } from './_shared/payer';
 import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * `cvs` (convenience-store payment without a chosen store). The seed shows it only in a token
@@ -34,7 +35,24 @@ export const cvs: PaymentMethod = {
   flow: 'async',
   refundable: false,
   detailsSchema,
-  checkoutFields: [{ name: 'email', kind: 'email', required: false, autocomplete: 'email' }],
+  checkoutFields: [{ name: 'email', label: FIELD_LABELS.email, kind: 'email', required: false, autocomplete: 'email' }],
+  howToPay: {
+    en: [
+      'Go to a convenience store before the deadline.',
+      'Give the receipt number at the till.',
+      'Pay the total in cash and keep the receipt.',
+    ],
+    ja: [
+      'お支払い期限までに、コンビニへお越しください。',
+      'レジで受付番号をお伝えください。',
+      '現金でお支払いいただき、領収書をお受け取りください。',
+    ],
+    ko: [
+      '결제 기한까지 편의점을 방문하세요.',
+      '계산대에서 접수 번호를 알려 주세요.',
+      '현금으로 결제하고 영수증을 받으세요.',
+    ],
+  },
   testScenarios: [
     {
       input: { email: 'foo@bar.com' },

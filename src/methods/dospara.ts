@@ -23,8 +23,8 @@ export const dospara: PaymentMethod = {
     { additionalProperties: false },
   ),
   checkoutFields: [
-    { name: 'user_no', kind: 'text', required: true, autocomplete: 'username' },
-    { name: 'user_password', kind: 'password', required: true, autocomplete: 'current-password' },
+    { name: 'user_no', label: { en: 'Member number', ja: '会員番号', ko: '회원 번호' }, kind: 'text', required: true, autocomplete: 'username' },
+    { name: 'user_password', label: { en: 'Password', ja: 'パスワード', ko: '비밀번호' }, kind: 'password', required: true, autocomplete: 'current-password' },
   ],
   testScenarios: [
     { input: { user_no: '12345', user_password: 'password' }, outcome: 'captured', note: "the seed's token example account (2,000 yen in test mode)" },

@@ -20,8 +20,8 @@ export const happyMoney: PaymentMethod = {
     { additionalProperties: false },
   ),
   checkoutFields: [
-    { name: 'happy_money_id', kind: 'text', required: true, autocomplete: 'username' },
-    { name: 'happy_money_password', kind: 'password', required: true, autocomplete: 'current-password' },
+    { name: 'happy_money_id', label: { en: 'Gift card PIN', ja: 'ギフトカードのPIN番号', ko: '상품권 PIN 번호' }, kind: 'text', required: true, autocomplete: 'username' },
+    { name: 'happy_money_password', label: { en: 'Gift card password', ja: 'ギフトカードのパスワード', ko: '상품권 비밀번호' }, kind: 'password', required: true, autocomplete: 'current-password' },
   ],
   testScenarios: [
     { input: { happy_money_id: '11111111', happy_money_password: '11111111' }, outcome: 'captured', note: "the seed example's voucher (2,000 won in test mode)" },

@@ -62,4 +62,18 @@ export function methodFor(type: string): PaymentMethod | undefined {
 
 export const METHOD_TYPES: readonly string[] = METHODS.map((method) => method.type);
 
+/** The types whose modules answer yes, in registry order: how the core asks "which methods …" without naming one. */
+function typesWhere(question: (method: PaymentMethod) => boolean | undefined): readonly string[] {
+  return METHODS.filter(question).map((method) => method.type);
+}
+
+/** What customer-mode sessions may offer (`customerMode`). */
+export const CUSTOMER_MODE_TYPES = typesWhere((method) => method.customerMode);
+
+/** What one-click saves and pays with (`oneClick`). */
+export const ONE_CLICK_TYPES = typesWhere((method) => method.oneClick);
+
+/** What 3-D Secure authenticates: the card-flow methods. */
+export const CARD_FLOW_TYPES = typesWhere((method) => method.flow === 'card');
+
 export type { PaymentMethod } from './method';

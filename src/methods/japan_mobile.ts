@@ -17,7 +17,7 @@ export const japanMobile = offsiteMethod({
   fields: {
     brand: Type.Union(JAPAN_MOBILE_BRANDS.map((brand) => Type.Literal(brand))),
   },
-  checkoutFields: [{ name: 'brand', kind: 'select', required: true, options: JAPAN_MOBILE_BRANDS }],
+  checkoutFields: [{ name: 'brand', label: { en: 'Mobile carrier', ja: '携帯電話会社', ko: '이동통신사' }, kind: 'select', required: true, options: JAPAN_MOBILE_BRANDS }],
   testScenarios: JAPAN_MOBILE_BRANDS.map((brand) => ({
     input: { brand },
     outcome: 'authorized' as const,

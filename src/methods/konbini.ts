@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { notOneOf, PAYER_FIELDS, requirePayer } from './_shared/payer';
 import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * Convenience-store payment (v1 reference, "Convenience Store (Konbini)"): the customer pays a slip
@@ -64,13 +65,31 @@ export const konbini: PaymentMethod = {
   flow: 'async',
   refundable: false,
   subtypes: KONBINI_STORES,
+  storePicker: true,
   detailsSchema,
   checkoutFields: [
-    { name: 'store', kind: 'select', required: true, options: KONBINI_STORES },
-    { name: 'name', kind: 'text', required: false, autocomplete: 'name' },
-    { name: 'email', kind: 'email', required: false, autocomplete: 'email' },
-    { name: 'phone', kind: 'tel', required: false, autocomplete: 'tel' },
+    { name: 'store', label: { en: 'Convenience store', ja: 'コンビニ', ko: '편의점' }, kind: 'select', required: true, options: KONBINI_STORES },
+    { name: 'name', label: FIELD_LABELS.name, kind: 'text', required: false, autocomplete: 'name' },
+    { name: 'email', label: FIELD_LABELS.email, kind: 'email', required: false, autocomplete: 'email' },
+    { name: 'phone', label: FIELD_LABELS.phone, kind: 'tel', required: false, autocomplete: 'tel' },
   ],
+  howToPay: {
+    en: [
+      'Go to the store named above before the deadline.',
+      'Give the receipt number (and the confirmation code, if shown) at the till or the in-store terminal.',
+      'Pay the total in cash and keep the receipt.',
+    ],
+    ja: [
+      'お支払い期限までに、上記のコンビニへお越しください。',
+      'レジまたは店頭端末で受付番号（表示があれば確認番号も）をお伝えください。',
+      '現金でお支払いいただき、領収書をお受け取りください。',
+    ],
+    ko: [
+      '결제 기한까지 위 편의점을 방문하세요.',
+      '계산대 또는 매장 단말기에서 접수 번호(표시된 경우 확인 코드도)를 알려 주세요.',
+      '현금으로 결제하고 영수증을 받으세요.',
+    ],
+  },
   testScenarios: KONBINI_STORES.map((store) => ({
     input: { store },
     outcome: 'authorized' as const,

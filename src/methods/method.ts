@@ -10,7 +10,7 @@ import type { Processor } from '../processors/processor';
  */
 export interface PaymentMethod {
   type: string;
-  names: { en: string; ja: string; ko: string };
+  names: Localized;
   /** Currencies the method takes; `all` for every currency kessai knows. */
   currencies: readonly Currency[] | 'all';
   /** Bounds on the payment total, in minor units of the method's currency. */
@@ -26,10 +26,27 @@ export interface PaymentMethod {
   refundable: boolean;
   /** Varieties GET /payment_methods lists as `subtypes` (card brands, konbini stores). */
   subtypes?: readonly string[];
+  /**
+   * The customer chooses one of `subtypes` as the store to pay at (konbini): the hosted page
+   * shows the choice as the stores' logos, and a session's `brands` map each store to its logo.
+   */
+  storePicker?: boolean;
+  /**
+   * Offered by customer-mode sessions, which save details for later instead of paying: by
+   * default when the method can be stored (`store`), otherwise only when the session asks for it.
+   */
+  customerMode?: boolean;
+  /**
+   * One-click (a session with `external_customer_id`): the details are saved for that customer
+   * and paid with again in one click. Needs `store`.
+   */
+  oneClick?: boolean;
   /** JSON schema of `payment_details` (besides `type`); coerced and validated before anything else. */
   detailsSchema: TObject;
   /** Inputs the hosted page shows for this method, in order. */
   checkoutFields: readonly CheckoutField[];
+  /** Steps the instructions page lists while the payment waits for the customer (cash methods); none when absent. */
+  howToPay?: { [Locale in keyof Localized]: readonly string[] };
   /** Documented test inputs and their outcomes, for docs and conformance tests. */
   testScenarios: readonly TestScenario[];
   /**
@@ -60,8 +77,17 @@ export interface StoredDetails {
   source: Record<string, unknown>;
 }
 
+/** A text in each language of the customer's pages. */
+export interface Localized {
+  en: string;
+  ja: string;
+  ko: string;
+}
+
 export interface CheckoutField {
   name: string;
+  /** What the hosted page writes above the input, in the page's language. */
+  label: Localized;
   kind: 'text' | 'email' | 'tel' | 'card_number' | 'card_expiry' | 'card_cvc' | 'select' | 'password';
   required: boolean;
   autocomplete?: string;

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
 import { daysAfter, OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
+import { FIELD_LABELS } from './_shared/labels';
 
 /** The seed's example: payment_deadline exactly 7 days after created_at, like NET CASH. */
 const DEADLINE_DAYS = 7;
@@ -24,7 +25,7 @@ export const nanaco: PaymentMethod = {
     { type: Type.Literal('nanaco'), prepaid_number: PrepaidNumber, email: OptionalEmail },
     { additionalProperties: false },
   ),
-  checkoutFields: [{ name: 'prepaid_number', kind: 'text', required: true, autocomplete: 'off' }],
+  checkoutFields: [{ name: 'prepaid_number', label: FIELD_LABELS.prepaid_number, kind: 'text', required: true, autocomplete: 'off' }],
   testScenarios: [
     { input: { prepaid_number: '1111111111111111' }, outcome: 'captured', note: "the seed example's card; 2,000 yen like every test card (INF)" },
   ],

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
 import { daysAfter, OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * The seed's example has payment_deadline exactly 7 days after created_at (07:42:12Z → 07:42:12Z),
@@ -24,7 +25,7 @@ export const netCash: PaymentMethod = {
     { type: Type.Literal('net_cash'), prepaid_number: PrepaidNumber, email: OptionalEmail },
     { additionalProperties: false },
   ),
-  checkoutFields: [{ name: 'prepaid_number', kind: 'text', required: true, autocomplete: 'off' }],
+  checkoutFields: [{ name: 'prepaid_number', label: FIELD_LABELS.prepaid_number, kind: 'text', required: true, autocomplete: 'off' }],
   testScenarios: [
     { input: { prepaid_number: '1111111111111111' }, outcome: 'captured', note: '2,000-yen balance; a larger total stays pending (202) for another card' },
     { input: { prepaid_number: 'e111111111111112' }, outcome: 'invalid_number', note: "invalid card number (WebMoney's table)" },

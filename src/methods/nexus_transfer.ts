@@ -13,7 +13,7 @@ export const nexusTransfer = offsiteMethod({
   names: { en: 'Nexus Transfer', ja: 'Nexus Transfer', ko: 'Nexus Transfer' },
   currencies: 'all',
   fields: { provider: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }) },
-  checkoutFields: [{ name: 'provider', kind: 'text', required: true }],
+  checkoutFields: [{ name: 'provider', label: { en: 'Provider', ja: 'プロバイダー', ko: '제공업체' }, kind: 'text', required: true }],
   testScenarios: [{ input: { provider: 'mega-shark' }, outcome: 'authorized', note: "the seed's provider: authorized with a redirect_url" }],
   publicDetails: (details, { type, email, redirect_url }) => ({ type, email, provider: details.provider, redirect_url }),
 });

@@ -43,6 +43,23 @@ export const payEasy: PaymentMethod = {
   refundable: false,
   detailsSchema,
   checkoutFields: FULL_PAYER_CHECKOUT_FIELDS,
+  howToPay: {
+    en: [
+      'In online banking or at an ATM showing the Pay-easy mark, choose “Pay-easy”.',
+      'Enter the collection agency number, the customer number and the confirmation number above.',
+      'Check the amount and confirm the payment before the deadline.',
+    ],
+    ja: [
+      'ペイジーマークのあるATMまたはインターネットバンキングで「税金・料金払込み」を選びます。',
+      '上記の収納機関番号、お客様番号、確認番号を入力します。',
+      '金額を確認し、お支払い期限までにお支払いください。',
+    ],
+    ko: [
+      'Pay-easy 마크가 있는 ATM 또는 인터넷 뱅킹에서 “Pay-easy”를 선택하세요.',
+      '위의 수납기관 번호, 고객 번호, 확인 번호를 입력하세요.',
+      '금액을 확인하고 결제 기한까지 결제하세요.',
+    ],
+  },
   testScenarios: [
     {
       input: TEST_FULL_PAYER,

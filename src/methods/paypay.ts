@@ -13,5 +13,7 @@ export const paypay = offsiteMethod({
   type: 'paypay',
   names: { en: 'PayPay', ja: 'PayPay', ko: 'PayPay' },
   currencies: ['JPY'],
+  // Customer-mode sessions offer it when asked for: it has nothing to store, so never by default.
+  customerMode: true,
   publicDetails: (_details, base) => ({ ...base, external_payment_id: randomAlphanumeric(25) }),
 });

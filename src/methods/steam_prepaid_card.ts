@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { invalid } from '../kernel/errors';
 import type { PaymentMethod } from './method';
 import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * Steam prepaid card. The seed shows only a token example (`prepaid_number`, `email`; the token
@@ -31,7 +32,7 @@ export const steamPrepaidCard: PaymentMethod = {
     },
     { additionalProperties: false },
   ),
-  checkoutFields: [{ name: 'prepaid_number', kind: 'text', required: true, autocomplete: 'off' }],
+  checkoutFields: [{ name: 'prepaid_number', label: FIELD_LABELS.prepaid_number, kind: 'text', required: true, autocomplete: 'off' }],
   testScenarios: [
     { input: { prepaid_number: '1111111111111111' }, outcome: 'captured', note: "the seed's token example card; 2,000 yen like every test card (INF)" },
   ],

@@ -26,7 +26,7 @@ export const toss = offsiteMethod({
   names: { en: 'Toss', ja: 'Toss', ko: '토스페이' },
   currencies: ['KRW'],
   fields: { birthday: Type.String({ pattern: '^[0-9]{6}$' }) },
-  checkoutFields: [{ name: 'birthday', kind: 'text', required: true, autocomplete: 'bday' }],
+  checkoutFields: [{ name: 'birthday', label: { en: 'Date of birth (YYMMDD)', ja: '生年月日（YYMMDD）', ko: '생년월일 (YYMMDD)' }, kind: 'text', required: true, autocomplete: 'bday' }],
   testScenarios: [{ input: { birthday: '900101' }, outcome: 'authorized', note: 'any real YYMMDD date: authorized with a redirect_url' }],
   prepare(details) {
     if (!validBirthday(details.birthday as string)) throw invalid('payment_details.birthday', 'birthday must be a date written YYMMDD');

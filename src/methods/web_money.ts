@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { PaymentMethod } from './method';
 import { OptionalEmail, PrepaidNumber, preparePrepaidNumber, redeemFirstCard, redeemNextCard } from './_shared/prepaid';
+import { FIELD_LABELS } from './_shared/labels';
 
 /**
  * WebMoney prepaid card (seeds/002, "WebMoney"): one 16-character `prepaid_number` per request.
@@ -19,7 +20,7 @@ export const webMoney: PaymentMethod = {
     { type: Type.Literal('web_money'), prepaid_number: PrepaidNumber, email: OptionalEmail },
     { additionalProperties: false },
   ),
-  checkoutFields: [{ name: 'prepaid_number', kind: 'text', required: true, autocomplete: 'off' }],
+  checkoutFields: [{ name: 'prepaid_number', label: FIELD_LABELS.prepaid_number, kind: 'text', required: true, autocomplete: 'off' }],
   testScenarios: [
     { input: { prepaid_number: '1111111111111111' }, outcome: 'captured', note: '2,000-yen balance; a larger total stays pending (202) for another card' },
     { input: { prepaid_number: 'e111111111111112' }, outcome: 'invalid_number', note: 'invalid card number' },

@@ -4,7 +4,8 @@ import { METHODS } from '../../src/methods';
 import type { PaymentMethod } from '../../src/methods/method';
 
 // Adding a method is one file plus one line in the registry: this test fails when they disagree.
-const folder = new URL('../../src/methods/', import.meta.url);
+// The offsite table's methods live in _shared/ (one row each), so that folder is read too.
+const folders = [new URL('../../src/methods/', import.meta.url), new URL('../../src/methods/_shared/', import.meta.url)];
 
 function isMethod(value: unknown): value is PaymentMethod {
   return typeof value === 'object' && value !== null && 'type' in value && 'authorize' in value && 'detailsSchema' in value;
@@ -12,10 +13,12 @@ function isMethod(value: unknown): value is PaymentMethod {
 
 async function exportedMethods(): Promise<Map<string, PaymentMethod[]>> {
   const byFile = new Map<string, PaymentMethod[]>();
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'index.ts')) {
-    const module = await import(new URL(file, folder).href);
-    const methods = Object.values(module).flatMap((value) => (Array.isArray(value) ? value.filter(isMethod) : isMethod(value) ? [value] : []));
-    if (methods.length) byFile.set(file.replace(/\.ts$/, ''), methods);
+  for (const folder of folders) {
+    for (const file of readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'index.ts')) {
+      const module = await import(new URL(file, folder).href);
+      const methods = Object.values(module).flatMap((value) => (Array.isArray(value) ? value.filter(isMethod) : isMethod(value) ? [value] : []));
+      if (methods.length) byFile.set(file.replace(/\.ts$/, ''), methods);
+    }
   }
   return byFile;
 }
@@ -43,5 +46,25 @@ describe('the method registry', () => {
       expect(method.currencies === 'all' || method.currencies.length > 0, method.type).toBe(true);
       expect(Array.isArray(method.checkoutFields), method.type).toBe(true);
     }
+  });
+
+  it('declares one-click only on methods that can be stored, and a store picker only with stores to pick', () => {
+    for (const method of METHODS) {
+      if (method.oneClick) expect(method.store, method.type).toBeTypeOf('function');
+      if (method.storePicker) expect(method.checkoutFields.some((field) => field.kind === 'select' && field.options?.length), method.type).toBe(true);
+    }
+  });
+
+  it('labels every checkout field in en, ja and ko', () => {
+    const unlabelled: string[] = [];
+    for (const method of METHODS) {
+      for (const field of method.checkoutFields) {
+        for (const locale of ['en', 'ja', 'ko'] as const) {
+          const label = field.label?.[locale];
+          if (typeof label !== 'string' || label.trim() === '') unlabelled.push(`${method.type}.${field.name} (${locale})`);
+        }
+      }
+    }
+    expect(unlabelled).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ describe('checkout field labels', () => {
     const missing: string[] = [];
     for (const method of METHODS) {
       for (const field of method.checkoutFields) {
-        for (const locale of LOCALES) if (!fieldLabel(locale, method, field)) missing.push(`${method.type}.${field.name} (${locale})`);
+        for (const locale of LOCALES) if (!fieldLabel(locale, field)) missing.push(`${method.type}.${field.name} (${locale})`);
       }
     }
     expect(missing).toEqual([]);

@@ -1,5 +1,5 @@
 import { newId } from '../../lib/random';
-import { methodFor } from '../../methods';
+import { CUSTOMER_MODE_TYPES, methodFor } from '../../methods';
 import { parseScenario } from '../../processors/scenario-processor';
 import * as customersRepo from '../../store/customers.repo';
 import type { Db } from '../../store/db';
@@ -33,9 +33,6 @@ export interface CreateSessionInput {
 
 /** KOMOJU sessions live 24 hours at most (SDK: expires_in_seconds ≤ 86400, the default). */
 export const MAX_SESSION_SECONDS = 86_400;
-
-/** Customer modes store details for later: only methods that can be stored (spec §6.2). */
-const CUSTOMER_MODE_TYPES = ['credit_card', 'paypay'];
 
 /** A new session's order, checked: everything but the customer of the customer modes. */
 interface SessionOrder {
@@ -147,7 +144,7 @@ function offeredTypes(services: Services, actor: Actor, input: CreateSessionInpu
 function customerModeTypes(input: CreateSessionInput, types: string[]): string[] {
   const kept = types.filter((type) => CUSTOMER_MODE_TYPES.includes(type) && (input.payment_types?.length || methodFor(type)?.store));
   if (input.payment_types?.some((type) => !CUSTOMER_MODE_TYPES.includes(type))) {
-    throw new ApiError('invalid_payment_type', { param: 'payment_types', provided: input.payment_types.join(','), allowed: CUSTOMER_MODE_TYPES });
+    throw new ApiError('invalid_payment_type', { param: 'payment_types', provided: input.payment_types.join(','), allowed: [...CUSTOMER_MODE_TYPES] });
   }
   return kept;
 }

@@ -1,3 +1,4 @@
+import { ONE_CLICK_TYPES } from '../../methods';
 import type { Db } from '../../store/db';
 import type { TokensTable } from '../../store/schema';
 import * as tokensRepo from '../../store/tokens.repo';
@@ -61,7 +62,7 @@ export async function readSessionDetails(
  */
 async function readDetails(db: Db, services: Services, actor: Actor, given: Record<string, unknown> | string): Promise<SessionDetails> {
   if (typeof given !== 'string') {
-    if (given.external_customer_id !== undefined) return { given, type: given.type === undefined ? 'credit_card' : String(given.type) };
+    if (given.external_customer_id !== undefined) return { given, type: given.type === undefined ? ONE_CLICK_TYPES[0] : String(given.type) };
     return { given, type: given.type === undefined ? undefined : String(given.type), plain: { ...given } };
   }
   const token = (await tokensRepo.findToken(db, actor.merchant.id, given, 'token')) ?? (await tokensRepo.findToken(db, actor.merchant.id, given, 'secure_token'));

@@ -93,7 +93,7 @@ export function sessionMethods(services: Services, session: Session): SessionMet
     // ["visa", "master"]), so konbini's map or `{icon}` objects would break it. This server serves
     // a logo per brand at /assets/cards/<brand>.svg, which the hosted page shows.
     if (method.flow === 'card') return [{ type, brands: [...(method.subtypes ?? [])], ...withoutType(entry) }];
-    if (type === 'konbini') return [{ type, brands: konbiniBrands(), ...withoutType(entry) }];
+    if (method.storePicker) return [{ type, brands: konbiniBrands(), ...withoutType(entry) }];
     return [entry];
   });
 }

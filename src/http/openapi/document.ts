@@ -238,7 +238,7 @@ function withMethodDetails(body: TSchema, url: string): TSchema {
   const properties = body.properties as Record<string, TSchema> | undefined;
   if (!DETAILS_URLS.has(url) || !properties?.payment_details) return body;
   const cardsOnly = url === '/api/v1/secure_tokens' || url.startsWith('/api/v1/customers');
-  const methods = METHODS.filter((method) => !cardsOnly || method.type === 'credit_card');
+  const methods = METHODS.filter((method) => !cardsOnly || method.flow === 'card');
   const hash = Type.Union(
     methods.map((method) => ref(detailsId(method.type))),
     { description: 'The details of one method, by its `type`.' },

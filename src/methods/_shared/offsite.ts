@@ -39,6 +39,7 @@ export interface OffsiteSpec {
   currencies: PaymentMethod['currencies'];
   limits?: PaymentMethod['limits'];
   subtypes?: PaymentMethod['subtypes'];
+  customerMode?: PaymentMethod['customerMode'];
   /** payment_details properties besides `type`, `email` and `return_url`. */
   fields?: TProperties;
   checkoutFields?: readonly CheckoutField[];
@@ -91,6 +92,7 @@ export function offsiteMethod(spec: OffsiteSpec): PaymentMethod {
     flow: 'offsite',
     refundable: true,
     subtypes: spec.subtypes,
+    customerMode: spec.customerMode,
     detailsSchema,
     checkoutFields: spec.checkoutFields ?? [],
     testScenarios: spec.testScenarios ?? [REDIRECT_SCENARIO],

@@ -2,6 +2,7 @@ import { Type, type TProperties } from '@sinclair/typebox';
 import type { Currency } from '../../kernel/money';
 import type { CheckoutField, PaymentMethod } from '../method';
 import { offsiteMethod, present } from './offsite';
+import { FIELD_LABELS } from './labels';
 
 /**
  * KOMOJU's other offsite types: every slug of the SDK's PaymentType enum (digest §5.1, "others in
@@ -83,15 +84,15 @@ export const OFFSITE_TABLE: readonly OffsiteRow[] = [
 /** How the hosted page asks for each additional field, and what the API accepts for it. */
 const FIELD_INPUTS: Record<AdditionalField, { checkout: CheckoutField; schema: TProperties[string] }> = {
   name: {
-    checkout: { name: 'name', kind: 'text', required: true, autocomplete: 'name' },
+    checkout: { name: 'name', label: FIELD_LABELS.name, kind: 'text', required: true, autocomplete: 'name' },
     schema: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   },
   email: {
-    checkout: { name: 'email', kind: 'email', required: true, autocomplete: 'email' },
+    checkout: { name: 'email', label: FIELD_LABELS.email, kind: 'email', required: true, autocomplete: 'email' },
     schema: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
   },
   phone: {
-    checkout: { name: 'phone', kind: 'tel', required: true, autocomplete: 'tel' },
+    checkout: { name: 'phone', label: FIELD_LABELS.phone, kind: 'tel', required: true, autocomplete: 'tel' },
     schema: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 -]{5,30}$' })),
   },
 };

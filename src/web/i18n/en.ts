@@ -59,29 +59,6 @@ export const en = {
     paid: 'Thank you. Your payment has been received.',
     closed: 'This payment can no longer be paid.',
     howTo: 'How to pay',
-    /** Steps by payment type; types without steps show none. */
-    steps: {
-      konbini: [
-        'Go to the store named above before the deadline.',
-        'Give the receipt number (and the confirmation code, if shown) at the till or the in-store terminal.',
-        'Pay the total in cash and keep the receipt.',
-      ],
-      cvs: [
-        'Go to a convenience store before the deadline.',
-        'Give the receipt number at the till.',
-        'Pay the total in cash and keep the receipt.',
-      ],
-      bank_transfer: [
-        'Transfer the exact total to the account above before the deadline.',
-        'Enter the remitter name exactly as shown, so that your transfer can be matched to this payment.',
-        'Transfer fees are paid by you.',
-      ],
-      pay_easy: [
-        'In online banking or at an ATM showing the Pay-easy mark, choose “Pay-easy”.',
-        'Enter the collection agency number, the customer number and the confirmation number above.',
-        'Check the amount and confirm the payment before the deadline.',
-      ],
-    },
     orderIdHint: 'Write this as the remitter name of your transfer.',
     simulateTitle: 'Test mode',
     simulateHint: 'No money moves in test mode. Simulate the customer paying at the store or bank:',

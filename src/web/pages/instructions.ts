@@ -1,3 +1,4 @@
+import { methodFor } from '../../methods';
 import { amountBlock, detailList, postForm, statusBadge } from '../components';
 import { formatDeadline } from '../format';
 import { html, type Html } from '../html';
@@ -71,7 +72,7 @@ export function instructionsPage(props: InstructionsPageProps): Html {
   const awaiting = payment.status === 'authorized';
   const showCodes = awaiting || payment.status === 'captured';
   const notice = awaiting ? t.instructions.pleasePay : payment.status === 'captured' ? t.instructions.paid : t.instructions.closed;
-  const steps = lookupSteps(t, payment.payment_type);
+  const steps = stepsOf(payment.payment_type, locale);
 
   const body = html`<header class="head">
 <p class="merchant">${merchantName}</p>
@@ -97,6 +98,7 @@ ${props.returnHref ? html`<p><a class="button secondary" href="${props.returnHre
   return layout({ locale, title: `${t.instructions.title} · ${merchantName}`, languages: props.languages, testMode: props.testMode, body });
 }
 
-function lookupSteps(t: Messages, type: string): readonly string[] {
-  return Object.hasOwn(t.instructions.steps, type) ? t.instructions.steps[type as keyof Messages['instructions']['steps']] : [];
+/** The steps the method declares for paying it, in `locale`. */
+function stepsOf(type: string, locale: PageLocale): readonly string[] {
+  return methodFor(type)?.howToPay?.[locale] ?? [];
 }

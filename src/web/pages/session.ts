@@ -147,11 +147,9 @@ ${card.expired
 </div>`;
 }
 
-/** The field's label in `locale`; undefined when it has none (a test requires one for every declared field). */
-export function fieldLabel(locale: PageLocale, method: PaymentMethod, field: CheckoutField): string | undefined {
-  const labels = sessionMessages(locale).fields;
-  const key = method.type === 'credit_card' || field.name !== 'name' ? field.name : 'holder';
-  return Object.hasOwn(labels, key) ? labels[key] : undefined;
+/** The field's label in `locale`, as the method declares it. */
+export function fieldLabel(locale: PageLocale, field: CheckoutField): string {
+  return field.label[locale];
 }
 
 /** Free-text fields that only name the customer or pick a provider: safe to show again. */
@@ -175,14 +173,14 @@ export function keptValues(method: PaymentMethod, body: Record<string, string>):
 }
 
 function fieldInput(props: SessionPageProps, method: PaymentMethod, field: CheckoutField, error: SessionPageProps['error']): Html {
-  const label = fieldLabel(props.locale, method, field) ?? field.name;
+  const label = fieldLabel(props.locale, field);
   const id = `${method.type}-${field.name}`;
   const fieldError = error && error.field === field.name ? error.message : null;
   const value = error?.values[field.name] ?? '';
   const errorId = `${id}-error`;
   const described = fieldError ? html` aria-invalid="true" aria-describedby="${errorId}"` : null;
   const message = fieldError ? html`<small class="error" id="${errorId}" role="alert" data-error="${field.name}">${fieldError}</small>` : null;
-  if (field.kind === 'select' && method.type === 'konbini') {
+  if (field.kind === 'select' && method.storePicker) {
     const stores = messages(props.locale).stores;
     return html`<fieldset class="stores"><legend>${label}</legend>${(field.options ?? []).map(
       (option) =>

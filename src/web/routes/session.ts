@@ -19,7 +19,7 @@ import {
   type CustomerSession,
   type PaySessionOutcome,
 } from '../../domain/sessions';
-import { methodFor } from '../../methods';
+import { CARD_FLOW_TYPES, methodFor } from '../../methods';
 import type { PaymentMethod } from '../../methods/method';
 import { formatMoney } from '../format';
 import { safeUrl } from '../html';
@@ -259,7 +259,7 @@ async function backFromAuthentication(
     if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
     failure = { field: null, message: failureText(locale, error.code, null) };
   }
-  return showAgain(services, reply, found.session.id, locale, { type: 'credit_card', ...failure, values: {} });
+  return showAgain(services, reply, found.session.id, locale, { type: CARD_FLOW_TYPES[0], ...failure, values: {} });
 }
 
 /** POST /sessions/:id/saved_card/remove — the customer removes the saved card. */
