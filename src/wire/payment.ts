@@ -3,12 +3,28 @@ import { sha256Hex } from '../lib/digest';
 import { versionBefore, type ApiVersion } from './api-version';
 import { jsonResponse } from '../http/reply';
 import { timestamp } from './time';
-import type { Payment, Refund, RefundRequest } from '../model/payment';
+import type { Payment, PaymentStatus, Refund, RefundRequest } from '../model/payment';
 
 /** A payment as the response to a command: 202 while it is pending (a prepaid card fell short). */
 export function paymentResponse(payment: Payment, version: ApiVersion): StoredResponse {
-  return jsonResponse(payment.status === 'pending' ? 202 : 200, serializePayment(payment, version));
+  return jsonResponse(HTTP_STATUS[payment.status], serializePayment(payment, version));
 }
+
+/**
+ * The HTTP status of a command's answer, per payment status: `pending` is accepted but waits for
+ * more of the customer's input (domain/payment-state.ts, awaitsMoreDetails). A table rather than a
+ * comparison, so a new status is a compile error here until its answer is chosen; wire sits below
+ * domain and cannot ask the state module.
+ */
+const HTTP_STATUS: Record<PaymentStatus, 200 | 202> = {
+  pending: 202,
+  authorized: 200,
+  captured: 200,
+  refunded: 200,
+  cancelled: 200,
+  expired: 200,
+  failed: 200,
+};
 
 /**
  * Payment → KOMOJU JSON. Field names, order and nulls follow the v1 reference's example responses;
