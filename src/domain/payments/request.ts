@@ -86,10 +86,11 @@ export interface ChargeSource extends RedeemedToken {
 }
 
 /**
- * Reads the details a payment charges (nothing is written). A caller that has read them already
- * (a session payment, which looked at its token to decide how to pay) is the one place a source
- * could be handed in instead of read again: an optional field of CreatePaymentOptions answered
- * at the top of this function.
+ * Reads the details a payment charges; nothing is written (createPayment uses the token up later).
+ * The seam for a caller that has read them already (a session payment looks at its token to
+ * decide how to pay): an optional `source?: ChargeSource` on CreatePaymentOptions, passed here
+ * and returned first. A source with `token` set is still used up by createPayment after its
+ * checks; one without is charged as it is.
  */
 export async function detailsToCharge(trx: Db, services: Services, actor: Actor, input: CreatePaymentInput, now: Date): Promise<ChargeSource> {
   if (input.customer !== undefined) {
