@@ -6,6 +6,7 @@ import * as paymentsRepo from '../store/payments.repo';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
 import { completePayment, failPayment } from './payment-completion';
+import { isAwaitingPayment } from './payment-state';
 import { cancelPayment } from './payments';
 import type { Payment } from '../model/payment';
 
@@ -94,7 +95,7 @@ async function act(
   found: CustomerPayment,
   command: (trx: Services['db']) => Promise<Payment>,
 ): Promise<CustomerActionResult> {
-  if (found.payment.status !== 'authorized') return { ...found, acted: false };
+  if (!isAwaitingPayment(found.payment.status)) return { ...found, acted: false };
   try {
     const payment = await services.db.transaction().execute(command);
     return { ...found, payment, acted: true };

@@ -1,8 +1,8 @@
 import { offsetClock, type Clock } from '../lib/clock';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
-import { recordPaymentEvent } from './events';
-import { transition } from './payment-state';
+import { applyActionToLocked, type PaymentCommand } from './payment-lifecycle';
+import { allows } from './payment-state';
 
 const BATCH = 100;
 
@@ -44,13 +44,13 @@ export async function expireMerchantPayments(trx: Db, clock: Clock, merchantId: 
 async function expire(trx: Db, clock: Clock, due: Awaited<ReturnType<typeof paymentsRepo.lockDuePayments>>): Promise<number> {
   let expired = 0;
   for (const payment of due) {
-    const step = transition(payment.status, 'expire');
-    if (!step.ok) continue;
+    if (!allows(payment.status, 'expire')) continue;
     // The merchant's own clock: with a moved test clock, the event happens in its time.
     const now = offsetClock(clock, payment.clock_offset_ms).now();
-    const row = await paymentsRepo.updatePayment(trx, payment.id, { status: step.next, updated_at: now });
-    await recordPaymentEvent(trx, 'payment.expired', { ...row, refunds: payment.refunds, refund_requests: payment.refund_requests }, now);
+    await applyActionToLocked(trx, payment, now, EXPIRE);
     expired++;
   }
   return expired;
 }
+
+const EXPIRE: PaymentCommand = { action: 'expire', change: () => ({ set: {} }) };

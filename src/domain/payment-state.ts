@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../kernel/errors';
 import type { PaymentStatus } from '../model/payment';
+import type { PaymentEventType } from './events';
 
 /**
  * Every payment transition in one pure table: status × action → next status, or the error code the
@@ -47,3 +48,51 @@ export function transition(status: PaymentStatus, action: PaymentAction): Transi
   const next = TABLE[status][action];
   return next ? { ok: true, next } : { ok: false, error: REFUSAL[action] };
 }
+
+/** Whether the table lets `action` happen to a payment in `status`. */
+export function allows(status: PaymentStatus, action: PaymentAction): boolean {
+  return TABLE[status][action] !== undefined;
+}
+
+/** A refund (or a refund request, which asks for one by bank transfer) needs captured money. */
+export function canRefund(status: PaymentStatus): boolean {
+  return allows(status, 'refund_partial');
+}
+
+/**
+ * `pending`: created, and waiting for more of the customer's input (a prepaid card that fell
+ * short); another card may continue it, and the API answers it with 202.
+ */
+export function awaitsMoreDetails(status: string): boolean {
+  return status === 'pending';
+}
+
+/**
+ * `authorized`: the money has yet to move. For a konbini slip, a bank transfer or an offsite
+ * payment that is the customer's part (pay the slip, approve at the provider); for a card, the
+ * merchant's capture.
+ */
+export function isAwaitingPayment(status: string): boolean {
+  return status === 'authorized';
+}
+
+/** `captured`: the money came in, and none of it went back in full (that is `refunded`). */
+export function isPaid(status: string): boolean {
+  return status === 'captured';
+}
+
+/**
+ * The events an action records, in this order, each with the payment as it is after the action.
+ * A refund that reaches the total is also the end of the payment: `payment.refunded` follows.
+ * A new payment's event depends on its first status instead (domain/payments/create.ts).
+ */
+export const ACTION_EVENTS: Record<PaymentAction, readonly PaymentEventType[]> = {
+  capture: ['payment.captured'],
+  complete: ['payment.captured'],
+  refund_partial: ['payment.refund.created'],
+  refund_full: ['payment.refund.created', 'payment.refunded'],
+  cancel: ['payment.cancelled'],
+  expire: ['payment.expired'],
+  fail: ['payment.failed'],
+  update: ['payment.updated'],
+};

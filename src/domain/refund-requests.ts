@@ -1,12 +1,12 @@
 import { newId } from '../lib/random';
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
-import * as paymentsRepo from '../store/payments.repo';
 import * as requestsRepo from '../store/refund-requests.repo';
 import type { Actor } from './context';
 import { ApiError } from '../kernel/errors';
-import { recordPaymentEvent } from './events';
-import { applyRefund } from './payments';
+import { applyAction, type PaymentChange, type PaymentCommand } from './payment-lifecycle';
+import { canRefund } from './payment-state';
+import { refundCommand } from './payments/lifecycle';
 import type { Payment, RefundRequest } from '../model/payment';
 
 /**
@@ -27,20 +27,34 @@ export interface RefundRequestInput {
   description?: string;
 }
 
+/**
+ * A refund request on a captured cash payment, for at most what is neither refunded nor already
+ * requested: the payment's refund_requests grow (its row is not written) and `payment.updated`
+ * says why (`refund_request.created`).
+ */
 export async function requestRefund(trx: Db, actor: Actor, paymentId: string, input: RefundRequestInput): Promise<Payment> {
-  const now = actor.clock.now();
-  const payment = await paymentsRepo.lockPayment(trx, actor.merchant.id, paymentId);
-  if (!payment) throw new ApiError('not_found', { param: 'id' });
-  if (methodFor(payment.payment_type)?.refundable !== false) {
-    throw new ApiError('not_refundable', { message: 'Refund requests are for cash payments; refund this payment with /refund.' });
-  }
-  if (payment.status !== 'captured') throw new ApiError('not_refundable');
-  const pending = payment.refund_requests.filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amount, 0);
-  const available = payment.total - payment.amount_refunded - pending;
-  if (input.amount > available) {
-    throw new ApiError('invalid_parameter', { param: 'amount', message: `At most ${available} can still be requested` });
-  }
-  const request: RefundRequest = {
+  return applyAction(trx, actor, paymentId, {
+    action: 'update',
+    refuse: (payment) => {
+      if (methodFor(payment.payment_type)?.refundable !== false) {
+        throw new ApiError('not_refundable', { message: 'Refund requests are for cash payments; refund this payment with /refund.' });
+      }
+      // A request asks for a refund by bank transfer: it needs what a refund needs.
+      if (!canRefund(payment.status)) throw new ApiError('not_refundable');
+    },
+    change: (payment, now) => {
+      const pending = payment.refund_requests.filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amount, 0);
+      const available = payment.total - payment.amount_refunded - pending;
+      if (input.amount > available) {
+        throw new ApiError('invalid_parameter', { param: 'amount', message: `At most ${available} can still be requested` });
+      }
+      return { refundRequest: { request: newRequest(payment, input, now), isNew: true }, reason: 'refund_request.created' };
+    },
+  });
+}
+
+function newRequest(payment: Payment, input: RefundRequestInput, now: Date): RefundRequest {
+  return {
     id: newId(),
     merchant_id: payment.merchant_id,
     payment_id: payment.id,
@@ -58,24 +72,44 @@ export async function requestRefund(trx: Db, actor: Actor, paymentId: string, in
     created_at: now,
     updated_at: now,
   };
-  await requestsRepo.insertRefundRequest(trx, request);
-  const updated = { ...payment, refund_requests: [...payment.refund_requests, request] };
-  await recordPaymentEvent(trx, 'payment.updated', updated, now, 'refund_request.created');
-  return updated;
 }
 
-/** Test helper: the operator processed the request — `completed` (refund recorded) or `rejected`. */
+/**
+ * Test helper: the operator processed the request — `completed` (the refund is recorded, as
+ * /refund records one: `payment.refund.created` and, once nothing remains, `payment.refunded`) or
+ * `rejected` (`payment.updated`, reason `refund_request.rejected`).
+ */
 export async function settleRefundRequest(trx: Db, actor: Actor, id: string, outcome: 'completed' | 'rejected'): Promise<Payment> {
-  const now = actor.clock.now();
   const request = await requestsRepo.findRefundRequest(trx, actor.merchant.id, id);
   if (!request) throw new ApiError('not_found', { param: 'id' });
-  const payment = await paymentsRepo.lockPayment(trx, actor.merchant.id, request.payment_id);
-  const current = payment?.refund_requests.find((r) => r.id === id);
-  if (!payment || !current) throw new ApiError('not_found', { param: 'id' });
-  if (current.status !== 'pending') throw new ApiError('unprocessable_entity', { message: `The refund request is already ${current.status}` });
-  await requestsRepo.setStatus(trx, id, outcome, now);
-  const settled = { ...payment, refund_requests: payment.refund_requests.map((r) => (r.id === id ? { ...r, status: outcome, updated_at: now } : r)) };
-  if (outcome === 'completed') return applyRefund(trx, settled, request.amount, request.description, now);
-  await recordPaymentEvent(trx, 'payment.updated', settled, now, 'refund_request.rejected');
-  return settled;
+  return applyAction(trx, actor, request.payment_id, {
+    ...(outcome === 'completed' ? completeRequest(request) : rejectRequest(request)),
+    refuse: (payment) => {
+      const current = payment.refund_requests.find((r) => r.id === id);
+      if (!current) throw new ApiError('not_found', { param: 'id' });
+      if (current.status !== 'pending') throw new ApiError('unprocessable_entity', { message: `The refund request is already ${current.status}` });
+    },
+  });
+}
+
+/** The bank transfer went out: a refund of the requested amount, and the request `completed`. */
+function completeRequest(request: RefundRequest): PaymentCommand {
+  const refund = refundCommand(() => request.amount, request.description);
+  return {
+    action: refund.action,
+    change: async (payment, now) => ({ ...(await refund.change(payment, now)), refundRequest: settled(payment, request.id, 'completed', now) }),
+  };
+}
+
+function rejectRequest(request: RefundRequest): PaymentCommand {
+  return {
+    action: 'update',
+    change: (payment, now) => ({ refundRequest: settled(payment, request.id, 'rejected', now), reason: 'refund_request.rejected' }),
+  };
+}
+
+/** The payment's copy of the request (refuse has checked it is there), settled at `now`. */
+function settled(payment: Payment, id: string, outcome: 'completed' | 'rejected', now: Date): PaymentChange['refundRequest'] {
+  const current = payment.refund_requests.find((r) => r.id === id)!;
+  return { request: { ...current, status: outcome, updated_at: now }, isNew: false };
 }

@@ -101,6 +101,47 @@ export async function redeemToken(
   };
 }
 
+/** A token read but not used yet: what it holds, and what useToken needs to use it up. */
+export interface UnusedToken extends RedeemedToken {
+  id: string;
+  kinds: readonly TokensTable['kind'][];
+}
+
+/**
+ * Reads a token without using it, so that a payment can check everything before its first write
+ * and use the token up (useToken) only then. Answers 422 `invalid_token` exactly when redeemToken
+ * would.
+ */
+export async function readToken(
+  db: Db,
+  services: Services,
+  actor: Actor,
+  id: string,
+  now: Date,
+  kinds: readonly TokensTable['kind'][] = ['token', 'secure_token'],
+): Promise<UnusedToken> {
+  const token = await tokensRepo.findUsableToken(db, actor.merchant.id, id, now, kinds);
+  if (!token?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
+  return {
+    id,
+    kinds,
+    details: services.vault.open(token.secret_details),
+    currency: token.currency,
+    amount: token.amount === null ? null : Number(token.amount),
+    customerId: token.customer_id,
+  };
+}
+
+/**
+ * Uses up a token readToken read, in the caller's transaction (marks it used, erases its sealed
+ * details). Another payment that used it meanwhile wins: this one answers `invalid_token`, as it
+ * would have had it come second to the read.
+ */
+export async function useToken(trx: Db, actor: Actor, token: UnusedToken, now: Date): Promise<void> {
+  const claimed = await tokensRepo.claimToken(trx, actor.merchant.id, token.id, now, token.kinds);
+  if (!claimed?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
+}
+
 /** A token made with a `currency` pays only in that currency. */
 export function checkTokenCurrency(token: RedeemedToken, currency: string): void {
   if (token.currency !== null && token.currency !== currency) {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { StoredResponse } from '../domain/commands';
+import { awaitsMoreDetails } from '../domain/payment-state';
 import { ApiError, type ErrorCode } from '../kernel/errors';
 import type { Payment } from '../model/payment';
 import type { ApiVersion } from '../wire/api-version';
@@ -10,9 +11,9 @@ export function jsonResponse(status: number, value: unknown): StoredResponse {
   return { status, body: JSON.stringify(value) };
 }
 
-/** A payment as the response to a command: 202 while it is pending (a prepaid card fell short). */
+/** A payment as the response to a command: 202 while it waits for more of the customer's input (a prepaid card fell short). */
 export function paymentResponse(payment: Payment, version: ApiVersion): StoredResponse {
-  return jsonResponse(payment.status === 'pending' ? 202 : 200, serializePayment(payment, version));
+  return jsonResponse(awaitsMoreDetails(payment.status) ? 202 : 200, serializePayment(payment, version));
 }
 
 /** Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same. */

@@ -65,7 +65,7 @@ export interface ErrorDetails {
 
 /**
  * An error the API answers with KOMOJU's envelope. Thrown for malformed requests and illegal
- * actions; a declined card is not thrown but recorded (see domain/payments.ts).
+ * actions; a declined card is not thrown but recorded (see domain/payments/create.ts).
  */
 export class ApiError extends Error {
   readonly code: ErrorCode;

@@ -27,6 +27,24 @@ export async function findSecureTokenById(db: Db, id: string): Promise<(Token & 
 }
 
 /**
+ * The token a claimToken of the same arguments would claim (this merchant's, unused, unexpired at
+ * `now`, verified if a secure token), read without using it: a payment reads the details, checks
+ * everything, and only then claims the token.
+ */
+export async function findUsableToken(db: Db, merchantId: string, id: string, now: Date, kinds: readonly TokensTable['kind'][]): Promise<Token | undefined> {
+  return db
+    .selectFrom('tokens as t')
+    .selectAll()
+    .where('t.id', '=', id)
+    .where('t.merchant_id', '=', merchantId)
+    .where('t.used_at', 'is', null)
+    .where('t.expires_at', '>', now)
+    .where('t.kind', 'in', kinds)
+    .where((eb) => eb.or([eb('t.kind', '=', 'token'), eb('t.verification_status', '=', 'OK')]))
+    .executeTakeFirst();
+}
+
+/**
  * Marks a token used and erases its envelope, if it is this merchant's, unused, unexpired at
  * `now` and (secure tokens) verified — in one statement, so of two payments racing for one token
  * exactly one gets it: the second waits on the row lock, re-reads the row, finds `used_at` set and

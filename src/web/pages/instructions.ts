@@ -1,3 +1,4 @@
+import { isAwaitingPayment, isPaid } from '../../domain/payment-state';
 import { methodFor } from '../../methods';
 import { amountBlock, detailList, postForm, statusBadge } from '../components';
 import { formatDeadline } from '../format';
@@ -69,9 +70,10 @@ function codeRows(details: Record<string, unknown>, t: Messages) {
 export function instructionsPage(props: InstructionsPageProps): Html {
   const { locale, payment, merchantName, methodName } = props;
   const t = messages(locale);
-  const awaiting = payment.status === 'authorized';
-  const showCodes = awaiting || payment.status === 'captured';
-  const notice = awaiting ? t.instructions.pleasePay : payment.status === 'captured' ? t.instructions.paid : t.instructions.closed;
+  const awaiting = isAwaitingPayment(payment.status);
+  const paid = isPaid(payment.status);
+  const showCodes = awaiting || paid;
+  const notice = awaiting ? t.instructions.pleasePay : paid ? t.instructions.paid : t.instructions.closed;
   const steps = stepsOf(payment.payment_type, locale);
 
   const body = html`<header class="head">

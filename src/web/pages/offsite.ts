@@ -1,3 +1,4 @@
+import { isAwaitingPayment } from '../../domain/payment-state';
 import { amountBlock, detailList, postForm, statusBadge } from '../components';
 import { html, type Html } from '../html';
 import { messages, type PageLocale } from '../i18n';
@@ -25,7 +26,7 @@ export interface OffsitePageProps {
 export function offsitePage(props: OffsitePageProps): Html {
   const { locale, payment, merchantName, providerName } = props;
   const t = messages(locale);
-  const awaiting = payment.status === 'authorized';
+  const awaiting = isAwaitingPayment(payment.status);
   const body = html`<header class="head">
 <p class="merchant">${t.offsite.title}</p>
 <h1>${t.offsite.heading(providerName)}</h1>

@@ -1,0 +1,18 @@
+/**
+ * Payments: the request and its checks (request.ts), creation (create.ts), the merchant's
+ * commands on a payment (lifecycle.ts, through domain/payment-lifecycle.ts), and reads
+ * (queries.ts). Callers import from here.
+ */
+export type { CreatePaymentInput, CreatePaymentOptions, Locale, PaymentOutcome, SessionExchange } from './request';
+export { createPayment, paymentUrls } from './create';
+export {
+  applyRefund,
+  cancelPayment,
+  capturePayment,
+  refundPayment,
+  updatePayment,
+  type CaptureInput,
+  type RefundInput,
+  type UpdatePaymentInput,
+} from './lifecycle';
+export { getPayment, listPayments, type ListPaymentsQuery } from './queries';
