@@ -3,6 +3,7 @@ import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
 import * as sessionsRepo from '../store/sessions.repo';
 import type { Payment } from '../model/payment';
+import { isAwaitingPayment, isPaid } from './payment-state';
 import { sessionState, sessionStep } from './sessions/state';
 
 /**
@@ -15,8 +16,8 @@ import { sessionState, sessionStep } from './sessions/state';
  * cancel there leaves the session pending, to be paid another way.
  */
 export function paysSession(payment: Payment): boolean {
-  if (payment.status === 'captured') return true;
-  return payment.status === 'authorized' && methodFor(payment.payment_type)?.flow !== 'offsite';
+  if (isPaid(payment.status)) return true;
+  return isAwaitingPayment(payment.status) && methodFor(payment.payment_type)?.flow !== 'offsite';
 }
 
 /**

@@ -6,7 +6,6 @@
 export type { CreatePaymentInput, CreatePaymentOptions, Locale, PaymentOutcome, SessionExchange } from './request';
 export { createPayment, paymentUrls } from './create';
 export {
-  applyRefund,
   cancelPayment,
   capturePayment,
   refundPayment,

@@ -64,15 +64,6 @@ export async function refundPayment(trx: Db, actor: Actor, id: string, input: Re
   });
 }
 
-/**
- * Records a refund of `amount` (at most what remains) on a locked payment: the refunds[] entry,
- * amount_refunded, `refunded` once nothing remains, and the events `payment.refund.created`
- * (+ `payment.refunded`).
- */
-export async function applyRefund(trx: Db, payment: Payment, amount: number, description: string | null, now: Date): Promise<Payment> {
-  return applyActionToLocked(trx, payment, now, refundCommand(() => amount, description));
-}
-
 function remainingOf(payment: Payment): number {
   return payment.total - payment.amount_refunded;
 }

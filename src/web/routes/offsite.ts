@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
+import { isAwaitingPayment } from '../../domain/payment-state';
 import { findCustomerPayment, settleOffsitePayment, type CustomerPayment } from '../../domain/customer-pages';
 import { safeUrl } from '../html';
 import { LOCALES, isLocale, type PageLocale } from '../i18n';
@@ -114,7 +115,7 @@ export default function route(web: FastifyInstance, services: Services): void {
         providerName: providerName(found, locale),
         testMode: found.merchant.mode === 'test',
         // Only once the customer is done: a link back while it still waits would skip the provider.
-        returnHref: found.payment.status !== 'authorized' ? back : null,
+        returnHref: isAwaitingPayment(found.payment.status) ? null : back,
         languages: LOCALES.map((other) => ({ locale: other, href: resultPath(paymentId, other) })),
       });
       return sendPage(reply, page);

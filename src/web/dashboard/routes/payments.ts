@@ -11,6 +11,7 @@ import {
 } from '../../../domain/dashboard/views';
 import { ApiError } from '../../../kernel/errors';
 import { MAX_AMOUNT } from '../../../kernel/money';
+import { isPaid } from '../../../domain/payment-state';
 import { cancelPayment, capturePayment, getPayment, refundPayment } from '../../../domain/payments';
 import { METHOD_TYPES, methodFor } from '../../../methods';
 import { html, type Html } from '../../html';
@@ -124,7 +125,7 @@ function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnT
     { label: t.fee, value: payment.payment_method_fee ? m(payment.payment_method_fee) : null },
     { label: t.total, value: m(payment.total) },
     { label: t.refunded, value: payment.amount_refunded ? m(payment.amount_refunded) : null, name: 'amount_refunded' },
-    { label: t.remaining, value: payment.status === 'captured' ? m(remaining) : null },
+    { label: t.remaining, value: isPaid(payment.status) ? m(remaining) : null },
     { label: ctx.t.payments.orderNum, value: code(payment.external_order_num), name: 'external_order_num' },
     { label: t.description, value: payment.description },
     { label: t.email, value: payment.email },
