@@ -81,6 +81,16 @@ export function isPaid(status: string): boolean {
   return status === 'captured';
 }
 
+/** `failed`: declined, by the processor or the provider (failure_code says why). */
+export function isDeclined(status: string): boolean {
+  return status === 'failed';
+}
+
+/** Over without the money: declined, cancelled or expired. Nothing but `update` applies any more. */
+export function endedUnpaid(status: string): boolean {
+  return status === 'failed' || status === 'cancelled' || status === 'expired';
+}
+
 /**
  * The events an action records, in this order, each with the payment as it is after the action.
  * A refund that reaches the total is also the end of the payment: `payment.refunded` follows.

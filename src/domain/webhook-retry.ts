@@ -1,5 +1,5 @@
 import { randomFraction, type RandomFraction } from '../lib/random';
-import type { AttemptOutcome } from '../store/outbox.repo';
+import type { AttemptOutcome } from '../model/webhook';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

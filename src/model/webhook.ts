@@ -36,3 +36,9 @@ export interface WebhookDelivery {
   created_at: Date;
   attempts: DeliveryAttempt[];
 }
+
+/** Where an attempt leaves its delivery; the retry policy that decides it is domain/webhook-retry.ts. */
+export type AttemptOutcome =
+  | { status: 'succeeded' | 'failed'; nextStep: number }
+  /** Retry at `nextAttemptAt`, on the merchant's clock (stored in system time). */
+  | { status: 'pending'; nextStep: number; nextAttemptAt: Date };

@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import type { Database } from './schema';
 import type { Event } from '../model/event';
-import type { DeliveryStatus, WebhookDelivery } from '../model/webhook';
+import type { AttemptOutcome, DeliveryStatus, WebhookDelivery } from '../model/webhook';
 
 // The outbox: one delivery per event and receiving endpoint, written with the event; claims that
 // lease a delivery to one worker; the attempts. The endpoints themselves: webhook-endpoints.repo.ts.
@@ -226,12 +226,6 @@ export interface AttemptRecord {
   error: string | null;
   responseExcerpt: string | null;
 }
-
-/** Where an attempt leaves its delivery; the retry policy that decides it is domain/webhook-retry.ts. */
-export type AttemptOutcome =
-  | { status: 'succeeded' | 'failed'; nextStep: number }
-  /** Retry at `nextAttemptAt`, on the merchant's clock (stored in system time). */
-  | { status: 'pending'; nextStep: number; nextAttemptAt: Date };
 
 /** Locks a delivery's row for the rest of the transaction (waiting for one that holds it). */
 export async function lockDelivery(db: Db, id: string): Promise<void> {

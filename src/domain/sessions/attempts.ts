@@ -4,6 +4,7 @@ import * as paymentsRepo from '../../store/payments.repo';
 import * as sessionsRepo from '../../store/sessions.repo';
 import type { Session } from '../../model/session';
 import type { Actor, Services } from '../context';
+import { awaitsMoreDetails, isAwaitingPayment } from '../payment-state';
 import { cancelPayment, updatePayment } from '../payments';
 import type { PaySessionOutcome } from './outcome';
 import { nextUrl } from './view';
@@ -24,7 +25,7 @@ export async function continueAttempt(
 ): Promise<PaySessionOutcome | null> {
   if (!session.payment_id || type === undefined || typeof details === 'string') return null;
   const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
-  if (earlier?.status !== 'pending' || earlier.payment_type !== type || !methodFor(type)?.continue) return null;
+  if (!earlier || !awaitsMoreDetails(earlier.status) || earlier.payment_type !== type || !methodFor(type)?.continue) return null;
   const { payment, decline } = await updatePayment(trx, services, actor, earlier.id, { payment_details: { ...details } });
   if (decline) return { session, payment, decline, redirectUrl: null };
   const updated = (await sessionsRepo.findSession(trx, session.merchant_id, session.id)) ?? session;
@@ -44,6 +45,6 @@ export async function abandonAttempt(trx: Db, actor: Actor, session: Session): P
   const method = methodFor(earlier.payment_type);
   // An offsite payment still at the provider, or a prepaid one short of its total (a later card
   // through PATCH /payments/:id would otherwise capture it beside the new attempt's).
-  const waiting = (earlier.status === 'authorized' && method?.flow === 'offsite') || (earlier.status === 'pending' && method?.continue !== undefined);
+  const waiting = (isAwaitingPayment(earlier.status) && method?.flow === 'offsite') || (awaitsMoreDetails(earlier.status) && method?.continue !== undefined);
   if (waiting) await cancelPayment(trx, actor, earlier.id);
 }

@@ -6,13 +6,13 @@ import type { Db } from '../../store/db';
 import * as sessionsRepo from '../../store/sessions.repo';
 import { ApiError } from '../../kernel/errors';
 import { parseCurrency, type Currency } from '../../kernel/money';
-import type { Session } from '../../model/session';
+import type { Session, SessionMode } from '../../model/session';
 import type { Actor, Services } from '../context';
 import { createCustomer } from '../customers';
 import { enabledTypes } from '../merchants';
 import type { Locale } from '../payments';
 import { methodOffer, ratesOf, ratesToFix } from './offers';
-import type { SessionMode, SessionView } from './view';
+import type { SessionView } from './view';
 
 /** The request of POST /sessions after the route's schema has coerced and checked its types. */
 export interface CreateSessionInput {

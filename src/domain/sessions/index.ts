@@ -14,17 +14,7 @@ export {
   sessionReturnUrlOfToken,
   showSession,
   type CustomerSession,
-  type SessionMode,
   type SessionView,
 } from './view';
 export { isExpired, sessionState, sessionStep, type SessionAction, type SessionState } from './state';
-export {
-  cardLogoPath,
-  KONBINI_STORE_ORDER,
-  konbiniLogoPath,
-  methodOffer,
-  sessionMethods,
-  sessionOffer,
-  type MethodOffer,
-  type SessionMethodEntry,
-} from './offers';
+export { cardLogoPath, KONBINI_STORE_ORDER, konbiniLogoPath, sessionOffer } from './offers';

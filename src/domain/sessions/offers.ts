@@ -6,7 +6,6 @@ import type { Currency } from '../../kernel/money';
 import { convertAmount, defaultRates, exchangeRate, type Rates } from '../rates';
 import type { Session, SessionMethodEntry } from '../../model/session';
 
-export type { SessionMethodEntry };
 
 /**
  * What a session offers (spec §6.3): each method's amount and currency — the session's own, or

@@ -12,8 +12,6 @@ import type { Actor, Services } from '../context';
 import { sessionMethods } from './offers';
 import { isExpired, sessionState } from './state';
 
-export type SessionMode = Session['mode'];
-
 /** A session and the payment it embeds, if any. */
 export interface SessionView {
   session: Session;

@@ -5,7 +5,7 @@ import { ERROR_CATALOGUE } from '../../kernel/errors';
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
  * send pre-rendered JSON strings (so that idempotent replays are byte for byte the same), which
  * Fastify never re-serialises, so these schemas cannot drop a field. They describe what the
- * serialisers in ../serialize/ print, field for field; test/http/openapi.test.ts and the response
+ * serialisers in src/wire/ print, field for field; test/http/openapi.test.ts and the response
  * check of the test harness (test/helpers/response-check.ts) hold every response the test suite
  * receives against them, with undeclared fields refused — so a serialiser cannot drift from them.
  *

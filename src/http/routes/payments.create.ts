@@ -46,7 +46,7 @@ export const CreatePaymentBody = Type.Object({
 /**
  * Ajv's coerceTypes (which form strings like "1000" need) also turns JSON true/false/null into
  * 1/0/0, so `{"amount": true}` charged 1 yen. Before validation: a boolean amount or tax is
- * invalid, and null means "not given" (as parseAmount/resolveTax in domain/money.ts read it).
+ * invalid, and null means "not given" (as parseAmount/resolveTax in kernel/money.ts read it).
  */
 async function rejectCoercedMoney(request: FastifyRequest): Promise<void> {
   const body = request.body as Record<string, unknown>;

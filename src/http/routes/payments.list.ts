@@ -11,7 +11,7 @@ const Query = Type.Object({
   ...Pagination,
   status: Type.Optional(Type.String({ pattern: '^(pending|authorized|captured|refunded|cancelled|expired|failed)(,(pending|authorized|captured|refunded|cancelled|expired|failed))*$' })),
   external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
-  // Checked against the currencies in src/domain/payments.ts (listPayments), any letter case.
+  // Checked against the currencies in src/domain/payments/queries.ts (listPayments), any letter case.
   currency: Type.Optional(Type.String({ maxLength: 8 })),
 });
 

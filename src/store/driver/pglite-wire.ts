@@ -6,7 +6,7 @@ import type { Results } from '@electric-sql/pglite';
  * in JavaScript, and its `parse.parseResults` copies the whole table of type parsers into a new
  * object on every call: together 50–90 µs of a payment create's CPU here, for a Bind of 35
  * values and a result with no rows. These do the same in 5 µs and 1 µs, and give byte for byte
- * and field for field the same (test/store/pglite-wire.test.ts).
+ * and field for field the same (test/store/driver/pglite-wire.test.ts).
  */
 
 /** A parameter as PGlite's serializers leave it: text, bytes (sent in binary format) or null. */

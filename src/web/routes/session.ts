@@ -4,6 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { findSavedCard, removeSavedCard, savedCardOf } from '../../domain/one-click';
+import { awaitsMoreDetails, endedUnpaid, isDeclined } from '../../domain/payment-state';
 import {
   cancelSession,
   cardLogoPath,
@@ -55,7 +56,7 @@ export const sessionReturnPath = (sessionId: string, paymentId: string, locale: 
 function attemptFailure(locale: PageLocale, payment: NonNullable<CustomerSession['payment']>): string {
   const t = sessionMessages(locale);
   const name = methodFor(payment.payment_type)?.names[locale] ?? payment.payment_type;
-  if (payment.status !== 'failed') return t.offsiteCancelled(name);
+  if (!isDeclined(payment.status)) return t.offsiteCancelled(name);
   const code = payment.failure_code ?? 'card_declined';
   return code === 'card_declined' ? t.offsiteDeclined(name) : failureText(locale, code, null);
 }
@@ -211,7 +212,7 @@ async function payFromPage(services: Services, request: FastifyRequest<PayRoute>
 
 /** Paid (not declined): on to the next page, or this one again asking for the next prepaid card. */
 async function afterPaying(services: Services, reply: FastifyReply, found: CustomerSession, locale: PageLocale, outcome: PaySessionOutcome): Promise<FastifyReply> {
-  const short = outcome.payment?.status === 'pending' ? outcome.payment.payment_details.short_amount : undefined;
+  const short = outcome.payment && awaitsMoreDetails(outcome.payment.status) ? outcome.payment.payment_details.short_amount : undefined;
   if (outcome.redirectUrl || typeof short !== 'number') return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
   // A prepaid card short of the total: the page again, asking for the next card.
   const again = await findCustomerSession(services, found.session.id);
@@ -227,7 +228,7 @@ async function backFromProvider(services: Services, request: FastifyRequest<Retu
   const { session, payment } = found;
   const state = sessionState(session, found.actor.clock.now());
   if (state === 'completed') return reply.redirect(sessionReturnUrl(session) ?? pagePath(session.id, locale), 303);
-  const ended = payment && payment.id === request.query.payment_id && ['failed', 'cancelled', 'expired'].includes(payment.status);
+  const ended = payment && payment.id === request.query.payment_id && endedUnpaid(payment.status);
   // Still open to a payment's answer (pending, or expired since the attempt began): the reason, to pay another way.
   if ('to' in sessionStep(state, 'complete') && payment && ended) {
     return showAgain(services, reply, session.id, locale, { type: payment.payment_type, field: null, message: attemptFailure(locale, payment), values: {} }, 200);
