@@ -40,7 +40,10 @@ export type { PaySessionInput, PaySessionOutcome } from './outcome';
  *   amount is made and the customer sent to its authentication page, which returns to
  *   `/sessions/:id/authenticated` (see completeAuthentication); the session stays pending.
  *
- * The details are read (a token's opened) once, and every input is checked before the first write.
+ * The details are read (a token's opened) once, and the session's own checks (state, save_card,
+ * offer, method named) come before the first write. The payment's checks (amount limits, fraud
+ * details, the token's currency) still run in createPayment after the token is claimed and an
+ * abandoned attempt cancelled: the caller's transaction makes that atomic (see the route).
  */
 export async function paySession(
   trx: Db,
