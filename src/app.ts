@@ -165,7 +165,11 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerRequestLog(app, services);
 
   for (const route of ROUTES) route(app, services);
-  app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/health',
+    { config: { access: 'public', operation: { summary: 'Check liveness', tag: 'Meta', responses: { 200: 'Health' } } } },
+    async () => ({ status: 'ok' }),
+  );
   registerWebPages(app, services);
   registerDashboard(app, services);
   return app;

@@ -4,9 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
 import { followEvents } from '../../domain/event-stream';
 import { webhookBody } from '../../wire/webhook';
+import type { Operation } from '../openapi/operation';
 
 /** Proxies drop connections that stay silent; a comment line every 15 s keeps them open. */
 const HEARTBEAT_MS = 15_000;
+
+const operation: Operation = {
+  summary: 'Stream events',
+  description:
+    "The merchant's new events as they commit, as server-sent events: `id: <event id>`, `event: <type>`, `data: <the webhook body>`. With `Last-Event-ID` it resumes after that event.",
+  tag: 'Events',
+  responses: { 200: { description: 'An endless `text/event-stream`.', contentType: 'text/event-stream' } },
+};
 
 /**
  * GET /api/v1/events/stream — server-sent events: each new event of this merchant as
@@ -19,7 +28,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     for (const controller of open) controller.abort();
   });
 
-  app.get('/api/v1/events/stream', async (request, reply) => {
+  app.get('/api/v1/events/stream', { config: { operation } }, async (request, reply) => {
     const controller = new AbortController();
     const lastEventId = request.headers['last-event-id'];
     const events = await followEvents(services.db, request.actor, {

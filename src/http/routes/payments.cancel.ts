@@ -2,13 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { cancelPayment } from '../../domain/payments';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
 
+const operation: Operation = {
+  summary: 'Cancel a payment',
+  description: 'A `pending` or `authorized` payment.',
+  tag: 'Payments',
+  responses: { 200: 'Payment' },
+};
+
 /** POST /api/v1/payments/:id/cancel — pending or authorized payments. */
 export default function route(app: FastifyInstance, services: Services): void {
-  app.post<{ Params: IdParams }>('/api/v1/payments/:id/cancel', { schema: { params: IdParams } }, async (request, reply) => {
+  app.post<{ Params: IdParams }>('/api/v1/payments/:id/cancel', { schema: { params: IdParams }, config: { operation } }, async (request, reply) => {
     const response = await runCommand(
       services.db,
       request.actor,

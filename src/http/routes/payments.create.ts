@@ -4,6 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { createPayment } from '../../domain/payments';
+import { DECLINE, type Operation } from '../openapi/operation';
 import { declineResponse, paymentResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, Tax, WebUrl } from '../schemas';
 import { scenarioHeader } from '../test-mode';
@@ -57,11 +58,21 @@ async function rejectCoercedMoney(request: FastifyRequest): Promise<void> {
   }
 }
 
+const operation: Operation = {
+  summary: 'Create a payment',
+  description:
+    'Pays with `payment_details` (a hash of a method\'s fields, a token `tok_…`, or a verified secure token) or with a stored `customer`. Tax defaults to 10 % of `amount` when omitted. A prepaid card short of the total answers 202 with a `pending` payment; continue it with `PATCH /payments/:id`.',
+  tag: 'Payments',
+  responses: { 200: 'Payment', 202: 'Payment' },
+  errors: { 502: DECLINE },
+  scenario: true,
+};
+
 /** POST /api/v1/payments */
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Body: Static<typeof CreatePaymentBody> }>(
     '/api/v1/payments',
-    { schema: { body: CreatePaymentBody }, preValidation: rejectCoercedMoney },
+    { schema: { body: CreatePaymentBody }, preValidation: rejectCoercedMoney, config: { operation } },
     async (request, reply) => {
       const scenario = scenarioHeader(request);
       const response = await runCommand(

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
 import { listPayments } from '../../domain/payments';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { Pagination, parseWindow } from '../schemas';
 import { serializeList } from '../../wire/list';
@@ -15,9 +16,16 @@ const Query = Type.Object({
   currency: Type.Optional(Type.String({ maxLength: 8 })),
 });
 
+const operation: Operation = {
+  summary: 'List payments',
+  description: 'Newest first.',
+  tag: 'Payments',
+  responses: { 200: 'PaymentList' },
+};
+
 /** GET /api/v1/payments — newest first. */
 export default function route(app: FastifyInstance, services: Services): void {
-  app.get<{ Querystring: Static<typeof Query> }>('/api/v1/payments', { schema: { querystring: Query } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof Query> }>('/api/v1/payments', { schema: { querystring: Query }, config: { operation } }, async (request, reply) => {
     const query = request.query;
     const { rows, total } = await listPayments(services.db, request.actor, { ...query, ...parseWindow(query) });
     const body = serializeList(rows, total, query.page, query.per_page, (p) => serializePayment(p, request.apiVersion), parseWindow(query));

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { requestRefund } from '../../domain/refund-requests';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
@@ -21,6 +22,13 @@ const Body = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
+const operation: Operation = {
+  summary: 'Request a bank refund',
+  description: 'Refunds a captured konbini / bank transfer / PayEasy payment by bank transfer: adds a `pending` entry to `refund_requests`.',
+  tag: 'Payments',
+  responses: { 200: 'Payment' },
+};
+
 /**
  * POST /api/v1/payments/:id/refund_request — refund a captured cash payment by bank transfer.
  * Answers the payment with the new entry in `refund_requests` (status `pending`).
@@ -28,7 +36,7 @@ const Body = Type.Object({
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Params: IdParams; Body: Static<typeof Body> }>(
     '/api/v1/payments/:id/refund_request',
-    { schema: { params: IdParams, body: Body } },
+    { schema: { params: IdParams, body: Body }, config: { operation } },
     async (request, reply) => {
       const response = await runCommand(
         services.db,

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { refundPayment } from '../../domain/payments';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
@@ -12,11 +13,18 @@ const Body = Type.Object({
   description: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
+const operation: Operation = {
+  summary: 'Refund a payment',
+  description: 'Everything left, or `amount` of it. Cash methods (konbini, bank transfer, PayEasy) answer `not_refundable`: use `refund_request`.',
+  tag: 'Payments',
+  responses: { 200: 'Payment' },
+};
+
 /** POST /api/v1/payments/:id/refund — full, or partial with `amount`. */
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Params: IdParams; Body: Static<typeof Body> }>(
     '/api/v1/payments/:id/refund',
-    { schema: { params: IdParams, body: Type.Optional(Body) } },
+    { schema: { params: IdParams, body: Type.Optional(Body) }, config: { operation } },
     async (request, reply) => {
       const response = await runCommand(
         services.db,

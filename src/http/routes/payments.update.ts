@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { updatePayment } from '../../domain/payments';
+import { DECLINE, type Operation } from '../openapi/operation';
 import { declineResponse, paymentResponse, sendStored } from '../reply';
 import { IdParams, Metadata } from '../schemas';
 
@@ -13,11 +14,20 @@ const Body = Type.Object({
   payment_details: Type.Optional(Type.Object({})),
 });
 
+const operation: Operation = {
+  summary: 'Update a payment',
+  description:
+    'Changes `description`, `metadata`, `external_order_num`; with `payment_details[prepaid_number]`, continues a `pending` prepaid payment (202 while still short).',
+  tag: 'Payments',
+  responses: { 200: 'Payment', 202: 'Payment' },
+  errors: { 502: DECLINE },
+};
+
 /** PATCH /api/v1/payments/:id — description, metadata, external_order_num; continues prepaid payments. */
 export default function route(app: FastifyInstance, services: Services): void {
   app.patch<{ Params: IdParams; Body: Static<typeof Body> }>(
     '/api/v1/payments/:id',
-    { schema: { params: IdParams, body: Type.Optional(Body) } },
+    { schema: { params: IdParams, body: Type.Optional(Body) }, config: { operation } },
     async (request, reply) => {
       const response = await runCommand(
         services.db,

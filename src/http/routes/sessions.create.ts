@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createSession, MAX_SESSION_SECONDS, showSession } from '../../domain/sessions';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, WebUrl } from '../schemas';
 import { serializeSession } from '../../wire/session';
@@ -48,18 +49,30 @@ export const CreateSessionBody = Type.Object({
   customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 });
 
+const operation: Operation = {
+  summary: 'Create a session',
+  description: 'A Hosted Page checkout: send the customer to `session_url`. They come back to `return_url` with `session_id` added.',
+  tag: 'Sessions',
+  responses: { 200: 'Session' },
+  scenario: true,
+};
+
 /** POST /api/v1/sessions; `Komoju-Scenario` (test mode): every payment of the session fails with that code. */
 export default function route(app: FastifyInstance, services: Services): void {
-  app.post<{ Body: Static<typeof CreateSessionBody> }>('/api/v1/sessions', { schema: { body: CreateSessionBody } }, async (request, reply) => {
-    const response = await runCommand(
-      services.db,
-      request.actor,
-      request.idempotency,
-      (trx) => createSession(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
-      (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
-      // Customer modes also create the customer: two statements, one transaction.
-      { singleStatement: (request.body.mode ?? 'payment') === 'payment' },
-    );
-    return sendStored(reply, response);
-  });
+  app.post<{ Body: Static<typeof CreateSessionBody> }>(
+    '/api/v1/sessions',
+    { schema: { body: CreateSessionBody }, config: { operation } },
+    async (request, reply) => {
+      const response = await runCommand(
+        services.db,
+        request.actor,
+        request.idempotency,
+        (trx) => createSession(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
+        (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
+        // Customer modes also create the customer: two statements, one transaction.
+        { singleStatement: (request.body.mode ?? 'payment') === 'payment' },
+      );
+      return sendStored(reply, response);
+    },
+  );
 }

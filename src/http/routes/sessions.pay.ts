@@ -4,6 +4,7 @@ import { runCommand, type StoredResponse } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { paySession } from '../../domain/sessions';
+import { DECLINE, type Operation } from '../openapi/operation';
 import { errorBody, sendError } from '../plugins/errors';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
@@ -27,6 +28,16 @@ function errorResponse(error: ApiError): StoredResponse {
   return { status: error.status, body: payErrorBody(error) };
 }
 
+const operation: Operation = {
+  summary: 'Pay a session',
+  description:
+    'Pays a pending, unexpired session with details of a method it offers. A failure answers the error envelope with `"status": "error"`; a decline leaves the session payable.',
+  tag: 'Sessions',
+  responses: { 200: 'SessionPayResult' },
+  errors: { 502: DECLINE },
+  scenario: true,
+};
+
 /**
  * POST /api/v1/sessions/:id/pay (publishable or secret key). Success: 200 `{status, redirect_url,
  * payment}` with the session's status after paying (plus `customer` in customer modes); failure:
@@ -38,7 +49,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/sessions/:id/pay',
     {
       schema: { params: IdParams, body: PaySessionBody },
-      config: { access: 'publishable' },
+      config: { access: 'publishable', operation },
       // Every failure carries `"status": "error"`, including a refused key or body, which never
       // reach the handler: browser clients (KOMOJU Fields) branch on it.
       errorHandler: (raw, request, reply) => sendError(raw, request, reply, payErrorBody),

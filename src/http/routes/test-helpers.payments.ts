@@ -3,12 +3,27 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { completePayment, failPayment } from '../../domain/payment-completion';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
 import { requireTestMode } from '../test-mode';
 
 const FailBody = Type.Object({ code: Type.Optional(Type.String({ maxLength: 64 })) });
+
+const payOperation: Operation = {
+  summary: 'Pay an authorized payment',
+  description: 'The customer pays a konbini / bank transfer / PayEasy / offsite payment: `captured`, `payment.captured`.',
+  tag: 'Test helpers',
+  responses: { 200: 'Payment' },
+};
+
+const failOperation: Operation = {
+  summary: 'Fail an authorized payment',
+  description: '`failed` with `code` (default `card_declined`), `payment.failed`.',
+  tag: 'Test helpers',
+  responses: { 200: 'Payment' },
+};
 
 /**
  * POST /api/v1/test_helpers/payments/:id/pay — the customer pays a konbini / bank transfer /
@@ -17,7 +32,7 @@ const FailBody = Type.Object({ code: Type.Optional(Type.String({ maxLength: 64 }
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Params: IdParams }>(
     '/api/v1/test_helpers/payments/:id/pay',
-    { schema: { params: IdParams }, preHandler: requireTestMode },
+    { schema: { params: IdParams }, preHandler: requireTestMode, config: { operation: payOperation } },
     async (request, reply) => {
       const response = await runCommand(
         services.db,
@@ -32,7 +47,7 @@ export default function route(app: FastifyInstance, services: Services): void {
 
   app.post<{ Params: IdParams; Body: Static<typeof FailBody> }>(
     '/api/v1/test_helpers/payments/:id/fail',
-    { schema: { params: IdParams, body: Type.Optional(FailBody) }, preHandler: requireTestMode },
+    { schema: { params: IdParams, body: Type.Optional(FailBody) }, preHandler: requireTestMode, config: { operation: failOperation } },
     async (request, reply) => {
       const response = await runCommand(
         services.db,

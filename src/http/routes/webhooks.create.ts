@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createEndpoint } from '../../domain/webhooks';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { serializeEndpoint } from '../../wire/webhook';
 
@@ -16,12 +17,19 @@ export const EndpointFields = {
 
 const Body = Type.Object(EndpointFields);
 
+const operation: Operation = {
+  summary: 'Create a webhook endpoint',
+  description: 'The secret is generated when absent; `events` empty means every type. The endpoint is sent a `ping`.',
+  tag: 'Webhooks',
+  responses: { 200: 'Webhook' },
+};
+
 /**
  * POST /api/v1/webhooks {url, secret_token?, events?, active?} — registers an endpoint (secret
  * generated when absent, `events` empty = every type) and sends it a `ping`.
  */
 export default function route(app: FastifyInstance, services: Services): void {
-  app.post<{ Body: Static<typeof Body> }>('/api/v1/webhooks', { schema: { body: Body } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof Body> }>('/api/v1/webhooks', { schema: { body: Body }, config: { operation } }, async (request, reply) => {
     const response = await runCommand(
       services.db,
       request.actor,

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { updateEndpoint } from '../../domain/webhooks';
+import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializeEndpoint } from '../../wire/webhook';
@@ -10,11 +11,18 @@ import { EndpointFields } from './webhooks.create';
 
 const Body = Type.Partial(Type.Object(EndpointFields));
 
+const operation: Operation = {
+  summary: 'Update a webhook endpoint',
+  description: '`active: false` pauses its deliveries.',
+  tag: 'Webhooks',
+  responses: { 200: 'Webhook' },
+};
+
 /** PATCH /api/v1/webhooks/:id — url, secret_token, events, active (`false` pauses deliveries). */
 export default function route(app: FastifyInstance, services: Services): void {
   app.patch<{ Params: IdParams; Body: Static<typeof Body> }>(
     '/api/v1/webhooks/:id',
-    { schema: { params: IdParams, body: Body } },
+    { schema: { params: IdParams, body: Body }, config: { operation } },
     async (request, reply) => {
       const response = await runCommand(
         services.db,
