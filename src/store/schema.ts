@@ -176,7 +176,7 @@ export interface SessionsTable {
   merchant_id: string;
   mode: 'payment' | 'customer' | 'customer_payment';
   status: 'pending' | 'completed' | 'cancelled';
-  /** Minor units; null in `customer` mode (spec decision 18). */
+  /** Minor units; null in `customer` mode (docs/decisions.md #18). */
   amount: number | null;
   currency: string;
   return_url: string | null;

@@ -6,7 +6,7 @@ import { timestamp } from './time';
 
 /**
  * Session → KOMOJU JSON. The seed's keys first, in its order (`amount`/`currency` absent in
- * customer mode, decision 18); then the SDK's `expired`, `metadata`, `payment_data`, `email`,
+ * customer mode, docs/decisions.md #18); then the SDK's `expired`, `metadata`, `payment_data`, `email`,
  * `customer_id`, `external_customer_id`, `expires_at`.
  */
 export function serializeSession(services: Services, view: SessionView, version: ApiVersion, now: Date): Record<string, unknown> {

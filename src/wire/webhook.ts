@@ -3,7 +3,7 @@ import type { EventRow, WebhookEndpointRow } from '../store/schema';
 import { serializeEvent } from './event';
 import { timestamp } from './time';
 
-/** Endpoint → JSON (DESIGN.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
+/** Endpoint → JSON (docs/decisions.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
 export function serializeEndpoint(endpoint: WebhookEndpointRow): Record<string, unknown> {
   return {
     id: endpoint.id,

@@ -6,7 +6,7 @@ import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializeSession } from '../../wire/session';
 
-/** POST /api/v1/sessions/:id/cancel — the merchant withdraws a pending session (decision 9). */
+/** POST /api/v1/sessions/:id/cancel — the merchant withdraws a pending session (docs/decisions.md #9). */
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Params: IdParams }>('/api/v1/sessions/:id/cancel', { schema: { params: IdParams } }, async (request, reply) => {
     const response = await runCommand(

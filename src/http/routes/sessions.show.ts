@@ -5,7 +5,7 @@ import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializeSession } from '../../wire/session';
 
-/** GET /api/v1/sessions/:id — secret key, or the publishable key for the browser (decision 2). */
+/** GET /api/v1/sessions/:id — secret key, or the publishable key for the browser (docs/decisions.md #2). */
 export default function route(app: FastifyInstance, services: Services): void {
   app.get<{ Params: IdParams }>(
     '/api/v1/sessions/:id',
