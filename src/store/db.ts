@@ -430,7 +430,7 @@ async function openPglite(options: StoreOptions): Promise<Store> {
 }
 
 /** True when the error is PostgreSQL's unique_violation (23505). */
-export function isUniqueViolation(error: unknown): boolean {
+function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === '23505';
 }
 
