@@ -11,7 +11,7 @@ import type { Payment, RefundRequest } from '../model/payment';
 
 /**
  * Cash payments (konbini, bank transfer, PayEasy) cannot be refunded through /refund: the money
- * goes back by bank transfer, requested with the customer's account (spec decision 14). A request
+ * goes back by bank transfer, requested with the customer's account (docs/decisions.md #14). A request
  * starts `pending`; completing it records the refund, rejecting it changes nothing else.
  */
 export interface RefundRequestInput {

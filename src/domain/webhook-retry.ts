@@ -5,7 +5,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /**
- * Decision 12: attempts at 0, 1 m, 5 m, 30 m, 2 h, 6 h, 12 h, 24 h, 48 h and 72 h after the event,
+ * docs/decisions.md #12: attempts at 0, 1 m, 5 m, 30 m, 2 h, 6 h, 12 h, 24 h, 48 h and 72 h after the event,
  * each ±10 %, then `failed`. Each retry is scheduled from the attempt before it (the gap between
  * two entries), so after an outage of kessai itself the remaining attempts keep their spacing
  * instead of all falling due at once.

@@ -11,7 +11,7 @@ export interface WebhookSettings {
    * live-mode merchants only (a test merchant's receiver on localhost is the point).
    */
   privateAddresses: 'auto' | 'allow' | 'refuse';
-  /** Per attempt, connection to last byte. Decision 12: 10 s. */
+  /** Per attempt, connection to last byte. docs/decisions.md #12: 10 s. */
   timeoutMs: number;
   /** Requests in flight to one endpoint from one process (applied by EndpointSlots, webhook-slots.ts). */
   concurrencyPerEndpoint: number;

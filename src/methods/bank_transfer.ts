@@ -13,8 +13,8 @@ import type { PaymentMethod } from './method';
 
 /**
  * "Payments expire after 14 days"; `expiry_days` up to 59. The reference's example sends
- * expiry_days=14 yet prints a deadline 7 days after creation (spec open question 5); we honour
- * expiry_days as given (spec decision 5).
+ * expiry_days=14 yet prints a deadline 7 days after creation; we honour expiry_days as given
+ * (docs/decisions.md #5).
  */
 const EXPIRY = { defaultDays: 14, maxDays: 59 };
 

@@ -99,7 +99,7 @@ export const konbini: PaymentMethod = {
   prepare(details) {
     const store = konbiniStore(String(details.store));
     if (!store) throw notOneOf('payment_details.store', String(details.store), KONBINI_STORES);
-    // Email and phone are optional for konbini (spec decision 15); present ones must be valid.
+    // Email and phone are optional for konbini (docs/decisions.md #15); present ones must be valid.
     return { ...requirePayer(details, { names: false, kana: false, phone: false, email: false }), store };
   },
 

@@ -2,7 +2,7 @@ import { offsiteMethod } from './_shared/offsite';
 
 /**
  * LINE Pay: a wallet app; the customer pays on LINE's page (seeds/002, LINE Pay — marked "in
- * development" there, implemented like the other offsite methods per spec decision 20).
+ * development" there, implemented like the other offsite methods per docs/decisions.md #20).
  * Request `email`, `return_url`; response `type, email, redirect_url`.
  */
 export const linePay = offsiteMethod({

@@ -38,7 +38,7 @@ const KATAKANA = /^[\u30A1-\u30FA\u30FC\u30FB]+( [\u30A1-\u30FA\u30FC\u30FB]+)*$
 
 /**
  * Paidy: buy now, pay later; the customer confirms on Paidy's page (seeds/002, "in development"
- * there; spec decision 20). Response `type, email, redirect_url`; the buyer data is kept
+ * there; docs/decisions.md #20). Response `type, email, redirect_url`; the buyer data is kept
  * encrypted for the provider and never shown.
  */
 export const paidy = offsiteMethod({

@@ -183,7 +183,7 @@ export interface SessionsTable {
   merchant_id: string;
   mode: SessionMode;
   status: SessionStatus;
-  /** Minor units; null in `customer` mode (spec decision 18). */
+  /** Minor units; null in `customer` mode (docs/decisions.md #18). */
   amount: number | null;
   currency: string;
   return_url: string | null;

@@ -1,4 +1,4 @@
-/** KOMOJU's list envelope (spec decision 10). */
+/** KOMOJU's list envelope (docs/decisions.md #10). */
 export function serializeList<T>(
   rows: readonly T[],
   total: number,

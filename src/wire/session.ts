@@ -5,7 +5,7 @@ import { timestamp } from './time';
 
 /**
  * Session → KOMOJU JSON. The seed's keys first, in its order (`amount`/`currency` absent in
- * customer mode, decision 18); then the SDK's `expired`, `metadata`, `payment_data`, `email`,
+ * customer mode, docs/decisions.md #18); then the SDK's `expired`, `metadata`, `payment_data`, `email`,
  * `customer_id`, `external_customer_id`, `expires_at`. What is derived (expired, the offered
  * methods, the page's URL) the domain has computed (showSession).
  */

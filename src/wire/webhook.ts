@@ -3,7 +3,7 @@ import { timestamp } from './time';
 import type { Event } from '../model/event';
 import type { WebhookDelivery, WebhookEndpoint } from '../model/webhook';
 
-/** Endpoint → JSON (DESIGN.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
+/** Endpoint → JSON (docs/decisions.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
 export function serializeEndpoint(endpoint: WebhookEndpoint): Record<string, unknown> {
   return {
     id: endpoint.id,

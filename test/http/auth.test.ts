@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** Every route only the secret key may call (spec decision 2). `:id` need not exist: 403 comes first. */
+/** Every route only the secret key may call (docs/decisions.md #2). `:id` need not exist: 403 comes first. */
 const SECRET_ONLY: { method: 'GET' | 'POST' | 'PATCH'; url: string; json?: unknown }[] = [
   { method: 'GET', url: '/api/v1/payments' },
   { method: 'GET', url: '/api/v1/payments/abc' },

@@ -165,7 +165,7 @@ describe('POST /api/v1/sessions/:id/pay errors', () => {
     const declined = await h.request({ method: 'POST', url, key: merchant.publishableKey, json: { payment_details: testCard({ number: '4123111111111059' }) } });
     expect(declined.status).toBe(502);
     expect(declined.body).toMatchObject({ status: 'error', error: { code: 'card_declined' } });
-    // Refused before the handler runs: by the body schema, and by authentication (decision 8).
+    // Refused before the handler runs: by the body schema, and by authentication (docs/decisions.md #8).
     const invalid = await h.request({ method: 'POST', url, key: merchant.publishableKey, json: {} });
     expect(invalid.status).toBe(422);
     expect(invalid.body).toEqual({ status: 'error', error: { code: 'missing_parameter', message: expect.any(String), param: 'payment_details' } });

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { startHarness, testCard, type Harness } from '../helpers/harness';
 
 /**
- * Per-key rate limits (DESIGN.md security baseline): KESSAI_RATE_LIMIT for live-mode keys
+ * Per-key rate limits (docs/decisions.md "Security baseline"): KESSAI_RATE_LIMIT for live-mode keys
  * (default 100/s), KESSAI_TEST_RATE_LIMIT for test-mode keys (default none). Windows are one
  * second of real time, counted from a key's first request; each test uses new merchants' keys.
  */

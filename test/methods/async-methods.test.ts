@@ -141,7 +141,7 @@ describe.each(TYPES)('%s', (type) => {
     expect(after.body).toMatchObject({ status: 'captured', amount_refunded: 0, refunds: [] });
   });
 
-  it('takes a refund request once paid (spec decision 14)', async () => {
+  it('takes a refund request once paid (docs/decisions.md #14)', async () => {
     const calls = api(m);
     const payment = await created(m, type);
     await calls.post(`/api/v1/test_helpers/payments/${payment.id}/pay`);

@@ -423,7 +423,7 @@ describe('return_url', () => {
     expect(await storedReturnUrl(await offsite('line_pay'))).toBeNull();
   });
 
-  it('inside payment_details wins over the top-level one (spec decision 11)', async () => {
+  it('inside payment_details wins over the top-level one (docs/decisions.md #11)', async () => {
     const res = await offsite('merpay', { return_url: 'https://shop.example/inner' }, { return_url: 'https://shop.example/top' });
     expect(await storedReturnUrl(res)).toBe('https://shop.example/inner');
   });

@@ -80,7 +80,7 @@ describe('seed fixture', () => {
     }
   });
 
-  it('the bank-transfer example sends expiry_days=14 but prints created + 7 days (spec open question 5)', () => {
+  it('the bank-transfer example sends expiry_days=14 but prints created + 7 days (docs/decisions.md #5)', () => {
     const [{ example }] = examples.filter(({ type }) => type === 'bank_transfer');
     expect(formValue(example, 'payment_details[expiry_days]')).toBe('14');
     expect(tokyoEndOfDay(example.response.created_at as string, 7)).toBe(example.response.payment_deadline);
@@ -138,7 +138,7 @@ describe.each(examples.map(({ type, example }) => [`${type}, seed line ${example
     it("gives the seed's deadline when created at the seed's creation time (bank transfer: expiry_days as sent)", async () => {
       const { res } = await replayAtSeedTime(h, m.secretKey, example);
       if (type === 'bank_transfer') {
-        // Spec decision 5: expiry_days as given, so 14 days (2020-06-23), not the example's 7.
+        // docs/decisions.md #5: expiry_days as given, so 14 days (2020-06-23), not the example's 7.
         expect(res.body.payment_deadline).toBe(tokyoEndOfDay(seed.created_at as string, 14));
       } else {
         expect(res.body.payment_deadline).toBe(seed.payment_deadline);

@@ -40,7 +40,7 @@ export const CreatePaymentBody = Type.Object({
   cancel_url: Type.Optional(WebUrl),
   fraud_details: Type.Optional(FraudDetails),
   webhooks: Type.Optional(Type.Unknown()),
-  /** Appears in a seed example (BitCash); accepted and ignored (spec decision 19). */
+  /** Appears in a seed example (BitCash); accepted and ignored (docs/decisions.md #19). */
   debug: Type.Optional(Type.Unknown()),
 });
 

@@ -9,7 +9,7 @@ import { serializeSession } from '../../wire/session';
 
 const operation: Operation = { summary: 'Cancel a session', tag: 'Sessions', responses: { 200: 'Session' } };
 
-/** POST /api/v1/sessions/:id/cancel — the merchant withdraws a pending session (decision 9). */
+/** POST /api/v1/sessions/:id/cancel — the merchant withdraws a pending session (docs/decisions.md #9). */
 export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Params: IdParams }>('/api/v1/sessions/:id/cancel', { schema: { params: IdParams }, config: { operation } }, async (request, reply) => {
     const response = await runCommand(

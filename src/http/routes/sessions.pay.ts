@@ -19,7 +19,7 @@ export const PaySessionBody = Type.Object({
   customer_email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
 });
 
-/** Decision 8: the usual error envelope and HTTP status, plus `"status": "error"`. */
+/** docs/decisions.md #8: the usual error envelope and HTTP status, plus `"status": "error"`. */
 function payErrorBody(error: ApiError): string {
   return JSON.stringify({ ...(JSON.parse(errorBody(error)) as Record<string, unknown>), status: 'error' });
 }

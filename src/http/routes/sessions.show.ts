@@ -8,7 +8,7 @@ import { serializeSession } from '../../wire/session';
 
 const operation: Operation = { summary: 'Retrieve a session', tag: 'Sessions', responses: { 200: 'Session' } };
 
-/** GET /api/v1/sessions/:id — secret key, or the publishable key for the browser (decision 2). */
+/** GET /api/v1/sessions/:id — secret key, or the publishable key for the browser (docs/decisions.md #2). */
 export default function route(app: FastifyInstance, services: Services): void {
   app.get<{ Params: IdParams }>(
     '/api/v1/sessions/:id',

@@ -5,7 +5,7 @@ import type { AuthorizeContext, CheckoutField, PaymentMethod, PrepareContext, Te
 /**
  * What every offsite (redirect) method shares. KOMOJU answers such a payment `authorized` with
  * `payment_details.redirect_url`, the page the customer must visit to pay (seeds/002 examples for
- * line_pay, merpay, japan_mobile, paidy, mobile; spec decision 3). Here that page is this server's
+ * line_pay, merpay, japan_mobile, paidy, mobile; docs/decisions.md #3). Here that page is this server's
  * offsite simulator, `<public url>/offsite/new?uuid=<payment id>`, where the customer approves,
  * declines or cancels; the result reaches the merchant by webhook and by the return_url.
  *
@@ -27,8 +27,8 @@ export const OFFSITE_FIELDS = {
   email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
   /**
    * Where the simulator sends the customer afterwards. KOMOJU's method tables put it inside
-   * payment_details, its examples send it top level; both are accepted and this one wins (spec
-   * decision 11) — the core stores `prepared.return_url ?? input.return_url`.
+   * payment_details, its examples send it top level; both are accepted and this one wins
+   * (docs/decisions.md #11) — the core stores `prepared.return_url ?? input.return_url`.
    */
   return_url: Type.Optional(Type.String({ format: WEB_URL, maxLength: 2048 })),
 } satisfies TProperties;
