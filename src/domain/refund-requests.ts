@@ -7,7 +7,7 @@ import { ApiError } from '../kernel/errors';
 import { applyAction, type PaymentChange, type PaymentCommand } from './payment-lifecycle';
 import { canRefund } from './payment-state';
 import { refundCommand } from './payments/lifecycle';
-import type { Payment, RefundRequest } from '../model/payment';
+import type { BankAccountType, Payment, RefundRequest } from '../model/payment';
 
 /**
  * Cash payments (konbini, bank transfer, PayEasy) cannot be refunded through /refund: the money
@@ -21,7 +21,7 @@ export interface RefundRequestInput {
   bank_code?: string;
   branch_name?: string;
   branch_number: string;
-  account_type: 'normal' | 'checking' | 'savings';
+  account_type: BankAccountType;
   account_number: string;
   include_payment_method_fee: boolean;
   description?: string;

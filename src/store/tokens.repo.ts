@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from './db';
-import type { TokensTable } from './schema';
+import type { Database, TokensTable } from './schema';
 import type { Token, VerificationStatus } from '../model/token';
 
 export async function insertToken(db: Db, token: Token): Promise<void> {
@@ -26,6 +26,18 @@ export async function findSecureTokenById(db: Db, id: string): Promise<(Token & 
     .executeTakeFirst();
 }
 
+/** Token `t` is `id`, this merchant's, unused, unexpired at `now`, of `kinds`, and verified if a secure token. */
+function usable(eb: ExpressionBuilder<Database & { t: TokensTable }, 't'>, merchantId: string, id: string, now: Date, kinds: readonly TokensTable['kind'][]) {
+  return eb.and([
+    eb('t.id', '=', id),
+    eb('t.merchant_id', '=', merchantId),
+    eb('t.used_at', 'is', null),
+    eb('t.expires_at', '>', now),
+    eb('t.kind', 'in', kinds),
+    eb.or([eb('t.kind', '=', 'token'), eb('t.verification_status', '=', 'OK')]),
+  ]);
+}
+
 /**
  * The token a claimToken of the same arguments would claim (this merchant's, unused, unexpired at
  * `now`, verified if a secure token), read without using it: a payment reads the details, checks
@@ -35,12 +47,7 @@ export async function findUsableToken(db: Db, merchantId: string, id: string, no
   return db
     .selectFrom('tokens as t')
     .selectAll()
-    .where('t.id', '=', id)
-    .where('t.merchant_id', '=', merchantId)
-    .where('t.used_at', 'is', null)
-    .where('t.expires_at', '>', now)
-    .where('t.kind', 'in', kinds)
-    .where((eb) => eb.or([eb('t.kind', '=', 'token'), eb('t.verification_status', '=', 'OK')]))
+    .where((eb) => usable(eb, merchantId, id, now, kinds))
     .executeTakeFirst();
 }
 
@@ -56,12 +63,7 @@ export async function claimToken(db: Db, merchantId: string, id: string, now: Da
     .from('tokens as before')
     .set({ used_at: now, secret_details: null })
     .whereRef('before.id', '=', 't.id')
-    .where('t.id', '=', id)
-    .where('t.merchant_id', '=', merchantId)
-    .where('t.used_at', 'is', null)
-    .where('t.expires_at', '>', now)
-    .where('t.kind', 'in', kinds)
-    .where((eb) => eb.or([eb('t.kind', '=', 'token'), eb('t.verification_status', '=', 'OK')]))
+    .where((eb) => usable(eb, merchantId, id, now, kinds))
     .returning([
       't.id',
       't.merchant_id',

@@ -5,7 +5,7 @@ import { ApiError } from '../../kernel/errors';
 import { resolveTax, type Currency } from '../../kernel/money';
 import type { Payment } from '../../model/payment';
 import type { Actor, Services } from '../context';
-import { applyAction, applyActionToLocked, type PaymentColumns, type PaymentCommand } from '../payment-lifecycle';
+import { applyAction, type PaymentColumns, type PaymentCommand } from '../payment-lifecycle';
 import { awaitsMoreDetails } from '../payment-state';
 import { processorFor } from '../upstream';
 import { check } from '../validate';
