@@ -77,6 +77,11 @@ export interface RedeemedToken {
   customerId: string | null;
 }
 
+/** What a token binds its payment to, with its details in clear. */
+export function redeemed(token: Token, details: Record<string, unknown>): RedeemedToken {
+  return { details, currency: token.currency, amount: token.amount === null ? null : Number(token.amount), customerId: token.customer_id };
+}
+
 /**
  * Uses a token inside the caller's transaction: marks it used and erases its sealed details
  * (with them the CVV), then hands the details back to be charged or stored. A token that is
@@ -93,12 +98,7 @@ export async function redeemToken(
 ): Promise<RedeemedToken> {
   const token = await tokensRepo.claimToken(trx, actor.merchant.id, id, now, kinds);
   if (!token?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
-  return {
-    details: services.vault.open(token.secret_details),
-    currency: token.currency,
-    amount: token.amount === null ? null : Number(token.amount),
-    customerId: token.customer_id,
-  };
+  return redeemed(token, services.vault.open(token.secret_details));
 }
 
 /** A token read but not used yet: what it holds, and what useToken needs to use it up. */
@@ -122,14 +122,7 @@ export async function readToken(
 ): Promise<UnusedToken> {
   const token = await tokensRepo.findUsableToken(db, actor.merchant.id, id, now, kinds);
   if (!token?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
-  return {
-    id,
-    kinds,
-    details: services.vault.open(token.secret_details),
-    currency: token.currency,
-    amount: token.amount === null ? null : Number(token.amount),
-    customerId: token.customer_id,
-  };
+  return { id, kinds, ...redeemed(token, services.vault.open(token.secret_details)) };
 }
 
 /**

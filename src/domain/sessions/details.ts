@@ -6,7 +6,7 @@ import { ApiError } from '../../kernel/errors';
 import type { Session } from '../../model/session';
 import type { Actor, Services } from '../context';
 import { savedCardDetails } from '../one-click';
-import type { RedeemedToken } from '../tokens';
+import { redeemed, type RedeemedToken } from '../tokens';
 
 /**
  * A session payment's details, read once before anything is written: a token is found and its
@@ -87,10 +87,5 @@ export async function claimSessionToken(
   if (typeof details.given !== 'string') return undefined;
   const claimed = await tokensRepo.claimToken(trx, actor.merchant.id, details.given, now, kinds);
   if (!claimed?.secret_details || !details.tokenDetails) throw new ApiError('invalid_token', { param: 'payment_details' });
-  return {
-    details: { ...details.tokenDetails },
-    currency: claimed.currency,
-    amount: claimed.amount === null ? null : Number(claimed.amount),
-    customerId: claimed.customer_id,
-  };
+  return redeemed(claimed, { ...details.tokenDetails });
 }
