@@ -45,7 +45,7 @@ export interface AttemptResult {
 }
 
 /**
- * DESIGN.md "Webhook delivery": `X-Komoju-Signature` is the lowercase hex HMAC-SHA256 of the exact
+ * docs/decisions.md "Webhook delivery": `X-Komoju-Signature` is the lowercase hex HMAC-SHA256 of the exact
  * body bytes with the endpoint's secret — what KOMOJU's plugins check with
  * `hash_hmac('sha256', $body, $secret)`.
  *
