@@ -8,7 +8,8 @@ import { checkDetails } from './details';
 import { ApiError } from '../kernel/errors';
 import { recordCustomerEvent } from './events';
 import { enabledTypes } from './merchants';
-import { redeemToken } from './tokens';
+import { readToken, useToken, type UnusedToken } from './tokens';
+import type { PaymentMethod } from '../methods/method';
 import type { Customer } from '../model/customer';
 
 export interface CustomerInput {
@@ -19,16 +20,31 @@ export interface CustomerInput {
 }
 
 /** What a customer keeps of new payment details. */
-type Stored = Pick<Customer, 'payment_type' | 'source' | 'secret_details'>;
+export type StoredDetails = Pick<Customer, 'payment_type' | 'source' | 'secret_details'>;
 
 /**
  * Checks new details exactly as a payment would and seals what the method keeps of them (never
- * the CVV). A token is used up in the caller's transaction; only plain tokens count here, since a
- * secure token authenticates one payment.
+ * the CVV). A token is read here and used up (useToken) only once every check has passed; only
+ * plain tokens count, since a secure token authenticates one payment.
  */
-async function storeDetails(trx: Db, services: Services, actor: Actor, given: Record<string, unknown> | string, now: Date): Promise<Stored> {
-  const details = typeof given === 'string' ? (await redeemToken(trx, services, actor, given, now, ['token'])).details : given;
+async function readDetailsToStore(
+  db: Db,
+  services: Services,
+  actor: Actor,
+  given: Record<string, unknown> | string,
+  now: Date,
+): Promise<{ stored: StoredDetails; token?: UnusedToken }> {
+  const token = typeof given === 'string' ? await readToken(db, services, actor, given, now, ['token']) : undefined;
+  const details = token ? token.details : (given as Record<string, unknown>);
   const { method, prepared } = checkDetails(actor, details, now);
+  return { stored: detailsToStore(services, actor, method, details, prepared), token };
+}
+
+/**
+ * What a customer keeps of details already checked against their method (`prepared` is what its
+ * prepare hook made of them): invalid_payment_type when the method cannot be stored.
+ */
+export function detailsToStore(services: Services, actor: Actor, method: PaymentMethod, details: Record<string, unknown>, prepared: Record<string, unknown>): StoredDetails {
   if (!method.store) {
     const allowed = METHODS.filter((m) => m.store && enabledTypes(actor.merchant).includes(m.type)).map((m) => m.type);
     throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: method.type, allowed });
@@ -50,10 +66,10 @@ export async function createCustomer(
 ): Promise<Customer> {
   const now = actor.clock.now();
   const scenario = options.scenario === undefined ? null : parseScenario(options.scenario);
-  const stored: Stored =
-    input.payment_details === undefined
-      ? { payment_type: null, source: null, secret_details: null }
-      : await storeDetails(trx, services, actor, input.payment_details, now);
+  const given = input.payment_details === undefined ? undefined : await readDetailsToStore(trx, services, actor, input.payment_details, now);
+  // Every check has passed: the first write.
+  if (given?.token) await useToken(trx, actor, given.token, now);
+  const stored: StoredDetails = given?.stored ?? { payment_type: null, source: null, secret_details: null };
   const customer: Customer = {
     id: newId(),
     merchant_id: actor.merchant.id,
@@ -88,15 +104,27 @@ export async function listCustomers(db: Db, actor: Actor, query: ListCustomersQu
 
 /** PATCH /customers/:id: new details (replacing the stored ones), email, metadata; `customer.updated`. */
 export async function updateCustomer(trx: Db, services: Services, actor: Actor, id: string, input: CustomerInput): Promise<Customer> {
-  const found = await customersRepo.lockCustomer(trx, actor.merchant.id, id);
-  if (!found) throw new ApiError('not_found', { param: 'id' });
+  const found = await lockCustomerOf(trx, actor, id);
   const now = actor.clock.now(); // after the lock, so concurrent updates stamp in the order they apply
-  const updated: Customer = { ...found, updated_at: now };
+  const given = input.payment_details === undefined ? undefined : await readDetailsToStore(trx, services, actor, input.payment_details, now);
+  if (given?.token) await useToken(trx, actor, given.token, now);
+  const updated: Customer = { ...found, ...given?.stored, updated_at: now };
   if (input.email !== undefined) updated.email = input.email;
   if (input.metadata !== undefined) updated.metadata = input.metadata;
-  if (input.payment_details !== undefined) Object.assign(updated, await storeDetails(trx, services, actor, input.payment_details, now));
+  return saveCustomer(trx, updated);
+}
+
+/** This merchant's customer, locked until the transaction ends; not_found when there is none. */
+export async function lockCustomerOf(trx: Db, actor: Actor, id: string): Promise<Customer> {
+  const found = await customersRepo.lockCustomer(trx, actor.merchant.id, id);
+  if (!found) throw new ApiError('not_found', { param: 'id' });
+  return found;
+}
+
+/** A customer (locked by the caller) with details checked already: saved, with `customer.updated`. */
+export async function saveCustomer(trx: Db, updated: Customer): Promise<Customer> {
   await customersRepo.updateCustomer(trx, updated);
-  await recordCustomerEvent(trx, 'customer.updated', updated, now);
+  await recordCustomerEvent(trx, 'customer.updated', updated, updated.updated_at);
   return updated;
 }
 

@@ -1,10 +1,10 @@
 import { newId } from '../lib/random';
 import { ONE_CLICK_TYPES } from '../methods';
 import { cardExpired } from '../methods/credit_card';
+import type { PaymentMethod } from '../methods/method';
 import type { Db } from '../store/db';
 import * as externalRepo from '../store/external-customers.repo';
 import type { Actor, Services } from './context';
-import { checkDetails } from './details';
 import { ApiError } from '../kernel/errors';
 import type { ExternalCustomer } from '../model/customer';
 
@@ -44,27 +44,26 @@ export async function findSavedCard(db: Db, merchantId: string, externalCustomer
   return (await externalRepo.findByExternalId(db, merchantId, externalCustomerId)) ?? null;
 }
 
+/** A card checked and sealed for one-click, not saved yet (see saveCard). */
+export type CardToSave = Pick<ExternalCustomer, 'payment_type' | 'source' | 'secret_details'>;
+
 /**
- * Saves `details` (a card, checked as a payment would check it) for `externalCustomerId`,
- * replacing any card saved before. Only methods that can be stored (cards) qualify.
+ * What one-click keeps of details already checked against their method (`prepared` is what its
+ * prepare hook made of them), never the CVV. Only methods that can be stored and paid in one
+ * click (cards) qualify: invalid_payment_type otherwise.
  */
-export async function saveCard(trx: Db, services: Services, actor: Actor, externalCustomerId: string, details: Record<string, unknown>): Promise<ExternalCustomer> {
-  const now = actor.clock.now();
-  const { method, prepared } = checkDetails(actor, { ...details }, now);
+export function cardToSave(services: Services, method: PaymentMethod, details: Record<string, unknown>, prepared: Record<string, unknown>): CardToSave {
   if (!method.store || !method.oneClick) {
     throw new ApiError('invalid_payment_type', { param: 'payment_details.type', provided: method.type, allowed: ONE_CLICK_TYPES });
   }
   const { kept, source } = method.store(details, prepared);
-  return externalRepo.upsert(trx, {
-    id: newId(),
-    merchant_id: actor.merchant.id,
-    external_customer_id: externalCustomerId,
-    payment_type: method.type,
-    source,
-    secret_details: services.vault.seal(kept),
-    created_at: now,
-    updated_at: now,
-  });
+  return { payment_type: method.type, source, secret_details: services.vault.seal(kept) };
+}
+
+/** Saves a checked card for `externalCustomerId`, replacing any card saved before. */
+export async function saveCard(trx: Db, actor: Actor, externalCustomerId: string, card: CardToSave): Promise<ExternalCustomer> {
+  const now = actor.clock.now();
+  return externalRepo.upsert(trx, { id: newId(), merchant_id: actor.merchant.id, external_customer_id: externalCustomerId, ...card, created_at: now, updated_at: now });
 }
 
 /**

@@ -82,35 +82,17 @@ export function redeemed(token: Token, details: Record<string, unknown>): Redeem
   return { details, currency: token.currency, amount: token.amount === null ? null : Number(token.amount), customerId: token.customer_id };
 }
 
-/**
- * Uses a token inside the caller's transaction: marks it used and erases its sealed details
- * (with them the CVV), then hands the details back to be charged or stored. A token that is
- * unknown, another merchant's, used, expired or (secure tokens) not verified answers 422
- * `invalid_token`; if the caller's transaction rolls back, the token is unused again.
- */
-export async function redeemToken(
-  trx: Db,
-  services: Services,
-  actor: Actor,
-  id: string,
-  now: Date,
-  kinds: readonly TokensTable['kind'][] = ['token', 'secure_token'],
-): Promise<RedeemedToken> {
-  const token = await tokensRepo.claimToken(trx, actor.merchant.id, id, now, kinds);
-  if (!token?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
-  return redeemed(token, services.vault.open(token.secret_details));
-}
-
 /** A token read but not used yet: what it holds, and what useToken needs to use it up. */
 export interface UnusedToken extends RedeemedToken {
   id: string;
-  kinds: readonly TokensTable['kind'][];
+  kind: TokensTable['kind'];
 }
 
 /**
- * Reads a token without using it, so that a payment can check everything before its first write
- * and use the token up (useToken) only then. Answers 422 `invalid_token` exactly when redeemToken
- * would.
+ * Reads a token without using it, so that a payment (a customer, a session payment) can check
+ * everything before its first write and use the token up (useToken) only then. A token that is
+ * unknown, another merchant's, used, expired, of another kind or (secure tokens) not verified
+ * answers 422 `invalid_token`.
  */
 export async function readToken(
   db: Db,
@@ -122,7 +104,7 @@ export async function readToken(
 ): Promise<UnusedToken> {
   const token = await tokensRepo.findUsableToken(db, actor.merchant.id, id, now, kinds);
   if (!token?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
-  return { id, kinds, ...redeemed(token, services.vault.open(token.secret_details)) };
+  return { id, kind: token.kind, ...redeemed(token, services.vault.open(token.secret_details)) };
 }
 
 /**
@@ -131,7 +113,7 @@ export async function readToken(
  * would have had it come second to the read.
  */
 export async function useToken(trx: Db, actor: Actor, token: UnusedToken, now: Date): Promise<void> {
-  const claimed = await tokensRepo.claimToken(trx, actor.merchant.id, token.id, now, token.kinds);
+  const claimed = await tokensRepo.claimToken(trx, actor.merchant.id, token.id, now, [token.kind]);
   if (!claimed?.secret_details) throw new ApiError('invalid_token', { param: 'payment_details' });
 }
 

@@ -25,11 +25,10 @@ import {
 } from './request';
 
 /**
- * Creates a payment: checks everything (request.ts), uses up the token if the details came in
- * one, asks the method (and through it the processor) for the outcome, then writes the payment
- * and its event. A decline is an outcome, not an exception: the payment is stored as `failed`
- * with a `payment.failed` event, and the caller answers 502. With the details in the request the
- * write is a single statement, so this command is atomic even outside a transaction.
+ * Creates a payment: checks everything (checkPayment), then writes it (writePayment). A decline
+ * is an outcome, not an exception: the payment is stored as `failed` with a `payment.failed`
+ * event, and the caller answers 502. With the details in the request the write is a single
+ * statement, so this command is atomic even outside a transaction.
  */
 export async function createPayment(
   trx: Db,
@@ -38,20 +37,57 @@ export async function createPayment(
   input: CreatePaymentInput,
   options: CreatePaymentOptions = {},
 ): Promise<PaymentOutcome> {
+  return writePayment(trx, services, actor, await checkPayment(trx, services, actor, input, options));
+}
+
+/** A create request that passed every check: what writePayment charges, and with what. */
+export interface CheckedPayment {
+  input: CreatePaymentInput;
+  options: CreatePaymentOptions;
+  source: ChargeSource;
+  charge: CheckedCharge;
+  processor: Processor;
+  scenario?: DeclineCode;
+  customerId: string | null;
+}
+
+/**
+ * Every check of a create request (request.ts), reading only: the request, the details it
+ * charges (a token read, not used), the method, a live merchant's processor, the scenario. A
+ * caller with writes of its own to make (a session payment) checks first and writes after.
+ */
+export async function checkPayment(
+  db: Db,
+  services: Services,
+  actor: Actor,
+  input: CreatePaymentInput,
+  options: CreatePaymentOptions = {},
+): Promise<CheckedPayment> {
   const now = actor.clock.now();
   const currency = checkCreateRequest(input);
-  const source: ChargeSource = options.redeemed ?? (await detailsToCharge(trx, services, actor, input, now));
+  const source = options.source ?? (await detailsToCharge(db, services, actor, input, now));
   const charge = checkCharge(actor, input, currency, source, now);
   // Checked once the request is known to be valid: a live merchant without a processor.
   const processor = processorFor(services, actor);
   const customerId = source.customerId ?? options.customerId ?? null;
-  const scenario = await scenarioFor(trx, actor, options, customerId);
-  // Every check has passed: the first write.
+  const scenario = await scenarioFor(db, actor, options, customerId);
+  return { input, options, source, charge, processor, scenario, customerId };
+}
+
+/**
+ * Writes a checked payment: uses up the token if the details came in one, asks the method (and
+ * through it the processor) for the outcome, then inserts the payment and its event.
+ */
+export async function writePayment(trx: Db, services: Services, actor: Actor, checked: CheckedPayment): Promise<PaymentOutcome> {
+  const { source, charge, scenario } = checked;
+  // Read again: a caller may have written in between (a session's abandoned attempt, cancelled
+  // first), and the payment comes after it.
+  const now = actor.clock.now();
   if (source.token) await useToken(trx, actor, source.token, now);
   const id = newId();
-  const context = authorizeContext(services, input, charge, processor, id, now);
+  const context = authorizeContext(services, checked, id, now);
   const authorization = scenario ? await forceScenario(charge.method, charge.prepared, context, scenario) : await charge.method.authorize(charge.prepared, context);
-  const payment = newPayment(services, actor, input, options, { id, charge, context, authorization, customerId, now });
+  const payment = newPayment(services, actor, checked, { id, context, authorization, now });
   const event = EVENT_ON_CREATE[payment.status];
   await paymentsRepo.insertPaymentWithEvent(trx, payment, event ? paymentEventRow(event, payment, now) : null);
   return { payment, decline: authorization.declineCode };
@@ -70,7 +106,7 @@ async function scenarioFor(trx: Db, actor: Actor, options: CreatePaymentOptions,
   return scenario ? parseScenario(scenario) : undefined;
 }
 
-function authorizeContext(services: Services, input: CreatePaymentInput, charge: CheckedCharge, processor: Processor, id: string, now: Date): AuthorizeContext {
+function authorizeContext(services: Services, { input, charge, processor }: CheckedPayment, id: string, now: Date): AuthorizeContext {
   const locale = input.locale ?? 'ja';
   const expiryDays = (charge.prepared.expiry_days as number | undefined) ?? charge.method.expiry?.defaultDays;
   return {
@@ -107,16 +143,15 @@ async function forceScenario(method: PaymentMethod, details: Record<string, unkn
 
 interface Authorized {
   id: string;
-  charge: CheckedCharge;
   context: AuthorizeContext;
   authorization: Authorization;
-  customerId: string | null;
   now: Date;
 }
 
 /** The payment row the outcome makes, as it is inserted and answered. */
-function newPayment(services: Services, actor: Actor, input: CreatePaymentInput, options: CreatePaymentOptions, made: Authorized): Payment {
-  const { id, charge, context, authorization, now } = made;
+function newPayment(services: Services, actor: Actor, checked: CheckedPayment, made: Authorized): Payment {
+  const { input, options, charge, customerId } = checked;
+  const { id, context, authorization, now } = made;
   const status: PaymentStatus = authorization.outcome === 'declined' ? 'failed' : authorization.outcome;
   const fee = authorization.fee ?? 0;
   return {
@@ -130,7 +165,7 @@ function newPayment(services: Services, actor: Actor, input: CreatePaymentInput,
     total: charge.total + fee,
     currency: charge.currency,
     amount_refunded: 0,
-    customer_id: made.customerId,
+    customer_id: customerId,
     session_id: options.sessionId ?? null,
     payment_deadline: authorization.deadline !== undefined ? authorization.deadline : context.deadline,
     payment_details: authorization.publicDetails,

@@ -3,8 +3,8 @@
  * commands on a payment (lifecycle.ts, through domain/payment-lifecycle.ts), and reads
  * (queries.ts). Callers import from here.
  */
-export type { CreatePaymentInput, CreatePaymentOptions, Locale, PaymentOutcome, SessionExchange } from './request';
-export { createPayment, paymentUrls } from './create';
+export type { ChargeSource, CreatePaymentInput, CreatePaymentOptions, Locale, PaymentOutcome, SessionExchange } from './request';
+export { checkPayment, createPayment, paymentUrls, writePayment, type CheckedPayment } from './create';
 export {
   cancelPayment,
   capturePayment,

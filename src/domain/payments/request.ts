@@ -45,8 +45,11 @@ export interface CreatePaymentOptions {
   exchange?: SessionExchange;
   /** The customer the payment is for when its details are not a customer's (a customer_payment session). */
   customerId?: string;
-  /** The token of payment_details, claimed and opened by the caller (a session payment): charged as it is. */
-  redeemed?: RedeemedToken;
+  /**
+   * The details, read by the caller but not used up (a session payment reads them to decide how
+   * to pay): charged as they are, their token used up once every check has passed.
+   */
+  source?: ChargeSource;
 }
 
 /** What a session payment records of the session's price: `amount` = session amount × rate, in the payment's currency. */
@@ -89,8 +92,7 @@ export interface ChargeSource extends RedeemedToken {
 
 /**
  * Reads the details a payment charges; nothing is written (createPayment uses the token up later).
- * A caller that has read them already (a session payment looks at its token to decide how to
- * pay) passes them as `redeemed` in CreatePaymentOptions instead: they are charged as they are.
+ * A caller that has read them already passes them as `source` in CreatePaymentOptions instead.
  */
 export async function detailsToCharge(trx: Db, services: Services, actor: Actor, input: CreatePaymentInput, now: Date): Promise<ChargeSource> {
   if (input.customer !== undefined) {

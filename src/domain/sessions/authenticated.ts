@@ -4,7 +4,6 @@ import * as tokensRepo from '../../store/tokens.repo';
 import { ApiError, type DeclineCode } from '../../kernel/errors';
 import type { Session } from '../../model/session';
 import type { Actor, Services } from '../context';
-import { saveCard } from '../one-click';
 import type { PaySessionOutcome } from './outcome';
 import { payLocked } from './pay';
 
@@ -28,8 +27,7 @@ export async function completeAuthentication(
   if (!session) throw new ApiError('not_found', { param: 'id' });
   if (token.verification_status === 'ERRORED') return { session, payment: null, redirectUrl: null, decline: 'card_declined' };
   if (token.verification_status !== 'OK' || token.used_at) return { session, payment: null, redirectUrl: null };
-  const { outcome, details } = await payLocked(trx, services, actor, session, { payment_details: tokenId });
-  const card = input.save_card ? details.tokenDetails : undefined;
-  if (card && !outcome.decline && session.external_customer_id) await saveCard(trx, services, actor, session.external_customer_id, card);
-  return outcome;
+  // save_card was asked on the pay that sent the customer here (the link carries it), where the
+  // session's external_customer_id was checked; the card is kept once the payment goes through.
+  return payLocked(trx, services, actor, session, { payment_details: tokenId, save_card: input.save_card && session.external_customer_id ? true : undefined });
 }

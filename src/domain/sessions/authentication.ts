@@ -4,8 +4,7 @@ import type { CardAuthenticator } from '../../processors/three-d-secure';
 import type { Currency } from '../../kernel/money';
 import type { Locale } from '../payments';
 import { createSecureToken } from '../secure-tokens';
-import { checkTokenCurrency } from '../tokens';
-import { claimSessionToken } from './details';
+import { checkTokenCurrency, useToken } from '../tokens';
 import type { Paying, PaySessionOutcome } from './outcome';
 
 /**
@@ -27,8 +26,7 @@ export function needsAuthentication(authenticator: CardAuthenticator, details: R
  */
 export async function sendToAuthentication(paying: Paying, plain: Record<string, unknown>, amount: number, currency: Currency): Promise<PaySessionOutcome> {
   const { trx, services, actor, session, input, details, now } = paying;
-  const redeemed = await claimSessionToken(trx, actor, details, now, ['token']);
-  if (redeemed) checkTokenCurrency(redeemed, currency);
+  if (details.token) checkTokenCurrency(details.token, currency);
   const tokenId = `tok_${newId()}`;
   const params = new URLSearchParams({ token: tokenId, locale: input.locale ?? (session.default_locale as Locale) });
   if (input.save_card) params.set('save_card', '1');
@@ -39,6 +37,8 @@ export async function sendToAuthentication(paying: Paying, plain: Record<string,
     { amount, currency, return_url: `${services.publicUrl}/sessions/${session.id}/authenticated?${params}`, payment_details: { ...plain } },
     { id: tokenId },
   );
+  // The secure token's own checks have passed: the plain token it was made of is used up.
+  if (details.token) await useToken(trx, actor, details.token, now);
   const redirectUrl = `${services.publicUrl}/three_d_secure_service/offsite?token=${tokenId}&locale=${params.get('locale')}`;
   return { session, payment: null, redirectUrl };
 }

@@ -1,4 +1,3 @@
-import { methodFor } from '../../methods';
 import type { Db } from '../../store/db';
 import * as sessionsRepo from '../../store/sessions.repo';
 import { ApiError } from '../../kernel/errors';
@@ -7,14 +6,15 @@ import type { Customer } from '../../model/customer';
 import type { Payment } from '../../model/payment';
 import type { Session } from '../../model/session';
 import type { Actor, Services } from '../context';
-import { updateCustomer } from '../customers';
-import { saveCard } from '../one-click';
-import { createPayment, type Locale } from '../payments';
+import { detailsToStore, lockCustomerOf, saveCustomer, type StoredDetails } from '../customers';
+import { checkDetails } from '../details';
+import { cardToSave, saveCard, type CardToSave } from '../one-click';
+import { checkPayment, writePayment, type CheckedPayment, type CreatePaymentInput, type Locale } from '../payments';
 import { paysSession } from '../session-completion';
-import type { RedeemedToken } from '../tokens';
+import { useToken } from '../tokens';
 import { abandonAttempt, continueAttempt } from './attempts';
 import { needsAuthentication, sendToAuthentication } from './authentication';
-import { claimSessionToken, readSessionDetails, type SessionDetails } from './details';
+import { chargeSource, readSessionDetails, type SessionDetails } from './details';
 import type { MethodOffer } from './offers';
 import { sessionOffer } from './offers';
 import type { Paying, PaySessionInput, PaySessionOutcome } from './outcome';
@@ -40,10 +40,12 @@ export type { PaySessionInput, PaySessionOutcome } from './outcome';
  *   amount is made and the customer sent to its authentication page, which returns to
  *   `/sessions/:id/authenticated` (see completeAuthentication); the session stays pending.
  *
- * The details are read (a token's opened) once, and the session's own checks (state, save_card,
- * offer, method named) come before the first write. The payment's checks (amount limits, fraud
- * details, the token's currency) still run in createPayment after the token is claimed and an
- * abandoned attempt cancelled: the caller's transaction makes that atomic (see the route).
+ * The details are read (a token opened) once and checked once (the method's prepare hook runs
+ * once); every check, the session's and the payment's, comes before the first write: a refused
+ * request leaves the token unused and an earlier attempt as it was. In order: the session's state,
+ * the details (a usable token, a method the session offers, its own saved card), save_card's
+ * external_customer_id, the offer's currency, the method named, the payment's checks
+ * (createPayment's), what the customer keeps (storable, one-click).
  */
 export async function paySession(
   trx: Db,
@@ -55,10 +57,10 @@ export async function paySession(
 ): Promise<PaySessionOutcome> {
   const session = await sessionsRepo.lockSession(trx, actor.merchant.id, id);
   if (!session) throw new ApiError('not_found', { param: 'id' });
-  return (await payLocked(trx, services, actor, session, input, options)).outcome;
+  return payLocked(trx, services, actor, session, input, options);
 }
 
-/** paySession of a session the caller has locked; also answers with the details as read. */
+/** paySession of a session the caller has locked. */
 export async function payLocked(
   trx: Db,
   services: Services,
@@ -66,7 +68,7 @@ export async function payLocked(
   session: Session,
   input: PaySessionInput,
   options: { scenario?: string } = {},
-): Promise<{ outcome: PaySessionOutcome; details: SessionDetails }> {
+): Promise<PaySessionOutcome> {
   const now = actor.clock.now(); // after the lock: a second pay waits, then sees the first
   allowedStep(session, 'pay', now);
   const details = await readSessionDetails(trx, services, actor, session, input.payment_details, now);
@@ -74,92 +76,111 @@ export async function payLocked(
     throw new ApiError('invalid_parameter', { param: 'save_card', message: 'Cards can be saved only in sessions with an external_customer_id' });
   }
   const paying: Paying = { trx, services, actor, session, input, details, now };
-  if (session.mode === 'customer') return { outcome: await saveOnCustomer(paying), details };
+  if (session.mode === 'customer') return saveOnCustomer(paying);
   const continued = await continueAttempt(trx, services, actor, session, details.type, details.given);
-  return { outcome: continued ?? (await payAnew(paying, options)), details };
+  return continued ?? (await payAnew(paying, options));
 }
 
 /** Customer mode: the details go on the session's customer (and, asked, for one-click); nothing is charged. */
 async function saveOnCustomer(paying: Paying): Promise<PaySessionOutcome> {
   const { trx, services, actor, session, input, details, now } = paying;
-  // A token is used up here; its details, opened once already, are what the customer keeps.
-  const redeemed = await claimSessionToken(trx, actor, details, now, ['token']);
-  const given = redeemed ? redeemed.details : details.given;
-  const customer = await updateCustomer(trx, services, actor, session.customer_id!, { payment_details: given });
-  if (input.save_card && details.plain) await saveCard(trx, services, actor, session.external_customer_id!, details.plain);
+  // A secure token authenticates one payment: it is not kept on a customer.
+  if (!details.plain) throw new ApiError('invalid_token', { param: 'payment_details' });
+  const { method, prepared } = checkDetails(actor, { ...details.plain }, now);
+  const stored = detailsToStore(services, actor, method, details.plain, prepared);
+  const card = input.save_card ? cardToSave(services, method, details.plain, prepared) : undefined;
+  const found = await lockCustomerOf(trx, actor, session.customer_id!);
+  // Every check has passed: the first write.
+  if (details.token) await useToken(trx, actor, details.token, now);
+  const customer = await saveCustomer(trx, { ...found, ...stored, updated_at: now });
+  if (card) await saveCard(trx, actor, session.external_customer_id!, card);
   const updated = await sessionsRepo.updateSession(trx, session.id, { ...completion(session, now), updated_at: now });
   return { session: updated, payment: null, customer, redirectUrl: sessionReturnUrl(updated) };
 }
 
 /** A new payment for the session's offer of the method, or the authentication page first. */
 async function payAnew(paying: Paying, options: { scenario?: string }): Promise<PaySessionOutcome> {
-  const { services, session, details } = paying;
+  const { trx, services, actor, session, details } = paying;
   const type = details.type;
   const offer = type === undefined ? null : sessionOffer(services, session, type);
   if (type !== undefined && !offer) throw new ApiError('invalid_currency', { param: 'currency', message: `${type} does not accept ${session.currency}` });
   const amount = offer?.amount ?? Number(session.amount ?? 0);
   const currency = offer?.currency ?? (session.currency as Currency);
   if (details.plain && needsAuthentication(services.authenticator, details.plain)) return sendToAuthentication(paying, details.plain, amount, currency);
-  // A token is claimed (invalid_token when it cannot be) and a method named before anything is written.
-  const redeemed = await claimSessionToken(paying.trx, paying.actor, details, paying.now);
   if (type === undefined) throw new ApiError('missing_parameter', { param: 'payment_details.type' });
-  return charge(paying, { amount, currency, offer, redeemed }, options);
-}
-
-interface Charge {
-  amount: number;
-  currency: Currency;
-  offer: MethodOffer | null;
-  /** The token of the details, claimed and opened already. */
-  redeemed?: RedeemedToken;
-}
-
-/** Charges the offer: the earlier attempt left at a provider is cancelled, the payment created. */
-async function charge(paying: Paying, { amount, currency, offer, redeemed }: Charge, options: { scenario?: string }): Promise<PaySessionOutcome> {
-  const { trx, services, actor, session, input, details } = paying;
-  const data = session.payment_data;
+  const checked = await checkPayment(trx, services, actor, paymentInput(paying, amount, currency), {
+    // The request's header, else the one the session was created with.
+    scenario: options.scenario ?? session.scenario ?? undefined,
+    sessionId: session.id,
+    customerId: session.mode === 'customer_payment' ? (session.customer_id ?? undefined) : undefined,
+    exchange: exchangeOf(session, offer),
+    source: chargeSource(details),
+  });
+  const keeping = await whatTheCustomerKeeps(paying, checked);
+  // Every check has passed: the first write ends the attempt left at a provider.
   await abandonAttempt(trx, actor, session);
-  const { payment, decline } = await createPayment(
-    trx,
-    services,
-    actor,
-    {
-      amount,
-      currency,
-      // The session's amount is what the customer pays: no auto tax on top. KOMOJU's WooCommerce
-      // plugin creates the session with the order total and, on payment.captured, holds the order
-      // unless `total - payment_method_fee` equals it.
-      tax: 0,
-      payment_details: typeof details.given === 'string' ? details.given : { ...details.given },
-      capture: (input.capture ?? data.capture) !== 'manual',
-      external_order_num: typeof data.external_order_num === 'string' ? data.external_order_num : undefined,
-      metadata: session.metadata,
-      locale: session.default_locale as Locale,
-      email: input.customer_email ?? session.email ?? undefined,
-      return_url: sessionReturnUrl(session) ?? undefined,
-      fraud_details: input.fraud_details,
-    },
-    {
-      // The request's header, else the one the session was created with.
-      scenario: options.scenario ?? session.scenario ?? undefined,
-      sessionId: session.id,
-      customerId: session.mode === 'customer_payment' ? (session.customer_id ?? undefined) : undefined,
-      exchange: { session_amount: Number(session.amount ?? 0), session_currency: session.currency, exchange_rate: offer?.exchange_rate ?? 1 },
-      redeemed,
-    },
-  );
+  const { payment, decline } = await writePayment(trx, services, actor, checked);
   if (decline) return { session, payment, decline, redirectUrl: null };
-  return recordPaid(paying, payment);
+  return recordPaid(paying, payment, keeping);
+}
+
+/** The payment request a session payment makes of its order and the customer's input. */
+function paymentInput(paying: Paying, amount: number, currency: Currency): CreatePaymentInput {
+  const { session, input, details } = paying;
+  const data = session.payment_data;
+  return {
+    amount,
+    currency,
+    // The session's amount is what the customer pays: no auto tax on top. KOMOJU's WooCommerce
+    // plugin creates the session with the order total and, on payment.captured, holds the order
+    // unless `total - payment_method_fee` equals it.
+    tax: 0,
+    payment_details: details.given,
+    capture: (input.capture ?? data.capture) !== 'manual',
+    external_order_num: typeof data.external_order_num === 'string' ? data.external_order_num : undefined,
+    metadata: session.metadata,
+    locale: session.default_locale as Locale,
+    email: input.customer_email ?? session.email ?? undefined,
+    return_url: sessionReturnUrl(session) ?? undefined,
+    fraud_details: input.fraud_details,
+  };
+}
+
+function exchangeOf(session: Session, offer: MethodOffer | null) {
+  return { session_amount: Number(session.amount ?? 0), session_currency: session.currency, exchange_rate: offer?.exchange_rate ?? 1 };
+}
+
+/** What the customer keeps once the payment goes through, checked before it is made. */
+interface Keeping {
+  /** customer_payment: the details, on the session's customer (locked). */
+  customer?: { found: Customer; stored: StoredDetails };
+  /** save_card: the card, for one-click. */
+  card?: CardToSave;
+}
+
+/**
+ * Checks what the customer keeps of the details, from the payment's own check (the method's
+ * prepare hook ran once): a customer_payment session's customer gets them when the method can be
+ * stored; `save_card` keeps a card (a secure token's too: the 3-D Secure page's return), and
+ * refuses a method that cannot be paid in one click.
+ */
+async function whatTheCustomerKeeps(paying: Paying, { charge }: CheckedPayment): Promise<Keeping> {
+  const { trx, services, actor, session, input, details } = paying;
+  const keeping: Keeping = {};
+  const plain = details.plain;
+  if (session.mode === 'customer_payment' && session.customer_id && plain && charge.method.store) {
+    keeping.customer = { found: await lockCustomerOf(trx, actor, session.customer_id), stored: detailsToStore(services, actor, charge.method, plain, charge.prepared) };
+  }
+  const card = plain ?? details.token?.details;
+  if (input.save_card && card) keeping.card = cardToSave(services, charge.method, card, charge.prepared);
+  return keeping;
 }
 
 /** The payment went through: the customer keeps the details (customer_payment, one-click) and the session embeds it. */
-async function recordPaid(paying: Paying, payment: Payment): Promise<PaySessionOutcome> {
-  const { trx, services, actor, session, input, details, now } = paying;
-  let customer: Customer | undefined;
-  if (session.mode === 'customer_payment' && session.customer_id && details.plain && methodFor(payment.payment_type)?.store) {
-    customer = await updateCustomer(trx, services, actor, session.customer_id, { payment_details: { ...details.plain } });
-  }
-  if (input.save_card && details.plain) await saveCard(trx, services, actor, session.external_customer_id!, details.plain);
+async function recordPaid(paying: Paying, payment: Payment, keeping: Keeping): Promise<PaySessionOutcome> {
+  const { trx, actor, session, now } = paying;
+  const customer = keeping.customer ? await saveCustomer(trx, { ...keeping.customer.found, ...keeping.customer.stored, updated_at: now }) : undefined;
+  if (keeping.card) await saveCard(trx, actor, session.external_customer_id!, keeping.card);
   const updated = await sessionsRepo.updateSession(trx, session.id, {
     payment_id: payment.id,
     updated_at: now,
