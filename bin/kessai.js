@@ -7,8 +7,13 @@ import { existsSync } from 'node:fs';
 
 const sources = new URL('../src/main.ts', import.meta.url);
 if (existsSync(sources)) {
-  const { register } = await import('tsx/esm/api');
-  register();
+  const tsx = await import('tsx/esm/api').catch((error) => {
+    // A checkout installed without devDependencies (`npm ci --omit=dev`) has no tsx.
+    if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    process.stderr.write('kessai: a checkout runs its TypeScript sources through tsx, a devDependency: run `npm install`, or `npm run build` and then `node dist/main.js`\n');
+    process.exit(1);
+  });
+  tsx.register();
   await import(sources.href);
 } else {
   await import('../dist/main.js');
