@@ -70,6 +70,6 @@ const result = await build({
   logLevel: 'warning',
 });
 const copied = copyRuntimeFiles();
-const outputs = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'));
+const chunks = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js') && file !== 'dist/main.js');
 // On stderr, like esbuild's own messages: `npm pack --json` prints its JSON on stdout.
-process.stderr.write(`built ${outputs.join(', ')} and copied ${copied.length} files from src/ to dist/\n`);
+process.stderr.write(`built dist/main.js with ${chunks.length} chunks beside it; copied ${copied.length} files from src/ to dist/\n`);
