@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../config';
 import { createDashboardUser, DashboardUserError, generatePassword, MIN_PASSWORD_LENGTH } from '../domain/dashboard/auth';
-import { openServices } from '../services';
+import { merchantActor } from '../domain/merchants';
+import { withDatabase } from './database';
 
 /**
  * Reads a password on a terminal without echoing it, twice. Only called when stdin is a TTY.
@@ -38,7 +38,8 @@ async function promptPassword(): Promise<string> {
 }
 
 /**
- * `kessai users create --merchant ID --email E [--password P]`: a dashboard user of merchant ID.
+ * `kessai users create [--merchant ID] --email E [--password P]`: a dashboard user of merchant ID
+ * (default: the default merchant).
  * Without --password it asks on a terminal, and otherwise (a script, CI) generates one and
  * prints it: the only time it is shown, since only its scrypt hash is stored.
  */
@@ -47,10 +48,10 @@ export function usersCommand(): Command {
   users
     .command('create')
     .description('create a dashboard user of a merchant')
-    .requiredOption('--merchant <id>', 'the merchant whose dashboard the user signs in to')
+    .option('--merchant <id>', 'the merchant whose dashboard the user signs in to (default: the default merchant)')
     .requiredOption('--email <email>', 'sign-in email (unique per merchant)')
     .option('--password <password>', 'password (default: asked on a terminal, else generated and printed)')
-    .action(async (options: { merchant: string; email: string; password?: string }) => {
+    .action(async (options: { merchant?: string; email: string; password?: string }) => {
       let password = options.password;
       let generated = false;
       if (password === undefined) {
@@ -60,18 +61,18 @@ export function usersCommand(): Command {
           generated = true;
         }
       }
-      const { services, store } = await openServices(loadConfig());
-      let refused: DashboardUserError | null = null;
-      try {
-        const user = await createDashboardUser(services.db, services.clock.now(), { merchantId: options.merchant, email: options.email, password });
-        process.stdout.write(`dashboard user ${user.email} of merchant ${user.merchantId} (${services.publicUrl}/dashboard)\n`);
-        if (generated) process.stdout.write(`  password  ${password}\n`);
-      } catch (error) {
-        if (!(error instanceof DashboardUserError)) throw error;
-        refused = error;
-      } finally {
-        await store.close();
-      }
+      const refused = await withDatabase('users create', async (services): Promise<DashboardUserError | null> => {
+        try {
+          const { merchant } = await merchantActor(services.db, services.clock, options.merchant);
+          const user = await createDashboardUser(services.db, services.clock.now(), { merchantId: merchant.id, email: options.email, password: password! });
+          process.stdout.write(`dashboard user ${user.email} of merchant ${user.merchantId} (${services.publicUrl}/dashboard)\n`);
+          if (generated) process.stdout.write(`  password  ${password}\n`);
+          return null;
+        } catch (error) {
+          if (!(error instanceof DashboardUserError)) throw error;
+          return error;
+        }
+      });
       if (refused) {
         process.stderr.write(`kessai: ${refused.message}\n`);
         // process.exit, not process.exitCode: the embedded database's runtime resets the latter.

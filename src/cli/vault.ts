@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { resealAll, type RotationReport } from '../domain/vault-rotation';
-import { openServices } from '../services';
+import { withDatabase } from './database';
 import { addKeyringKey } from '../vault/vault';
 
 /**
@@ -25,13 +25,12 @@ export async function rotateVault(config: Config): Promise<RotationReport> {
   if (!config.encryptionKey && config.dataDir.startsWith('memory://')) {
     throw new ConfigError('KESSAI_DATA_DIR is in memory: there is no keyring to rotate');
   }
-  const { services, store } = await openServices(config);
-  try {
-    const vault = config.encryptionKey ? services.vault : addKeyringKey(config.dataDir);
-    return await resealAll(services.db, vault);
-  } finally {
-    await store.close();
-  }
+  return withDatabase(
+    'vault rotate',
+    // The keyring file gains its key only once the directory is this command's (withDatabase's lock).
+    async (services) => resealAll(services.db, config.encryptionKey ? services.vault : addKeyringKey(config.dataDir)),
+    config,
+  );
 }
 
 function formatRotation(report: RotationReport): string {

@@ -1,19 +1,13 @@
 import { Command } from 'commander';
-import { loadConfig } from '../config';
 import type { Services } from '../domain/context';
 import { merchantActor } from '../domain/merchants';
 import { createEndpoint, deleteEndpoint, listEndpoints } from '../domain/webhooks';
 import { serializeEndpoint } from '../wire/webhook';
-import { openServices } from '../services';
+import { withDatabase } from './database';
 import type { WebhookEndpoint } from '../model/webhook';
 
-async function withServices(work: (services: Services) => Promise<void>): Promise<void> {
-  const { services, store } = await openServices(loadConfig());
-  try {
-    await work(services);
-  } finally {
-    await store.close();
-  }
+function withServices(command: string, work: (services: Services) => Promise<void>): Promise<void> {
+  return withDatabase(`webhooks ${command}`, work);
 }
 
 function describe(endpoint: WebhookEndpoint): string {
@@ -38,7 +32,7 @@ export function webhooksCommand(): Command {
     .option('--events <types>', 'comma-separated event types to deliver (default: all)', (value) => value.split(',').map((t) => t.trim()).filter(Boolean))
     .option('--json', 'print the endpoint as the API shows it')
     .action(async (options: { url: string; merchant?: string; secret?: string; events?: string[]; json?: boolean }) =>
-      withServices(async (services) => {
+      withServices('add', async (services) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
         const endpoint = await services.db
           .transaction()
@@ -55,7 +49,7 @@ export function webhooksCommand(): Command {
     .option('--merchant <id>', 'merchant id (default: the default merchant)')
     .option('--json', 'print a JSON array of endpoints as the API shows them')
     .action(async (options: { merchant?: string; json?: boolean }) =>
-      withServices(async (services) => {
+      withServices('list', async (services) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
         const endpoints: WebhookEndpoint[] = [];
         for (let page = 1; ; page++) {
@@ -72,7 +66,7 @@ export function webhooksCommand(): Command {
     .description('delete an endpoint and its delivery history')
     .option('--merchant <id>', 'merchant id (default: the default merchant)')
     .action(async (id: string, options: { merchant?: string }) =>
-      withServices(async (services) => {
+      withServices('remove', async (services) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
         const endpoint = await services.db.transaction().execute((trx) => deleteEndpoint(trx, actor, id));
         process.stdout.write(`removed ${endpoint.id} (${endpoint.url})\n`);
