@@ -1,7 +1,9 @@
 import { loadConfig, inMemory, type Config } from '../config';
 import type { Services } from '../domain/context';
-import { openServices } from '../services';
 import { acquireLock, type LockHolder } from './lock';
+
+/** Generated default keys are kept here (mode 0600) so the banner can show them on every start. */
+export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
 
 /** What a refused CLI command tells its user to do about the process holding the directory. */
 function advice(holder: LockHolder): string {
@@ -21,6 +23,8 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const lock = config.databaseUrl === null && !inMemory(config) ? acquireLock(config.dataDir, `kessai ${command}`, advice) : null;
   try {
+    // Loaded here, not at start-up: `kessai --version`, `health` and a refusal need none of it.
+    const { openServices } = await import('../services');
     const { services, store, migrations } = await openServices(config);
     try {
       return await work(services, migrations);

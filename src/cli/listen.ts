@@ -3,10 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config } from '../config';
-import { webhookHeaders } from '../domain/webhook-delivery';
 import { randomAlphanumeric } from '../lib/random';
-import { postJson } from '../worker/outbound';
-import { DEFAULT_KEYS_FILE } from './serve';
+import { DEFAULT_KEYS_FILE } from './database';
 
 interface StreamedEvent {
   id: string;
@@ -56,6 +54,7 @@ function secretKey(config: Config): { key: string; remembered: boolean } {
  * receiver's answer. Reconnects after a lost connection, resuming after the last event seen.
  */
 async function listen(config: Config, forwardTo: string): Promise<void> {
+  const [{ webhookHeaders }, { postJson }] = await Promise.all([import('../domain/webhook-delivery'), import('../worker/outbound')]);
   const { key, remembered } = secretKey(config);
   const secret = config.webhookSecret ?? randomAlphanumeric(32);
   const streamUrl = `${config.publicUrl}/api/v1/events/stream`;

@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { changeEnabledTypes, createMerchant, merchantActor } from '../domain/merchants';
 import { withDatabase } from './database';
 
 export function parseList(value: string): string[] {
@@ -29,6 +28,7 @@ function createCommand(): Command {
     .option('--json', 'print {"id","secret_key","publishable_key"} as JSON')
     .action(async (options: CreateOptions) =>
       withDatabase('merchants create', async (services) => {
+        const { createMerchant } = await import('../domain/merchants');
         const input = { name: options.name, mode: options.mode, secretKey: options.secretKey, publishableKey: options.publishableKey };
         const created = await createMerchant(services.db, input, services.clock.now());
         const result = { id: created.merchant.id, secret_key: created.secretKey, publishable_key: created.publishableKey };
@@ -74,6 +74,7 @@ function methodsCommand(): Command {
     .option('--all', 'enable every payment method kessai has')
     .action(async (merchantId: string | undefined, options: { merchant?: string; enable?: string[]; disable?: string[]; all?: boolean }) =>
       withDatabase('merchants methods', async (services) => {
+        const { changeEnabledTypes, merchantActor } = await import('../domain/merchants');
         const { merchant } = await merchantActor(services.db, services.clock, merchantId ?? options.merchant);
         const types = await changeEnabledTypes(services.db, merchant.id, options);
         process.stdout.write(`${types.join('\n')}\n`);

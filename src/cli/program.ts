@@ -5,7 +5,6 @@ import { withDatabase } from './database';
 import { healthCommand } from './health';
 import { listenCommand } from './listen';
 import { merchantsCommand } from './merchants';
-import { serve } from './serve';
 import { usersCommand } from './users';
 import { vaultCommand } from './vault';
 import { webhooksCommand } from './webhooks';
@@ -34,7 +33,12 @@ function serveCommand(): Command {
     .option('--secret-key <key>', "the default merchant's secret key (KESSAI_SECRET_KEY, default generated)")
     .option('--publishable-key <key>', "the default merchant's publishable key (KESSAI_PUBLISHABLE_KEY, default generated)")
     .option('--webhook-url <url>', 'register this webhook endpoint for the default merchant (KESSAI_WEBHOOK_URL)')
-    .action(async (flags: ConfigFlags) => serve(loadConfig(withFlags(process.env, flags))));
+    .action(async (flags: ConfigFlags) => {
+      const config = loadConfig(withFlags(process.env, flags));
+      // The server's modules load only for serve: the other commands start without them.
+      const { serve } = await import('./serve');
+      await serve(config);
+    });
 }
 
 function migrateCommand(): Command {

@@ -15,10 +15,9 @@ import { openServices } from '../services';
 import type { Store } from '../store/db';
 import { startWorker } from '../worker/runner';
 import { startWebhookWorker } from '../worker/webhooks';
+import { DEFAULT_KEYS_FILE } from './database';
 import { acquireLock, type DataDirLock, type LockHolder } from './lock';
 
-/** Generated default keys are kept here (mode 0600) so the banner can show them on every start. */
-export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
 
 /**
  * `kessai serve` (what `npm start` runs): migrate, make sure a merchant exists (with the

@@ -1,14 +1,12 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { createDashboardUser, DashboardUserError, generatePassword, MIN_PASSWORD_LENGTH } from '../domain/dashboard/auth';
-import { merchantActor } from '../domain/merchants';
 import { withDatabase } from './database';
 
 /**
  * Reads a password on a terminal without echoing it, twice. Only called when stdin is a TTY.
  */
-async function promptPassword(): Promise<string> {
+async function promptPassword(minLength: number): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk, _encoding, done) {
@@ -28,10 +26,11 @@ async function promptPassword(): Promise<string> {
       });
     });
   try {
-    const first = await ask(`Password (at least ${MIN_PASSWORD_LENGTH} characters): `);
+    const first = await ask(`Password (at least ${minLength} characters): `);
     const second = await ask('Password again: ');
-    if (first !== second) throw new DashboardUserError('The passwords differ');
-    return first;
+    if (first === second) return first;
+    process.stderr.write('kessai: The passwords differ\n');
+    process.exit(1);
   } finally {
     rl.close();
   }
@@ -52,16 +51,18 @@ export function usersCommand(): Command {
     .requiredOption('--email <email>', 'sign-in email (unique per merchant)')
     .option('--password <password>', 'password (default: asked on a terminal, else generated and printed)')
     .action(async (options: { merchant?: string; email: string; password?: string }) => {
+      const { createDashboardUser, DashboardUserError, generatePassword, MIN_PASSWORD_LENGTH } = await import('../domain/dashboard/auth');
+      const { merchantActor } = await import('../domain/merchants');
       let password = options.password;
       let generated = false;
       if (password === undefined) {
-        if (process.stdin.isTTY) password = await promptPassword();
+        if (process.stdin.isTTY) password = await promptPassword(MIN_PASSWORD_LENGTH);
         else {
           password = generatePassword();
           generated = true;
         }
       }
-      const refused = await withDatabase('users create', async (services): Promise<DashboardUserError | null> => {
+      const refused = await withDatabase('users create', async (services): Promise<Error | null> => {
         try {
           const { merchant } = await merchantActor(services.db, services.clock, options.merchant);
           const user = await createDashboardUser(services.db, services.clock.now(), { merchantId: merchant.id, email: options.email, password: password! });

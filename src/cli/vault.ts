@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { resealAll, type RotationReport } from '../domain/vault-rotation';
+import type { RotationReport } from '../domain/vault-rotation';
 import { withDatabase } from './database';
-import { addKeyringKey } from '../vault/vault';
 
 /**
  * `kessai vault rotate`: with the keyring file (no KESSAI_ENCRYPTION_KEY), adds a new random key
@@ -28,7 +27,10 @@ export async function rotateVault(config: Config): Promise<RotationReport> {
   return withDatabase(
     'vault rotate',
     // The keyring file gains its key only once the directory is this command's (withDatabase's lock).
-    async (services) => resealAll(services.db, config.encryptionKey ? services.vault : addKeyringKey(config.dataDir)),
+    async (services) => {
+      const [{ resealAll }, { addKeyringKey }] = await Promise.all([import('../domain/vault-rotation'), import('../vault/vault')]);
+      return resealAll(services.db, config.encryptionKey ? services.vault : addKeyringKey(config.dataDir));
+    },
     config,
   );
 }

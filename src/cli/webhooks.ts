@@ -1,13 +1,16 @@
 import { Command } from 'commander';
 import type { Services } from '../domain/context';
-import { merchantActor } from '../domain/merchants';
-import { createEndpoint, deleteEndpoint, listEndpoints } from '../domain/webhooks';
-import { serializeEndpoint } from '../wire/webhook';
 import { withDatabase } from './database';
 import type { WebhookEndpoint } from '../model/webhook';
 
-function withServices(command: string, work: (services: Services) => Promise<void>): Promise<void> {
-  return withDatabase(`webhooks ${command}`, work);
+/** The domain's webhook functions, loaded when a command runs rather than when `kessai` starts. */
+async function modules() {
+  const [merchants, webhooks, wire] = await Promise.all([import('../domain/merchants'), import('../domain/webhooks'), import('../wire/webhook')]);
+  return { merchantActor: merchants.merchantActor, ...webhooks, serializeEndpoint: wire.serializeEndpoint };
+}
+
+function withServices(command: string, work: (services: Services, domain: Awaited<ReturnType<typeof modules>>) => Promise<void>): Promise<void> {
+  return withDatabase(`webhooks ${command}`, async (services) => work(services, await modules()));
 }
 
 function describe(endpoint: WebhookEndpoint): string {
@@ -32,7 +35,7 @@ export function webhooksCommand(): Command {
     .option('--events <types>', 'comma-separated event types to deliver (default: all)', (value) => value.split(',').map((t) => t.trim()).filter(Boolean))
     .option('--json', 'print the endpoint as the API shows it')
     .action(async (options: { url: string; merchant?: string; secret?: string; events?: string[]; json?: boolean }) =>
-      withServices('add', async (services) => {
+      withServices('add', async (services, { merchantActor, createEndpoint, serializeEndpoint }) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
         const endpoint = await services.db
           .transaction()
@@ -49,7 +52,7 @@ export function webhooksCommand(): Command {
     .option('--merchant <id>', 'merchant id (default: the default merchant)')
     .option('--json', 'print a JSON array of endpoints as the API shows them')
     .action(async (options: { merchant?: string; json?: boolean }) =>
-      withServices('list', async (services) => {
+      withServices('list', async (services, { merchantActor, listEndpoints, serializeEndpoint }) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
         const endpoints: WebhookEndpoint[] = [];
         for (let page = 1; ; page++) {
@@ -66,7 +69,7 @@ export function webhooksCommand(): Command {
     .description('delete an endpoint and its delivery history')
     .option('--merchant <id>', 'merchant id (default: the default merchant)')
     .action(async (id: string, options: { merchant?: string }) =>
-      withServices('remove', async (services) => {
+      withServices('remove', async (services, { merchantActor, deleteEndpoint }) => {
         const actor = await merchantActor(services.db, services.clock, options.merchant);
         const endpoint = await services.db.transaction().execute((trx) => deleteEndpoint(trx, actor, id));
         process.stdout.write(`removed ${endpoint.id} (${endpoint.url})\n`);
