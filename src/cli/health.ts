@@ -27,10 +27,11 @@ async function check(url: string, timeoutMs: number): Promise<string | null> {
  * it (CI). Exits 0 once GET /health answers 200, or 1 with one line saying what it last got.
  */
 async function health(options: { wait?: number; url?: string }): Promise<void> {
-  const base = (options.url ?? defaultUrl(loadConfig())).replace(/\/+$/, '');
-  const url = base.endsWith('/health') ? base : `${base}/health`;
+  const config = options.url === undefined ? loadConfig() : null;
   const deadline = Date.now() + (options.wait ?? 0) * 1000;
   for (;;) {
+    // Found again on each try: a server starting meanwhile writes its lock once it listens.
+    const url = healthUrl(options.url ?? defaultUrl(config!));
     const failure = await check(url, Math.max(500, Math.min(2000, deadline - Date.now())));
     if (failure === null) {
       process.stdout.write(`ok ${url}\n`);
@@ -43,6 +44,11 @@ async function health(options: { wait?: number; url?: string }): Promise<void> {
     }
     await sleep(Math.min(250, Math.max(0, deadline - Date.now())));
   }
+}
+
+function healthUrl(base: string): string {
+  const trimmed = base.replace(/\/+$/, '');
+  return trimmed.endsWith('/health') ? trimmed : `${trimmed}/health`;
 }
 
 function parseSeconds(value: string): number {
