@@ -7,7 +7,7 @@ export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
 
 /** What a refused CLI command tells its user to do about the process holding the directory. */
 function advice(holder: LockHolder): string {
-  if (holder.command === 'kessai serve') return 'stop it, then run this command again (PostgreSQL, DATABASE_URL, is shared by many processes)';
+  if (holder.command === 'kessai serve') return 'stop it and run this command again, or use PostgreSQL (DATABASE_URL), which processes can share';
   return 'wait for it to finish';
 }
 
