@@ -1,6 +1,7 @@
 import { loadConfig, inMemory, type Config } from '../config';
-import type { Services } from '../domain/context';
+import type { Actor, Services } from '../domain/context';
 import { acquireLock, type LockHolder } from './lock';
+import { Refusal } from './refusal';
 
 /** Generated default keys are kept here (mode 0600) so the banner can show them on every start. */
 export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
@@ -33,5 +34,17 @@ export async function withDatabase<T>(
     }
   } finally {
     lock?.release();
+  }
+}
+
+/** The merchant a command acts as: `id`, or the default (first) merchant when none is named. */
+export async function actingMerchant(services: Services, id: string | undefined): Promise<Actor> {
+  const { merchantActor } = await import('../domain/merchants');
+  try {
+    return await merchantActor(services.db, services.clock, id);
+  } catch (error) {
+    // merchantActor's only own error is the missing merchant ("No merchant …"); a database error passes.
+    if (error instanceof Error && error.message.startsWith('No merchant')) throw new Refusal(error.message);
+    throw error;
   }
 }

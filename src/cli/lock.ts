@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Refusal } from './refusal';
 
 /**
  * One process at a time opens an embedded (PGlite) data directory: two engines on one directory
@@ -29,7 +30,7 @@ export interface LockHolder {
 }
 
 /** The data directory is held by another live process; the message is one line for a terminal. */
-export class DataDirBusyError extends Error {
+export class DataDirBusyError extends Refusal {
   constructor(
     readonly holder: LockHolder,
     dataDir: string,

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { withDatabase } from './database';
+import { actingMerchant, withDatabase } from './database';
 
 export function parseList(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter(Boolean);
@@ -74,8 +74,8 @@ function methodsCommand(): Command {
     .option('--all', 'enable every payment method kessai has')
     .action(async (merchantId: string | undefined, options: { merchant?: string; enable?: string[]; disable?: string[]; all?: boolean }) =>
       withDatabase('merchants methods', async (services) => {
-        const { changeEnabledTypes, merchantActor } = await import('../domain/merchants');
-        const { merchant } = await merchantActor(services.db, services.clock, merchantId ?? options.merchant);
+        const { changeEnabledTypes } = await import('../domain/merchants');
+        const { merchant } = await actingMerchant(services, merchantId ?? options.merchant);
         const types = await changeEnabledTypes(services.db, merchant.id, options);
         process.stdout.write(`${types.join('\n')}\n`);
       }),

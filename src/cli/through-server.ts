@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { inMemory, type Config } from '../config';
 import { DEFAULT_KEYS_FILE } from './database';
 import { lockHolder } from './lock';
+import { Refusal } from './refusal';
 
 /** The secret key: KESSAI_SECRET_KEY, or the default merchant's generated key kept by `kessai serve`. */
 export function knownSecretKey(config: Config): { key: string; remembered: boolean } | null {
@@ -49,4 +50,4 @@ export function runningServerApi(config: Config): ServerApi | null {
 }
 
 /** The running server refused an API call: one line for the terminal. */
-export class ServerRefusal extends Error {}
+export class ServerRefusal extends Refusal {}

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { withDatabase } from './database';
+import { actingMerchant, withDatabase } from './database';
 
 /**
  * Reads a password on a terminal without echoing it, twice. Only called when stdin is a TTY.
@@ -52,7 +52,6 @@ export function usersCommand(): Command {
     .option('--password <password>', 'password (default: asked on a terminal, else generated and printed)')
     .action(async (options: { merchant?: string; email: string; password?: string }) => {
       const { createDashboardUser, DashboardUserError, generatePassword, MIN_PASSWORD_LENGTH } = await import('../domain/dashboard/auth');
-      const { merchantActor } = await import('../domain/merchants');
       let password = options.password;
       let generated = false;
       if (password === undefined) {
@@ -64,7 +63,7 @@ export function usersCommand(): Command {
       }
       const refused = await withDatabase('users create', async (services): Promise<Error | null> => {
         try {
-          const { merchant } = await merchantActor(services.db, services.clock, options.merchant);
+          const { merchant } = await actingMerchant(services, options.merchant);
           const user = await createDashboardUser(services.db, services.clock.now(), { merchantId: merchant.id, email: options.email, password: password! });
           process.stdout.write(`dashboard user ${user.email} of merchant ${user.merchantId} (${services.publicUrl}/dashboard)\n`);
           if (generated) process.stdout.write(`  password  ${password}\n`);

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config';
 import type { Services } from '../domain/context';
-import { withDatabase } from './database';
+import { actingMerchant, withDatabase } from './database';
 import { runningServerApi, type ServerApi } from './through-server';
 
 /** An endpoint as the API shows it (wire/webhook.ts serializeEndpoint), whichever way it was read. */
@@ -15,9 +15,9 @@ interface EndpointJson {
 
 /** The domain's webhook functions, loaded when a command runs rather than when `kessai` starts. */
 async function modules() {
-  const [merchants, webhooks, wire] = await Promise.all([import('../domain/merchants'), import('../domain/webhooks'), import('../wire/webhook')]);
+  const [webhooks, wire] = await Promise.all([import('../domain/webhooks'), import('../wire/webhook')]);
   const serialize = (endpoint: Parameters<typeof wire.serializeEndpoint>[0]) => wire.serializeEndpoint(endpoint) as unknown as EndpointJson;
-  return { merchantActor: merchants.merchantActor, ...webhooks, serialize };
+  return { ...webhooks, serialize };
 }
 
 type Domain = Awaited<ReturnType<typeof modules>>;
@@ -84,8 +84,8 @@ export function webhooksCommand(): Command {
         'add',
         options.merchant,
         async (api) => (await api.call('POST', '/api/v1/webhooks', input)) as EndpointJson,
-        async (services, { merchantActor, createEndpoint, serialize }) => {
-          const actor = await merchantActor(services.db, services.clock, options.merchant);
+        async (services, { createEndpoint, serialize }) => {
+          const actor = await actingMerchant(services, options.merchant);
           return serialize(await services.db.transaction().execute((trx) => createEndpoint(trx, services.webhooks, actor, input)));
         },
       );
@@ -98,8 +98,8 @@ export function webhooksCommand(): Command {
     .option('--merchant <id>', 'merchant id (default: the default merchant)')
     .option('--json', 'print a JSON array of endpoints as the API shows them')
     .action(async (options: { merchant?: string; json?: boolean }) => {
-      const endpoints = await run('list', options.merchant, listThroughApi, async (services, { merchantActor, listEndpoints, serialize }) => {
-        const actor = await merchantActor(services.db, services.clock, options.merchant);
+      const endpoints = await run('list', options.merchant, listThroughApi, async (services, { listEndpoints, serialize }) => {
+        const actor = await actingMerchant(services, options.merchant);
         return allPages(async (page) => {
           const { rows, total } = await listEndpoints(services.db, actor, page, 100);
           return { rows: rows.map(serialize), total };
@@ -117,8 +117,8 @@ export function webhooksCommand(): Command {
         'remove',
         options.merchant,
         async (api) => (await api.call('DELETE', `/api/v1/webhooks/${encodeURIComponent(id)}`)) as EndpointJson,
-        async (services, { merchantActor, deleteEndpoint, serialize }) => {
-          const actor = await merchantActor(services.db, services.clock, options.merchant);
+        async (services, { deleteEndpoint, serialize }) => {
+          const actor = await actingMerchant(services, options.merchant);
           return serialize(await services.db.transaction().execute((trx) => deleteEndpoint(trx, actor, id)));
         },
       );
