@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { inMemory, loadConfig, withFlags } from '../../src/config';
 import { basicAuth, testCard } from '../helpers/harness';
 import { freePort, runKessai } from '../helpers/processes';
 import { useServers } from './serve-process';
@@ -19,6 +20,28 @@ function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 describe('kessai flags', () => {
+  it("serve's flags win over the variables they stand for, and --memory sets DATABASE_URL aside", () => {
+    const env = { PORT: '1', HOST: '0.0.0.0', KESSAI_DATA_DIR: '/env', DATABASE_URL: 'postgres://env/db', KESSAI_WEBHOOK_URL: 'http://env/hooks' };
+    const flagged = loadConfig(
+      withFlags(env, { port: 4242, host: '127.0.0.2', dataDir: '/flag', databaseUrl: 'postgres://flag/db', secretKey: 'sk', publishableKey: 'pk', webhookUrl: 'http://flag/hooks' }),
+    );
+    expect(flagged).toMatchObject({
+      port: 4242,
+      host: '127.0.0.2',
+      dataDir: '/flag',
+      databaseUrl: 'postgres://flag/db',
+      secretKey: 'sk',
+      publishableKey: 'pk',
+      webhookUrl: 'http://flag/hooks',
+      publicUrl: 'http://127.0.0.2:4242',
+    });
+    const unflagged = loadConfig(withFlags(env, {}));
+    expect(unflagged).toMatchObject({ port: 1, dataDir: '/env', databaseUrl: 'postgres://env/db', publicUrl: 'http://127.0.0.1:1' });
+    const memory = loadConfig(withFlags(env, { memory: true }));
+    expect(memory.databaseUrl).toBeNull();
+    expect(inMemory(memory)).toBe(true);
+  });
+
   it('--version prints the version of package.json, on the program and on a command', async () => {
     for (const args of [['--version'], ['serve', '--version'], ['merchants', 'list', '--version']]) {
       const result = await runKessai(args, cleanEnv());
