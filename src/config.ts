@@ -52,6 +52,58 @@ type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {}
 
+/**
+ * `kessai serve`'s flags, each standing for the environment variable it names; a flag given wins
+ * over the variable. `memory` is the embedded database in memory (KESSAI_DATA_DIR=memory://), so
+ * it also sets DATABASE_URL aside.
+ */
+export interface ConfigFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  databaseUrl?: string;
+  secretKey?: string;
+  publishableKey?: string;
+  webhookUrl?: string;
+  memory?: boolean;
+}
+
+export const FLAG_VARIABLES = {
+  port: 'PORT',
+  host: 'HOST',
+  dataDir: 'KESSAI_DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  secretKey: 'KESSAI_SECRET_KEY',
+  publishableKey: 'KESSAI_PUBLISHABLE_KEY',
+  webhookUrl: 'KESSAI_WEBHOOK_URL',
+} as const satisfies Record<Exclude<keyof ConfigFlags, 'memory'>, string>;
+
+/** The data directory `--memory` stands for: PGlite keeps it in memory, the vault's key too. */
+export const MEMORY_DATA_DIR = 'memory://';
+
+/**
+ * The environment with the flags laid over it. Going through the variables keeps one parser
+ * (and one set of error messages) for both, and the public URL follows a `--port` as it follows
+ * PORT.
+ */
+export function withFlags(env: Env, flags: ConfigFlags): Env {
+  const merged: Env = { ...env };
+  for (const [flag, variable] of Object.entries(FLAG_VARIABLES)) {
+    const value = flags[flag as keyof typeof FLAG_VARIABLES];
+    if (value !== undefined) merged[variable] = String(value);
+  }
+  if (flags.memory) {
+    merged.KESSAI_DATA_DIR = MEMORY_DATA_DIR;
+    merged.DATABASE_URL = '';
+  }
+  return merged;
+}
+
+/** Whether the database is PGlite kept in memory: nothing of it, nor of the vault, is on disk. */
+export function inMemory(config: Pick<Config, 'databaseUrl' | 'dataDir'>): boolean {
+  return config.databaseUrl === null && config.dataDir.startsWith(MEMORY_DATA_DIR);
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -99,14 +151,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
     throw new ConfigError('KESSAI_DATABASE_SCHEMA must be a lowercase SQL identifier');
   }
-  const displayHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     port,
     host,
     databaseUrl,
     databaseSchema,
     dataDir: text(env, 'KESSAI_DATA_DIR') ?? './.kessai',
-    publicUrl: (text(env, 'KESSAI_PUBLIC_URL') ?? `http://${displayHost}:${port}`).replace(/\/+$/, ''),
+    publicUrl: (text(env, 'KESSAI_PUBLIC_URL') ?? localUrl(host, port)).replace(/\/+$/, ''),
     secretKey: text(env, 'KESSAI_SECRET_KEY'),
     publishableKey: text(env, 'KESSAI_PUBLISHABLE_KEY'),
     webhookUrl: text(env, 'KESSAI_WEBHOOK_URL'),
@@ -129,6 +180,12 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
   };
+}
+
+/** The URL a process on this machine reaches a server listening on `host`:`port` at. */
+export function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 function rates(file: string | null): Rates {

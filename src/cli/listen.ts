@@ -1,12 +1,8 @@
 import { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config } from '../config';
-import { webhookHeaders } from '../domain/webhook-delivery';
 import { randomAlphanumeric } from '../lib/random';
-import { postJson } from '../worker/outbound';
-import { DEFAULT_KEYS_FILE } from './serve';
+import { knownSecretKey } from './through-server';
 
 interface StreamedEvent {
   id: string;
@@ -41,14 +37,6 @@ async function* parseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<St
   }
 }
 
-/** The secret key: KESSAI_SECRET_KEY, or the default merchant's generated key kept by `kessai serve`. */
-function secretKey(config: Config): { key: string; remembered: boolean } {
-  if (config.secretKey) return { key: config.secretKey, remembered: false };
-  const file = join(config.dataDir, DEFAULT_KEYS_FILE);
-  if (existsSync(file)) return { key: JSON.parse(readFileSync(file, 'utf8')).secret_key, remembered: true };
-  throw new Error('No secret key: set KESSAI_SECRET_KEY (or run from the directory where `kessai serve` keeps its data)');
-}
-
 /**
  * `kessai listen --forward-to URL`: follows the merchant's events on a running server
  * (GET /api/v1/events/stream) and POSTs each, exactly like a webhook and signed with the printed
@@ -56,7 +44,10 @@ function secretKey(config: Config): { key: string; remembered: boolean } {
  * receiver's answer. Reconnects after a lost connection, resuming after the last event seen.
  */
 async function listen(config: Config, forwardTo: string): Promise<void> {
-  const { key, remembered } = secretKey(config);
+  const [{ webhookHeaders }, { postJson }] = await Promise.all([import('../domain/webhook-delivery'), import('../worker/outbound')]);
+  const known = knownSecretKey(config);
+  if (!known) throw new Error('No secret key: set KESSAI_SECRET_KEY (or run from the directory where `kessai serve` keeps its data)');
+  const { key, remembered } = known;
   const secret = config.webhookSecret ?? randomAlphanumeric(32);
   const streamUrl = `${config.publicUrl}/api/v1/events/stream`;
   const stopped = new AbortController();

@@ -1,8 +1,9 @@
 import closeWithGrace from 'close-with-grace';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '../app';
-import type { Config } from '../config';
+import { inMemory, localUrl, type Config } from '../config';
 import type { Services } from '../domain/context';
 import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
@@ -14,9 +15,9 @@ import { openServices } from '../services';
 import type { Store } from '../store/db';
 import { startWorker } from '../worker/runner';
 import { startWebhookWorker } from '../worker/webhooks';
+import { DEFAULT_KEYS_FILE } from './database';
+import { acquireLock, type DataDirLock, type LockHolder } from './lock';
 
-/** Generated default keys are kept here (mode 0600) so the banner can show them on every start. */
-export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
 
 /**
  * `kessai serve` (what `npm start` runs): migrate, make sure a merchant exists (with the
@@ -25,7 +26,10 @@ export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
  * connections and let in-flight requests and job runs finish.
  */
 export async function serve(config: Config): Promise<void> {
-  const keysFile = join(config.dataDir, DEFAULT_KEYS_FILE);
+  // An embedded directory on disk is this server's alone while it runs (src/cli/lock.ts).
+  const lock = config.databaseUrl === null && !inMemory(config) ? acquireLock(config.dataDir, 'kessai serve', advice) : null;
+  // In memory nothing is written: the generated keys are shown by this start's banner only.
+  const keysFile = inMemory(config) ? null : join(config.dataDir, DEFAULT_KEYS_FILE);
   // Under the set-up lock: processes starting together on one empty database make one merchant,
   // add the configured keys once and one endpoint for KESSAI_WEBHOOK_URL.
   const { services, store, setUp } = await openServices(config, (services) => setUpDefaults(services, config, keysFile));
@@ -38,6 +42,7 @@ export async function serve(config: Config): Promise<void> {
     trustProxy: config.trustProxy,
   });
   await app.listen({ port: config.port, host: config.host });
+  recordAddress(lock, config, app.server.address());
   const worker = startWorker(services, app.log);
   const webhookWorker = await startWebhookWorker(services, {
     log: app.log,
@@ -52,6 +57,7 @@ export async function serve(config: Config): Promise<void> {
     await worker.stop();
     await webhookWorker.stop();
     await store.close();
+    lock?.release();
   });
 
   process.stdout.write(await banner(config, services, store, setUp));
@@ -65,15 +71,26 @@ interface Defaults {
   webhook: WebhookEndpoint | null;
 }
 
+function advice(holder: LockHolder): string {
+  if (holder.command === 'kessai serve') return 'stop it, or start this one with another --data-dir (or --memory)';
+  return 'wait for it to finish, then start again';
+}
+
+/** Writes where the server listens into its lock, for the CLI's messages and `kessai health`. */
+function recordAddress(lock: DataDirLock | null, config: Config, address: ReturnType<Server['address']>): void {
+  if (!lock || address === null || typeof address === 'string') return;
+  lock.update({ port: address.port, url: localUrl(config.host, address.port) });
+}
+
 /** The default merchant (its generated keys kept in `keysFile`) and the KESSAI_WEBHOOK_URL endpoint. */
-async function setUpDefaults(services: Services, config: Config, keysFile: string): Promise<Defaults> {
-  const remembered = !config.secretKey && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
+async function setUpDefaults(services: Services, config: Config, keysFile: string | null): Promise<Defaults> {
+  const remembered = !config.secretKey && keysFile && existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : null;
   const merchant = await ensureDefaultMerchant(
     services.db,
     { secretKey: config.secretKey, publishableKey: config.publishableKey },
     services.clock.now(),
   );
-  if (merchant.created && !config.secretKey) {
+  if (merchant.created && !config.secretKey && keysFile) {
     writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });
   }
   const webhook = config.webhookUrl
@@ -103,7 +120,7 @@ async function banner(config: Config, services: Services, store: Store, { mercha
     store.kind === 'pglite' && merchant.merchant.mode === 'test'
       ? `${config.publicUrl}/dashboard/login/${await createLoginLink(services.db, merchant.merchant.id, services.clock.now())} (one-time sign-in link, 15 minutes)`
       : `${config.publicUrl}/dashboard`;
-  const database = store.kind === 'postgres' ? `PostgreSQL (schema ${config.databaseSchema})` : `PGlite in ${config.dataDir}`;
+  const database = store.kind === 'postgres' ? `PostgreSQL (schema ${config.databaseSchema})` : inMemory(config) ? 'PGlite in memory (nothing on disk)' : `PGlite in ${config.dataDir}`;
   return (
     [
       '',

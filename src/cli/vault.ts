@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config';
-import { resealAll, type RotationReport } from '../domain/vault-rotation';
-import { openServices } from '../services';
-import { addKeyringKey } from '../vault/vault';
+import type { RotationReport } from '../domain/vault-rotation';
+import { withDatabase } from './database';
 
 /**
  * `kessai vault rotate`: with the keyring file (no KESSAI_ENCRYPTION_KEY), adds a new random key
@@ -25,13 +24,15 @@ export async function rotateVault(config: Config): Promise<RotationReport> {
   if (!config.encryptionKey && config.dataDir.startsWith('memory://')) {
     throw new ConfigError('KESSAI_DATA_DIR is in memory: there is no keyring to rotate');
   }
-  const { services, store } = await openServices(config);
-  try {
-    const vault = config.encryptionKey ? services.vault : addKeyringKey(config.dataDir);
-    return await resealAll(services.db, vault);
-  } finally {
-    await store.close();
-  }
+  return withDatabase(
+    'vault rotate',
+    // The keyring file gains its key only once the directory is this command's (withDatabase's lock).
+    async (services) => {
+      const [{ resealAll }, { addKeyringKey }] = await Promise.all([import('../domain/vault-rotation'), import('../vault/vault')]);
+      return resealAll(services.db, config.encryptionKey ? services.vault : addKeyringKey(config.dataDir));
+    },
+    config,
+  );
 }
 
 function formatRotation(report: RotationReport): string {

@@ -46,6 +46,29 @@ describe('kessai merchants', () => {
     expect(result.stderr).toContain('Unknown payment types: bitcoin');
   });
 
+  it('list shows every merchant, the default first; methods and users create act as the default merchant unless told', async () => {
+    const env = environment();
+    const shop = JSON.parse((await runKessai(['merchants', 'create', '--name', 'Shop', '--json'], env)).stdout);
+    const other = JSON.parse((await runKessai(['merchants', 'create', '--name', 'Other', '--mode', 'live', '--json'], env)).stdout);
+    const listed = await runKessai(['merchants', 'list', '--json'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    const merchants = JSON.parse(listed.stdout);
+    expect(merchants.map((m: { id: string; name: string; mode: string }) => [m.id, m.name, m.mode])).toEqual([
+      [shop.id, 'Shop', 'test'],
+      [other.id, 'Other', 'live'],
+    ]);
+    expect(merchants[0].created_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const text = await runKessai(['merchants', 'list'], env);
+    expect(text.stdout.split('\n')[0]).toMatch(new RegExp(`^${shop.id}  test  \\S+  Shop  \\(default\\)$`));
+
+    const methods = await runKessai(['merchants', 'methods', '--disable', 'konbini'], env);
+    expect(methods.code, methods.stderr).toBe(0);
+    expect(methods.stdout.split('\n')).not.toContain('konbini');
+    const user = await runKessai(['users', 'create', '--email', 'ops@shop.example', '--password', 'long enough secret'], env);
+    expect(user.code, user.stderr).toBe(0);
+    expect(user.stdout).toContain(`of merchant ${shop.id}`);
+  });
+
   it('migrate applies the schema once', async () => {
     const env = environment();
     const first = await runKessai(['migrate'], env);

@@ -3,7 +3,7 @@ import { runKessai, useProcesses } from '../helpers/processes';
 
 // `kessai users create` in a real process, then signing in to the dashboard of a running
 // `kessai serve` with what it printed; and the banner's one-time link (test mode on PGlite).
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 const processes = useProcesses();
 const environment = () => processes.environment();

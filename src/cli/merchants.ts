@@ -1,0 +1,88 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { actingMerchant, withDatabase } from './database';
+
+export function parseList(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function parseMode(value: string): 'test' | 'live' {
+  if (value !== 'test' && value !== 'live') throw new InvalidArgumentError('must be test or live');
+  return value;
+}
+
+interface CreateOptions {
+  name: string;
+  mode: 'test' | 'live';
+  secretKey?: string;
+  publishableKey?: string;
+  json?: boolean;
+}
+
+function createCommand(): Command {
+  return new Command('create')
+    .description('create a merchant and print its keys (the secret key is shown only now)')
+    .requiredOption('--name <name>', 'merchant name')
+    .option('--mode <mode>', 'test or live', parseMode, 'test')
+    .option('--secret-key <key>', 'use this secret key instead of generating one')
+    .option('--publishable-key <key>', 'use this publishable key instead of generating one')
+    .option('--json', 'print {"id","secret_key","publishable_key"} as JSON')
+    .action(async (options: CreateOptions) =>
+      withDatabase('merchants create', async (services) => {
+        const { createMerchant } = await import('../domain/merchants');
+        const input = { name: options.name, mode: options.mode, secretKey: options.secretKey, publishableKey: options.publishableKey };
+        const created = await createMerchant(services.db, input, services.clock.now());
+        const result = { id: created.merchant.id, secret_key: created.secretKey, publishable_key: created.publishableKey };
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(result)}\n`
+            : `merchant ${result.id} (${options.name}, ${options.mode} mode)\n  secret key       ${result.secret_key}\n  publishable key  ${result.publishable_key}\n`,
+        );
+      }),
+    );
+}
+
+function listCommand(): Command {
+  return new Command('list')
+    .description('list the merchants, oldest (the default merchant) first')
+    .option('--json', 'print a JSON array of {"id","name","mode","created_at"}')
+    .action(async (options: { json?: boolean }) =>
+      withDatabase('merchants list', async (services) => {
+        // The same order as firstMerchant's: the first line is the default merchant.
+        const rows = await services.db
+          .selectFrom('merchants')
+          .select(['id', 'name', 'mode', 'created_at'])
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute();
+        const merchants = rows.map((row) => ({ id: row.id, name: row.name, mode: row.mode, created_at: new Date(row.created_at).toISOString() }));
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(merchants)}\n`
+            : merchants.map((m, i) => `${m.id}  ${m.mode}  ${m.created_at}  ${m.name}${i === 0 ? '  (default)' : ''}\n`).join(''),
+        );
+      }),
+    );
+}
+
+function methodsCommand(): Command {
+  return new Command('methods')
+    .argument('[merchantId]', 'merchant id (default: the default merchant)')
+    .description("show, enable or disable a merchant's payment methods")
+    .option('--merchant <id>', 'merchant id, as the argument (default: the default merchant)')
+    .option('--enable <types>', 'comma-separated payment types to enable', parseList)
+    .option('--disable <types>', 'comma-separated payment types to disable', parseList)
+    .option('--all', 'enable every payment method kessai has')
+    .action(async (merchantId: string | undefined, options: { merchant?: string; enable?: string[]; disable?: string[]; all?: boolean }) =>
+      withDatabase('merchants methods', async (services) => {
+        const { changeEnabledTypes } = await import('../domain/merchants');
+        const { merchant } = await actingMerchant(services, merchantId ?? options.merchant);
+        const types = await changeEnabledTypes(services.db, merchant.id, options);
+        process.stdout.write(`${types.join('\n')}\n`);
+      }),
+    );
+}
+
+/** `kessai merchants create|list|methods`. */
+export function merchantsCommand(): Command {
+  return new Command('merchants').description('manage merchants').addCommand(createCommand()).addCommand(listCommand()).addCommand(methodsCommand());
+}
