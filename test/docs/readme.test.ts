@@ -102,6 +102,42 @@ describe('docs/configuration.md', () => {
   });
 });
 
+/** One `curl` of an example, as the API harness sends it. */
+interface Curl {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: string;
+  form: [string, string][];
+  headers: Record<string, string>;
+}
+
+/**
+ * The `curl -u sk_test_demo: …` commands of a file's sh blocks, in order: -u, -d, -H and -X are
+ * read; anything else an example uses would be an unknown flag and fail the test.
+ */
+function curlExamples(markdown: string): Curl[] {
+  const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, ' '));
+  const lines = blocks.flatMap((block) => block.split('\n')).filter((line) => line.startsWith('curl -u sk_test_demo:'));
+  return lines.map((line) => {
+    const words = [...line.replace(/\s+#.*$/, '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+    const curl: Curl = { method: 'GET', url: '', form: [], headers: {} };
+    for (let i = 1; i < words.length; i++) {
+      const word = words[i];
+      if (word === '-u') i++;
+      else if (word === '-d') {
+        const [name, ...value] = words[++i].split('=');
+        curl.form.push([name, value.join('=')]);
+        if (curl.method === 'GET') curl.method = 'POST';
+      } else if (word === '-H') {
+        const [name, ...value] = words[++i].split(':');
+        curl.headers[name.trim()] = value.join(':').trim();
+      } else if (word === '-X') curl.method = words[++i] as Curl['method'];
+      else if (word.startsWith('http://127.0.0.1:3000/')) curl.url = word.slice('http://127.0.0.1:3000'.length);
+      else throw new Error(`unknown curl word ${word} in: ${line}`);
+    }
+    return curl;
+  });
+}
+
 describe('endpoints', () => {
   let h: Harness;
   // Every route as Fastify adds it (an onRoute hook from before the first route), so none escapes
@@ -143,6 +179,31 @@ describe('endpoints', () => {
     expect(all).toContain('HEAD /health');
     expect(documentable()).not.toContain('HEAD /health');
     expect(documentable().length).toBeGreaterThan(80);
+  });
+
+  it("runs the README's and docs/testing.md's curl examples as written", async () => {
+    const merchant = await h.merchant();
+    const examples = [...curlExamples(readme), ...curlExamples(read('docs/testing.md'))];
+    expect(examples.length).toBeGreaterThan(8);
+    let paymentId = '';
+    const answers: { example: string; status: number; body: any }[] = [];
+    for (const curl of examples) {
+      const url = curl.url.replace('PAYMENT_ID', paymentId);
+      const response = await h.request({
+        method: curl.method,
+        url,
+        key: merchant.secretKey,
+        form: curl.form.length ? curl.form : undefined,
+        headers: curl.headers,
+      });
+      if (curl.method === 'POST' && url === '/api/v1/payments') paymentId = response.body.id;
+      answers.push({ example: `${curl.method} ${url}`, status: response.status, body: response.body });
+    }
+    // Every example works, and the first (the README's card payment) is what the README says.
+    expect(answers.filter(({ status }) => status !== 200)).toEqual([]);
+    expect(answers[0].body).toMatchObject({ status: 'captured', total: 1100 });
+    const payAsync = answers.find(({ example }) => example.endsWith('/pay'));
+    expect(payAsync?.body.status).toBe('captured');
   });
 
   it('lists every route the app serves in the reference', () => {
