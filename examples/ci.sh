@@ -9,7 +9,7 @@
 # The app reads KOMOJU_API_URL, KOMOJU_SECRET_KEY and KOMOJU_PUBLISHABLE_KEY (rename them to what
 # your app reads). Settings:
 #   KESSAI       the kessai command: default `kessai` on PATH (npm i -g kessai, or a devDependency
-#                under `npm run`), else this repository's bin/kessai.js
+#                under `npm run`), else this repository's bin/kessai.js; `npx kessai` works too
 #   KESSAI_PORT  the port (default 3000)
 #   KESSAI_WAIT  seconds to wait for it to answer (default 30)
 #   KESSAI_LOG   where the server's output goes (default kessai.log); shown if it fails to start
@@ -27,14 +27,23 @@ log="${KESSAI_LOG:-kessai.log}"
 wait_seconds="${KESSAI_WAIT:-30}"
 
 # $KESSAI is unquoted on purpose: it may be a command with arguments (`node …/bin/kessai.js`).
+# Job control gives the server a process group of its own, so that stopping it reaches the server
+# itself when KESSAI is a launcher such as `npx kessai` (npm does not pass SIGTERM on to its child).
+set -m
 $KESSAI serve --memory --port "$port" --secret-key sk_test_ci --publishable-key pk_test_ci >"$log" 2>&1 &
 server=$!
+set +m
 
-# SIGTERM lets kessai finish in-flight requests and close its database; waiting makes sure the port
-# is free when this script returns.
+# SIGTERM lets kessai finish in-flight requests and close its database (it gives them 10 s); waiting
+# for the whole group makes sure the port is free when this script returns. The wait is bounded: a
+# container whose PID 1 reaps no orphans would keep an exited launcher's child as a zombie.
 stop() {
-  kill "$server" 2>/dev/null || true
+  kill -TERM -- "-$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
+  for _ in $(seq 150); do
+    kill -0 -- "-$server" 2>/dev/null || return 0
+    sleep 0.2
+  done
 }
 trap stop EXIT
 
