@@ -48,7 +48,7 @@ async function paymentsOf(m: TestMerchant) {
   return h.store.db.selectFrom('payments').select(['id', 'status', 'payment_type']).where('merchant_id', '=', m.id).execute();
 }
 
-async function refusal(run: Promise<unknown>): Promise<{ code: string; param?: string }> {
+async function refusal(run: Promise<unknown>): Promise<{ code: string; param?: string | null }> {
   const error = await run.then(
     () => null,
     (e: unknown) => e,
