@@ -95,13 +95,12 @@ export default function route(web: FastifyInstance, services: Services): void {
     { schema: { params: Params, body: ActionBody }, config: { access: 'public' } },
     async (request, reply) => {
       refuseCrossSite(request, services);
-      const { paymentId } = request.params;
-      const result = await settleOffsitePayment(services, paymentId, request.body.action);
+      const result = await settleOffsitePayment(services, request.params.paymentId, request.body.action);
       if (result.acted) logPayment(request.log, OFFSITE_CHANGE[request.body.action], result.payment);
       const locale = localeOf(request.body.locale, result);
       const back = backHref(result, locale);
       if (result.acted && back) return reply.redirect(back, 303);
-      return reply.redirect(resultPath(paymentId, locale), 303);
+      return reply.redirect(resultPath(request.params.paymentId, locale), 303);
     },
   );
 
