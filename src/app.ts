@@ -14,6 +14,7 @@ import { registerIdempotency } from './http/plugins/idempotency';
 import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
 import { registerRequestLog } from './http/plugins/request-log';
+import { RequestLineLogController } from './http/plugins/request-line';
 import { registerTransportSecurity } from './http/plugins/transport-security';
 import customersCreate from './http/routes/customers.create';
 import customersDelete from './http/routes/customers.delete';
@@ -50,7 +51,7 @@ import webhooksDeliveries from './http/routes/webhooks.deliveries';
 import webhooksList from './http/routes/webhooks.list';
 import webhooksShow from './http/routes/webhooks.show';
 import webhooksUpdate from './http/routes/webhooks.update';
-import { lazyChildLogger, loggerOptions } from './lib/log';
+import { lazyChildLogger, logDestination, loggerOptions, type LogFormat } from './lib/log';
 import { registerWebPages } from './web';
 import { sendPathErrorPage } from './web/errors';
 import { registerDashboard } from './web/dashboard';
@@ -63,8 +64,10 @@ declare module 'fastify' {
 
 export interface AppOptions {
   logLevel?: string;
-  /** Where log lines go (tests capture them to prove nothing secret is logged). */
+  /** Where log lines go instead of stderr (tests capture them to prove nothing secret is logged). */
   logStream?: NodeJS.WritableStream;
+  /** LOG_FORMAT: JSON lines, readable lines, or `auto` (readable when stderr is a terminal). */
+  logFormat?: LogFormat;
   /** Requests in flight beyond which the API answers 503 (bounds the embedded database's queue). */
   maxInFlight?: number;
   /** Requests per second per API key by mode (KESSAI_RATE_LIMIT, KESSAI_TEST_RATE_LIMIT); none by default. */
@@ -121,11 +124,13 @@ const ROUTES = [
 
 /** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
-  const logger: FastifyServerOptions['logger'] = options.logStream
-    ? { ...loggerOptions(options.logLevel ?? 'info'), stream: options.logStream }
-    : loggerOptions(options.logLevel ?? 'info');
+  const logger: FastifyServerOptions['logger'] = {
+    ...loggerOptions(options.logLevel ?? 'info'),
+    stream: logDestination(options.logFormat ?? 'auto', options.logStream),
+  };
   const app = Fastify({
     logger,
+    logController: new RequestLineLogController(),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: AJV_OPTIONS },

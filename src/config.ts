@@ -5,6 +5,7 @@
 import { loadRates, RatesError, type Rates } from './domain/rates';
 import type { WebhookSettings } from './domain/webhook-settings';
 import type { RateLimits } from './http/plugins/rate-limit';
+import type { LogFormat } from './lib/log';
 
 export interface Config {
   port: number;
@@ -28,6 +29,8 @@ export interface Config {
    */
   encryptionKey: string | null;
   logLevel: string;
+  /** LOG_FORMAT: `json`, `pretty`, or `auto` when unset (pretty when stderr is a terminal). */
+  logFormat: LogFormat;
   /** Requests allowed in flight at once before the API answers 503 (bounds PGlite's queue). */
   maxInFlight: number;
   rateLimits: RateLimits;
@@ -169,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     encryptionKey,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    logFormat: choice(env, 'LOG_FORMAT', ['auto', 'json', 'pretty'] as const, 'auto'),
     maxInFlight: integer(env, 'KESSAI_MAX_IN_FLIGHT', databaseUrl ? 512 : 64, 1, 100000),
     rateLimits: {
       // Live keys get Stripe's live-mode default; test mode is a developer's sandbox, load tests included.

@@ -5,7 +5,7 @@ import type { Db, Store } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
 import * as outboxRepo from '../store/outbox.repo';
 import * as endpointsRepo from '../store/webhook-endpoints.repo';
-import type { WebhookDelivery } from '../model/webhook';
+import type { AttemptOutcome, WebhookDelivery } from '../model/webhook';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
 import { refusesPrivateAddresses } from './webhook-settings';
@@ -115,9 +115,9 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
  * recorded: a test clock moved while the attempt was in flight counts, as it does for a delivery
  * that was waiting (the advance brings those forward). The delivery's row is locked first, so
  * an advance is either wholly before (its offset is read) or wholly after (it moves the row
- * recorded here).
+ * recorded here). Answers the outcome (the worker logs it: delivered, or failed and when next).
  */
-export async function recordAttempt(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult, random?: RandomFraction): Promise<void> {
+export async function recordAttempt(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult, random?: RandomFraction): Promise<AttemptOutcome> {
   const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
   const outcome = attemptOutcome(delivery.step, attemptedAt, delivered, random);
   const systemNow = new Date(delivery.clock.now().getTime() - delivery.clockOffsetMs);
@@ -138,6 +138,7 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
       systemNow,
     );
   });
+  return outcome;
 }
 
 /** How the worker hears of deliveries written: the store's LISTEN, where there is one. */

@@ -1,5 +1,6 @@
 import pino, { type LoggerOptions } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
+import { prettyDestination } from './pretty-log';
 
 /**
  * Paths pino blanks out wherever they appear in a log object. Card and prepaid numbers, CVVs,
@@ -55,8 +56,27 @@ export function loggerOptions(level: string): LoggerOptions {
   return { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, serializers };
 }
 
+/** LOG_FORMAT: `json`, `pretty`, or `auto` (pretty when the log goes to a terminal, JSON otherwise). */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * Where log lines go: to stderr, so that stdout carries only what a command prints for people
+ * and scripts (serve's banner, `--json` output) and `kessai serve > banner.txt` or a pipe into
+ * `jq` never mixes the two. JSON keeps pino's asynchronous destination (sonic-boom), as pino's
+ * default on stdout was; pretty lines (a terminal's reader) are formatted by prettyDestination.
+ * `stream` replaces stderr (tests capture the log with it); `auto` is JSON then.
+ *
+ *   pino(loggerOptions('info'), logDestination('auto')); // a TTY: readable lines; else JSON
+ */
+export function logDestination(format: LogFormat, stream?: NodeJS.WritableStream): pino.DestinationStream {
+  const pretty = format === 'pretty' || (format === 'auto' && !stream && process.stderr.isTTY === true);
+  if (pretty) return prettyDestination(stream ?? process.stderr);
+  return stream ?? pino.destination({ dest: 2, sync: false });
+}
+
+/** A logger apart from the app's (the store's pool errors): stderr too, readable on a terminal. */
 export function createLogger(level = 'info', destination?: pino.DestinationStream) {
-  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+  return pino(loggerOptions(level), destination ?? logDestination('auto'));
 }
 
 export type Logger = pino.Logger;

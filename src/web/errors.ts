@@ -50,7 +50,7 @@ function classify(error: FastifyError): { kind: PageErrorKind; status: number } 
  * plugin, so the headers helmet gives every page are set here.
  */
 export function sendPathErrorPage(request: FastifyRequest, reply: FastifyReply, status: number): void {
-  const kind: PageErrorKind = status === 404 ? 'notFound' : status === 503 ? 'unavailable' : status < 500 ? 'badRequest' : 'server';
+  const kind: PageErrorKind = status === 404 ? 'noPage' : status === 503 ? 'unavailable' : status < 500 ? 'badRequest' : 'server';
   const shown = kind === 'badRequest' ? 400 : kind === 'server' ? 500 : status;
   if (status === 503) reply.header('Retry-After', '1');
   const csp = Object.entries(cspDirectives())
@@ -66,7 +66,7 @@ export function sendPathErrorPage(request: FastifyRequest, reply: FastifyReply, 
       'referrer-policy': 'same-origin',
     })
     .type('text/html; charset=utf-8')
-    .send(errorPage(preferredLocale(request.headers['accept-language'], 'ja'), kind, shown).toString());
+    .send(errorPage(preferredLocale(request.headers['accept-language'], 'ja'), kind, shown, { home: true }).toString());
 }
 
 /** The locale the URL asked for (`/:locale/…`, `?locale=`, a posted `locale`), else the browser's. */

@@ -4,13 +4,14 @@ import type { Services } from '../domain/context';
 import { registerPageErrors } from './errors';
 import assets from './routes/assets';
 import instructions from './routes/instructions';
+import landing from './routes/landing';
 import offsite from './routes/offsite';
 import session from './routes/session';
 import threeDSecure from './routes/three-d-secure';
 import { HELMET_OPTIONS } from './security';
 
 /**
- * The pages customers see — instructions (konbini, bank transfer, PayEasy), the offsite
+ * The landing page (`/`) and the pages customers see — instructions (konbini, bank transfer, PayEasy), the offsite
  * simulator and its result page — in one encapsulated plugin: its security headers (helmet:
  * CSP, frame-ancestors, nosniff, Referrer-Policy), `Cache-Control: no-store` and HTML error
  * pages apply to these routes only, never to the JSON API. Every route is `access: 'public'`
@@ -27,6 +28,7 @@ export function registerWebPages(app: FastifyInstance, services: Services): void
     });
     registerPageErrors(web);
     assets(web);
+    landing(web, services);
     instructions(web, services);
     offsite(web, services);
     session(web, services);

@@ -1,7 +1,8 @@
 import type { Services } from '../domain/context';
-import { claimDeliveries, listenForDeliveries, recordAttempt, type Listen, type OutboundDelivery } from '../domain/webhook-delivery';
+import { claimDeliveries, listenForDeliveries, recordAttempt, type AttemptResult, type Listen, type OutboundDelivery } from '../domain/webhook-delivery';
 import { EndpointSlots } from '../domain/webhook-slots';
 import type { LogSink } from '../lib/log';
+import type { AttemptOutcome } from '../model/webhook';
 import { webhookBody } from '../wire/webhook';
 import { postJson, type Resolver } from './outbound';
 
@@ -132,6 +133,31 @@ class Dispatcher {
       refusePrivate: delivery.refusePrivate,
       resolve: this.options.resolve,
     });
-    await recordAttempt(this.services.db, delivery, attemptedAt, result);
+    logAttempt(this.options.log, delivery, result, await recordAttempt(this.services.db, delivery, attemptedAt, result));
   }
+}
+
+/**
+ * One line per attempt, once it is recorded: `webhook delivered` with the receiver's status, or
+ * `webhook failed` with its status (or why no answer came) and when the next attempt is due,
+ * in system time (null once the schedule has run out). Info, not error, for a failure: a
+ * receiver that is down is the merchant's state to see, as a decline is (STYLE §5). The
+ * receiver is named by its origin and endpoint id: a URL's path or query may carry a token.
+ *
+ *   {"msg":"webhook failed","event":"payment.captured","status":500,"attempt":1,"next_retry_at":"2026-12-03T14:03:08.412Z",…}
+ */
+function logAttempt(log: LogSink, delivery: OutboundDelivery, result: AttemptResult, outcome: AttemptOutcome): void {
+  const line = {
+    delivery: delivery.id,
+    event: delivery.headers['X-Komoju-Event'],
+    event_id: delivery.eventId,
+    endpoint: delivery.endpointId,
+    receiver: URL.canParse(delivery.url) ? new URL(delivery.url).origin : null,
+    status: result.statusCode,
+    ms: result.latencyMs,
+    attempt: delivery.step + 1,
+  };
+  if (outcome.status === 'succeeded') return log.info(line, 'webhook delivered');
+  const next = outcome.status === 'pending' ? new Date(outcome.nextAttemptAt.getTime() - delivery.clockOffsetMs).toISOString() : null;
+  log.info({ ...line, error: result.error, next_retry_at: next }, next ? 'webhook failed' : 'webhook failed; no retries left');
 }

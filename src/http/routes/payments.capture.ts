@@ -4,6 +4,8 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { capturePayment } from '../../domain/payments';
 import type { Operation } from '../openapi/operation';
+import type { Payment } from '../../model/payment';
+import { logPayment } from '../payment-log';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams, Tax } from '../schemas';
 import { serializePayment } from '../../wire/payment';
@@ -23,13 +25,15 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/payments/:id/capture',
     { schema: { params: IdParams, body: Type.Optional(Body) }, config: { operation } },
     async (request, reply) => {
+      let captured: Payment | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) => capturePayment(trx, request.actor, request.params.id, request.body ?? {}),
-        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+        (payment) => jsonResponse(200, serializePayment((captured = payment), request.apiVersion)),
       );
+      if (captured) logPayment(request.log, 'captured', captured);
       return sendStored(reply, response);
     },
   );

@@ -5,6 +5,8 @@ import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { createPayment } from '../../domain/payments';
 import { DECLINE, type Operation } from '../openapi/operation';
+import type { Payment } from '../../model/payment';
+import { logPayment } from '../payment-log';
 import { declineResponse, paymentResponse, sendStored } from '../reply';
 import { Amount, Locale, Metadata, Tax, WebUrl } from '../schemas';
 import { scenarioHeader } from '../test-mode';
@@ -75,6 +77,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     { schema: { body: CreatePaymentBody }, preValidation: rejectCoercedMoney, config: { operation } },
     async (request, reply) => {
       const scenario = scenarioHeader(request);
+      let created: Payment | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
@@ -83,11 +86,15 @@ export default function route(app: FastifyInstance, services: Services): void {
           createPayment(trx, services, request.actor, request.body, {
             scenario,
           }),
-        ({ payment, decline }) => (decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
+        ({ payment, decline }) => {
+          created = payment;
+          return decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion);
+        },
         // Details in the body: one INSERT, no transaction needed. A token must be claimed in the
         // same transaction as the payment that uses it, and a customer's details read in it.
         { singleStatement: typeof request.body.payment_details !== 'string' && request.body.customer === undefined },
       );
+      if (created) logPayment(request.log, 'created', created);
       return sendStored(reply, response);
     },
   );

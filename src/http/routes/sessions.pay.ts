@@ -5,6 +5,8 @@ import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
 import { paySession } from '../../domain/sessions';
 import { DECLINE, type Operation } from '../openapi/operation';
+import type { Payment } from '../../model/payment';
+import { logPayment } from '../payment-log';
 import { errorBody, sendError } from '../plugins/errors';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
@@ -56,6 +58,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     },
     async (request, reply) => {
       const scenario = scenarioHeader(request);
+      let paid: Payment | null = null;
       const response = await runCommand(
         services.db,
         request.actor,
@@ -64,16 +67,20 @@ export default function route(app: FastifyInstance, services: Services): void {
           paySession(trx, services, request.actor, request.params.id, request.body, {
             scenario,
           }),
-        (outcome) =>
-          outcome.decline
+        (outcome) => {
+          paid = outcome.payment;
+          return outcome.decline
             ? errorResponse(new ApiError(outcome.decline))
             : jsonResponse(200, {
                 status: outcome.session.status,
                 redirect_url: outcome.redirectUrl,
                 payment: outcome.payment ? serializePayment(outcome.payment, request.apiVersion) : null,
                 ...(outcome.customer ? { customer: serializeCustomer(outcome.customer) } : {}),
-              }),
+              });
+        },
       );
+      // No payment yet while a 3-D Secure card waits for its authentication.
+      if (paid) logPayment(request.log, 'created', paid);
       return sendStored(reply, response);
     },
   );

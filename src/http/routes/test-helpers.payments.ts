@@ -4,6 +4,8 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { completePayment, failPayment } from '../../domain/payment-completion';
 import type { Operation } from '../openapi/operation';
+import type { Payment } from '../../model/payment';
+import { logPayment } from '../payment-log';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
@@ -34,13 +36,15 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/test_helpers/payments/:id/pay',
     { schema: { params: IdParams }, preHandler: requireTestMode, config: { operation: payOperation } },
     async (request, reply) => {
+      let changed: Payment | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) => completePayment(trx, request.actor, request.params.id),
-        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+        (payment) => jsonResponse(200, serializePayment((changed = payment), request.apiVersion)),
       );
+      if (changed) logPayment(request.log, 'captured', changed);
       return sendStored(reply, response);
     },
   );
@@ -49,13 +53,15 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/test_helpers/payments/:id/fail',
     { schema: { params: IdParams, body: Type.Optional(FailBody) }, preHandler: requireTestMode, config: { operation: failOperation } },
     async (request, reply) => {
+      let changed: Payment | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) => failPayment(trx, request.actor, request.params.id, request.body?.code),
-        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+        (payment) => jsonResponse(200, serializePayment((changed = payment), request.apiVersion)),
       );
+      if (changed) logPayment(request.log, 'failed', changed);
       return sendStored(reply, response);
     },
   );

@@ -90,6 +90,7 @@ export const en = {
   },
   errors: {
     badRequest: { title: 'Invalid request', text: 'Open the payment page again and use its buttons.' },
+    noPage: { title: 'Page not found', text: 'Nothing is served at this address. Check the link, or start from the home page.' },
     notFound: { title: 'Page not found', text: 'There is no such payment, or this page does not belong to it.' },
     forbidden: { title: 'Not allowed', text: 'This action is not available for this payment.' },
     crossSite: { title: 'Request refused', text: 'This form was sent from another site. Open the payment page again and use its buttons.' },

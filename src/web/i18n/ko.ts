@@ -88,6 +88,7 @@ export const ko: Messages = {
   },
   errors: {
     badRequest: { title: '잘못된 요청', text: '결제 페이지를 다시 열고 해당 버튼을 사용하세요.' },
+    noPage: { title: '페이지를 찾을 수 없습니다', text: '이 주소에는 아무것도 없습니다. 링크를 확인하시거나 첫 페이지에서 시작해 주세요.' },
     notFound: { title: '페이지를 찾을 수 없습니다', text: '결제가 없거나 이 페이지에서 표시할 수 없는 결제입니다.' },
     forbidden: { title: '허용되지 않음', text: '이 결제에서는 사용할 수 없는 기능입니다.' },
     crossSite: { title: '요청이 거부되었습니다', text: '다른 사이트에서 보낸 양식입니다. 결제 페이지를 다시 열고 해당 버튼을 사용하세요.' },

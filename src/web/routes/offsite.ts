@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
 import { isAwaitingPayment } from '../../domain/payment-state';
 import { findCustomerPayment, settleOffsitePayment, type CustomerPayment } from '../../domain/customer-pages';
+import { logPayment } from '../../http/payment-log';
 import { safeUrl } from '../html';
 import { LOCALES, isLocale, type PageLocale } from '../i18n';
 import { offsitePage } from '../pages/offsite';
@@ -20,6 +21,9 @@ const ActionBody = Type.Object({
   action: Type.Union([Type.Literal('approve'), Type.Literal('decline'), Type.Literal('cancel')]),
   locale: Type.Optional(LocaleSchema),
 });
+
+/** What each of the simulator's buttons does to the payment, as its log line says it. */
+const OFFSITE_CHANGE = { approve: 'captured', decline: 'failed', cancel: 'cancelled' } as const;
 
 const simulatorPath = (id: string, locale: PageLocale) => `/offsite/new?uuid=${id}&locale=${locale}`;
 const resultPath = (id: string, locale: PageLocale) => `/offsite/${id}?locale=${locale}`;
@@ -91,12 +95,12 @@ export default function route(web: FastifyInstance, services: Services): void {
     { schema: { params: Params, body: ActionBody }, config: { access: 'public' } },
     async (request, reply) => {
       refuseCrossSite(request, services);
-      const { paymentId } = request.params;
-      const result = await settleOffsitePayment(services, paymentId, request.body.action);
+      const result = await settleOffsitePayment(services, request.params.paymentId, request.body.action);
+      if (result.acted) logPayment(request.log, OFFSITE_CHANGE[request.body.action], result.payment);
       const locale = localeOf(request.body.locale, result);
       const back = backHref(result, locale);
       if (result.acted && back) return reply.redirect(back, 303);
-      return reply.redirect(resultPath(paymentId, locale), 303);
+      return reply.redirect(resultPath(request.params.paymentId, locale), 303);
     },
   );
 
