@@ -91,14 +91,11 @@ describe('the packed kessai', () => {
   it('npx kessai serve answers, takes a card payment, serves its files, and stops on SIGTERM', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const dataDir = join(work, 'data');
     // --no: a package that fails to install its bin must fail here, not fetch "kessai" from the registry.
     // Its own process group: npm exec does not pass SIGTERM on to the server, a group signal reaches every process.
-    server = spawn('npx', ['--no', 'kessai', 'serve'], {
-      cwd: project,
-      detached: true,
-      env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', KESSAI_DATA_DIR: dataDir, KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_PUBLISHABLE_KEY: PUBLISHABLE_KEY }),
-    });
+    // As the README's CI section starts it: in memory, the port and fixed keys as flags.
+    const flags = ['--memory', '--port', String(port), '--host', '127.0.0.1', '--secret-key', SECRET_KEY, '--publishable-key', PUBLISHABLE_KEY];
+    server = spawn('npx', ['--no', 'kessai', 'serve', ...flags], { cwd: project, detached: true, env: cleanEnv({}) });
     let output = '';
     server.stdout!.on('data', (chunk) => (output += chunk));
     server.stderr!.on('data', (chunk) => (output += chunk));
@@ -123,6 +120,8 @@ describe('the packed kessai', () => {
     process.kill(-server.pid!, 'SIGTERM');
     await exited;
     await waitFor(async () => !(await isAnswering(url)), () => false, () => output);
+    // --memory: nothing was written where it ran (the default data directory is ./.kessai).
+    expect(existsSync(join(project, '.kessai'))).toBe(false);
   }, 300_000);
 });
 
