@@ -36,6 +36,7 @@ export async function serve(config: Config): Promise<void> {
 
   const app = await buildApp(services, {
     logLevel: config.logLevel,
+    logFormat: config.logFormat,
     maxInFlight: config.maxInFlight,
     rateLimits: config.rateLimits,
     redisUrl: config.redisUrl,
