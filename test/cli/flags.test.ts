@@ -62,7 +62,8 @@ describe('kessai flags', () => {
     const dataDir = emptyDirectory();
     const port = await freePort();
     // Flags win: the environment's keys, port and data directory are all overridden.
-    const env = cleanEnv({ KESSAI_SECRET_KEY: 'sk_test_from_env', PORT: '1', KESSAI_DATA_DIR: dataDir });
+    // LOG_FORMAT=pretty: readable request lines although stderr is a pipe here, not a terminal.
+    const env = cleanEnv({ KESSAI_SECRET_KEY: 'sk_test_from_env', PORT: '1', KESSAI_DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
     const waiting = runKessai(['health', '--wait', '120', '--url', `http://127.0.0.1:${port}`], env);
     const server = await start(['serve', '--memory', '--port', String(port), '--secret-key', 'sk_test_from_flag', '--publishable-key', 'pk_test_from_flag'], env, { cwd });
     expect(server.output()).toContain('PGlite in memory');
@@ -78,6 +79,7 @@ describe('kessai flags', () => {
       });
     expect((await pay('sk_test_from_flag')).status).toBe(200);
     expect((await pay('sk_test_from_env')).status).toBe(401);
+    await vi.waitFor(() => expect(server.output()).toMatch(/POST \/api\/v1\/payments 200 \d+ms sk_test/));
     // Without --url, health finds the server from PORT (and HOST).
     const once = await runKessai(['health'], cleanEnv({ PORT: String(port) }));
     expect(once.code, once.stderr).toBe(0);
