@@ -79,7 +79,7 @@ export interface AppOptions {
   /**
    * Called with every route as it is added, framework ones included (CORS preflights, HEAD twins,
    * Swagger UI's assets). Fastify offers no list of its routes, and a hook added after buildApp
-   * would miss those already added; the README test collects them here.
+   * would miss those already added; the docs tests collect them here.
    */
   onRoute?: (route: RouteOptions) => void;
 }

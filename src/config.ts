@@ -1,6 +1,6 @@
 /**
  * Environment → typed config. Nothing else in the program reads process.env.
- * Every variable here is listed in the README.
+ * Every variable here is listed in docs/configuration.md (test/docs/documented.test.ts keeps it so).
  */
 import { loadRates, RatesError, type Rates } from './domain/rates';
 import type { WebhookSettings } from './domain/webhook-settings';

@@ -70,7 +70,7 @@ function refuseUnknownCommands(program: Command): void {
 
 /**
  * The `kessai` program: every command with its flags. Configuration comes from the environment
- * (README, "Configuration"); `serve`'s flags override it.
+ * (docs/configuration.md); `serve`'s flags override it.
  *
  * @example
  *   await buildProgram().parseAsync(process.argv);

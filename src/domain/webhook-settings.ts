@@ -4,7 +4,7 @@ import type { Merchant } from '../model/merchant';
 // webhooks.ts needs Actor from context.ts; with the settings in webhooks.ts the two imported each
 // other.
 
-/** How this process delivers webhooks (README, "Configuration"). */
+/** How this process delivers webhooks (docs/configuration.md). */
 export interface WebhookSettings {
   /**
    * Whether receivers on private and loopback addresses are refused: `auto` refuses them for

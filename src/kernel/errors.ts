@@ -1,6 +1,6 @@
 /**
  * KOMOJU's error catalogue: every code with its HTTP status and English message, as the v1 API
- * reference lists them. The README's error table is checked against this module by a test.
+ * reference lists them. The error table in docs/api.md is checked against this module by a test.
  * Messages may interpolate %{param}, %{provided} and %{allowed}.
  */
 export const ERROR_CATALOGUE = {

@@ -166,7 +166,7 @@ describe('event lists', () => {
   });
 });
 
-// One rule per kind of filter, the same on every list (src/http/schemas.ts, README "Lists"):
+// One rule per kind of filter, the same on every list (src/http/schemas.ts, docs/api.md "Lists"):
 // a value the param cannot take is 422 naming it; a valid value matching nothing is an empty 200.
 describe('every list follows one rule per kind of filter', () => {
   async function lists() {

@@ -33,7 +33,7 @@ const literals = (values: readonly string[], description?: string) =>
 
 export const ErrorObject = Type.Object(
   {
-    code: literals(Object.keys(ERROR_CATALOGUE), 'Machine-readable code; the HTTP status follows from it (see the README).'),
+    code: literals(Object.keys(ERROR_CATALOGUE), 'Machine-readable code; the HTTP status follows from it (see docs/api.md).'),
     message: Type.String({ description: 'English, for people.' }),
     param: nullable(Type.String(), 'The offending parameter in dotted form (`payment_details.number`), or null.'),
     details: Type.Optional(Type.Unknown({ description: "KOMOJU's SDK types an optional `details`; kessai never sends it." })),
