@@ -1,4 +1,4 @@
-import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type TableMetadata } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationResultSet, type TableMetadata } from 'kysely';
 import * as init from './migrations/0001_init';
 import * as tokensCustomers from './migrations/0002_tokens_customers';
 import * as webhooks from './migrations/0003_webhooks';
@@ -28,18 +28,33 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_uncaptured_remainder': uncapturedRemainder,
 };
 
+/** The migrations' names, in order (a database snapshot records which of them it holds). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
+/** Applies every pending migration; resolves to the names of those it applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return applied(await (await migrator(db)).migrateToLatest());
+}
+
+/** Applies the pending migrations up to `name`, included (the snapshot tests build old databases). */
+export async function migrateUpTo(db: Kysely<any>, name: string): Promise<string[]> {
+  return applied(await (await migrator(db)).migrateTo(name));
+}
+
+async function migrator(db: Kysely<any>): Promise<Migrator> {
   // Kysely looks for its bookkeeping tables in every schema unless told which one: with two
   // kessai schemas in one database (parallel test runs, several deployments) it would find the
   // other's table, skip creating its own, and fail. Pin it to the schema the connection uses.
   const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
   const schema = rows[0].schema;
-  const migrator = new Migrator({
+  return new Migrator({
     db: withIntrospector(db, ownSchemaIntrospector(db, schema)),
     provider: { getMigrations: async () => MIGRATIONS },
     migrationTableSchema: schema,
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+function applied({ error, results }: MigrationResultSet): string[] {
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -36,6 +36,13 @@ export interface StoreOptions {
   poolSize?: number;
   /** PGlite only: how often the store looks for tables to vacuum or analyse (see pgliteMaintenance). */
   maintenanceMs?: number;
+  /**
+   * PGlite only: the snapshot a new database starts from (pglite-snapshot.ts); null runs initdb
+   * and every migration instead; by default the one the package build made, if any.
+   */
+  snapshot?: string | null;
+  /** PGlite only: told what a slow first start is doing (serve prints it to stderr). */
+  progress?: (line: string) => void;
   /** Where lost PostgreSQL connections are reported. */
   log?: LogSink;
 }
