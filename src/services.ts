@@ -23,6 +23,8 @@ export async function openServices<T = void>(
     dataDir: config.dataDir,
     poolSize: config.poolSize,
     log: createLogger(config.logLevel),
+    // A first start on a new data directory is the slow one: say what it is doing meanwhile.
+    progress: (line) => process.stderr.write(`kessai: ${line}\n`),
   });
   return store.withSetUpLock(async () => {
     const migrations = await migrateToLatest(store.db);
