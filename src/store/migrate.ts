@@ -33,7 +33,20 @@ export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 /** Applies every pending migration; resolves to the names of those it applied. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  if (await upToDate(db)) return [];
   return applied(await (await migrator(db)).migrateToLatest());
+}
+
+/**
+ * Whether the database already has every migration, in one read. Every start but the first finds
+ * so, and the Migrator takes about ten statements and a transaction to find it (0.2–0.5 s of a
+ * PGlite restart on the 2-core dev machine, as they are the first queries the engine plans).
+ */
+async function upToDate(db: Kysely<any>): Promise<boolean> {
+  const { rows } = await sql<{ table: string | null }>`SELECT to_regclass('kysely_migration')::text AS table`.execute(db);
+  if (rows[0].table === null) return false;
+  const done = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+  return done.rows.length === MIGRATION_NAMES.length && done.rows.every((row, i) => row.name === MIGRATION_NAMES[i]);
 }
 
 /** Applies the pending migrations up to `name`, included (the snapshot tests build old databases). */
