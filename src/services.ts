@@ -27,7 +27,8 @@ export async function openServices<T = void>(
     progress: (line) => process.stderr.write(`kessai: ${line}\n`),
   });
   return store.withSetUpLock(async () => {
-    const migrations = await migrateToLatest(store.db);
+    // A new embedded database that started from the snapshot got its migrations there.
+    const migrations = [...(store.snapshotMigrations ?? []), ...(await migrateToLatest(store.db))];
     const services: Services = {
       db: store.db,
       dbKind: store.kind,

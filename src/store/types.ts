@@ -23,6 +23,11 @@ export interface Store {
    * size) and freed if the process dies; PGlite's directory belongs to one process anyway.
    */
   withSetUpLock<T>(setUp: () => Promise<T>): Promise<T>;
+  /**
+   * PGlite only: the migrations a new database got from the package's snapshot when it opened
+   * (pglite-snapshot.ts); `kessai migrate` counts them as applied. Empty otherwise.
+   */
+  snapshotMigrations?: readonly string[];
   close(): Promise<void>;
 }
 

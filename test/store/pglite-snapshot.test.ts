@@ -82,6 +82,7 @@ describe('a new embedded database from the snapshot', () => {
     const dataDir = join(dir, 'data');
     const progress: string[] = [];
     const first = await openPglite({ databaseUrl: null, dataDir, snapshot: full, progress: (line) => progress.push(line) });
+    expect(first.snapshotMigrations).toEqual(MIGRATION_NAMES);
     expect(await migrateToLatest(first.db)).toEqual([]);
     await sql`INSERT INTO merchants (id, name, mode, created_at) VALUES ('m1', 'Kept', 'test', now())`.execute(first.db);
     await first.close();
@@ -91,10 +92,20 @@ describe('a new embedded database from the snapshot', () => {
     try {
       expect((await sql<{ name: string }>`SELECT name FROM merchants WHERE id = 'm1'`.execute(again.db)).rows).toEqual([{ name: 'Kept' }]);
       expect(progress).toHaveLength(1);
+      expect(again.snapshotMigrations).toEqual([]);
     } finally {
       await again.close();
     }
   });
+});
+
+it('runs with 32 MB of shared buffers, not the 128 MB of PGlite (a start touches them all: RSS)', async () => {
+  const store = await openPglite({ databaseUrl: null, dataDir: 'memory://', snapshot: full });
+  try {
+    expect((await sql<{ shared_buffers: string }>`SHOW shared_buffers`.execute(store.db)).rows).toEqual([{ shared_buffers: '32MB' }]);
+  } finally {
+    await store.close();
+  }
 });
 
 describe('a snapshot that does not suit', () => {

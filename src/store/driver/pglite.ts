@@ -52,6 +52,7 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
     kind: 'pglite',
     listen,
     withSetUpLock: (setUp) => setUp(),
+    snapshotMigrations: snapshot?.migrations ?? [],
     dumpDataDir: async () => {
       await client.exec('CHECKPOINT');
       return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
