@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { MIGRATION_NAMES } from '../migrate';
 
 /**
@@ -37,7 +38,9 @@ export function readSnapshot(file: string): Snapshot | null {
   const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as SnapshotMeta;
   if (meta.pglite !== pgliteVersion()) return null;
   if (meta.migrations.some((name, i) => MIGRATION_NAMES[i] !== name)) return null;
-  return { ...meta, tarball: new Blob([readFileSync(file)]) };
+  // Unzipped here: node's zlib takes 0.3–0.5 s less than PGlite's own gunzip of the same file
+  // (memory start 1.4 s → 0.95–1.2 s on the 2-core dev machine).
+  return { ...meta, tarball: new Blob([gunzipSync(readFileSync(file))]) };
 }
 
 /** Writes a snapshot (`file` and `file.json`), creating its folder. */
