@@ -23,9 +23,12 @@ export async function openServices<T = void>(
     dataDir: config.dataDir,
     poolSize: config.poolSize,
     log: createLogger(config.logLevel),
+    // A first start on a new data directory is the slow one: say what it is doing meanwhile.
+    progress: (line) => process.stderr.write(`kessai: ${line}\n`),
   });
   return store.withSetUpLock(async () => {
-    const migrations = await migrateToLatest(store.db);
+    // A new embedded database that started from the snapshot got its migrations there.
+    const migrations = [...(store.snapshotMigrations ?? []), ...(await migrateToLatest(store.db))];
     const services: Services = {
       db: store.db,
       dbKind: store.kind,

@@ -23,6 +23,11 @@ export interface Store {
    * size) and freed if the process dies; PGlite's directory belongs to one process anyway.
    */
   withSetUpLock<T>(setUp: () => Promise<T>): Promise<T>;
+  /**
+   * PGlite only: the migrations a new database got from the package's snapshot when it opened
+   * (pglite-snapshot.ts); `kessai migrate` counts them as applied. Empty otherwise.
+   */
+  snapshotMigrations?: readonly string[];
   close(): Promise<void>;
 }
 
@@ -36,6 +41,13 @@ export interface StoreOptions {
   poolSize?: number;
   /** PGlite only: how often the store looks for tables to vacuum or analyse (see pgliteMaintenance). */
   maintenanceMs?: number;
+  /**
+   * PGlite only: the snapshot a new database starts from (pglite-snapshot.ts); null runs initdb
+   * and every migration instead; by default the one the package build made, if any.
+   */
+  snapshot?: string | null;
+  /** PGlite only: told what a slow first start is doing (serve prints it to stderr). */
+  progress?: (line: string) => void;
   /** Where lost PostgreSQL connections are reported. */
   log?: LogSink;
 }
