@@ -62,11 +62,11 @@ afterAll(async () => {
 });
 
 describe('the packed kessai', () => {
-  it('ships built JavaScript and the files it reads, without sources or TypeScript', () => {
+  it('ships built JavaScript, the files it reads and the migrated database snapshot, without sources or TypeScript', () => {
     const files = filesUnder(installed);
     expect(files.filter((file) => file.endsWith('.ts') && !file.startsWith('node_modules/'))).toEqual([]);
     expect(existsSync(join(installed, 'src'))).toBe(false);
-    for (const file of ['LICENSE', 'bin/kessai.js', 'dist/main.js', 'dist/domain/rates.json', 'dist/http/openapi/seed-examples.json', 'dist/web/assets/kessai.css']) {
+    for (const file of ['LICENSE', 'bin/kessai.js', 'dist/main.js', 'dist/domain/rates.json', 'dist/http/openapi/seed-examples.json', 'dist/web/assets/kessai.css', 'dist/pgdata.tar.gz', 'dist/pgdata.tar.gz.json']) {
       expect(files).toContain(file);
     }
   });
