@@ -1,11 +1,5 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
-
-const MAX_PREPARED = 2000;
-/** `select *`, `returning *`, `, *` and `"p".*` as Kysely writes them; not `count(*)` or `a * b`. */
-const SELECTS_ALL = /(?:\bselect|\breturning|,)\s*\*|"\.\*/i;
-/** Each statement text's name, or null for one that stays unnamed. */
-const statementNames = new Map<string, string | null>();
+import { statementName } from './statement-names';
 
 /**
  * Runs every parameterised statement as a named prepared statement on this connection, so
@@ -15,7 +9,7 @@ const statementNames = new Map<string, string | null>();
  * - statements without parameters (DDL, BEGIN/COMMIT);
  * - statements selecting `*`: once a migration adds a column, a prepared `SELECT *` or `RETURNING *`
  *   fails with "cached plan must not change result type" in every running process;
- * - past MAX_PREPARED distinct texts, new ones (the cache is per connection and never shrinks).
+ * - past MAX_PREPARED (statement-names.ts) distinct texts, new ones (the cache is per connection and never shrinks).
  */
 export function prepareStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -38,18 +32,4 @@ function namedQuery(client: pg.PoolClient, name: string, text: string, values: u
     (query as { name?: string }).name = name;
     client.query(query);
   });
-}
-
-/**
- * The name a statement text is prepared under, or null when it stays unnamed (see
- * prepareStatements); PGlite prepares the same texts (see pglite.ts).
- */
-export function statementName(text: string): string | null {
-  let name = statementNames.get(text);
-  if (name === undefined) {
-    if (statementNames.size >= MAX_PREPARED) return null;
-    name = SELECTS_ALL.test(text) ? null : `k${createHash('sha1').update(text).digest('base64url')}`;
-    statementNames.set(text, name);
-  }
-  return name;
 }

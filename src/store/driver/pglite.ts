@@ -4,7 +4,7 @@ import { Kysely } from 'kysely';
 import type { Database } from '../schema';
 import type { Store, StoreOptions } from '../types';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
-import { statementName } from './pg-statements';
+import { statementName } from './statement-names';
 import { pgliteMaintenance } from './pglite-maintenance';
 import { defaultSnapshotFile, readSnapshot } from './pglite-snapshot';
 
