@@ -10,7 +10,7 @@ if (existsSync(sources)) {
   const tsx = await import('tsx/esm/api').catch((error) => {
     // A checkout installed without devDependencies (`npm ci --omit=dev`) has no tsx.
     if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    process.stderr.write('kessai: a checkout runs its TypeScript sources through tsx, a devDependency: run `npm install`, or `npm run build` and then `node dist/main.js`\n');
+    process.stderr.write('kessai: a checkout runs its TypeScript sources through tsx, a devDependency: run `npm install` (with devDependencies), or install the published package (`npm i kessai`)\n');
     process.exit(1);
   });
   tsx.register();

@@ -26,6 +26,13 @@ port="${KESSAI_PORT:-3000}"
 log="${KESSAI_LOG:-kessai.log}"
 wait_seconds="${KESSAI_WAIT:-30}"
 
+# A server left over on the port (a self-hosted runner) would answer for ours: the tests must not
+# run against it.
+if $KESSAI health --url "http://127.0.0.1:$port" >/dev/null 2>&1; then
+  echo "something already answers on port $port: stop it, or set KESSAI_PORT" >&2
+  exit 1
+fi
+
 # $KESSAI is unquoted on purpose: it may be a command with arguments (`node …/bin/kessai.js`).
 # Job control gives the server a process group of its own, so that stopping it reaches the server
 # itself when KESSAI is a launcher such as `npx kessai` (npm does not pass SIGTERM on to its child).
@@ -47,8 +54,9 @@ stop() {
 }
 trap stop EXIT
 
-if ! $KESSAI health --wait "$wait_seconds" --url "http://127.0.0.1:$port"; then
-  echo "kessai did not answer on port $port within $wait_seconds s; its output:" >&2
+# And our server must still be running once the port answers.
+if ! $KESSAI health --wait "$wait_seconds" --url "http://127.0.0.1:$port" || ! kill -0 "$server" 2>/dev/null; then
+  echo "kessai did not start on port $port within $wait_seconds s; its output:" >&2
   cat "$log" >&2
   exit 1
 fi

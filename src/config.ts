@@ -143,7 +143,7 @@ function text(env: Env, name: string): string | null {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const port = integer(env, 'PORT', 3000, 1, 65535);
   const host = text(env, 'HOST') ?? '127.0.0.1';
   const databaseUrl = text(env, 'DATABASE_URL');
   const encryptionKey = text(env, 'KESSAI_ENCRYPTION_KEY');

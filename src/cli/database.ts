@@ -6,10 +6,13 @@ import { Refusal } from './refusal';
 /** Generated default keys are kept here (mode 0600) so the banner can show them on every start. */
 export const DEFAULT_KEYS_FILE = 'default-merchant-keys.json';
 
-/** What a refused CLI command tells its user to do about the process holding the directory. */
-function advice(holder: LockHolder): string {
-  if (holder.command === 'kessai serve') return 'stop it and run this command again, or use PostgreSQL (DATABASE_URL), which processes can share';
-  return 'wait for it to finish';
+/**
+ * What a refused CLI command tells its user to do about the process holding the directory;
+ * `orThroughServer`: how the command could go through the running server instead.
+ */
+function advice(holder: LockHolder, orThroughServer?: string): string {
+  if (holder.command !== 'kessai serve') return 'wait for it to finish';
+  return `stop it and run this command again, ${orThroughServer ? `${orThroughServer}, ` : ''}or use PostgreSQL (DATABASE_URL), which processes can share`;
 }
 
 /**
@@ -21,8 +24,9 @@ export async function withDatabase<T>(
   command: string,
   work: (services: Services, migrations: string[]) => Promise<T>,
   config: Config = loadConfig(),
+  orThroughServer?: string,
 ): Promise<T> {
-  const lock = config.databaseUrl === null && !inMemory(config) ? acquireLock(config.dataDir, `kessai ${command}`, advice) : null;
+  const lock = config.databaseUrl === null && !inMemory(config) ? acquireLock(config.dataDir, `kessai ${command}`, (holder) => advice(holder, orThroughServer)) : null;
   try {
     // Loaded here, not at start-up: `kessai --version`, `health` and a refusal need none of it.
     const { openServices } = await import('../services');

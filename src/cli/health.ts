@@ -3,11 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inMemory, loadConfig, localUrl, type Config } from '../config';
 import { lockHolder } from './lock';
 
-/** Where the server is: the URL the running server wrote in its lock, else the configured host and port. */
-function defaultUrl(config: Config): string {
+/** The URL the server running on the configured data directory wrote in its lock, if one does. */
+export function runningServerUrl(config: Config): string | null {
   const holder = config.databaseUrl === null && !inMemory(config) ? lockHolder(config.dataDir) : null;
-  if (holder?.url) return holder.url;
-  return localUrl(config.host, config.port);
+  return holder?.url ?? null;
+}
+
+/** Where the server is: the running server's URL, else the configured host and port. */
+function defaultUrl(config: Config): string {
+  return runningServerUrl(config) ?? localUrl(config.host, config.port);
 }
 
 /** One GET /health: null when it answered 200, else what went wrong. */

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config } from '../config';
 import { randomAlphanumeric } from '../lib/random';
 import { knownSecretKey } from './through-server';
+import { runningServerUrl } from './health';
 
 interface StreamedEvent {
   id: string;
@@ -49,7 +50,9 @@ async function listen(config: Config, forwardTo: string): Promise<void> {
   if (!known) throw new Error('No secret key: set KESSAI_SECRET_KEY (or run from the directory where `kessai serve` keeps its data)');
   const { key, remembered } = known;
   const secret = config.webhookSecret ?? randomAlphanumeric(32);
-  const streamUrl = `${config.publicUrl}/api/v1/events/stream`;
+  // The server on this data directory where it really listens (its lock), else the configured URL.
+  const serverUrl = runningServerUrl(config) ?? config.publicUrl;
+  const streamUrl = `${serverUrl}/api/v1/events/stream`;
   const stopped = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopped.abort());
   let lastEventId: string | null = null;
@@ -73,7 +76,7 @@ async function listen(config: Config, forwardTo: string): Promise<void> {
       }
       if (!response.ok || !response.body) throw Object.assign(new Error(`HTTP ${response.status}`), { retry: true });
       if (!ready) {
-        process.stdout.write(`Ready! Forwarding events from ${config.publicUrl} to ${forwardTo}\nWebhook signing secret: ${secret}\n`);
+        process.stdout.write(`Ready! Forwarding events from ${serverUrl} to ${forwardTo}\nWebhook signing secret: ${secret}\n`);
         ready = true;
       }
       for await (const event of parseEvents(response.body)) {

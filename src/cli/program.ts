@@ -14,16 +14,20 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+/**
+ * 1–65535. Not 0 ("any free port"): the public URL of every link, redirect and banner is made
+ * from the port before the server listens, and would say :0.
+ */
 function parsePort(value: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be an integer between 0 and 65535');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError('must be an integer between 1 and 65535');
   return port;
 }
 
 function serveCommand(): Command {
   return new Command('serve')
     .description('migrate the database and serve the API (what `npm start` and a bare `kessai` run)')
-    .option('--port <port>', 'port to listen on (PORT, default 3000; 0 picks a free one)', parsePort)
+    .option('--port <port>', 'port to listen on (PORT, default 3000)', parsePort)
     .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
     .option('--data-dir <dir>', 'embedded database directory (KESSAI_DATA_DIR, default ./.kessai)')
     .option('--database-url <url>', 'PostgreSQL instead of the embedded database (DATABASE_URL)')

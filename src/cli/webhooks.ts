@@ -36,7 +36,9 @@ async function run<T>(
   const config = loadConfig();
   const api = merchant === undefined ? runningServerApi(config) : null;
   if (api) return viaApi(api);
-  return withDatabase(`webhooks ${command}`, async (services) => viaDatabase(services, await modules()), config);
+  // A server started with --secret-key kept no key where this command could find it.
+  const orThroughServer = merchant === undefined ? "set KESSAI_SECRET_KEY to the server's secret key (this command then goes through it)" : undefined;
+  return withDatabase(`webhooks ${command}`, async (services) => viaDatabase(services, await modules()), config, orThroughServer);
 }
 
 function describe(endpoint: EndpointJson): string {

@@ -102,6 +102,13 @@ describe('CLI safety with a server on an embedded data directory', () => {
       }
     }
 
+    // The server was given its key (as --secret-key would): a webhooks command that does not know it
+    // cannot go through the server, and says how it could.
+    const { KESSAI_SECRET_KEY: _key, ...keyless } = env;
+    const unknownKey = await runKessai(['webhooks', 'list'], keyless);
+    expect(unknownKey.code).not.toBe(0);
+    expect(unknownKey.stderr).toBe(refusal.replace(' or use PostgreSQL', " set KESSAI_SECRET_KEY to the server's secret key (this command then goes through it), or use PostgreSQL"));
+
     const second = await runKessai(['serve', '--port', String(await freePort())], env);
     expect(second.code).toBe(1);
     expect(second.stderr).toBe(

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ function runScript(port: number, command: string[]): Promise<{ code: number | nu
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output, log: readFileSync(log, 'utf8') }));
+    child.on('close', (code) => resolve({ code, output, log: existsSync(log) ? readFileSync(log, 'utf8') : '' }));
   });
 }
 
@@ -66,6 +67,20 @@ describe('examples/ci.sh', () => {
     expect(code, `${output}\n${log}`).toBe(0);
     expect(output).toContain('app test: payment captured with pk_test_ci');
     expect(await answers(port)).toBe(false);
+  }, 300_000);
+
+  it('refuses to run the tests when another server already answers on the port', async () => {
+    const port = await freePort();
+    const other = createServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    try {
+      const { code, output } = await runScript(port, [process.execPath, '-e', 'console.log("app test ran")']);
+      expect(code).toBe(1);
+      expect(output).toContain(`something already answers on port ${port}`);
+      expect(output).not.toContain('app test ran');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   }, 300_000);
 
   it("exits with the app's failing status, and still stops kessai", async () => {
