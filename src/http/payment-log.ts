@@ -2,7 +2,7 @@ import type { LogSink } from '../lib/log';
 import type { Payment } from '../model/payment';
 
 /** What a command did to a payment, as its log line says it. */
-export type PaymentChange = 'created' | 'captured' | 'failed' | 'cancelled';
+export type PaymentChange = 'created' | 'updated' | 'captured' | 'refunded' | 'failed' | 'cancelled';
 
 /**
  * One log line for a payment a command changed, written by the edge that ran the command (a route
@@ -14,6 +14,11 @@ export type PaymentChange = 'created' | 'captured' | 'failed' | 'cancelled';
  *   logPayment(request.log, 'created', payment);
  *   // {"msg":"payment failed","payment":"…","type":"credit_card","code":"card_declined",…}
  */
+/** The log line of a session's pay: its new payment, or the earlier one it continued; none while 3-D Secure waits. */
+export function logSessionPayment(log: LogSink, outcome: { payment: Payment | null; continued?: true }): void {
+  if (outcome.payment) logPayment(log, outcome.continued ? 'updated' : 'created', outcome.payment);
+}
+
 export function logPayment(log: LogSink, change: PaymentChange, payment: Payment): void {
   const line = { payment: payment.id, merchant: payment.merchant_id, type: payment.payment_type, status: payment.status };
   if (payment.status === 'failed') return log.info({ ...line, code: payment.failure_code }, 'payment failed');

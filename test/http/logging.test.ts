@@ -110,6 +110,27 @@ describe('payment lines', () => {
     expect(lines[2].reqId).toBe(request.reqId);
   });
 
+  it('logs a refund, a cancellation and an update of a payment', async () => {
+    h.logs.length = 0;
+    const paid = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, json: { amount: 1000, currency: 'JPY', payment_details: testCard() } });
+    const refund = await h.request({ method: 'POST', url: `/api/v1/payments/${paid.body.id}/refund`, key: m.secretKey, json: { amount: 100 } });
+    expect(refund.status, refund.text).toBe(200);
+    const held = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, json: { amount: 1000, currency: 'JPY', capture: false, payment_details: testCard() } });
+    const updated = await h.request({ method: 'PATCH', url: `/api/v1/payments/${held.body.id}`, key: m.secretKey, json: { description: 'order 7' } });
+    expect(updated.status, updated.text).toBe(200);
+    const cancelled = await h.request({ method: 'POST', url: `/api/v1/payments/${held.body.id}/cancel`, key: m.secretKey });
+    expect(cancelled.status, cancelled.text).toBe(200);
+
+    const lines = entries(h).filter((entry) => /^payment /.test(entry.msg));
+    expect(lines.map((entry) => [entry.msg, entry.payment])).toEqual([
+      ['payment created', paid.body.id],
+      ['payment refunded', paid.body.id],
+      ['payment created', held.body.id],
+      ['payment updated', held.body.id],
+      ['payment cancelled', held.body.id],
+    ]);
+  });
+
   it('does not log an idempotent replay again', async () => {
     const headers = { 'x-komoju-idempotency': `replay-${Date.now()}` };
     const json = { amount: 500, currency: 'JPY', payment_details: testCard() };

@@ -27,9 +27,9 @@ export async function continueAttempt(
   const earlier = await paymentsRepo.findPayment(trx, session.merchant_id, session.payment_id);
   if (!earlier || !awaitsMoreDetails(earlier.status) || earlier.payment_type !== type || !methodFor(type)?.continue) return null;
   const { payment, decline } = await updatePayment(trx, services, actor, earlier.id, { payment_details: { ...details } });
-  if (decline) return { session, payment, decline, redirectUrl: null };
+  if (decline) return { session, payment, decline, redirectUrl: null, continued: true };
   const updated = (await sessionsRepo.findSession(trx, session.merchant_id, session.id)) ?? session;
-  return { session: updated, payment, redirectUrl: nextUrl(updated, payment, actor.clock.now()) };
+  return { session: updated, payment, redirectUrl: nextUrl(updated, payment, actor.clock.now()), continued: true };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface PaySessionOutcome extends SessionView {
   redirectUrl: string | null;
   /** Customer modes: the customer now holding the details. */
   customer?: Customer;
+  /** The payment is the session's earlier one, continued (a prepaid card short of its total), not a new one. */
+  continued?: true;
 }
 
 /** One payment of a session under way: the session (locked), the request, its details read once. */

@@ -14,7 +14,7 @@ import { paysSession } from '../session-completion';
 import { useToken } from '../tokens';
 import { abandonAttempt, continueAttempt } from './attempts';
 import { needsAuthentication, sendToAuthentication } from './authentication';
-import { chargeSource, readSessionDetails, type SessionDetails } from './details';
+import { chargeSource, readSessionDetails } from './details';
 import type { MethodOffer } from './offers';
 import { sessionOffer } from './offers';
 import type { Paying, PaySessionInput, PaySessionOutcome } from './outcome';

@@ -4,6 +4,8 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { refundPayment } from '../../domain/payments';
 import type { Operation } from '../openapi/operation';
+import type { Payment } from '../../model/payment';
+import { logPayment } from '../payment-log';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
@@ -26,13 +28,15 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/payments/:id/refund',
     { schema: { params: IdParams, body: Type.Optional(Body) }, config: { operation } },
     async (request, reply) => {
+      let refunded: Payment | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) => refundPayment(trx, request.actor, request.params.id, request.body ?? {}),
-        (payment) => jsonResponse(200, serializePayment(payment, request.apiVersion)),
+        (payment) => jsonResponse(200, serializePayment((refunded = payment), request.apiVersion)),
       );
+      if (refunded) logPayment(request.log, 'refunded', refunded);
       return sendStored(reply, response);
     },
   );

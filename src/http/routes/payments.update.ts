@@ -4,6 +4,8 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { updatePayment } from '../../domain/payments';
 import { DECLINE, type Operation } from '../openapi/operation';
+import type { Payment } from '../../model/payment';
+import { logPayment } from '../payment-log';
 import { declineResponse, paymentResponse, sendStored } from '../reply';
 import { IdParams, Metadata } from '../schemas';
 
@@ -29,13 +31,16 @@ export default function route(app: FastifyInstance, services: Services): void {
     '/api/v1/payments/:id',
     { schema: { params: IdParams, body: Type.Optional(Body) }, config: { operation } },
     async (request, reply) => {
+      let updated: Payment | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
         request.idempotency,
         (trx) => updatePayment(trx, services, request.actor, request.params.id, request.body ?? {}),
-        ({ payment, decline }) => (decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
+        ({ payment, decline }) => ((updated = payment), decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
       );
+      // New details may have authorized, captured or declined it.
+      if (updated) logPayment(request.log, updated.status === 'captured' ? 'captured' : 'updated', updated);
       return sendStored(reply, response);
     },
   );

@@ -3,10 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { runCommand, type StoredResponse } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { ApiError } from '../../kernel/errors';
-import { paySession } from '../../domain/sessions';
+import { paySession, type PaySessionOutcome } from '../../domain/sessions';
 import { DECLINE, type Operation } from '../openapi/operation';
-import type { Payment } from '../../model/payment';
-import { logPayment } from '../payment-log';
+import { logSessionPayment } from '../payment-log';
 import { errorBody, sendError } from '../plugins/errors';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
@@ -58,7 +57,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     },
     async (request, reply) => {
       const scenario = scenarioHeader(request);
-      let paid: Payment | null = null;
+      let paid: PaySessionOutcome | undefined;
       const response = await runCommand(
         services.db,
         request.actor,
@@ -68,7 +67,7 @@ export default function route(app: FastifyInstance, services: Services): void {
             scenario,
           }),
         (outcome) => {
-          paid = outcome.payment;
+          paid = outcome;
           return outcome.decline
             ? errorResponse(new ApiError(outcome.decline))
             : jsonResponse(200, {
@@ -79,8 +78,7 @@ export default function route(app: FastifyInstance, services: Services): void {
               });
         },
       );
-      // No payment yet while a 3-D Secure card waits for its authentication.
-      if (paid) logPayment(request.log, 'created', paid);
+      if (paid) logSessionPayment(request.log, paid);
       return sendStored(reply, response);
     },
   );

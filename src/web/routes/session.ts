@@ -30,7 +30,7 @@ import { keptValues, sessionPage, type ConvertedOffer, type SessionPageProps } f
 import { refuseCrossSite, sendPage } from '../respond';
 import { formActionCsp } from '../security';
 import { LocaleSchema, PaymentIdSchema } from './params';
-import { logPayment } from '../../http/payment-log';
+import { logSessionPayment } from '../../http/payment-log';
 
 const Params = Type.Object({ sessionId: PaymentIdSchema });
 const PageQuery = Type.Object({ locale: Type.Optional(LocaleSchema) });
@@ -198,7 +198,7 @@ async function payFromPage(services: Services, request: FastifyRequest<PayRoute>
     const outcome = await runCommand(services.db, found.actor, null, (trx) =>
       paySession(trx, services, found.actor, found.session.id, { payment_details: details, save_card: !savedCard && body.save_card === '1', locale }),
     );
-    if (outcome.payment) logPayment(request.log, 'created', outcome.payment);
+    logSessionPayment(request.log, outcome);
     if (!outcome.decline) return await afterPaying(services, reply, found, locale, outcome);
     failure = { field: null, message: failureText(locale, outcome.decline, null) };
   } catch (error) {
@@ -256,7 +256,7 @@ async function backFromAuthentication(
     const outcome = await runCommand(services.db, found.actor, null, (trx) =>
       completeAuthentication(trx, services, found.actor, found.session.id, request.query.token, { save_card: request.query.save_card === '1' }),
     );
-    if (outcome.payment) logPayment(request.log, 'created', outcome.payment);
+    logSessionPayment(request.log, outcome);
     if (!outcome.decline) return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
     failure = { field: null, message: failureText(locale, outcome.decline === 'card_declined' && !outcome.payment ? 'authentication_failed' : outcome.decline, null) };
   } catch (error) {

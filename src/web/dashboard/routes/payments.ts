@@ -1,3 +1,4 @@
+import { logPayment } from '../../../http/payment-log';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/context';
 import {
@@ -188,6 +189,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
     return show(request, reply, request.params.id, text ? { text, kind: 'ok' } : null);
   });
 
+  const PAYMENT_CHANGES = { capture: 'captured', refund: 'refunded', cancel: 'cancelled' } as const;
   const command = (name: 'capture' | 'refund' | 'cancel', done: string) =>
     dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, async (request, reply) => {
       const id = request.params.id;
@@ -198,11 +200,12 @@ export default function route(dash: FastifyInstance, services: Services): void {
         const amount = formAmount(body.amount);
         if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
         const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
-        await services.db.transaction().execute((trx) => {
+        const changed = await services.db.transaction().execute((trx) => {
           if (name === 'capture') return capturePayment(trx, actor, id, { amount });
           if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
           return cancelPayment(trx, actor, id);
         });
+        logPayment(request.log, PAYMENT_CHANGES[name], changed);
       } catch (error) {
         if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
         return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
