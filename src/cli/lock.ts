@@ -117,7 +117,10 @@ function takeOver(file: string, staleText: string): void {
     try {
       linkSync(aside, file);
     } catch {
-      // a third process holds it now: it is the one the next attempt meets
+      // A third process linked its lock in the moment the fresh one was aside: that one holds now,
+      // and the process whose fresh lock this was believes it holds too. A known limit, needing
+      // three processes to start on one directory at the instant a dead holder's lock is taken
+      // over; closing it needs a lock the kernel keeps (flock), which Node does not offer.
     }
   }
   unlinkSync(aside);
