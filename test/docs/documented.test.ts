@@ -1,13 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/harness';
+import { describe, expect, it } from 'vitest';
 import { runKessai } from '../helpers/processes';
 
 /**
- * Whatever a user can type or call is written down somewhere a user reads: every command and
- * flag of `kessai` (as its own help lists them), every environment variable the sources read, and
- * every route the app serves. "Somewhere" is README.md or docs/*.md — or, for an `/api/v1` route,
- * the OpenAPI document served at /docs. Each check fails with the list of what is missing.
+ * Whatever a user can type is written down somewhere a user reads (README.md or docs/*.md): every
+ * command and flag of `kessai` (as its own help lists them) and every environment variable the
+ * sources read. Each check fails with the list of what is missing. Every route the app serves is
+ * checked the same way by readme.test.ts ("lists every route the app serves in the reference").
  */
 const root = new URL('../../', import.meta.url);
 const docFiles = ['README.md', ...readdirSync(new URL('docs/', root)).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
@@ -131,45 +130,5 @@ describe('everything a user can use is documented', () => {
     expect([...names]).toEqual(expect.arrayContaining(['PORT', 'DATABASE_URL', 'KESSAI_SECRET_KEY', 'PGAPPNAME']));
     const undocumented = [...names].filter((name) => !new RegExp(`\\b${name}\\b`).test(docs)).map((name) => `environment variable: ${name}`);
     expect(undocumented).toEqual([]);
-  });
-
-  describe('every route', () => {
-    let h: Harness;
-    const added: { method: string; url: string }[] = [];
-    beforeAll(async () => {
-      h = await startHarness({
-        onRoute: (route) => {
-          for (const method of [route.method].flat()) added.push({ method, url: route.url });
-        },
-      });
-    });
-    afterAll(() => h.close());
-
-    it('is in README.md or docs/*.md, or (under /api/v1) in the OpenAPI document', async () => {
-      const response = await h.request({ url: '/api/v1/openapi.json' });
-      expect(response.status).toBe(200);
-      const paths: Record<string, Record<string, unknown>> = response.body.paths;
-      const inOpenApi = (method: string, url: string): boolean => {
-        const templated = url.replace(/:(\w+)/g, '{$1}');
-        const operations = paths[templated] ?? paths[templated.replace(/^\/api\/v1/, '')];
-        return Boolean(operations?.[method.toLowerCase()]);
-      };
-      // Framework twins are not routes of their own: HEAD of a GET (Fastify's exposeHeadRoutes),
-      // and @fastify/cors' catch-all preflight `OPTIONS *`.
-      const gets = new Set(added.filter((route) => route.method === 'GET').map((route) => route.url));
-      const routes = added.filter(({ method, url }) => !(method === 'HEAD' && gets.has(url)) && !(method === 'OPTIONS' && url === '*'));
-      expect(routes.length).toBeGreaterThan(80);
-      expect(inOpenApi('POST', '/api/v1/payments/:id/refund')).toBe(true);
-
-      const undocumented = [
-        ...new Set(
-          routes
-            .filter(({ method, url }) => !docs.includes(`\`${method} ${url}\``))
-            .filter(({ method, url }) => !(url.startsWith('/api/') && inOpenApi(method, url)))
-            .map(({ method, url }) => `route: ${method} ${url}`),
-        ),
-      ];
-      expect(undocumented).toEqual([]);
-    });
   });
 });
