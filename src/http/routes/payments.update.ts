@@ -37,7 +37,10 @@ export default function route(app: FastifyInstance, services: Services): void {
         request.actor,
         request.idempotency,
         (trx) => updatePayment(trx, services, request.actor, request.params.id, request.body ?? {}),
-        ({ payment, decline }) => ((updated = payment), decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion)),
+        ({ payment, decline }) => {
+          updated = payment;
+          return decline ? declineResponse(decline) : paymentResponse(payment, request.apiVersion);
+        },
       );
       // New details may have authorized, captured or declined it.
       if (updated) logPayment(request.log, updated.status === 'captured' ? 'captured' : 'updated', updated);
