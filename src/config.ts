@@ -107,6 +107,14 @@ export function inMemory(config: Pick<Config, 'databaseUrl' | 'dataDir'>): boole
   return config.databaseUrl === null && config.dataDir.startsWith(MEMORY_DATA_DIR);
 }
 
+/**
+ * The embedded data directory on disk, which one process at a time may open (src/cli/lock.ts);
+ * null for PostgreSQL, which processes share, and in memory, where there is no directory.
+ */
+export function lockedDataDir(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string | null {
+  return config.databaseUrl === null && !inMemory(config) ? config.dataDir : null;
+}
+
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;

@@ -1,4 +1,4 @@
-import { loadConfig, inMemory, type Config } from '../config';
+import { loadConfig, lockedDataDir, type Config } from '../config';
 import type { Actor, Services } from '../domain/context';
 import { acquireLock, type LockHolder } from './lock';
 import { Refusal } from './refusal';
@@ -26,7 +26,8 @@ export async function withDatabase<T>(
   config: Config = loadConfig(),
   orThroughServer?: string,
 ): Promise<T> {
-  const lock = config.databaseUrl === null && !inMemory(config) ? acquireLock(config.dataDir, `kessai ${command}`, (holder) => advice(holder, orThroughServer)) : null;
+  const dataDir = lockedDataDir(config);
+  const lock = dataDir === null ? null : acquireLock(dataDir, `kessai ${command}`, (holder) => advice(holder, orThroughServer));
   try {
     // Loaded here, not at start-up: `kessai --version`, `health` and a refusal need none of it.
     const { openServices } = await import('../services');

@@ -1,11 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { inMemory, loadConfig, localUrl, type Config } from '../config';
+import { loadConfig, localUrl, lockedDataDir, type Config } from '../config';
 import { lockHolder } from './lock';
 
 /** The URL the server running on the configured data directory wrote in its lock, if one does. */
 export function runningServerUrl(config: Config): string | null {
-  const holder = config.databaseUrl === null && !inMemory(config) ? lockHolder(config.dataDir) : null;
+  const dataDir = lockedDataDir(config);
+  const holder = dataDir === null ? null : lockHolder(dataDir);
   return holder?.url ?? null;
 }
 

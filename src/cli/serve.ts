@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '../app';
-import { inMemory, localUrl, type Config } from '../config';
+import { inMemory, localUrl, lockedDataDir, type Config } from '../config';
 import type { Services } from '../domain/context';
 import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
@@ -27,7 +27,8 @@ import { acquireLock, type DataDirLock, type LockHolder } from './lock';
  */
 export async function serve(config: Config): Promise<void> {
   // An embedded directory on disk is this server's alone while it runs (src/cli/lock.ts).
-  const lock = config.databaseUrl === null && !inMemory(config) ? acquireLock(config.dataDir, 'kessai serve', advice) : null;
+  const dataDir = lockedDataDir(config);
+  const lock = dataDir === null ? null : acquireLock(dataDir, 'kessai serve', advice);
   // In memory nothing is written: the generated keys are shown by this start's banner only.
   const keysFile = inMemory(config) ? null : join(config.dataDir, DEFAULT_KEYS_FILE);
   // Under the set-up lock: processes starting together on one empty database make one merchant,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inMemory, type Config } from '../config';
+import { lockedDataDir, type Config } from '../config';
 import { DEFAULT_KEYS_FILE } from './database';
 import { lockHolder } from './lock';
 import { Refusal } from './refusal';
@@ -27,8 +27,9 @@ export interface ServerApi {
  * the database, or refuses naming the server.
  */
 export function runningServerApi(config: Config): ServerApi | null {
-  if (config.databaseUrl !== null || inMemory(config)) return null;
-  const holder = lockHolder(config.dataDir);
+  const dataDir = lockedDataDir(config);
+  if (dataDir === null) return null;
+  const holder = lockHolder(dataDir);
   const secret = knownSecretKey(config);
   if (holder?.command !== 'kessai serve' || !holder.url || !secret) return null;
   const url = holder.url;
