@@ -47,14 +47,9 @@ function listCommand(): Command {
     .option('--json', 'print a JSON array of {"id","name","mode","created_at"}')
     .action(async (options: { json?: boolean }) =>
       withDatabase('merchants list', async (services) => {
-        // The same order as firstMerchant's: the first line is the default merchant.
-        const rows = await services.db
-          .selectFrom('merchants')
-          .select(['id', 'name', 'mode', 'created_at'])
-          .orderBy('created_at')
-          .orderBy('id')
-          .execute();
-        const merchants = rows.map((row) => ({ id: row.id, name: row.name, mode: row.mode, created_at: new Date(row.created_at).toISOString() }));
+        const { listMerchants } = await import('../domain/merchants');
+        // Oldest first: the first line is the default merchant.
+        const merchants = (await listMerchants(services.db)).map((row) => ({ id: row.id, name: row.name, mode: row.mode, created_at: new Date(row.created_at).toISOString() }));
         process.stdout.write(
           options.json
             ? `${JSON.stringify(merchants)}\n`

@@ -89,6 +89,11 @@ export interface EnabledTypesChange {
   all?: boolean;
 }
 
+/** Every merchant, oldest first: the first is the default merchant (ensureDefaultMerchant, merchantActor). */
+export async function listMerchants(db: Db): Promise<Merchant[]> {
+  return merchantsRepo.listMerchants(db);
+}
+
 /** Enables or disables payment types for a merchant; answers the resulting list. */
 export async function changeEnabledTypes(db: Db, merchantId: string, change: EnabledTypesChange): Promise<readonly string[]> {
   const merchant = await merchantsRepo.findMerchant(db, merchantId);

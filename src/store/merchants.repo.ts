@@ -115,8 +115,17 @@ export async function insertKeys(db: Db, merchantId: string, keys: NewKey[], now
   );
 }
 
+/** Every merchant, oldest first: the first is the default merchant. */
+function merchantsByAge(db: Db) {
+  return db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id');
+}
+
 export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
-  return db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return merchantsByAge(db).limit(1).executeTakeFirst();
+}
+
+export async function listMerchants(db: Db): Promise<Merchant[]> {
+  return merchantsByAge(db).execute();
 }
 
 /** Moves a merchant's test clock forward; returns the new offset from the system clock. */
