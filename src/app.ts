@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOpt
 import qs from 'qs';
 import type { Services } from './domain/context';
 import { ApiError } from './kernel/errors';
-import { AJV_OPTIONS } from './domain/validate';
 import { parseApiVersion, type ApiVersion } from './wire/api-version';
 import { registerRateLimit, type RateLimits } from './http/plugins/rate-limit';
 import { registerAuth } from './http/plugins/auth';
@@ -51,6 +50,7 @@ import webhooksDeliveries from './http/routes/webhooks.deliveries';
 import webhooksList from './http/routes/webhooks.list';
 import webhooksShow from './http/routes/webhooks.show';
 import webhooksUpdate from './http/routes/webhooks.update';
+import { lazyValidatorCompiler } from './http/lazy-validators';
 import { lazyChildLogger, logDestination, loggerOptions, type LogFormat } from './lib/log';
 import { registerWebPages } from './web';
 import { sendPathErrorPage } from './web/errors';
@@ -133,7 +133,6 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     logController: new RequestLineLogController(),
     childLoggerFactory: lazyChildLogger,
     bodyLimit: 256 * 1024,
-    ajv: { customOptions: AJV_OPTIONS },
     // maxParamLength: a long id is no resource (404) like any other; the 16 KiB header limit
     // bounds a URL first. Past it, and for URLs the router cannot decode, frameworkErrors answers.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
@@ -147,6 +146,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     genReqId: () => randomUUID(),
   });
 
+  app.setValidatorCompiler(lazyValidatorCompiler());
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandling(app, sendPathErrorPage);
   registerTransportSecurity(app, services);

@@ -6,11 +6,12 @@ import { isWebUrl, WEB_URL } from '../lib/web-url';
 import { ApiError } from '../kernel/errors';
 
 /**
- * Ajv options shared by route schemas (Fastify) and method schemas (payment_details): numeric
- * strings become numbers where a number is expected ("1000", month "01"), as KOMOJU accepts them,
- * and properties a schema does not declare are dropped rather than stored.
+ * Ajv options shared by route schemas (src/http/lazy-validators.ts) and method schemas
+ * (payment_details): numeric strings become numbers where a number is expected ("1000", month
+ * "01"), as KOMOJU accepts them, and properties a schema does not declare are dropped rather
+ * than stored.
  */
-export const AJV_OPTIONS: Options = {
+const AJV_OPTIONS: Options = {
   coerceTypes: true,
   useDefaults: true,
   removeAdditional: true,
