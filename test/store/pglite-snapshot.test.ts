@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -97,6 +97,21 @@ describe('a new embedded database from the snapshot', () => {
       await again.close();
     }
   });
+});
+
+it('a first start killed while unpacking leaves nothing the next start takes for a database', async () => {
+  const dataDir = join(dir, 'killed');
+  // What a start killed halfway through unpacking leaves: a partial copy beside pgdata, no pgdata.
+  mkdirSync(join(dataDir, 'pgdata.new-99999', 'base'), { recursive: true });
+  writeFileSync(join(dataDir, 'pgdata.new-99999', 'PG_VERSION'), '17\n');
+  const store = await openPglite({ databaseUrl: null, dataDir, snapshot: full });
+  try {
+    expect(store.snapshotMigrations).toEqual(MIGRATION_NAMES);
+    expect(await migrateToLatest(store.db)).toEqual([]);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith('pgdata'))).toEqual(['pgdata']);
+  } finally {
+    await store.close();
+  }
 });
 
 it('runs with 32 MB of shared buffers, not the 128 MB of PGlite (a start touches them all: RSS)', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely } from 'kysely';
 import type { Database } from '../schema';
@@ -6,7 +6,7 @@ import type { Store, StoreOptions } from '../types';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
 import { statementName } from './statement-names';
 import { pgliteMaintenance } from './pglite-maintenance';
-import { defaultSnapshotFile, readSnapshot } from './pglite-snapshot';
+import { defaultSnapshotFile, extractSnapshot, readSnapshot, snapshotTarball } from './pglite-snapshot';
 
 /** The embedded store, which can also dump its data directory (scripts/build-snapshot.ts). */
 export interface PgliteStore extends Store {
@@ -31,13 +31,17 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
   if (!inMemory) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (isNew && !inMemory) options.progress?.(`preparing the database in ${dataDir} (first start)…`);
   const snapshot = isNew && options.snapshot !== null ? readSnapshot(options.snapshot ?? defaultSnapshotFile()) : null;
+  // On disk the snapshot is unpacked to where PGlite looks (unless something, not a database, is
+  // already there: then PGlite makes the database as it would without a snapshot).
+  const unpack = snapshot !== null && !inMemory && isEmptyOrMissing(location);
+  if (unpack) await extractSnapshot(snapshot, location);
   const client = new PGlite(location, {
     parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
     // PGlite's 128 MB of shared buffers are touched at start: a process answering /health held
     // 299 MB with them and 205 MB with 32 MB (RSS of PGlite alone, node included; 188 MB with
     // 16 MB). Pages beyond them are read from the OS's cache of the data directory.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-    ...(snapshot ? { loadDataDir: snapshot.tarball } : {}),
+    ...(snapshot && inMemory ? { loadDataDir: snapshotTarball(snapshot) } : {}),
   });
   await client.waitReady;
   // The dialect calls only query() and close() on its client. Which statements run prepared is
@@ -52,7 +56,7 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
     kind: 'pglite',
     listen,
     withSetUpLock: (setUp) => setUp(),
-    snapshotMigrations: snapshot?.migrations ?? [],
+    snapshotMigrations: snapshot && (inMemory || unpack) ? snapshot.migrations : [],
     dumpDataDir: async () => {
       await client.exec('CHECKPOINT');
       return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
@@ -62,4 +66,11 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
       return db.destroy();
     },
   };
+}
+
+function isEmptyOrMissing(dir: string): boolean {
+  if (!existsSync(dir)) return true;
+  if (readdirSync(dir).length > 0) return false;
+  rmdirSync(dir);
+  return true;
 }
