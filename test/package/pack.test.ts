@@ -66,13 +66,13 @@ describe('the packed kessai', () => {
     const files = filesUnder(installed);
     expect(files.filter((file) => file.endsWith('.ts') && !file.startsWith('node_modules/'))).toEqual([]);
     expect(existsSync(join(installed, 'src'))).toBe(false);
-    for (const file of ['LICENSE', 'bin/kessai.js', 'dist/main.js', 'dist/domain/rates.json', 'dist/http/openapi/seed-examples.json', 'dist/web/assets/kessai.css', 'dist/pgdata.tar.gz', 'dist/pgdata.tar.gz.json']) {
+    for (const file of ['LICENSE', 'bin/kessai.js', 'dist/main.js', 'dist/domain/rates.json', 'dist/http/openapi/seed-examples.json', 'dist/web/assets/kessai.css', 'dist/pgdata.tar.gz', 'dist/pgdata.tar.gz.json', 'dist/THIRD-PARTY-LICENSES.md']) {
       expect(files).toContain(file);
     }
   });
 
-  it('installs without tsx or esbuild: nothing is compiled at run time', () => {
-    for (const name of ['tsx', 'esbuild']) {
+  it('installs without tsx or esbuild (nothing is compiled at run time), nor the packages bundled into dist/', () => {
+    for (const name of ['tsx', 'esbuild', 'fastify', 'kysely', 'ajv']) {
       expect(existsSync(join(project, 'node_modules', name))).toBe(false);
       expect(existsSync(join(installed, 'node_modules', name))).toBe(false);
     }
@@ -110,6 +110,16 @@ describe('the packed kessai', () => {
     });
     expect(payment.status, output).toBe(200);
     expect((await payment.json()).status).toBe('captured');
+    // Fastify, Ajv and the rest are bundled into dist/: a refused body still gets KOMOJU's envelope.
+    const refused = await fetch(`${url}/api/v1/payments`, {
+      method: 'POST',
+      headers: { authorization: basicAuth(SECRET_KEY), 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 'lots', currency: 'JPY', payment_details: testCard() }),
+    });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error).toMatchObject({ code: 'invalid_parameter', param: 'amount' });
+    // The Swagger plugins stay installed packages (they read files beside themselves).
+    expect((await fetch(`${url}/docs/`)).status).toBe(200);
 
     // What the code reads from beside itself: its own package.json (the version), the assets.
     const document = await fetch(`${url}/api/v1/openapi.json`);
