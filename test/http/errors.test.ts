@@ -30,11 +30,19 @@ function expectEnvelope(res: ApiResponse, status: number, code: string): void {
 const json = (body: unknown) => ({ key: m.secretKey, json: body });
 
 describe('unknown routes', () => {
-  it.each(['/api/v1/nothing', '/api/v1/payments/abc/explode', '/api', '/api/v2/payments'])('answer 404 not_found at %s', async (url) => {
+  it.each(['/api/v1/nothing', '/api/v1/payments/abc/explode', '/api/v1'])('answer 404 not_found at %s', async (url) => {
     const res = await h.request({ url, key: m.secretKey });
     expectEnvelope(res, 404, 'not_found');
     // Not the message of an unknown id: the client learns that the route itself does not exist.
     expect(res.body.error.message).toBe(`Unrecognized request URL (GET ${url})`);
+  });
+
+  it.each(['/api', '/api/v2/payments', '/apiary'])('outside /api/v1 are the 404 page, with a key or without: %s', async (url) => {
+    for (const key of [m.secretKey, undefined]) {
+      const res = await h.request({ url, key });
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+    }
   });
 
   it.each([

@@ -16,11 +16,12 @@ export function errorBody(error: ApiError): string {
 export type PageErrorSender = (request: FastifyRequest, reply: FastifyReply, status: number) => void;
 
 /**
- * The paths that answer KOMOJU's envelope: everything under /api, and the JSON health probe. Any
- * other path is a page.
+ * The paths that answer KOMOJU's envelope: everything under /api/v1 (the only API there is), and
+ * the JSON health probe. Any other path is a page, `/api` and `/api/v2/…` included, as on
+ * komoju.com: a browser sent there by a wrong link gets the 404 page that leads home.
  */
 export function isApiPath(url: string): boolean {
-  return /^\/(?:api|health)(?:[/?]|$)/.test(url);
+  return /^\/(?:api\/v1|health)(?:[/?]|$)/.test(url);
 }
 
 /**
