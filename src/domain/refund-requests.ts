@@ -1,3 +1,4 @@
+import { Type, type Static } from '@sinclair/typebox';
 import { newId } from '../lib/random';
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
@@ -14,18 +15,25 @@ import type { BankAccountType, Payment, RefundRequest } from '../model/payment';
  * goes back by bank transfer, requested with the customer's account (docs/decisions.md #14). A request
  * starts `pending`; completing it records the refund, rejecting it changes nothing else.
  */
-export interface RefundRequestInput {
-  amount: number;
-  customer_name: string;
-  bank_name: string;
-  bank_code?: string;
-  branch_name?: string;
-  branch_number: string;
-  account_type: BankAccountType;
-  account_number: string;
-  include_payment_method_fee: boolean;
-  description?: string;
-}
+/**
+ * What a refund request asks for: the amount and the bank account to send it to (KOMOJU SDK's
+ * CreateRefundRequestRequest). The API route validates its body with it, the dashboard its form.
+ */
+export const RefundRequestBody = Type.Object({
+  amount: Type.Integer({ minimum: 1, maximum: 2147483647 }),
+  // Half- or full-width katakana, as a Japanese bank writes the account holder's name.
+  customer_name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\uFF65-\\uFF9F\\u30A0-\\u30FF\\s\\u3000()（）.-]+$' }),
+  bank_name: Type.String({ minLength: 1, maxLength: 255 }),
+  bank_code: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
+  branch_name: Type.Optional(Type.String({ maxLength: 255 })),
+  branch_number: Type.String({ pattern: '^[0-9]{3}$' }),
+  account_type: Type.Union([Type.Literal('normal'), Type.Literal('checking'), Type.Literal('savings')]),
+  account_number: Type.String({ pattern: '^[0-9]{7}$' }),
+  include_payment_method_fee: Type.Boolean(),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+});
+
+export type RefundRequestInput = Static<typeof RefundRequestBody>;
 
 /**
  * A refund request on a captured cash payment, for at most what is neither refunded nor already

@@ -328,6 +328,70 @@ describe('payments', () => {
   });
 });
 
+describe('test-mode actions on a payment', () => {
+  const konbini = { payment_details: { type: 'konbini', store: 'lawson', email: 'shopper@example.com' } };
+
+  it('simulates the customer paying or failing a konbini payment, through the test helpers\' domain commands', async () => {
+    const m = await h.merchant();
+    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: m.id, email: 'simulate@shop.example', password: PASSWORD });
+    const api = paymentApi(h, m.secretKey);
+    const browser = await signedIn('simulate@shop.example');
+
+    const toPay = await api.create(konbini);
+    const page = await browser.get(`/dashboard/payments/${toPay.id}`);
+    expect(page.body).toContain('data-form="simulate-payment"');
+    expect(page.body).toContain('data-form="simulate-failure"');
+    expect(page.body).not.toContain('data-form="refund-request"');
+    expect((await browser.post(`/dashboard/payments/${toPay.id}/simulate-payment`)).headers.location).toBe(`/dashboard/payments/${toPay.id}?done=paid`);
+    expect((await api.get(`/api/v1/payments/${toPay.id}`)).body.status).toBe('captured');
+    expect(await api.eventTypes(toPay.id)).toEqual(['payment.authorized', 'payment.captured']);
+    // Paid: nothing more to simulate; a second try is refused on the page.
+    expect((await browser.get(`/dashboard/payments/${toPay.id}`)).body).not.toContain('data-form="simulate-payment"');
+    const twice = await browser.post(`/dashboard/payments/${toPay.id}/simulate-payment`);
+    expect(twice.statusCode).toBe(422);
+
+    const toFail = await api.create(konbini);
+    const failed = await browser.post(`/dashboard/payments/${toFail.id}/simulate-failure`, { code: 'insufficient_funds' });
+    expect(failed.headers.location).toBe(`/dashboard/payments/${toFail.id}?done=failed`);
+    const body = (await api.get(`/api/v1/payments/${toFail.id}`)).body;
+    expect(body.status).toBe('failed');
+    const badCode = await browser.post(`/dashboard/payments/${(await api.create(konbini)).id}/simulate-failure`, { code: 'not_a_code' });
+    expect(badCode.statusCode).toBe(422);
+
+    // A card payment is not paid by its customer outside the API: no forms, and the post is refused.
+    const card = await api.create({ capture: false });
+    expect((await browser.get(`/dashboard/payments/${card.id}`)).body).not.toContain('data-form="simulate-payment"');
+    expect((await browser.post(`/dashboard/payments/${card.id}/simulate-payment`)).statusCode).toBe(422);
+  });
+
+  it('records a refund request of a captured konbini payment from its form, checked as the API checks it', async () => {
+    const m = await h.merchant();
+    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: m.id, email: 'refunds@shop.example', password: PASSWORD });
+    const api = paymentApi(h, m.secretKey);
+    const browser = await signedIn('refunds@shop.example');
+    const paid = await api.create(konbini);
+    await api.post(`/api/v1/test_helpers/payments/${paid.id}/pay`);
+    expect((await browser.get(`/dashboard/payments/${paid.id}`)).body).toContain('data-form="refund-request"');
+
+    const form = { amount: '500', customer_name: 'ヤマダ タロウ', bank_name: 'Mizuho', branch_number: '123', account_type: 'normal', account_number: '1234567' };
+    const badAccount = await browser.post(`/dashboard/payments/${paid.id}/refund-request`, { ...form, account_number: '12' });
+    expect(badAccount.statusCode).toBe(422);
+    expect(badAccount.body).toContain('account_number');
+    const done = await browser.post(`/dashboard/payments/${paid.id}/refund-request`, { ...form, include_payment_method_fee: 'true' });
+    expect(done.headers.location).toBe(`/dashboard/payments/${paid.id}?done=refundRequested`);
+    const requests = (await api.get(`/api/v1/payments/${paid.id}`)).body.refund_requests;
+    expect(requests).toMatchObject([{ amount: 500, status: 'pending', include_payment_method_fee: true }]);
+  });
+
+  it('are not offered to a live merchant, and refused if posted', async () => {
+    const live = await h.merchant({ mode: 'live' });
+    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: live.id, email: 'live@shop.example', password: PASSWORD });
+    const browser = await signedIn('live@shop.example');
+    const res = await browser.post('/dashboard/payments/abc123/simulate-payment');
+    expect(res.statusCode).toBe(403);
+  });
+});
+
 describe('bad input', () => {
   it('never answers 5xx: odd ids, queries and bodies get a page (200, 4xx) with the reason', async () => {
     const api = paymentApi(h, shopA.secretKey);

@@ -5,8 +5,8 @@ import * as outboxRepo from '../../store/outbox.repo';
 import * as endpointsRepo from '../../store/webhook-endpoints.repo';
 import type { Actor } from '../context';
 import { listCustomers } from '../customers';
-import { ApiError } from '../../kernel/errors';
-import { transition } from '../payment-state';
+import { ApiError, ERROR_CATALOGUE, type DeclineCode } from '../../kernel/errors';
+import { canRefund, transition } from '../payment-state';
 import type { Payment, PaymentStatus } from '../../model/payment';
 
 /**
@@ -21,13 +21,32 @@ export type { Payment, PaymentStatus } from '../../model/payment';
 export type { WebhookDelivery } from '../../model/webhook';
 
 /** The buttons a payment's page offers: what the state table and the method allow now. */
-export function availableActions(payment: Payment): { capture: boolean; refund: boolean; cancel: boolean } {
+export function availableActions(payment: Payment, testMode: boolean): PaymentActions {
   const method = methodFor(payment.payment_type);
+  const awaitsCustomer = payment.status === 'authorized' && (method?.flow === 'async' || method?.flow === 'offsite');
   return {
     capture: transition(payment.status, 'capture').ok && method?.flow === 'card',
     refund: transition(payment.status, 'refund_partial').ok && !!method?.refundable && payment.total > payment.amount_refunded,
     cancel: transition(payment.status, 'cancel').ok,
+    // What the test helpers do (completePayment, failPayment): the customer pays, or does not.
+    simulate: testMode && awaitsCustomer,
+    // Cash is refunded by bank transfer, on request (requestRefund).
+    refundRequest: method?.refundable === false && canRefund(payment.status) && payment.total > payment.amount_refunded,
   };
+}
+
+export interface PaymentActions {
+  capture: boolean;
+  refund: boolean;
+  cancel: boolean;
+  simulate: boolean;
+  refundRequest: boolean;
+}
+
+/** The decline codes a simulated failure can carry, card_declined first (the test helper's default). */
+export function declineCodes(): DeclineCode[] {
+  const codes = Object.entries(ERROR_CATALOGUE).flatMap(([code, [status]]) => (status === 502 ? [code as DeclineCode] : []));
+  return ['card_declined', ...codes.filter((code) => code !== 'card_declined')];
 }
 
 export interface PaymentSearch {

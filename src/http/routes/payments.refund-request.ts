@@ -1,26 +1,12 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
-import { requestRefund } from '../../domain/refund-requests';
+import { RefundRequestBody as Body, requestRefund } from '../../domain/refund-requests';
 import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { IdParams } from '../schemas';
 import { serializePayment } from '../../wire/payment';
-
-/** The bank account to send the money back to (KOMOJU SDK's CreateRefundRequestRequest). */
-const Body = Type.Object({
-  amount: Type.Integer({ minimum: 1, maximum: 2147483647 }),
-  customer_name: Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\uFF65-\\uFF9F\\u30A0-\\u30FF\\s\\u3000()（）.-]+$' }),
-  bank_name: Type.String({ minLength: 1, maxLength: 255 }),
-  bank_code: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
-  branch_name: Type.Optional(Type.String({ maxLength: 255 })),
-  branch_number: Type.String({ pattern: '^[0-9]{3}$' }),
-  account_type: Type.Union([Type.Literal('normal'), Type.Literal('checking'), Type.Literal('savings')]),
-  account_number: Type.String({ pattern: '^[0-9]{7}$' }),
-  include_payment_method_fee: Type.Boolean(),
-  description: Type.Optional(Type.String({ maxLength: 2000 })),
-});
 
 const operation: Operation = {
   summary: 'Request a bank refund',

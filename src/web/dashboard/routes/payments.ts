@@ -20,6 +20,7 @@ import { sendPage } from '../../respond';
 import { code, facts, json, money, notice, pager, statusBadge, table, time } from '../components';
 import { dashLayout, csrfField, type DashContext } from '../layout';
 import { timeline } from '../timeline';
+import { registerPaymentTestActions, testActionForms } from './payment-test-actions';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
@@ -99,7 +100,7 @@ function statusLabel(ctx: DashContext, status: string): string {
 function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
   const t = ctx.t.payment;
   const m = (value: number) => money(ctx, value, payment.currency);
-  const actions = availableActions(payment);
+  const actions = availableActions(payment, ctx.session!.actor.merchant.mode === 'test');
   const path = `/dashboard/payments/${payment.id}`;
   const remaining = payment.total - payment.amount_refunded;
   const forms: Html[] = [];
@@ -117,6 +118,7 @@ function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnT
   if (actions.cancel) {
     forms.push(html`<form method="post" action="${path}/cancel" class="dash-form dash-action" data-form="cancel">${csrfField(ctx)}<button type="submit" class="button danger small">${t.cancel}</button></form>`);
   }
+  forms.push(...testActionForms(ctx, payment, actions));
   const body = html`${message ? notice(message.text, message.kind) : null}
 <p class="dash-lead">${statusBadge(ctx, payment.status)} <strong class="dash-amount" data-total>${m(payment.total)}</strong> ${methodName(ctx, payment.payment_type)} <code data-payment="${payment.id}">${payment.id}</code></p>
 <div class="dash-columns">
@@ -215,6 +217,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   command('capture', 'captured');
   command('refund', 'refunded');
   command('cancel', 'cancelled');
+  registerPaymentTestActions(dash, services, show);
 }
 
 /** GET /dashboard/payments: the search form and a page of matching payments. */

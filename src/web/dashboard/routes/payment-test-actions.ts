@@ -1,0 +1,109 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../../../domain/context';
+import { declineCodes, type Payment, type PaymentActions } from '../../../domain/dashboard/views';
+import { completePayment, failPayment } from '../../../domain/payment-completion';
+import { RefundRequestBody, requestRefund } from '../../../domain/refund-requests';
+import { check } from '../../../domain/validate';
+import { logPayment } from '../../../http/payment-log';
+import { ApiError } from '../../../kernel/errors';
+import { html, type Html } from '../../html';
+import { DashError } from '../errors';
+import { csrfField, type DashContext } from '../layout';
+
+const PUBLIC = { access: 'public' as const };
+const ID = /^[0-9a-z]{1,64}$/;
+
+type Show = (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' }, status: number) => Promise<unknown>;
+
+/**
+ * The payment page's forms for what a customer or the bank does outside the API: in test mode,
+ * "Simulate payment" and "Simulate failure" on a payment that waits for its customer (konbini,
+ * bank transfer, Pay-easy, offsite), as the test helpers do; on a captured cash payment, the
+ * refund request with the customer's bank account, as POST /payments/:id/refund_request.
+ */
+export function testActionForms(ctx: DashContext, payment: Payment, actions: PaymentActions): Html[] {
+  const t = ctx.t.testActions;
+  const path = `/dashboard/payments/${payment.id}`;
+  const forms: Html[] = [];
+  if (actions.simulate) {
+    forms.push(html`<form method="post" action="${path}/simulate-payment" class="dash-form dash-action" data-form="simulate-payment">${csrfField(ctx)}
+<p class="dash-muted">${t.simulateHint}</p><button type="submit" class="button primary small">${t.simulatePayment}</button></form>`);
+    forms.push(html`<form method="post" action="${path}/simulate-failure" class="dash-form dash-action" data-form="simulate-failure">${csrfField(ctx)}
+<div class="field"><label for="failure-code">${t.failureCode}</label><select id="failure-code" name="code">${declineCodes().map((code) => html`<option value="${code}">${code}</option>`)}</select></div>
+<button type="submit" class="button danger small">${t.simulateFailure}</button></form>`);
+  }
+  if (actions.refundRequest) forms.push(refundRequestForm(ctx, payment, path));
+  return forms;
+}
+
+function refundRequestForm(ctx: DashContext, payment: Payment, path: string): Html {
+  const t = ctx.t.testActions;
+  const field = (name: string, label: string, attributes: Html | null = null) =>
+    html`<div class="field"><label for="rr-${name}">${label}</label><input id="rr-${name}" name="${name}"${attributes}></div>`;
+  return html`<form method="post" action="${path}/refund-request" class="dash-form dash-action" data-form="refund-request">${csrfField(ctx)}
+<h3>${t.refundRequest}</h3>
+${field('amount', t.amount, html` inputmode="numeric" required placeholder="${payment.total - payment.amount_refunded}"`)}
+${field('customer_name', t.customerName, html` required placeholder="ヤマダ タロウ"`)}
+${field('bank_name', t.bankName, html` required`)}
+${field('bank_code', t.bankCode, html` inputmode="numeric" maxlength="4"`)}
+${field('branch_name', t.branchName)}
+${field('branch_number', t.branchNumber, html` inputmode="numeric" required maxlength="3"`)}
+<div class="field"><label for="rr-account_type">${t.accountType}</label><select id="rr-account_type" name="account_type">${(['normal', 'checking', 'savings'] as const).map(
+    (type) => html`<option value="${type}">${t.accountTypes[type]}</option>`,
+  )}</select></div>
+${field('account_number', t.accountNumber, html` inputmode="numeric" required maxlength="7"`)}
+<div class="field"><label><input type="checkbox" name="include_payment_method_fee" value="true"> ${t.includeFee}</label></div>
+${field('description', t.description, html` maxlength="2000"`)}
+<button type="submit" class="button danger small">${t.requestRefund}</button></form>`;
+}
+
+/** The refund request form's fields as the API's body: empty optional fields left out, the checkbox a boolean. */
+function refundRequestInput(body: Record<string, unknown>): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  for (const name of ['amount', 'customer_name', 'bank_name', 'bank_code', 'branch_name', 'branch_number', 'account_type', 'account_number', 'description']) {
+    const value = body[name];
+    if (typeof value === 'string' && value.trim() !== '') input[name] = value.trim();
+  }
+  input.include_payment_method_fee = body.include_payment_method_fee === 'true';
+  return input;
+}
+
+/**
+ * POST /dashboard/payments/:id/simulate-payment, …/simulate-failure (test mode) and
+ * …/refund-request: the domain commands of the API's routes, one transaction each; then 303 back
+ * to the payment, or its page again (422) with the API's error message.
+ */
+export function registerPaymentTestActions(dash: FastifyInstance, services: Services, show: Show): void {
+  const action = (name: string, done: string, run: (request: FastifyRequest<{ Body: Record<string, unknown> }>, id: string) => Promise<void>) =>
+    dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, async (request, reply) => {
+      const id = request.params.id;
+      if (!ID.test(id)) throw new ApiError('not_found');
+      try {
+        await run(request, id);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
+        return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
+      }
+      return reply.redirect(`/dashboard/payments/${id}?done=${done}`, 303);
+    });
+
+  const testMode = (request: FastifyRequest) => {
+    const actor = request.dash.session!.actor;
+    if (actor.merchant.mode !== 'test') throw new DashError('forbidden', 403);
+    return actor;
+  };
+  action('simulate-payment', 'paid', async (request, id) => {
+    const actor = testMode(request);
+    logPayment(request.log, 'captured', await services.db.transaction().execute((trx) => completePayment(trx, actor, id)));
+  });
+  action('simulate-failure', 'failed', async (request, id) => {
+    const actor = testMode(request);
+    const code = typeof request.body?.code === 'string' ? request.body.code : undefined;
+    logPayment(request.log, 'failed', await services.db.transaction().execute((trx) => failPayment(trx, actor, id, code)));
+  });
+  action('refund-request', 'refundRequested', async (request, id) => {
+    const actor = request.dash.session!.actor;
+    const input = check(RefundRequestBody, refundRequestInput(request.body ?? {}));
+    await services.db.transaction().execute((trx) => requestRefund(trx, actor, id, input));
+  });
+}
