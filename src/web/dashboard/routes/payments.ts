@@ -8,6 +8,7 @@ import {
   searchPayments,
   type Payment,
   type PaymentSearch,
+  type PaymentActions,
   type PaymentStatus,
 } from '../../../domain/dashboard/views';
 import { ApiError } from '../../../kernel/errors';
@@ -97,10 +98,9 @@ function statusLabel(ctx: DashContext, status: string): string {
   return statusBadge(ctx, status).toString().replace(/<[^>]+>/g, '');
 }
 
-function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
+/** Capture, refund and cancel: what the API's own routes do, offered as the state allows. */
+function cardActionForms(ctx: DashContext, payment: Payment, actions: PaymentActions): Html[] {
   const t = ctx.t.payment;
-  const m = (value: number) => money(ctx, value, payment.currency);
-  const actions = availableActions(payment, ctx.session!.actor.merchant.mode === 'test');
   const path = `/dashboard/payments/${payment.id}`;
   const remaining = payment.total - payment.amount_refunded;
   const forms: Html[] = [];
@@ -118,7 +118,16 @@ function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnT
   if (actions.cancel) {
     forms.push(html`<form method="post" action="${path}/cancel" class="dash-form dash-action" data-form="cancel">${csrfField(ctx)}<button type="submit" class="button danger small">${t.cancel}</button></form>`);
   }
-  forms.push(...testActionForms(ctx, payment, actions));
+  return forms;
+}
+
+function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
+  const t = ctx.t.payment;
+  const m = (value: number) => money(ctx, value, payment.currency);
+  const actions = availableActions(payment, ctx.session!.actor.merchant.mode === 'test');
+  const path = `/dashboard/payments/${payment.id}`;
+  const remaining = payment.total - payment.amount_refunded;
+  const forms = [...cardActionForms(ctx, payment, actions), ...testActionForms(ctx, payment, actions)];
   const body = html`${message ? notice(message.text, message.kind) : null}
 <p class="dash-lead">${statusBadge(ctx, payment.status)} <strong class="dash-amount" data-total>${m(payment.total)}</strong> ${methodName(ctx, payment.payment_type)} <code data-payment="${payment.id}">${payment.id}</code></p>
 <div class="dash-columns">
