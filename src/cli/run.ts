@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig, localUrl } from '../config';
 import { runningServerUrl } from './health';
-import { ScenarioClient, Unreachable } from './scenario/client';
+import { ScenarioClient, ServerRefused, Unreachable } from './scenario/client';
 import { knownSecretKey } from './through-server';
 
 /** Exit codes of `kessai run`: a step failed (1); the file, the flags or the server are wrong (2). */
@@ -67,6 +67,7 @@ async function run(file: string, options: RunOptions): Promise<void> {
     report = await runScenario(client, scenario, options.seed ?? null);
   } catch (error) {
     if (error instanceof Unreachable) unusable(`${error.message} (is \`kessai serve\` running? --server names another)`);
+    if (error instanceof ServerRefused) unusable(error.message);
     throw error;
   }
   process.stdout.write(options.json ? `${JSON.stringify({ file, ...report }, null, 2)}\n` : formatReport(report));

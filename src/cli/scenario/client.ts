@@ -8,6 +8,9 @@ export interface Answer {
 /** The server could not be reached at all (refused, reset, DNS): no answer to judge. */
 export class Unreachable extends Error {}
 
+/** The server answered, but not so that a run can go on (a refused key, no event log). */
+export class ServerRefused extends Error {}
+
 const API = '/api/v1';
 
 /**

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ScenarioClient } from './client';
+import { ServerRefused, type ScenarioClient } from './client';
 import { describeMismatch, mismatches } from './expect';
 import type { ExpectedEvent } from './schema';
 
@@ -26,6 +26,7 @@ export class EventWatcher {
 
   static async start(client: ScenarioClient): Promise<EventWatcher> {
     const clock = await client.api('GET', '/test_helpers/clock');
+    if (clock.http_status === 401) throw new ServerRefused(`the server at ${client.baseUrl} refused the API key (401): give the merchant's secret key with --api-key`);
     const now = clock.http_status === 200 ? (clock.body as { now?: unknown }).now : undefined;
     const since = typeof now === 'string' ? now : null;
     const watcher = new EventWatcher(client, since, new Set());
@@ -39,7 +40,7 @@ export class EventWatcher {
     if (this.since) query.set('start_time', this.since);
     const answer = await this.client.api('GET', `/events?${query}`);
     const data = (answer.body as { data?: unknown } | null)?.data;
-    if (answer.http_status !== 200 || !Array.isArray(data)) throw new Error(`GET /events answered ${answer.http_status}`);
+    if (answer.http_status !== 200 || !Array.isArray(data)) throw new ServerRefused(`GET /api/v1/events answered ${answer.http_status}`);
     return (data as ListedEvent[]).filter((event) => !this.before.has(event.id));
   }
 
@@ -51,7 +52,13 @@ export class EventWatcher {
     const { type, timeout_seconds: timeoutSeconds = DEFAULT_TIMEOUT_SECONDS, ...fields } = expected;
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
-      const candidates = (await this.list(type)).reverse();
+      let candidates: ListedEvent[];
+      try {
+        candidates = (await this.list(type)).reverse();
+      } catch (error) {
+        if (error instanceof ServerRefused) return { problem: error.message };
+        throw error;
+      }
       const match = candidates.find((event) => mismatches(fields, event).length === 0);
       if (match) return { event: match };
       if (Date.now() >= deadline) {

@@ -7,7 +7,7 @@ import { ACTIONS, ScenarioSchema, type Scenario, type Step } from './schema';
 /** A scenario file that cannot be run as written: the message names the file and the bad field. */
 export class BadScenario extends Error {}
 
-const validate = new Ajv({ allErrors: false, strict: false }).compile<Scenario>(ScenarioSchema);
+const validate = new Ajv({ allErrors: true, strict: false }).compile<Scenario>(ScenarioSchema);
 
 /**
  * Reads, parses (JSON for `.json`, YAML otherwise: YAML is a superset of JSON) and validates a
@@ -39,15 +39,19 @@ function fieldPath(pointer: string, child?: string): string {
   return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '') || '(the file)';
 }
 
-/** The first problem Ajv found, as `path: what is wrong`. */
+/**
+ * One problem of those Ajv found, as `path: what is wrong`: an unknown field first (`paymnt:` is
+ * why `payment` is missing), then the rest in the file's order.
+ */
 function describeError(errors: ErrorObject[]): string {
+  const first = errors.find((error) => error.keyword === 'additionalProperties') ?? errors[0];
   // A union (request.method, authenticate.result) fails once per branch, then as a whole.
-  const union = errors.find((error) => error.keyword === 'anyOf');
-  if (union) {
-    const allowed = errors.filter((error) => error.keyword === 'const').map((error) => JSON.stringify(error.params.allowedValue));
-    return `${fieldPath(union.instancePath)}: must be one of ${allowed.join(', ')}`;
+  if (first?.keyword === 'const' || first?.keyword === 'anyOf') {
+    const union = errors.find((error) => error.keyword === 'anyOf' && first.instancePath === error.instancePath);
+    const branches = errors.filter((error) => error.keyword === 'const' && error.instancePath === first.instancePath);
+    const allowed = branches.map((error) => JSON.stringify(error.params.allowedValue));
+    if (union) return `${fieldPath(union.instancePath)}: must be one of ${allowed.join(', ')}`;
   }
-  const [first] = errors;
   if (!first) return 'invalid';
   if (first.keyword === 'additionalProperties') {
     return `${fieldPath(first.instancePath, String(first.params.additionalProperty))}: unknown field`;
