@@ -153,6 +153,24 @@ describe('kessai run: failures', () => {
     expect(result.stdout).toMatch(/FAILED at step 1 \(bad\): answered 4\d\d \w+: .*\(add expect: \{http_status: 4\d\d\} if that is intended\)/);
   });
 
+  it('a frictionless 3-D Secure card decides by itself: asking it for the other result fails', async () => {
+    const card = { type: 'credit_card', number: '4100000000000100', month: 12, year: 2035, verification_value: '123', name: 'Taro Yamada' };
+    const token = { method: 'POST', path: '/secure_tokens', body: { amount: 900, currency: 'JPY', return_url: 'https://shop.example/3ds', payment_details: card } };
+    const path = scenarioFile('frictionless.yaml', {
+      name: 'frictionless',
+      steps: [
+        { id: 'ok', request: token },
+        { authenticate: { secure_token: '${steps.ok.id}', result: 'pass' }, expect: { verification_status: 'OK' } },
+        { id: 'again', request: token },
+        { id: 'wrong', authenticate: { secure_token: '${steps.again.id}', result: 'fail' } },
+      ],
+    });
+    const result = await run(path);
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stdout).toMatch(/^✓ {2}2 #2 +3-D Secure pass for tok_\w+ \(frictionless\) → 200/m);
+    expect(result.stdout).toContain('FAILED at step 4 (wrong): verification_status is "OK", not ERRORED: the card is frictionless, it decides the outcome');
+  });
+
   it('an event that never comes fails after its timeout, showing the nearest one', async () => {
     const path = scenarioFile('no-event.yaml', {
       name: 'no event',
