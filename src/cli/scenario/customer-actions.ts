@@ -77,7 +77,7 @@ export async function offsite(client: ScenarioClient, payment: string, choice: k
   return { did: `${did} (POST /offsite/:id action=${OFFSITE_BUTTON[choice]})`, answer, ...(problem ? { problem } : {}) };
 }
 
-/** The challenge form's hidden token and whether the page asks for a password at all. */
+/** Whether the 3-D Secure page is the challenge form (it asks for a password). */
 function isChallenge(html: string): boolean {
   return /name="password"/.test(html);
 }

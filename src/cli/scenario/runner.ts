@@ -80,7 +80,8 @@ function checkAnswer(expect: Step['expect'], result: ActionResult): void {
   const did = `${result.did} → ${answer.http_status}`;
   if (result.problem) throw new StepFailure(result.problem, did, answer.http_status);
   const { http_status: expectedStatus, ...fields } = expect ?? {};
-  if (expectedStatus !== undefined && expectedStatus !== answer.http_status) {
+  // `http_status: "422"` (quoted in YAML) means the same as 422.
+  if (expectedStatus !== undefined && Number(expectedStatus) !== answer.http_status) {
     const difference: Mismatch = { path: 'http_status', expected: expectedStatus, actual: answer.http_status };
     throw new StepFailure(`answered ${errorSummary(answer.http_status, answer.body)}`, did, answer.http_status, [difference]);
   }
