@@ -14,13 +14,13 @@ export type PaymentChange = 'created' | 'updated' | 'captured' | 'refunded' | 'f
  *   logPayment(request.log, 'created', payment);
  *   // {"msg":"payment failed","payment":"…","type":"credit_card","code":"card_declined",…}
  */
-/** The log line of a session's pay: its new payment, or the earlier one it continued; none while 3-D Secure waits. */
-export function logSessionPayment(log: LogSink, outcome: { payment: Payment | null; continued?: true }): void {
-  if (outcome.payment) logPayment(log, outcome.continued ? 'updated' : 'created', outcome.payment);
-}
-
 export function logPayment(log: LogSink, change: PaymentChange, payment: Payment): void {
   const line = { payment: payment.id, merchant: payment.merchant_id, type: payment.payment_type, status: payment.status };
   if (payment.status === 'failed') return log.info({ ...line, code: payment.failure_code }, 'payment failed');
   log.info({ ...line, total: payment.total, currency: payment.currency }, `payment ${change}`);
+}
+
+/** The log line of a session's pay: its new payment, or the earlier one it continued; none while 3-D Secure waits. */
+export function logSessionPayment(log: LogSink, outcome: { payment: Payment | null; continued?: true }): void {
+  if (outcome.payment) logPayment(log, outcome.continued ? 'updated' : 'created', outcome.payment);
 }

@@ -131,6 +131,30 @@ describe('payment lines', () => {
     ]);
   });
 
+  it('logs a session payment: created by its first card, updated when the next prepaid card continues it', async () => {
+    const session = await h.request({
+      method: 'POST',
+      url: '/api/v1/sessions',
+      key: m.secretKey,
+      json: { amount: 3000, currency: 'JPY', return_url: 'https://shop.example/done', payment_types: ['web_money'] },
+    });
+    expect(session.status, session.text).toBe(200);
+    h.logs.length = 0;
+    // 3,000 yen from 2,000-yen cards: the first leaves 1,000 short, the second pays the rest.
+    const pay = () =>
+      h.request({ method: 'POST', url: `/api/v1/sessions/${session.body.id}/pay`, key: m.publishableKey, json: { payment_details: { type: 'web_money', prepaid_number: '1111111111111111' } } });
+    const first = await pay();
+    expect(first.body.payment.status, first.text).toBe('pending');
+    const second = await pay();
+    expect(second.body.payment.status, second.text).toBe('captured');
+
+    const lines = entries(h).filter((entry) => /^payment /.test(entry.msg));
+    expect(lines.map((entry) => [entry.msg, entry.payment, entry.status])).toEqual([
+      ['payment created', first.body.payment.id, 'pending'],
+      ['payment updated', first.body.payment.id, 'captured'],
+    ]);
+  });
+
   it('does not log an idempotent replay again', async () => {
     const headers = { 'x-komoju-idempotency': `replay-${Date.now()}` };
     const json = { amount: 500, currency: 'JPY', payment_details: testCard() };
