@@ -6,6 +6,8 @@ import { knownSecretKey } from './through-server';
 /** Where a client command (`listen`, `trigger`) talks to, and as whom. */
 export interface ServerTarget {
   url: string;
+  /** How the URL was chosen, for a line saying which server a command follows. */
+  source: string;
   key: string;
   /** The key is the generated one kept in the data directory (it may have been rolled since). */
   remembered: boolean;
@@ -22,11 +24,13 @@ export interface ServerFlags {
  * kept beside the database.
  */
 export function serverTarget(config: Config, flags: ServerFlags): ServerTarget {
-  const url = (flags.server ?? runningServerUrl(config) ?? config.publicUrl).replace(/\/+$/, '');
-  if (flags.apiKey) return { url, key: flags.apiKey, remembered: false };
+  const running = runningServerUrl(config);
+  const url = (flags.server ?? running ?? config.publicUrl).replace(/\/+$/, '');
+  const source = flags.server ? '--server' : running ? `the server running on ${config.dataDir}` : 'KESSAI_PUBLIC_URL, or HOST and PORT';
+  if (flags.apiKey) return { url, source, key: flags.apiKey, remembered: false };
   const known = knownSecretKey(config);
   if (!known) throw new Refusal('No secret key: pass --api-key, set KESSAI_SECRET_KEY, or run from the directory where `kessai serve` keeps its data');
-  return { url, ...known };
+  return { url, source, ...known };
 }
 
 export function basicAuthorization(key: string): string {
