@@ -12,7 +12,7 @@ const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
  * The environment for a `kessai` process with a database of its own: a fresh PGlite directory,
  * or, when DATABASE_URL is set, a fresh schema of that PostgreSQL (dropped by `cleanup`).
  */
-function isolatedEnv(): { env: NodeJS.ProcessEnv; cleanup: () => Promise<void> } {
+export function isolatedEnv(): { env: NodeJS.ProcessEnv; cleanup: () => Promise<void> } {
   const dataDir = mkdtempSync(join(tmpdir(), 'kessai-test-'));
   const schema = process.env.DATABASE_URL ? testSchemaName() : undefined;
   const env: NodeJS.ProcessEnv = { ...process.env, KESSAI_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -56,7 +56,7 @@ export interface ServerProcess {
 }
 
 /** Starts `kessai serve` and resolves once its banner is printed. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
   let output = '';
