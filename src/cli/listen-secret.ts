@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inMemory, type Config } from '../config';
+import { MEMORY_DATA_DIR, type Config } from '../config';
 import { randomAlphanumeric } from '../lib/random';
 import { Refusal } from './refusal';
 
@@ -24,7 +24,8 @@ export function forwardingSecret(config: Config, renew: boolean): ForwardingSecr
     if (renew) throw new Refusal('KESSAI_WEBHOOK_SECRET sets the secret: unset it to make a new one with --new-secret');
     return { secret: config.webhookSecret, where: 'from KESSAI_WEBHOOK_SECRET' };
   }
-  if (inMemory(config)) return { secret: randomAlphanumeric(32), where: 'new for this run: in memory mode there is no data directory to keep it in' };
+  // memory:// names no directory, whichever database is used (PostgreSQL ignores the data directory's database).
+  if (config.dataDir.startsWith(MEMORY_DATA_DIR)) return { secret: randomAlphanumeric(32), where: 'new for this run: in memory mode there is no data directory to keep it in' };
   const file = join(config.dataDir, LISTEN_SECRET_FILE);
   if (!renew && existsSync(file)) {
     const kept = readFileSync(file, 'utf8').trim();
