@@ -1,9 +1,10 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, type Config } from '../config';
-import { randomAlphanumeric } from '../lib/random';
-import { knownSecretKey } from './through-server';
-import { runningServerUrl } from './health';
+import { loadConfig } from '../config';
+import type { AttemptResult } from '../domain/webhook-delivery';
+import { basicAuthorization, serverTarget, type ServerFlags, type ServerTarget } from './api-client';
+import { forwardingSecret } from './listen-secret';
+import { Refusal } from './refusal';
 
 interface StreamedEvent {
   id: string;
@@ -38,21 +39,87 @@ async function* parseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<St
   }
 }
 
+/** Characters of a failed forward's answer shown on its line. */
+const BODY_EXCERPT = 200;
+
+interface ListenOptions extends ServerFlags {
+  forwardTo?: string;
+  events?: string;
+  format: 'text' | 'json';
+  printSecret?: boolean;
+  newSecret?: boolean;
+}
+
+/** What the line of one forwarded event says, as text or as one JSON object. */
+function forwardLine(event: StreamedEvent, result: AttemptResult, format: 'text' | 'json'): string {
+  let resourceId: string | null = null;
+  try {
+    resourceId = (JSON.parse(event.data) as { data?: { id?: string } }).data?.id ?? null;
+  } catch {
+    // Not JSON: the line says so with no resource id.
+  }
+  const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+  const body = ok ? null : (result.responseExcerpt ?? '').slice(0, BODY_EXCERPT);
+  const time = new Date().toISOString();
+  if (format === 'json') {
+    return JSON.stringify({ time, event_id: event.id, type: event.type, resource_id: resourceId, status: result.statusCode, latency_ms: result.latencyMs, ok, error: result.error, body });
+  }
+  const answer = result.statusCode !== null ? String(result.statusCode) : `error: ${result.error}`;
+  const failure = ok || !body ? '' : `  ${body.replace(/\s+/g, ' ')}`;
+  return `${time}  ${event.type.padEnd(22)}  ${resourceId ?? '-'}  → ${answer} (${result.latencyMs} ms)  [${event.id}]${failure}`;
+}
+
+/** `--events a,b`: the types to forward (null: all), each one kessai sends. */
+async function eventFilter(list: string | undefined): Promise<Set<string> | null> {
+  if (list === undefined) return null;
+  const { WEBHOOK_EVENT_TYPES } = await import('../domain/webhooks');
+  const known: string[] = [...WEBHOOK_EVENT_TYPES, 'ping'];
+  const types = list.split(',').map((type) => type.trim()).filter(Boolean);
+  const unknown = types.filter((type) => !known.includes(type));
+  if (unknown.length || !types.length) throw new Refusal(`--events: ${unknown.join(', ') || 'no type'} is not an event type (${known.join(', ')})`);
+  return new Set(types);
+}
+
 /**
  * `kessai listen --forward-to URL`: follows the merchant's events on a running server
  * (GET /api/v1/events/stream) and POSTs each, exactly like a webhook and signed with the printed
  * secret, to a local URL, one at a time and in order. Prints one line per event with the
  * receiver's answer. Reconnects after a lost connection, resuming after the last event seen.
  */
-async function listen(config: Config, forwardTo: string): Promise<void> {
+async function listen(options: ListenOptions): Promise<void> {
+  const config = loadConfig();
+  const { secret, where } = forwardingSecret(config, options.newSecret === true);
+  if (options.printSecret) return void process.stdout.write(`${secret}\n`);
+  if (!options.forwardTo) throw new Refusal("required option '--forward-to <url>' not specified");
+  const forwardTo = options.forwardTo;
+  const only = await eventFilter(options.events);
+  const target = serverTarget(config, options);
   const [{ webhookHeaders }, { postJson }] = await Promise.all([import('../domain/webhook-delivery'), import('../worker/outbound')]);
-  const known = knownSecretKey(config);
-  if (!known) throw new Error('No secret key: set KESSAI_SECRET_KEY (or run from the directory where `kessai serve` keeps its data)');
-  const { key, remembered } = known;
-  const secret = config.webhookSecret ?? randomAlphanumeric(32);
-  // The server on this data directory where it really listens (its lock), else the configured URL.
-  const serverUrl = runningServerUrl(config) ?? config.publicUrl;
-  const streamUrl = `${serverUrl}/api/v1/events/stream`;
+  // In JSON format stdout carries the event lines only; what a person reads goes to stderr.
+  const say = (text: string) => (options.format === 'json' ? process.stderr : process.stdout).write(text);
+  say(`Following events of ${target.url} (${target.source})\n`);
+  await follow(target, (ready) => {
+    if (ready) {
+      const filter = only ? ` (only ${[...only].join(', ')})` : '';
+      say(`Ready! Forwarding events from ${target.url} to ${forwardTo}${filter}\nWebhook signing secret: ${secret} (${where})\n`);
+    }
+  }, async (event) => {
+    if (only && !only.has(event.type)) return;
+    const result = await postJson(forwardTo, event.data, webhookHeaders(event.id, event.type, event.data, secret), {
+      timeoutMs: config.webhooks.timeoutMs,
+      refusePrivate: false,
+    });
+    process.stdout.write(`${forwardLine(event, result, options.format)}\n`);
+  });
+}
+
+/**
+ * Reads the event stream until SIGINT/SIGTERM, handing each event to `forward` in order;
+ * `connected(true)` once, at the first connection. Reconnects after a lost connection,
+ * resuming after the last event handled.
+ */
+async function follow(target: ServerTarget, connected: (first: boolean) => void, forward: (event: StreamedEvent) => Promise<void>): Promise<void> {
+  const streamUrl = `${target.url}/api/v1/events/stream`;
   const stopped = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stopped.abort());
   let lastEventId: string | null = null;
@@ -62,7 +129,7 @@ async function listen(config: Config, forwardTo: string): Promise<void> {
     try {
       const response: Response = await fetch(streamUrl, {
         headers: {
-          authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
+          authorization: basicAuthorization(target.key),
           accept: 'text/event-stream',
           ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
         },
@@ -71,21 +138,14 @@ async function listen(config: Config, forwardTo: string): Promise<void> {
       if (response.status === 401 || response.status === 403) {
         // The generated key kept in the data directory stops working once rolled in the dashboard,
         // which shows the new key once and cannot write it here.
-        const hint = remembered ? ' The key kept in KESSAI_DATA_DIR was probably rolled in the dashboard: set KESSAI_SECRET_KEY to the new key.' : '';
+        const hint = target.remembered ? ' The key kept in KESSAI_DATA_DIR was probably rolled in the dashboard: set KESSAI_SECRET_KEY to the new key.' : '';
         throw new Error(`The server refused the key (${response.status}): ${await response.text()}${hint}`);
       }
       if (!response.ok || !response.body) throw Object.assign(new Error(`HTTP ${response.status}`), { retry: true });
-      if (!ready) {
-        process.stdout.write(`Ready! Forwarding events from ${serverUrl} to ${forwardTo}\nWebhook signing secret: ${secret}\n`);
-        ready = true;
-      }
+      connected(!ready);
+      ready = true;
       for await (const event of parseEvents(response.body)) {
-        const result = await postJson(forwardTo, event.data, webhookHeaders(event.id, event.type, event.data, secret), {
-          timeoutMs: config.webhooks.timeoutMs,
-          refusePrivate: false,
-        });
-        const answer = result.statusCode !== null ? String(result.statusCode) : `error: ${result.error}`;
-        process.stdout.write(`${event.type}  ${event.id}  → ${answer} (${result.latencyMs} ms)\n`);
+        await forward(event);
         lastEventId = event.id;
       }
     } catch (error) {
@@ -98,9 +158,20 @@ async function listen(config: Config, forwardTo: string): Promise<void> {
   }
 }
 
+function parseFormat(value: string): 'text' | 'json' {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('must be text or json');
+  return value;
+}
+
 export function listenCommand(): Command {
   return new Command('listen')
     .description("forward a running server's events for this merchant to a local URL, signed like webhooks")
-    .requiredOption('--forward-to <url>', 'where to POST each event, e.g. http://localhost:4000/hooks')
-    .action(async (options: { forwardTo: string }) => listen(loadConfig(), options.forwardTo));
+    .option('--forward-to <url>', 'where to POST each event, e.g. http://localhost:4000/hooks (required unless --print-secret)')
+    .option('--server <url>', "the server's base URL (default: the server running on the data directory, else KESSAI_PUBLIC_URL)")
+    .option('--api-key <key>', 'secret key of the merchant (default: KESSAI_SECRET_KEY, else the default merchant key kept in the data directory)')
+    .option('--events <types>', 'forward only these event types, comma-separated (e.g. payment.captured,payment.refunded)')
+    .option('--format <format>', 'text (default) or json: one JSON object per forwarded event', parseFormat, 'text')
+    .option('--print-secret', 'print the signing secret and exit')
+    .option('--new-secret', 'replace the signing secret kept in the data directory with a new one')
+    .action(listen);
 }

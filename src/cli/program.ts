@@ -6,6 +6,7 @@ import { healthCommand } from './health';
 import { listenCommand } from './listen';
 import { merchantsCommand } from './merchants';
 import { runCommand } from './run';
+import { triggerCommand } from './trigger';
 import { usersCommand } from './users';
 import { vaultCommand } from './vault';
 import { webhooksCommand } from './webhooks';
@@ -89,6 +90,7 @@ export function buildProgram(): Command {
   program.addCommand(webhooksCommand());
   program.addCommand(listenCommand());
   program.addCommand(runCommand());
+  program.addCommand(triggerCommand());
   program.addCommand(vaultCommand());
   program.addCommand(usersCommand());
   const version = packageVersion();

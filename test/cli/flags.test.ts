@@ -51,9 +51,9 @@ describe('kessai flags', () => {
   });
 
   it('an unknown command is refused as one, with the list of commands, and exit 1', async () => {
-    const result = await runKessai(['trigger'], cleanEnv());
+    const result = await runKessai(['trigerr'], cleanEnv());
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^kessai: unknown command 'trigger'\. Commands: serve, migrate, health, merchants, .*\n$/);
+    expect(result.stderr).toMatch(/^kessai: unknown command 'trigerr'\. Commands: serve, migrate, health, merchants, .*\n$/);
     expect(result.stderr).not.toContain('too many arguments');
   });
 

@@ -147,7 +147,7 @@ describe('webhooks across processes', () => {
     expect(captured.headers['x-komoju-signature']).toBe(createHmac('sha256', secret).update(captured.raw).digest('hex'));
     expect(captured.headers['x-komoju-event']).toBe('payment.captured');
     expect(captured.body).toEqual((await api(running.url, 'GET', `/api/v1/events/${captured.body.id}`)).body);
-    await expect.poll(() => stdout, { timeout: 5000, interval: 50 }).toContain(`payment.captured  ${captured.body.id}  → 200 (`);
+    await expect.poll(() => stdout, { timeout: 5000, interval: 50 }).toMatch(new RegExp(`Z  payment\\.captured +${payment.id}  → 200 \\(\\d+ ms\\)  \\[${captured.body.id}\\]\n`));
 
     listener.kill('SIGTERM');
     expect(await exited).toBe(0);
