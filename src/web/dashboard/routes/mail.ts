@@ -27,6 +27,12 @@ const MAIL_DOCUMENT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline
  * …/mail/:id/html — that frame's document.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
+  mailList(dash, services);
+  mailPage(dash, services);
+  mailDocument(dash, services);
+}
+
+function mailList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string; recipient?: string; payment?: string } }>('/dashboard/developers/mail', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.mail;
@@ -55,7 +61,9 @@ ${table(
 )}${pager(ctx, page, PER_PAGE, total, { recipient, payment })}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'mail', body }));
   });
+}
 
+function mailPage(dash: FastifyInstance, services: Services): void {
   dash.get<{ Params: { id: string } }>('/dashboard/developers/mail/:id', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.mail;
@@ -80,7 +88,9 @@ ${facts([
 <pre class="dash-json" data-mail-text>${mail.text}</pre>`;
     return sendPage(reply, dashLayout(ctx, { title: mail.subject, section: 'mail', body }));
   });
+}
 
+function mailDocument(dash: FastifyInstance, services: Services): void {
   dash.get<{ Params: { id: string } }>('/dashboard/developers/mail/:id/html', { config: PUBLIC }, async (request, reply) => {
     const mail = await findMail(services, request.dash, request.params.id);
     return reply
