@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
 import { testProcessor } from '../../src/processors/test-processor';
 import { startMailWorker } from '../../src/worker/mail';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
@@ -167,5 +168,19 @@ describe('the mail worker', () => {
     }
     expect(await mailRow(payment.id)).toMatchObject({ status: 'kept', attempts: 0 });
     expect(received.some((r) => r.to.includes('sandbox@example.com'))).toBe(false);
+  });
+});
+
+describe('KESSAI_SMTP_URL and KESSAI_MAIL_FROM', () => {
+  it('take smtp:// and smtps:// URLs, refuse others without printing their password', () => {
+    expect(loadConfig({}).smtpUrl).toBeNull();
+    expect(loadConfig({}).mailFrom).toBe('kessai <no-reply@localhost>');
+    expect(loadConfig({ KESSAI_SMTP_URL: 'smtps://shop:pw@mail.example:465', KESSAI_MAIL_FROM: 'Shop <pay@shop.example>' })).toMatchObject({
+      smtpUrl: 'smtps://shop:pw@mail.example:465',
+      mailFrom: 'Shop <pay@shop.example>',
+    });
+    expect(() => loadConfig({ KESSAI_SMTP_URL: 'mail.example:25' })).toThrow(ConfigError);
+    expect(() => loadConfig({ KESSAI_SMTP_URL: 'https://shop:hunter2@mail.example' })).toThrow(/https:\/\/ URL$/);
+    expect(() => loadConfig({ KESSAI_SMTP_URL: 'https://shop:hunter2@mail.example' })).not.toThrow(/hunter2/);
   });
 });
