@@ -13,7 +13,7 @@ import { composeMail } from './mail/compose';
 import { HELMET_OPTIONS } from './security';
 
 /**
- * The landing page (`/`) and the pages customers see (and the e-mails they get, web/mail) — instructions (konbini, bank transfer, PayEasy), the offsite
+ * The landing page (`/`) and the pages customers see — instructions (konbini, bank transfer, PayEasy), the offsite
  * simulator and its result page — in one encapsulated plugin: its security headers (helmet:
  * CSP, frame-ancestors, nosniff, Referrer-Policy), `Cache-Control: no-store` and HTML error
  * pages apply to these routes only, never to the JSON API. Every route is `access: 'public'`
