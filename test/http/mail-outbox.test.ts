@@ -80,6 +80,27 @@ describe('konbini instructions', () => {
     expect((await mailsOf(m)).total).toBe(0);
   });
 
+  it("of a Hosted Page session go to the session's e-mail, in its locale", async () => {
+    const m = await h.merchant();
+    const session = await h.request({
+      method: 'POST',
+      url: '/api/v1/sessions',
+      key: m.secretKey,
+      json: { amount: 2000, currency: 'JPY', email: 'session@example.com', default_locale: 'ko', return_url: 'https://shop.example/done' },
+    });
+    expect(session.status, session.text).toBe(200);
+    const paid = await h.request({
+      method: 'POST',
+      url: `/api/v1/sessions/${session.body.id}/pay`,
+      key: m.publishableKey,
+      json: { payment_details: { type: 'konbini', store: 'lawson' } },
+    });
+    expect(paid.status, paid.text).toBe(200);
+    const [mail] = (await mailsOf(m)).data;
+    expect(mail).toMatchObject({ kind: 'instructions', to: 'session@example.com', locale: 'ko', payment: paid.body.payment.id });
+    expect(mail.text).toContain('로손');
+  });
+
   it('escapes what the merchant wrote', async () => {
     const m = await h.merchant();
     await pay(m, { description: '<img src=x onerror=alert(1)>', payment_details: { type: 'konbini', store: 'lawson', email: 'x@example.com' } });
