@@ -41,6 +41,7 @@ import sessionsShow from './http/routes/sessions.show';
 import secureTokensCreate from './http/routes/secure-tokens.create';
 import secureTokensShow from './http/routes/secure-tokens.show';
 import testHelpersClock from './http/routes/test-helpers.clock';
+import testHelpersEmails from './http/routes/test-helpers.emails';
 import testHelpersPayments from './http/routes/test-helpers.payments';
 import testHelpersRefundRequests from './http/routes/test-helpers.refund-requests';
 import tokensCreate from './http/routes/tokens.create';
@@ -120,6 +121,7 @@ const ROUTES = [
   testHelpersPayments,
   testHelpersClock,
   testHelpersRefundRequests,
+  testHelpersEmails,
 ];
 
 /** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */

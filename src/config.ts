@@ -49,6 +49,13 @@ export interface Config {
   trustProxy: boolean | string;
   /** Exchange rates for sessions (built-in, or the file KESSAI_RATES_FILE names). */
   rates: Rates;
+  /**
+   * Where live-mode mails to customers are sent (KESSAI_SMTP_URL, smtp:// or smtps://, user and
+   * password in the URL); null keeps them queued in the outbox. Test-mode mails are never sent.
+   */
+  smtpUrl: string | null;
+  /** The From of those mails (KESSAI_MAIL_FROM). */
+  mailFrom: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -191,7 +198,19 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
+    smtpUrl: smtpUrl(text(env, 'KESSAI_SMTP_URL')),
+    mailFrom: text(env, 'KESSAI_MAIL_FROM') ?? 'kessai <no-reply@localhost>',
   };
+}
+
+/** An smtp:// or smtps:// URL; the error names the scheme only, as the URL may carry a password. */
+function smtpUrl(raw: string | null): string | null {
+  if (raw === null) return null;
+  const scheme = URL.canParse(raw) ? new URL(raw).protocol : null;
+  if (scheme !== 'smtp:' && scheme !== 'smtps:') {
+    throw new ConfigError(`KESSAI_SMTP_URL must be an smtp:// or smtps:// URL, got ${scheme ? `a ${scheme}// URL` : 'something that is not a URL'}`);
+  }
+  return raw;
 }
 
 /** The URL a process on this machine reaches a server listening on `host`:`port` at. */

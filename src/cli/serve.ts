@@ -13,6 +13,7 @@ import { offsetClock } from '../lib/clock';
 import type { WebhookEndpoint } from '../model/webhook';
 import { openServices } from '../services';
 import type { Store } from '../store/db';
+import { startMailWorker } from '../worker/mail';
 import { startWorker } from '../worker/runner';
 import { startWebhookWorker } from '../worker/webhooks';
 import { DEFAULT_KEYS_FILE } from './database';
@@ -22,7 +23,7 @@ import { acquireLock, type DataDirLock, type LockHolder } from './lock';
 /**
  * `kessai serve` (what `npm start` runs): migrate, make sure a merchant exists (with the
  * KESSAI_WEBHOOK_URL endpoint), listen, start the background jobs (expiry sweeps, webhook
- * delivery), print the banner, and on SIGTERM/SIGINT stop accepting
+ * delivery, live-mode mails when KESSAI_SMTP_URL is set), print the banner, and on SIGTERM/SIGINT stop accepting
  * connections and let in-flight requests and job runs finish.
  */
 export async function serve(config: Config): Promise<void> {
@@ -51,6 +52,8 @@ export async function serve(config: Config): Promise<void> {
     listen: store.listen,
     schema: store.kind === 'postgres' ? config.databaseSchema : undefined,
   });
+  // Live-mode mails to customers leave only when there is somewhere to send them.
+  const mailWorker = config.smtpUrl ? startMailWorker(services, { smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log }) : null;
   // Installed before the banner: whoever waits for the banner may signal at once.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
@@ -58,6 +61,7 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     await worker.stop();
     await webhookWorker.stop();
+    await mailWorker?.stop();
     await store.close();
     lock?.release();
   });

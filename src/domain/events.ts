@@ -5,6 +5,7 @@ import * as eventsRepo from '../store/events.repo';
 import type { NewEventRow } from '../store/schema';
 import type { Customer } from '../model/customer';
 import type { Payment } from '../model/payment';
+import { paymentMail } from './mail';
 
 export type PaymentEventType =
   | 'payment.authorized'
@@ -83,7 +84,8 @@ export function paymentSnapshot(payment: Payment): Record<string, unknown> {
 
 /**
  * Appends an event row in the caller's transaction. Delivery (webhooks) reads these rows, so an
- * event exists exactly when the change it describes committed.
+ * event exists exactly when the change it describes committed. Given the merchant's name, the
+ * statement also queues the e-mail the event sends the customer, if any (mail.ts).
  */
 export async function recordPaymentEvent(
   trx: Db,
@@ -91,8 +93,11 @@ export async function recordPaymentEvent(
   payment: Payment,
   now: Date,
   reason: string | null = null,
+  merchantName?: string,
 ): Promise<void> {
-  await eventsRepo.insertEvent(trx, paymentEventRow(type, payment, now, reason));
+  const event = paymentEventRow(type, payment, now, reason);
+  const mail = merchantName === undefined ? null : paymentMail(type, event.id, payment, merchantName, now);
+  await eventsRepo.insertEvent(trx, event, mail);
 }
 
 export function paymentEventRow(type: PaymentEventType, payment: Payment, now: Date, reason: string | null = null): NewEventRow {

@@ -66,11 +66,14 @@ export async function applyAction(trx: Db, actor: Actor, id: string, command: Pa
     ? await lockPaymentAndSession(trx, actor.merchant.id, id)
     : await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
-  return applyActionToLocked(trx, payment, actor.clock.now(), command);
+  return applyActionToLocked(trx, payment, actor.clock.now(), command, actor.merchant.name);
 }
 
-/** The same for a payment the caller has locked already (the expiry sweep locks its batch), at `now`. */
-export async function applyActionToLocked(trx: Db, payment: Payment, now: Date, command: PaymentCommand): Promise<Payment> {
+/**
+ * The same for a payment the caller has locked already (the expiry sweep locks its batch), at
+ * `now`. With `merchantName`, the events queue the customer's e-mails (domain/mail.ts).
+ */
+export async function applyActionToLocked(trx: Db, payment: Payment, now: Date, command: PaymentCommand, merchantName?: string): Promise<Payment> {
   command.refuse?.(payment);
   const asked = typeof command.action === 'function' ? command.action(payment) : command.action;
   let next = nextStatus(payment, asked, command);
@@ -82,7 +85,7 @@ export async function applyActionToLocked(trx: Db, payment: Payment, now: Date, 
     throw new Error('A command that completes a payment must lock its session first (lock: payment-and-session)');
   }
   const saved = await save(trx, payment, next, change, now);
-  for (const type of ACTION_EVENTS[action]) await recordPaymentEvent(trx, type, saved, now, change.reason ?? null);
+  for (const type of ACTION_EVENTS[action]) await recordPaymentEvent(trx, type, saved, now, change.reason ?? null, merchantName);
   // The customer paid: a session the payment pays completes with it.
   if (action === 'complete') await completeSessionOf(trx, saved, now);
   return saved;

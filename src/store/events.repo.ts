@@ -1,12 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
 import type { NewEventRow } from './schema';
+import { insertMail, type QueuedMail } from './mails.repo';
 import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './outbox.repo';
 import type { Event } from '../model/event';
 
-/** Inserts an event and, in the same statement, its webhook deliveries (the outbox). */
-export async function insertEvent(db: Db, event: NewEventRow): Promise<void> {
-  await insertDeliveries(db.with('e', (qc) => qc.insertInto('events').values(event).returning(OUTBOX_EVENT_COLUMNS))).execute();
+/** Inserts an event and, in the same statement, its webhook deliveries (the outbox) and the mail it sends, if any. */
+export async function insertEvent(db: Db, event: NewEventRow, mail: QueuedMail | null = null): Promise<void> {
+  const withEvent = db.with('e', (qc) => qc.insertInto('events').values(event).returning(OUTBOX_EVENT_COLUMNS));
+  if (mail) await insertDeliveries(withEvent.with('m', () => insertMail(mail))).execute();
+  else await insertDeliveries(withEvent).execute();
 }
 
 export async function findEvent(db: Db, merchantId: string, id: string): Promise<Event | undefined> {

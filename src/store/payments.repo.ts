@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type AliasedSelectQueryBuilder, type Compilable, ty
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import { ofMerchant } from './of-merchant';
+import { insertMail, mailFromParameters, mailParameters, type QueuedMail } from './mails.repo';
 import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './outbox.repo';
 import type { Database, NewEventRow, NewPaymentRow, NewRefundRow, PaymentRow } from './schema';
 import type { Event } from '../model/event';
@@ -165,16 +166,16 @@ function compiledOnce<P extends unknown[]>(build: (db: Db, parameters: P) => Com
  * five (BEGIN, three INSERTs, COMMIT). Compiled once (see compiledOnce): the values are bound in
  * the order of the column lists.
  */
-export async function insertPaymentWithEvent(db: Db, payment: Payment, event: NewEventRow | null): Promise<void> {
+export async function insertPaymentWithEvent(db: Db, payment: Payment, event: NewEventRow | null, mail: QueuedMail | null = null): Promise<void> {
   const row = paymentRow(payment);
   if (!event) {
     await db.insertInto('payments').values(row).execute();
     return;
   }
   const eventRow = { ...event, reason: event.reason ?? null };
-  await db.executeQuery(
-    CREATE_PAYMENT(db, [...PAYMENT_COLUMNS.map((column) => row[column]), ...EVENT_COLUMNS.map((column) => eventRow[column])]),
-  );
+  const values = [...PAYMENT_COLUMNS.map((column) => row[column]), ...EVENT_COLUMNS.map((column) => eventRow[column])];
+  // The mail (its CTE) is a statement of its own shape: payments that send none run the one without.
+  await db.executeQuery(mail ? CREATE_PAYMENT_WITH_MAIL(db, [...values, ...mailParameters(mail)]) : CREATE_PAYMENT(db, values));
 }
 
 type PaymentColumn = Exclude<keyof PaymentRow, 'seq' | 'total' | 'has_refund_requests'>;
@@ -214,15 +215,21 @@ function paymentRow(payment: Payment): NewPaymentRow & Record<PaymentColumn, unk
 }
 
 /** The payment's and the event's values, in the order of PAYMENT_COLUMNS then EVENT_COLUMNS. */
-const CREATE_PAYMENT = compiledOnce((db, parameters: unknown[]) => {
+const CREATE_PAYMENT = compiledOnce((db, parameters: unknown[]) => insertDeliveries(paymentAndEvent(db, parameters)));
+
+/** The same, then the mail's values (mails.repo.ts mailParameters), inserted by a third CTE. */
+const CREATE_PAYMENT_WITH_MAIL = compiledOnce((db, parameters: unknown[]) => {
+  const mail = mailFromParameters(parameters.slice(PAYMENT_COLUMNS.length + EVENT_COLUMNS.length));
+  return insertDeliveries(paymentAndEvent(db, parameters).with('m', () => insertMail(mail)));
+});
+
+function paymentAndEvent(db: Db, parameters: unknown[]) {
   const payment = Object.fromEntries(PAYMENT_COLUMNS.map((column, i) => [column, parameters[i]])) as NewPaymentRow;
   const event = Object.fromEntries(EVENT_COLUMNS.map((column, i) => [column, parameters[PAYMENT_COLUMNS.length + i]])) as NewEventRow;
-  return insertDeliveries(
-    db
-      .with('p', (qc) => qc.insertInto('payments').values(payment).returning('id'))
-      .with('e', (qc) => qc.insertInto('events').values(event).returning(OUTBOX_EVENT_COLUMNS)),
-  );
-});
+  return db
+    .with('p', (qc) => qc.insertInto('payments').values(payment).returning('id'))
+    .with('e', (qc) => qc.insertInto('events').values(event).returning(OUTBOX_EVENT_COLUMNS));
+}
 
 export async function updatePayment(
   db: Db,

@@ -1,6 +1,7 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 import type { Customer, ExternalCustomer } from '../model/customer';
 import type { Event } from '../model/event';
+import type { Mail, MailKind, MailStatus } from '../model/mail';
 import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
 import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
 import type { Session, SessionMode, SessionStatus } from '../model/session';
@@ -33,6 +34,8 @@ export interface Database {
   dashboard_login_links: DashboardLoginLinksTable;
   dashboard_login_failures: DashboardLoginFailuresTable;
   request_log: RequestLogTable;
+  // The mail outbox (migrations/0014_mail_outbox.ts).
+  mails: MailsTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -337,6 +340,29 @@ export interface RequestLogTable {
   seq: ColumnType<number, never, never>;
 }
 
+/** An e-mail to a payment's customer (migration 0014); see model/mail.ts. */
+export interface MailsTable {
+  id: string;
+  merchant_id: string;
+  payment_id: string;
+  event_id: string;
+  kind: MailKind;
+  recipient: string;
+  subject: string;
+  locale: string;
+  html: string;
+  text: string;
+  status: MailStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp | null;
+  claimed_until: Timestamp | null;
+  sent_at: Timestamp | null;
+  created_at: Timestamp;
+  seq: ColumnType<number, never, never>;
+}
+export type NewMailRow = Insertable<MailsTable>;
+
 export type DashboardUserRow = Selectable<DashboardUsersTable>;
 export type DashboardSessionRow = Selectable<DashboardSessionsTable>;
 export type RequestLogRow = Selectable<RequestLogTable>;
@@ -362,4 +388,5 @@ export type SchemaMatchesModel = [
   Holds<Same<Selectable<WebhookEndpointsTable>, WebhookEndpoint>>,
   Holds<Same<Selectable<MerchantsTable>, Merchant>>,
   Holds<Same<Selectable<TokensTable>, Token>>,
+  Holds<Same<Omit<Selectable<MailsTable>, 'seq'>, Mail>>,
 ];

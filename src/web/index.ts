@@ -1,6 +1,7 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../domain/context';
+import { useMailComposer } from '../domain/mail';
 import { registerPageErrors } from './errors';
 import assets from './routes/assets';
 import instructions from './routes/instructions';
@@ -8,6 +9,7 @@ import landing from './routes/landing';
 import offsite from './routes/offsite';
 import session from './routes/session';
 import threeDSecure from './routes/three-d-secure';
+import { composeMail } from './mail/compose';
 import { HELMET_OPTIONS } from './security';
 
 /**
@@ -20,6 +22,9 @@ import { HELMET_OPTIONS } from './security';
  *   registerWebPages(app, services); // in buildApp
  */
 export function registerWebPages(app: FastifyInstance, services: Services): void {
+  // The customer's e-mails share these pages' texts; the payment commands render them with these
+  // templates (domain/mail.ts explains why they are handed over rather than imported).
+  useMailComposer(composeMail);
   app.register(async (web) => {
     await web.register(helmet, HELMET_OPTIONS);
     // A payment page shows codes and a status that change: never from a cache. Assets override.

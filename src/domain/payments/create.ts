@@ -10,6 +10,7 @@ import type { Payment, PaymentStatus } from '../../model/payment';
 import type { Actor, Services } from '../context';
 import { customerScenario } from '../customers';
 import { paymentEventRow, type PaymentEventType } from '../events';
+import { paymentMail } from '../mail';
 import { processorFor } from '../upstream';
 import { isPaid } from '../payment-state';
 import { useToken } from '../tokens';
@@ -88,8 +89,11 @@ export async function writePayment(trx: Db, services: Services, actor: Actor, ch
   const context = authorizeContext(services, checked, id, now);
   const authorization = scenario ? await forceScenario(charge.method, charge.prepared, context, scenario) : await charge.method.authorize(charge.prepared, context);
   const payment = newPayment(services, actor, checked, { id, context, authorization, now });
-  const event = EVENT_ON_CREATE[payment.status];
-  await paymentsRepo.insertPaymentWithEvent(trx, payment, event ? paymentEventRow(event, payment, now) : null);
+  const type = EVENT_ON_CREATE[payment.status];
+  const event = type ? paymentEventRow(type, payment, now) : null;
+  // The mail the event sends (instructions, receipt) is inserted by the same statement (domain/mail.ts).
+  const mail = type && event ? paymentMail(type, event.id, payment, actor.merchant.name, now) : null;
+  await paymentsRepo.insertPaymentWithEvent(trx, payment, event, mail);
   return { payment, decline: authorization.declineCode };
 }
 

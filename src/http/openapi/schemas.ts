@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
+import { Email } from './email-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -392,5 +393,7 @@ export const COMPONENTS: readonly TSchema[] = [
   WebhookAttempt,
   list('WebhookDeliveryList', 'WebhookDelivery'),
   TestClock,
+  Email,
+  list('EmailList', 'Email'),
   Health,
 ];

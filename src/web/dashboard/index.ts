@@ -15,6 +15,7 @@ import developers from './routes/developers';
 import home from './routes/home';
 import lists from './routes/lists';
 import login from './routes/login';
+import mail from './routes/mail';
 import payments from './routes/payments';
 import settings from './routes/settings';
 
@@ -72,6 +73,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
     payments(dash, services);
     lists(dash, services);
     developers(dash, services);
+    mail(dash, services);
     settings(dash, services);
   });
 }

@@ -49,7 +49,8 @@ const NOT_CODES = new Set(['type', 'email', 'instructions_url', 'redirect_url', 
 /** Values printed as names rather than codes to copy (no monospace). */
 const PROSE_FIELDS = new Set(['store', 'bank_name', 'account_branch_name', 'account_type', 'account_name']);
 
-function codeRows(details: Record<string, unknown>, t: Messages) {
+/** The codes of `details` as labelled rows (the instructions mail lists the same, web/mail). */
+export function codeRows(details: Record<string, unknown>, t: Messages) {
   const known = new Set<string>(CODE_FIELDS);
   const extra = Object.keys(details).filter((key) => !known.has(key) && !NOT_CODES.has(key));
   return [...CODE_FIELDS, ...extra]
@@ -101,6 +102,6 @@ ${props.returnHref ? html`<p><a class="button secondary" href="${props.returnHre
 }
 
 /** The steps the method declares for paying it, in `locale`. */
-function stepsOf(type: string, locale: PageLocale): readonly string[] {
+export function stepsOf(type: string, locale: PageLocale): readonly string[] {
   return methodFor(type)?.howToPay?.[locale] ?? [];
 }
