@@ -24,8 +24,8 @@ const AJV_OPTIONS: Options = {
   },
 };
 
-export function createAjv(): Ajv {
-  const ajv = new Ajv(AJV_OPTIONS);
+export function createAjv(options: Options = {}): Ajv {
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   return ajv;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/store/driver/pglite';
@@ -112,6 +113,16 @@ it('a first start killed while unpacking leaves nothing the next start takes for
   } finally {
     await store.close();
   }
+});
+
+it('a snapshot that cannot be unpacked whole is refused, not renamed into place as a database', async () => {
+  const dataDir = join(dir, 'torn');
+  // A tarball cut short: tar writes the files it has and only warns about the rest.
+  const cut = join(dir, 'cut', 'pgdata.tar.gz');
+  const whole = gunzipSync(readFileSync(full));
+  writeSnapshot(cut, gzipSync(whole.subarray(0, Math.floor(whole.length / 2))), JSON.parse(readFileSync(`${full}.json`, 'utf8')).migrations);
+  await expect(openPglite({ databaseUrl: null, dataDir, snapshot: cut })).rejects.toThrow(/could not unpack the database snapshot/);
+  expect(readdirSync(dataDir).filter((name) => name.startsWith('pgdata'))).toEqual([]);
 });
 
 it('runs with 32 MB of shared buffers, not the 128 MB of PGlite (a start touches them all: RSS)', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely } from 'kysely';
 import type { Database } from '../schema';
@@ -31,9 +31,9 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
   if (!inMemory) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (isNew && !inMemory) options.progress?.(`preparing the database in ${dataDir} (first start)…`);
   const snapshot = isNew && options.snapshot !== null ? readSnapshot(options.snapshot ?? defaultSnapshotFile()) : null;
-  // On disk the snapshot is unpacked to where PGlite looks (unless something, not a database, is
-  // already there: then PGlite makes the database as it would without a snapshot).
-  const unpack = snapshot !== null && !inMemory && isEmptyOrMissing(location);
+  // On disk the snapshot is unpacked to where PGlite looks. If that folder exists already (empty:
+  // a volume mounted there, say), PGlite loads the tarball into it instead, as in memory.
+  const unpack = snapshot !== null && !inMemory && !existsSync(location);
   if (unpack) await extractSnapshot(snapshot, location);
   const client = new PGlite(location, {
     parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
@@ -41,7 +41,7 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
     // 299 MB with them and 205 MB with 32 MB (RSS of PGlite alone, node included; 188 MB with
     // 16 MB). Pages beyond them are read from the OS's cache of the data directory.
     startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'],
-    ...(snapshot && inMemory ? { loadDataDir: snapshotTarball(snapshot) } : {}),
+    ...(snapshot && !unpack ? { loadDataDir: snapshotTarball(snapshot) } : {}),
   });
   await client.waitReady;
   // The dialect calls only query() and close() on its client. Which statements run prepared is
@@ -56,7 +56,7 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
     kind: 'pglite',
     listen,
     withSetUpLock: (setUp) => setUp(),
-    snapshotMigrations: snapshot && (inMemory || unpack) ? snapshot.migrations : [],
+    snapshotMigrations: snapshot?.migrations ?? [],
     dumpDataDir: async () => {
       await client.exec('CHECKPOINT');
       return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
@@ -66,11 +66,4 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
       return db.destroy();
     },
   };
-}
-
-function isEmptyOrMissing(dir: string): boolean {
-  if (!existsSync(dir)) return true;
-  if (readdirSync(dir).length > 0) return false;
-  rmdirSync(dir);
-  return true;
 }
