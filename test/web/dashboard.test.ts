@@ -384,11 +384,29 @@ describe('test-mode actions on a payment', () => {
   });
 
   it('are not offered to a live merchant, and refused if posted', async () => {
-    const live = await h.merchant({ mode: 'live' });
+    // A konbini payment waiting for its customer, of a merchant then switched to live mode (live
+    // mode here has no processor to take one).
+    const live = await h.merchant();
+    const waiting = await h.request({ method: 'POST', url: '/api/v1/payments', key: live.secretKey, json: { amount: 1000, currency: 'JPY', ...konbini } });
+    expect(waiting.status, waiting.text).toBe(200);
+    await sql`UPDATE merchants SET mode = 'live' WHERE id = ${live.id}`.execute(h.store.db);
     await createDashboardUser(h.store.db, h.clock.now(), { merchantId: live.id, email: 'live@shop.example', password: PASSWORD });
     const browser = await signedIn('live@shop.example');
-    const res = await browser.post('/dashboard/payments/abc123/simulate-payment');
-    expect(res.statusCode).toBe(403);
+    const page = await browser.get(`/dashboard/payments/${waiting.body.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('data-form="simulate-');
+    for (const action of ['simulate-payment', 'simulate-failure']) expect((await browser.post(`/dashboard/payments/${waiting.body.id}/${action}`)).statusCode).toBe(403);
+    expect((await sql<{ status: string }>`SELECT status FROM payments WHERE id = ${waiting.body.id}`.execute(h.store.db)).rows[0].status).toBe('authorized');
+  });
+
+  it('need the page\'s CSRF token', async () => {
+    const m = await h.merchant();
+    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: m.id, email: 'csrf-actions@shop.example', password: PASSWORD });
+    const api = paymentApi(h, m.secretKey);
+    const browser = await signedIn('csrf-actions@shop.example');
+    const waiting = await api.create(konbini);
+    for (const action of ['simulate-payment', 'simulate-failure', 'refund-request']) expect((await browser.post(`/dashboard/payments/${waiting.id}/${action}`, {}, null)).statusCode).toBe(403);
+    expect((await api.get(`/api/v1/payments/${waiting.id}`)).body.status).toBe('authorized');
   });
 });
 

@@ -43,9 +43,9 @@ export interface PaymentActions {
   refundRequest: boolean;
 }
 
-/** The decline codes a simulated failure can carry, card_declined first (the test helper's default). */
+/** The decline codes a simulated failure can carry (not bad_gateway: no decline), card_declined first (the test helper's default). */
 export function declineCodes(): DeclineCode[] {
-  const codes = Object.entries(ERROR_CATALOGUE).flatMap(([code, [status]]) => (status === 502 ? [code as DeclineCode] : []));
+  const codes = Object.entries(ERROR_CATALOGUE).flatMap(([code, [status]]) => (status === 502 && code !== 'bad_gateway' ? [code as DeclineCode] : []));
   return ['card_declined', ...codes.filter((code) => code !== 'card_declined')];
 }
 

@@ -39,7 +39,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const access = request.routeOptions.config.access ?? 'secret';
     if (access === 'public') return;
-    // An unknown path outside the API is a 404 page: there is no key to ask for. Under /api, the
+    // An unknown path outside the API is a 404 page: there is no key to ask for. Under /api/v1, the
     // key comes first, so that an unauthenticated caller learns nothing of which routes exist.
     if (request.is404 && !isApiPath(request.url)) return;
     const key = keyFromHeader(request.headers.authorization);

@@ -27,7 +27,7 @@ export function isApiPath(url: string): boolean {
 /**
  * Turns every failure into KOMOJU's envelope: ApiErrors as they are, schema failures as
  * missing/invalid_parameter naming the param, malformed bodies as bad_request, and anything
- * unexpected as a logged 500 that reveals nothing. An unknown route under /api is a 404 that says
+ * unexpected as a logged 500 that reveals nothing. An unknown route under /api/v1 is a 404 that says
  * so (an unknown id says the resource was not found); any other unknown path is a 404 page.
  */
 export function registerErrorHandling(app: FastifyInstance, sendPageError: PageErrorSender): void {

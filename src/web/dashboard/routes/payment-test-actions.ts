@@ -18,8 +18,9 @@ type Show = (request: FastifyRequest, reply: FastifyReply, id: string, message: 
 /**
  * The payment page's forms for what a customer or the bank does outside the API: in test mode,
  * "Simulate payment" and "Simulate failure" on a payment that waits for its customer (konbini,
- * bank transfer, Pay-easy, offsite), as the test helpers do; on a captured cash payment, the
- * refund request with the customer's bank account, as POST /payments/:id/refund_request.
+ * bank transfer, Pay-easy, offsite), as the test helpers do; and in either mode, on a captured
+ * cash payment, the refund request with the customer's bank account, as
+ * POST /payments/:id/refund_request (live mode has it too: it is not a test helper).
  */
 export function testActionForms(ctx: DashContext, payment: Payment, actions: PaymentActions): Html[] {
   const t = ctx.t.testActions;

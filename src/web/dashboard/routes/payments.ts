@@ -99,7 +99,7 @@ function statusLabel(ctx: DashContext, status: string): string {
 }
 
 /** Capture, refund and cancel: what the API's own routes do, offered as the state allows. */
-function cardActionForms(ctx: DashContext, payment: Payment, actions: PaymentActions): Html[] {
+function paymentCommandForms(ctx: DashContext, payment: Payment, actions: PaymentActions): Html[] {
   const t = ctx.t.payment;
   const path = `/dashboard/payments/${payment.id}`;
   const remaining = payment.total - payment.amount_refunded;
@@ -127,7 +127,7 @@ function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnT
   const actions = availableActions(payment, ctx.session!.actor.merchant.mode === 'test');
   const path = `/dashboard/payments/${payment.id}`;
   const remaining = payment.total - payment.amount_refunded;
-  const forms = [...cardActionForms(ctx, payment, actions), ...testActionForms(ctx, payment, actions)];
+  const forms = [...paymentCommandForms(ctx, payment, actions), ...testActionForms(ctx, payment, actions)];
   const body = html`${message ? notice(message.text, message.kind) : null}
 <p class="dash-lead">${statusBadge(ctx, payment.status)} <strong class="dash-amount" data-total>${m(payment.total)}</strong> ${methodName(ctx, payment.payment_type)} <code data-payment="${payment.id}">${payment.id}</code></p>
 <div class="dash-columns">
