@@ -3,32 +3,6 @@ import type { Db } from './db';
 import type { TestDataCounts } from '../model/test-data';
 
 /**
- * Locks the merchant's row FOR UPDATE, the one lock mode that conflicts with the FOR KEY SHARE
- * lock PostgreSQL takes on it for the foreign key of every row inserted for the merchant
- * (payments, events, deliveries, tokens, customers …). Granted once every transaction that has
- * inserted such a row has ended; until the holder ends, every such insert waits. False: no such
- * merchant.
- */
-export async function lockMerchantAgainstInserts(db: Db, merchantId: string): Promise<boolean> {
-  const row = await db.selectFrom('merchants').select('id').where('id', '=', merchantId).forUpdate().executeTakeFirst();
-  return row !== undefined;
-}
-
-/**
- * Row locks the rest of the transaction waits for at most `ms` (`lock_timeout`, SET LOCAL):
- * longer, and the statement fails with `lock_not_available` (see isLockContention).
- */
-export async function boundLockWaits(db: Db, ms: number): Promise<void> {
-  await sql`SELECT set_config('lock_timeout', ${`${ms}ms`}, true)`.execute(db);
-}
-
-/** A statement that failed on a lock: it waited past `lock_timeout` (55P03), or deadlocked (40P01). */
-export function isLockContention(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '55P03' || code === '40P01';
-}
-
-/**
  * Deletes every row of the merchant's test data in ONE statement (data-modifying CTEs: one round
  * trip, one snapshot) and counts them per kind. Foreign keys between the tables (a delivery's
  * event, a refund's payment, a session's payment) are checked at the end of the statement, when
