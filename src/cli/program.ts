@@ -5,6 +5,7 @@ import { withDatabase } from './database';
 import { healthCommand } from './health';
 import { listenCommand } from './listen';
 import { merchantsCommand } from './merchants';
+import { resetCommand } from './reset';
 import { usersCommand } from './users';
 import { vaultCommand } from './vault';
 import { webhooksCommand } from './webhooks';
@@ -87,6 +88,7 @@ export function buildProgram(): Command {
   program.addCommand(merchantsCommand());
   program.addCommand(webhooksCommand());
   program.addCommand(listenCommand());
+  program.addCommand(resetCommand());
   program.addCommand(vaultCommand());
   program.addCommand(usersCommand());
   const version = packageVersion();
