@@ -17,6 +17,7 @@ import lists from './routes/lists';
 import login from './routes/login';
 import payments from './routes/payments';
 import settings from './routes/settings';
+import testData from './routes/test-data';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -72,6 +73,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
     payments(dash, services);
     lists(dash, services);
     developers(dash, services);
+    testData(dash, services);
     settings(dash, services);
   });
 }
