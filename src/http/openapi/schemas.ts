@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
+import { TestDataReset } from './test-data-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -342,27 +343,6 @@ export const TestClock = Type.Object(
     expired_payments: Type.Optional(Type.Integer({ description: 'After an advance: how many payments expired.' })),
   },
   { $id: 'TestClock' },
-);
-
-const removedCount = (what: string) => Type.Integer({ minimum: 0, description: `${what} deleted.` });
-
-export const TestDataReset = Type.Object(
-  {
-    resource: Type.Literal('test_data_reset'),
-    payments: removedCount('Payments'),
-    refunds: removedCount("The payments' refunds"),
-    refund_requests: removedCount("The payments' refund requests"),
-    sessions: removedCount('Sessions'),
-    tokens: removedCount('Tokens'),
-    secure_tokens: removedCount('Secure tokens'),
-    customers: removedCount('Customers'),
-    external_customers: removedCount('Saved cards of the Hosted Page (external customers)'),
-    events: removedCount('Events'),
-    webhook_deliveries: removedCount('Webhook deliveries (with their attempts)'),
-    idempotency_keys: removedCount('Idempotency records'),
-    clock: ref('TestClock'),
-  },
-  { $id: 'TestDataReset', description: "What POST /api/v1/test_helpers/reset deleted, and the merchant's clock after it (back at real time)." },
 );
 
 /** KOMOJU's list envelope around `item`. */
