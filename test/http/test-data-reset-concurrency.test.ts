@@ -9,6 +9,7 @@ import { startReceiver, type Receiver } from '../helpers/receiver';
  * attempts are in flight): every reset answers 200, every create 200, nothing 5xx; afterwards
  * every payment left is whole (its events, deliveries and refunds all there) and nothing is left
  * of a deleted one; each payment created was deleted by exactly one reset or is still there.
+ * And a row another transaction keeps locked makes the reset give up with 409, deleting nothing.
  */
 let h: Harness;
 let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
@@ -97,6 +98,37 @@ describe('test data reset beside traffic of the same merchant', () => {
     expect(deleted + left.length).toBe(created);
     expect(deleted).toBeGreaterThan(0);
     await expectWhole(m.id, left);
+  });
+});
+
+describe('a row held for long', () => {
+  // PGlite runs one transaction at a time: a transaction held open there would stop everything.
+  it.skipIf(!usingPostgres)('answers 409 conflict, having deleted nothing, then succeeds once it is let go', { timeout: 60_000 }, async () => {
+    const m = await h.merchant();
+    const api = paymentApi(h, m.secretKey);
+    const held = await api.create();
+    const other = await api.create();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    // Another client's transaction holds the payment's row, as a slow capture would.
+    const holder = h.store.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('payments').select('id').where('id', '=', held.id).forUpdate().execute();
+      locked();
+      await released;
+    });
+    await isLocked;
+    const res = await api.post('/api/v1/test_helpers/reset');
+    expect(res.status, res.text).toBe(409);
+    expect(res.body.error.code).toBe('conflict');
+    expect(res.headers['retry-after']).toBe('1');
+    expect((await api.get(`/api/v1/payments/${other.id}`)).status).toBe(200);
+    release();
+    await holder;
+    const again = await api.post('/api/v1/test_helpers/reset');
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.payments).toBe(2);
   });
 });
 
