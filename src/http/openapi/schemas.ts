@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
-import { TestDataReset } from './test-data-schema';
+import { TestClock, TestDataReset } from './test-helper-schemas';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -334,16 +334,6 @@ export const DeletedExternalCustomer = Type.Object(
 export const AvailablePaymentMethodList = Type.Array(ref('AvailablePaymentMethod'), { $id: 'AvailablePaymentMethodList' });
 
 export const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health' });
-
-export const TestClock = Type.Object(
-  {
-    resource: Type.Literal('test_clock'),
-    now: Timestamp,
-    offset_seconds: Type.Integer({ description: "How far this merchant's clock is ahead of the system's." }),
-    expired_payments: Type.Optional(Type.Integer({ description: 'After an advance: how many payments expired.' })),
-  },
-  { $id: 'TestClock' },
-);
 
 /** KOMOJU's list envelope around `item`. */
 function list(id: string, item: string): TSchema {

@@ -1,12 +1,26 @@
 import { Type } from '@sinclair/typebox';
 
+/**
+ * The test helpers' own answers (src/wire/test-data.ts), components of ./schemas.ts's COMPONENTS;
+ * a file of their own because schemas.ts is at its size limit.
+ */
+
+const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 in UTC, whole seconds (`2020-06-09T07:41:50Z`).' });
+
+export const TestClock = Type.Object(
+  {
+    resource: Type.Literal('test_clock'),
+    now: Timestamp,
+    offset_seconds: Type.Integer({ description: "How far this merchant's clock is ahead of the system's." }),
+    expired_payments: Type.Optional(Type.Integer({ description: 'After an advance: how many payments expired.' })),
+  },
+  { $id: 'TestClock' },
+);
+
 /** A count of one kind of test data deleted. */
 const removed = (what: string) => Type.Integer({ minimum: 0, description: `${what} deleted.` });
 
-/**
- * What POST /api/v1/test_helpers/reset answers (wire/test-data.ts serializeTestDataReset), a
- * component of ./schemas.ts's COMPONENTS; kept apart so that file stays within its size.
- */
+/** What POST /api/v1/test_helpers/reset answers (wire/test-data.ts serializeTestDataReset). */
 export const TestDataReset = Type.Object(
   {
     resource: Type.Literal('test_data_reset'),
