@@ -44,6 +44,7 @@ import testHelpersClock from './http/routes/test-helpers.clock';
 import testHelpersEmails from './http/routes/test-helpers.emails';
 import testHelpersPayments from './http/routes/test-helpers.payments';
 import testHelpersRefundRequests from './http/routes/test-helpers.refund-requests';
+import testHelpersReset from './http/routes/test-helpers.reset';
 import tokensCreate from './http/routes/tokens.create';
 import webhooksCreate from './http/routes/webhooks.create';
 import webhooksDelete from './http/routes/webhooks.delete';
@@ -122,6 +123,7 @@ const ROUTES = [
   testHelpersClock,
   testHelpersRefundRequests,
   testHelpersEmails,
+  testHelpersReset,
 ];
 
 /** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */

@@ -7,6 +7,7 @@ import { listenCommand } from './listen';
 import { merchantsCommand } from './merchants';
 import { runCommand } from './run';
 import { triggerCommand } from './trigger';
+import { resetCommand } from './reset';
 import { usersCommand } from './users';
 import { vaultCommand } from './vault';
 import { webhooksCommand } from './webhooks';
@@ -91,6 +92,7 @@ export function buildProgram(): Command {
   program.addCommand(listenCommand());
   program.addCommand(runCommand());
   program.addCommand(triggerCommand());
+  program.addCommand(resetCommand());
   program.addCommand(vaultCommand());
   program.addCommand(usersCommand());
   const version = packageVersion();

@@ -1,5 +1,6 @@
 import type { Db } from '../store/db';
 import * as idempotencyRepo from '../store/idempotency.repo';
+import * as merchantLocks from '../store/merchant-locks.repo';
 import { ApiError } from '../kernel/errors';
 import type { Actor } from './context';
 
@@ -30,6 +31,11 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
  * `singleStatement` declares that `work` writes with exactly one SQL statement (atomic on its
  * own); without an idempotency key it then runs outside a transaction, saving the BEGIN and
  * COMMIT round trips on the hottest path (payment creation).
+ *
+ * A transaction's first statement holds the merchant's row (merchant-locks.repo: with the key's
+ * lock when there is a key, else on its own), before `work` locks any of the merchant's rows: a
+ * reset of its test data running meanwhile is then waited for, not deadlocked with
+ * (test-data-reset.ts). A single statement needs none: its inserts' foreign keys hold the row.
  */
 export async function runCommand<T>(
   db: Db,
@@ -52,10 +58,16 @@ export async function runCommand<T>(
   render?: (result: T) => StoredResponse,
   { singleStatement = false } = {},
 ): Promise<StoredResponse | T> {
-  if (!render) return db.transaction().execute(work);
+  if (!render) {
+    return db.transaction().execute(async (trx) => {
+      await merchantLocks.holdMerchant(trx, actor.merchant.id);
+      return work(trx);
+    });
+  }
   if (singleStatement && !idempotency) return render(await work(db));
   return db.transaction().execute(async (trx) => {
     const now = actor.clock.now();
+    if (!idempotency) await merchantLocks.holdMerchant(trx, actor.merchant.id);
     if (idempotency) {
       const merchantId = actor.merchant.id;
       if (!(await idempotencyRepo.tryLockKey(trx, merchantId, idempotency.key))) throw new ApiError('conflict');

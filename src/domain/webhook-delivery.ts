@@ -122,7 +122,8 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
   const outcome = attemptOutcome(delivery.step, attemptedAt, delivered, random);
   const systemNow = new Date(delivery.clock.now().getTime() - delivery.clockOffsetMs);
   await db.transaction().execute(async (trx) => {
-    await outboxRepo.lockDelivery(trx, delivery.id);
+    // Deleted while the attempt was in flight (with its endpoint, or by a test data reset): nothing to record.
+    if (!(await outboxRepo.lockDelivery(trx, delivery.id))) return;
     await outboxRepo.recordAttempt(
       trx,
       {

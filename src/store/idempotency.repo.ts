@@ -4,13 +4,16 @@ import type { IdempotencyRow } from './schema';
 
 /**
  * Takes the transaction-scoped advisory lock for one idempotency key without waiting. False means
- * another transaction (in any process) holds it: that request is still in flight.
+ * another transaction (in any process) holds it: that request is still in flight. The same
+ * statement holds the merchant's row as merchant-locks.repo's holdMerchant does (no round trip of
+ * its own), waiting while a reset of the merchant's test data runs.
  */
 export async function tryLockKey(db: Db, merchantId: string, key: string): Promise<boolean> {
   const { rows } = await sql<{ locked: boolean }>`
     SELECT pg_try_advisory_xact_lock(hashtextextended(${merchantId} || ':' || ${key}, 0)) AS locked
+    FROM merchants WHERE id = ${merchantId} FOR KEY SHARE
   `.execute(db);
-  return rows[0].locked;
+  return rows[0]?.locked ?? false;
 }
 
 export async function findRecord(db: Db, merchantId: string, key: string, notBefore: Date): Promise<IdempotencyRow | undefined> {

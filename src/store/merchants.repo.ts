@@ -141,6 +141,11 @@ export async function advanceClock(db: Db, merchantId: string, ms: number): Prom
   return row!.clock_offset_ms;
 }
 
+/** Sets a merchant's test clock back to real time (offset 0). */
+export async function rewindClock(db: Db, merchantId: string): Promise<void> {
+  await forgetCachedKeys(db.updateTable('merchants').set({ clock_offset_ms: 0 }).where('id', '=', merchantId).execute());
+}
+
 export async function setPaymentTypes(db: Db, merchantId: string, types: string[] | null): Promise<void> {
   await forgetCachedKeys(
     db

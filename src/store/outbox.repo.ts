@@ -227,9 +227,13 @@ export interface AttemptRecord {
   responseExcerpt: string | null;
 }
 
-/** Locks a delivery's row for the rest of the transaction (waiting for one that holds it). */
-export async function lockDelivery(db: Db, id: string): Promise<void> {
-  await db.selectFrom('webhook_deliveries').select('id').where('id', '=', id).forUpdate().execute();
+/**
+ * Locks a delivery's row for the rest of the transaction (waiting for one that holds it). False:
+ * the row is gone (its endpoint was deleted, or its merchant's test data).
+ */
+export async function lockDelivery(db: Db, id: string): Promise<boolean> {
+  const rows = await db.selectFrom('webhook_deliveries').select('id').where('id', '=', id).forUpdate().execute();
+  return rows.length > 0;
 }
 
 /**

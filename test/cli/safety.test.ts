@@ -43,6 +43,11 @@ const COMMANDS: Record<string, { args: string[]; through?: (run: Run, api: Api) 
       for (const webhook of await api.webhooks()) expect(run.stdout).toContain(webhook.id);
     },
   },
+  // Deletes test data, and keeps the endpoints.
+  reset: {
+    args: ['reset'],
+    through: async (run, api) => expect((await api.webhooks()).length).toBeGreaterThan(0),
+  },
   'webhooks remove': {
     // The id is the one the test adds through the API first (REMOVED below).
     args: ['webhooks', 'remove', 'REMOVED'],

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
 import { Email } from './email-schema';
+import { TestClock, TestDataReset } from './test-helper-schemas';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -335,16 +336,6 @@ export const AvailablePaymentMethodList = Type.Array(ref('AvailablePaymentMethod
 
 export const Health = Type.Object({ status: Type.Literal('ok') }, { $id: 'Health' });
 
-export const TestClock = Type.Object(
-  {
-    resource: Type.Literal('test_clock'),
-    now: Timestamp,
-    offset_seconds: Type.Integer({ description: "How far this merchant's clock is ahead of the system's." }),
-    expired_payments: Type.Optional(Type.Integer({ description: 'After an advance: how many payments expired.' })),
-  },
-  { $id: 'TestClock' },
-);
-
 /** KOMOJU's list envelope around `item`. */
 function list(id: string, item: string): TSchema {
   return Type.Object(
@@ -395,5 +386,6 @@ export const COMPONENTS: readonly TSchema[] = [
   TestClock,
   Email,
   list('EmailList', 'Email'),
+  TestDataReset,
   Health,
 ];

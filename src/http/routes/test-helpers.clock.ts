@@ -1,17 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
-import { advanceClock, clockState, type ClockState } from '../../domain/test-clock';
-import { isoSeconds } from '../../lib/clock';
+import { advanceClock, clockState } from '../../domain/test-clock';
+import { serializeClock } from '../../wire/test-data';
 import type { Operation } from '../openapi/operation';
 import { requireTestMode } from '../test-mode';
 
 /** At most ten years per call: enough for any deadline, small enough to stay a valid date. */
 const AdvanceBody = Type.Object({ seconds: Type.Integer({ minimum: 1, maximum: 10 * 366 * 86400 }) });
-
-function serializeClock(state: ClockState): Record<string, unknown> {
-  return { resource: 'test_clock', now: isoSeconds(state.now), offset_seconds: Math.round(state.offsetMs / 1000) };
-}
 
 const advanceOperation: Operation = {
   summary: "Advance the merchant's clock",

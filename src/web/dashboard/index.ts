@@ -18,6 +18,7 @@ import login from './routes/login';
 import mail from './routes/mail';
 import payments from './routes/payments';
 import settings from './routes/settings';
+import testData from './routes/test-data';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -74,6 +75,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
     lists(dash, services);
     developers(dash, services);
     mail(dash, services);
+    testData(dash, services);
     settings(dash, services);
   });
 }

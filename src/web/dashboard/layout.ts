@@ -14,7 +14,7 @@ export interface DashContext {
   query: string;
 }
 
-export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'mail' | 'settings' | 'login';
+export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'mail' | 'testData' | 'settings' | 'login';
 
 /** The hidden CSRF field every POST form of a signed-in page carries. */
 export function csrfField(ctx: DashContext): Html {
@@ -32,6 +32,7 @@ const MENU: readonly { section: Section; href: string; label: (t: DashboardMessa
   { section: 'webhooks', href: '/dashboard/developers/webhooks', label: (t) => t.nav.webhooks, group: 'developers' },
   { section: 'clock', href: '/dashboard/developers/clock', label: (t) => t.nav.clock, group: 'developers' },
   { section: 'mail', href: '/dashboard/developers/mail', label: (t) => t.nav.mail, group: 'developers' },
+  { section: 'testData', href: '/dashboard/developers/test-data', label: (t) => t.nav.testData, group: 'developers' },
   { section: 'settings', href: '/dashboard/settings', label: (t) => t.nav.settings },
 ];
 
