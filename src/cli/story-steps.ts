@@ -59,6 +59,7 @@ export async function call(ctx: StoryContext, method: Method, path: string, body
 
 /** A customer action (the module kessai run uses too) that must succeed: answers its final answer's body. */
 async function act(ctx: StoryContext, result: ActionResult): Promise<any> {
+  if (result.answer.status === 401) throw keyRefused(ctx.client.target);
   if (result.problem) throw new Refusal(`${result.did}: ${result.problem}`);
   expectStatus(ctx, result.did, result.answer, 200);
   return result.answer.body;
