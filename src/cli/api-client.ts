@@ -1,92 +1,91 @@
-import type { Config } from '../config';
-import { runningServerUrl } from './health';
 import { Refusal } from './refusal';
-import { knownSecretKey } from './through-server';
+import type { ServerTarget } from './server-target';
 
-/** Where a client command (`listen`, `trigger`) talks to, and as whom. */
-export interface ServerTarget {
-  url: string;
-  /** How the URL was chosen, for a line saying which server a command follows. */
-  source: string;
-  key: string;
-  /** The key is the generated one kept in the data directory (it may have been rolled since). */
-  remembered: boolean;
+/** An answer of the server's API. */
+export interface Answer {
+  status: number;
+  /** Parsed JSON; a body that is not JSON is kept as text; an empty one is null. */
+  body: any;
+  headers: Headers;
 }
 
-export interface ServerFlags {
-  server?: string;
-  apiKey?: string;
+/** A customer page's answer: redirects are not followed, `location` is made absolute. */
+export interface PageAnswer {
+  status: number;
+  location: string | null;
+  html: string;
 }
 
-/**
- * `--server` and `--api-key`, else the server running on the configured data directory (its
- * lock) or the configured URL, as KESSAI_SECRET_KEY's merchant or the default merchant's key
- * kept beside the database.
- */
-export function serverTarget(config: Config, flags: ServerFlags): ServerTarget {
-  const running = runningServerUrl(config);
-  const url = (flags.server ?? running ?? config.publicUrl).replace(/\/+$/, '');
-  const source = flags.server ? '--server' : running ? `the server running on ${config.dataDir}` : 'KESSAI_PUBLIC_URL, or HOST and PORT';
-  if (flags.apiKey) return { url, source, key: flags.apiKey, remembered: false };
-  const known = knownSecretKey(config);
-  if (!known) throw new Refusal('No secret key: pass --api-key, set KESSAI_SECRET_KEY, or run from the directory where `kessai serve` keeps its data');
-  return { url, source, ...known };
-}
+/** The server could not be reached at all (refused, reset, DNS): no answer to judge. */
+export class Unreachable extends Refusal {}
+
+const API = '/api/v1';
 
 export function basicAuthorization(key: string): string {
   return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }
 
-export interface Answer {
-  status: number;
-  body: any;
-  /** Where a page redirected to (3xx `location`), redirects not being followed. */
-  location: string | null;
-}
-
 /**
- * A thin HTTP client for CLI commands that act like a merchant's code and its customers: API
- * calls with the key, and the customer pages (no key, form posts, redirects not followed).
+ * The HTTP client of CLI commands that act like a merchant's code and its customers (`trigger`,
+ * `run`): the API with the target's key, and the customer pages fetched as a browser would (no
+ * key, `Origin` of the server's own pages, redirects seen one at a time so the caller decides
+ * which to follow). Every answer is returned, errors and 401 included: the caller judges it.
  */
 export class ApiClient {
-  constructor(readonly target: ServerTarget) {}
+  readonly baseUrl: string;
+  readonly origin: string;
 
-  async api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<Answer> {
-    const headers: Record<string, string> = { authorization: basicAuthorization(this.target.key) };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    return this.send(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  constructor(readonly target: ServerTarget) {
+    this.baseUrl = target.url;
+    this.origin = new URL(target.url).origin;
   }
 
-  /** A customer's browser: GET a page, or POST its form, without following the redirect. */
-  async page(path: string, form?: Record<string, string>): Promise<Answer> {
-    if (form === undefined) return this.send(path, { method: 'GET' });
-    return this.send(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  private async send(path: string, init: RequestInit): Promise<Answer> {
-    const url = path.startsWith('http') ? path : `${this.target.url}${path}`;
-    let response: Response;
-    try {
-      response = await fetch(url, { ...init, redirect: 'manual' });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new Refusal(`cannot reach ${this.target.url} (${cause}): is \`kessai serve\` running? (--server URL)`);
-    }
+  /** `path` is relative to /api/v1 (a path already starting with /api/v1/ is taken as it is). */
+  async api(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; idempotencyKey?: string } = {}): Promise<Answer> {
+    const url = `${this.baseUrl}${path.startsWith(`${API}/`) ? '' : API}${path}`;
+    const headers: Record<string, string> = { authorization: basicAuthorization(this.target.key), accept: 'application/json', ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey !== undefined) headers['x-komoju-idempotency'] = options.idempotencyKey;
+    const response = await this.send(url, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     const text = await response.text();
     let body: unknown = text;
     try {
-      body = JSON.parse(text);
+      body = text === '' ? null : JSON.parse(text);
     } catch {
-      // A page, not JSON: kept as text.
+      // Not JSON: kept as text, so an expectation or an error line can still show it.
     }
-    if (response.status === 401) {
-      const hint = this.target.remembered ? ' (the key kept in the data directory was probably rolled in the dashboard: pass --api-key)' : '';
-      throw new Refusal(`the server at ${this.target.url} refused the key (401)${hint}`);
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  /** A customer page: GET, or POST of a form as the page's own button sends it. */
+  async page(url: string, form?: Record<string, string>): Promise<PageAnswer> {
+    const absolute = new URL(url, this.baseUrl).href;
+    const init: RequestInit = form
+      ? { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin, referer: absolute }, body: new URLSearchParams(form).toString() }
+      : { method: 'GET', headers: { accept: 'text/html' } };
+    const response = await this.send(absolute, { ...init, redirect: 'manual' });
+    const location = response.headers.get('location');
+    return { status: response.status, location: location === null ? null : new URL(location, absolute).href, html: await response.text() };
+  }
+
+  /** Whether a URL is on this server (a browser would follow it; a shop's URL is left alone). */
+  isOwn(url: string): boolean {
+    return new URL(url, this.baseUrl).origin === this.origin;
+  }
+
+  /** The same page on the server this client talks to (the server makes its URLs from its public URL). */
+  onThisServer(url: string): string {
+    const parsed = new URL(url, this.baseUrl);
+    return new URL(`${parsed.pathname}${parsed.search}`, this.baseUrl).href;
+  }
+
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new Unreachable(`cannot reach ${url}: ${why} (is \`kessai serve\` running? --server names another)`);
     }
-    return { status: response.status, body, location: response.headers.get('location') };
   }
 }

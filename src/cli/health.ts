@@ -1,16 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, localUrl, lockedDataDir, type Config } from '../config';
-import { lockHolder } from './lock';
+import { loadConfig, localUrl, type Config } from '../config';
+import { runningServerUrl } from './server-target';
 
-/** The URL the server running on the configured data directory wrote in its lock, if one does. */
-export function runningServerUrl(config: Config): string | null {
-  const dataDir = lockedDataDir(config);
-  const holder = dataDir === null ? null : lockHolder(dataDir);
-  return holder?.url ?? null;
-}
-
-/** Where the server is: the running server's URL, else the configured host and port. */
+/**
+ * Where the server is: the running server's URL, else the configured host and port. Not
+ * KESSAI_PUBLIC_URL, unlike the client commands: health asks about the server on this machine.
+ */
 function defaultUrl(config: Config): string {
   return runningServerUrl(config) ?? localUrl(config.host, config.port);
 }

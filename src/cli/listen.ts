@@ -2,9 +2,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../config';
 import type { AttemptResult } from '../domain/webhook-delivery';
-import { basicAuthorization, serverTarget, type ServerFlags, type ServerTarget } from './api-client';
+import { basicAuthorization } from './api-client';
 import { forwardingSecret } from './listen-secret';
 import { Refusal } from './refusal';
+import { ROLLED_KEY_HINT, serverTarget, type ServerFlags, type ServerTarget } from './server-target';
 
 interface StreamedEvent {
   id: string;
@@ -138,7 +139,7 @@ async function follow(target: ServerTarget, connected: (first: boolean) => void,
       if (response.status === 401 || response.status === 403) {
         // The generated key kept in the data directory stops working once rolled in the dashboard,
         // which shows the new key once and cannot write it here.
-        const hint = target.remembered ? ' The key kept in KESSAI_DATA_DIR was probably rolled in the dashboard: set KESSAI_SECRET_KEY to the new key.' : '';
+        const hint = target.remembered ? ` (${ROLLED_KEY_HINT})` : '';
         throw new Error(`The server refused the key (${response.status}): ${await response.text()}${hint}`);
       }
       if (!response.ok || !response.body) throw Object.assign(new Error(`HTTP ${response.status}`), { retry: true });

@@ -1,17 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, localUrl } from '../config';
-import { runningServerUrl } from './health';
-import { ScenarioClient, ServerRefused, Unreachable } from './scenario/client';
-import { knownSecretKey } from './through-server';
+import { loadConfig } from '../config';
+import { ApiClient } from './api-client';
+import { Refusal } from './refusal';
+import { serverTarget, type ServerFlags } from './server-target';
 
 /** Exit codes of `kessai run`: a step failed (1); the file, the flags or the server are wrong (2). */
 const FAILED = 1;
 const UNUSABLE = 2;
 
-interface RunOptions {
+interface RunOptions extends ServerFlags {
   seed?: number;
-  server?: string;
-  apiKey?: string;
   json?: boolean;
 }
 
@@ -21,28 +19,15 @@ function unusable(message: string): never {
   process.exit(UNUSABLE);
 }
 
-/**
- * The server and key: `--server` and `--api-key`, else the `kessai serve` running on the data
- * directory (the URL in its lock) and the key the CLI knows (KESSAI_SECRET_KEY or the default
- * merchant's generated key kept beside the database), as `kessai listen` finds them.
- */
-function connect(options: RunOptions): ScenarioClient {
-  const config = loadConfig();
-  const url = (options.server ?? runningServerUrl(config) ?? localUrl(config.host, config.port)).replace(/\/+$/, '');
-  const key = options.apiKey ?? knownSecretKey(config)?.key;
-  if (!key) unusable('no API key: give --api-key, set KESSAI_SECRET_KEY, or run where `kessai serve` keeps its data (KESSAI_DATA_DIR)');
-  return new ScenarioClient(url, key);
-}
-
 /** `--seed N`: the server makes this merchant's ids, codes and timestamps follow N from now on. */
-async function seedServer(client: ScenarioClient, seed: number): Promise<void> {
+async function seedServer(client: ApiClient, seed: number): Promise<void> {
   const answer = await client.api('POST', '/test_helpers/seed', { body: { seed } });
-  if (answer.http_status === 404) {
+  if (answer.status === 404) {
     unusable(`the server at ${client.baseUrl} does not support seeds (POST /api/v1/test_helpers/seed answered 404): run without --seed, or update kessai there`);
   }
-  if (answer.http_status >= 300) {
+  if (answer.status >= 300) {
     const message = (answer.body as { error?: { message?: unknown } } | null)?.error?.message;
-    unusable(`POST /api/v1/test_helpers/seed answered ${answer.http_status}${message ? `: ${String(message)}` : ''}`);
+    unusable(`POST /api/v1/test_helpers/seed answered ${answer.status}${message ? `: ${String(message)}` : ''}`);
   }
 }
 
@@ -60,14 +45,15 @@ async function run(file: string, options: RunOptions): Promise<void> {
     if (error instanceof BadScenario) unusable(error.message);
     throw error;
   }
-  const client = connect(options);
   let report;
   try {
+    // The server and key as for `listen` and `trigger` (docs/cli.md#which-server-and-which-key).
+    const client = new ApiClient(serverTarget(loadConfig(), options));
     if (options.seed !== undefined) await seedServer(client, options.seed);
     report = await runScenario(client, scenario, options.seed ?? null);
   } catch (error) {
-    if (error instanceof Unreachable) unusable(`${error.message} (is \`kessai serve\` running? --server names another)`);
-    if (error instanceof ServerRefused) unusable(error.message);
+    // No key, a server out of reach or refusing the key: nothing could be judged.
+    if (error instanceof Refusal) unusable(error.message);
     throw error;
   }
   process.stdout.write(options.json ? `${JSON.stringify({ file, ...report }, null, 2)}\n` : formatReport(report));
@@ -85,7 +71,7 @@ export function runCommand(): Command {
     .description('run a scenario file (JSON or YAML) of API calls, customer actions, clock advances and expectations against a server')
     .argument('<scenario>', 'the scenario file: .json, else YAML')
     .option('--seed <n>', "make the merchant's ids, codes and timestamps deterministic from N first (POST /test_helpers/seed)", parseSeed)
-    .option('--server <url>', "the server's base URL (default: the running server on the data directory, else HOST and PORT)")
+    .option('--server <url>', "the server's base URL (default: the server running on the data directory, else KESSAI_PUBLIC_URL)")
     .option('--api-key <key>', "the merchant's secret key (default: KESSAI_SECRET_KEY, else the default merchant's kept key)")
     .option('--json', 'print the report as JSON')
     // Bad usage is exit 2, as a bad file is: 1 means a step failed.

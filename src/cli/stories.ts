@@ -189,7 +189,7 @@ const CUSTOMER_STORIES: Story[] = [
     description: "a PayPay payment the customer cancels on the provider's page",
     events: ['payment.authorized', 'payment.cancelled'],
     steps: ['payment'],
-    run: (ctx) => offsite(ctx, 'cancel'),
+    run: (ctx) => offsite(ctx, 'abandon'),
   },
   {
     name: '3ds.passed',
@@ -197,7 +197,7 @@ const CUSTOMER_STORIES: Story[] = [
     events: ['payment.captured'],
     steps: ['secure_token', 'payment'],
     run: async (ctx) => {
-      const answer = await threeDSecure(ctx, '123456');
+      const answer = await threeDSecure(ctx, 'pass');
       if (answer.status !== 200) throw new Refusal(`POST /api/v1/payments with the verified token answered ${answer.status}`);
       recordPayment(ctx, answer.body);
     },
@@ -208,7 +208,7 @@ const CUSTOMER_STORIES: Story[] = [
     events: [],
     steps: ['secure_token', 'payment'],
     run: async (ctx) => {
-      const answer = await threeDSecure(ctx, '111111');
+      const answer = await threeDSecure(ctx, 'fail');
       if (answer.status === 200) throw new Refusal('POST /api/v1/payments with the failed token was accepted');
       ctx.note(`the shop's POST /api/v1/payments with the failed token answered ${answer.status} ${answer.body?.error?.code ?? ''}: no payment was made`);
     },

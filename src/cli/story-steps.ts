@@ -1,5 +1,8 @@
-import type { ApiClient, Answer } from './api-client';
+import type { Answer, ApiClient } from './api-client';
+import * as customer from './customer-actions';
+import type { ActionResult } from './customer-actions';
 import { Refusal } from './refusal';
+import { keyRefused } from './server-target';
 
 /** An object a trigger made, as it stands at the end. */
 export interface Made {
@@ -41,18 +44,25 @@ function describeAnswer(answer: Answer): string {
   return `${answer.status}${typeof answer.body === 'string' ? ` ${answer.body.slice(0, 200)}` : ''}`;
 }
 
+/** The answer must be `expected`; else the story stops, saying `what` answered what (a refused key, what to do). */
+function expectStatus(ctx: StoryContext, what: string, answer: Answer, expected: number): void {
+  if (answer.status === 401 && expected !== 401) throw keyRefused(ctx.client.target);
+  if (answer.status !== expected) throw new Refusal(`${what} answered ${describeAnswer(answer)}`);
+}
+
 /** An API call that must answer `expected` (200 by default); anything else stops the story, saying where. */
 export async function call(ctx: StoryContext, method: Method, path: string, body?: unknown, expected = 200): Promise<any> {
-  const answer = await ctx.client.api(method, path, body);
-  if (answer.status !== expected) throw new Refusal(`${method} ${path} answered ${describeAnswer(answer)}`);
+  const answer = await ctx.client.api(method, path, { body });
+  expectStatus(ctx, `${method} ${path}`, answer, expected);
   return answer.body;
 }
 
-/** A customer's browser on a page: the answer must be `expected`. */
-export async function visit(ctx: StoryContext, path: string, form: Record<string, string> | undefined, expected: number): Promise<Answer> {
-  const answer = await ctx.client.page(path, form);
-  if (answer.status !== expected) throw new Refusal(`${form ? 'POST' : 'GET'} ${path} answered ${describeAnswer(answer)}`);
-  return answer;
+/** A customer action (the module kessai run uses too) that must succeed: answers its final answer's body. */
+async function act(ctx: StoryContext, result: ActionResult): Promise<any> {
+  if (result.answer.status === 401) throw keyRefused(ctx.client.target);
+  if (result.problem) throw new Refusal(`${result.did}: ${result.problem}`);
+  expectStatus(ctx, result.did, result.answer, 200);
+  return result.answer.body;
 }
 
 export function recordPayment(ctx: StoryContext, payment: any): any {
@@ -78,7 +88,7 @@ export function cashPayment(ctx: StoryContext, type: string): Promise<any> {
 
 /** The customer pays it (test helper): `captured`. */
 export async function payCash(ctx: StoryContext, payment: any): Promise<any> {
-  return recordPayment(ctx, await call(ctx, 'POST', `/api/v1/test_helpers/payments/${payment.id}/pay`, {}));
+  return recordPayment(ctx, await act(ctx, await customer.pay(ctx.client, payment.id)));
 }
 
 /**
@@ -97,29 +107,23 @@ export async function expire(ctx: StoryContext, payment: any): Promise<any> {
 }
 
 /** An offsite payment (PayPay) and the customer's button on the provider's page (the simulator). */
-export async function offsite(ctx: StoryContext, action: 'approve' | 'decline' | 'cancel'): Promise<void> {
+export async function offsite(ctx: StoryContext, choice: 'approve' | 'decline' | 'abandon'): Promise<void> {
   const payment = await createPayment(ctx, { payment_details: { type: 'paypay' }, return_url: RETURN_URL });
-  const redirect = new URL(payment.payment_details.redirect_url);
-  await visit(ctx, `${redirect.pathname}${redirect.search}`, undefined, 200);
-  await visit(ctx, `/offsite/${payment.id}`, { action }, 303);
-  recordPayment(ctx, await call(ctx, 'GET', `/api/v1/payments/${payment.id}`));
+  recordPayment(ctx, await act(ctx, await customer.offsite(ctx.client, payment.id, choice)));
 }
 
 /**
- * A secure token for a challenge card, the customer on the issuer's page answering `password`
- * (123456 passes), then the shop's POST /payments with the token: answers that call.
+ * A secure token for a challenge card, the customer on the issuer's page passing or failing the
+ * challenge, then the shop's POST /payments with the token: answers that call.
  */
-export async function threeDSecure(ctx: StoryContext, password: string): Promise<Answer> {
+export async function threeDSecure(ctx: StoryContext, result: 'pass' | 'fail'): Promise<Answer> {
   const card = { ...TEST_CARD, number: '4100000000005000' };
   const tokenBody = ctx.body('secure_token', { amount: 1000, currency: 'JPY', return_url: RETURN_URL, payment_details: card });
   const token = await call(ctx, 'POST', '/api/v1/secure_tokens', tokenBody);
-  const page = new URL(token.authentication_url);
-  await visit(ctx, `${page.pathname}${page.search}`, undefined, 200);
-  await visit(ctx, page.pathname, { token: token.id, password, locale: 'en' }, 303);
-  const verified = await call(ctx, 'GET', `/api/v1/secure_tokens/${token.id}`);
+  const verified = await act(ctx, await customer.authenticate(ctx.client, token.authentication_url, result));
   ctx.made({ resource: 'secure_token', id: token.id, status: verified.verification_status });
   const paymentBody = ctx.body('payment', { amount: tokenBody.amount, currency: tokenBody.currency, payment_details: token.id });
-  return ctx.client.api('POST', '/api/v1/payments', paymentBody);
+  return ctx.client.api('POST', '/api/v1/payments', { body: paymentBody });
 }
 
 /** A captured konbini payment and a refund request for all of it, settled `outcome`. */

@@ -1,17 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { lockedDataDir, type Config } from '../config';
-import { DEFAULT_KEYS_FILE } from './database';
+import { ApiClient } from './api-client';
 import { lockHolder } from './lock';
 import { Refusal } from './refusal';
-
-/** The secret key: KESSAI_SECRET_KEY, or the default merchant's generated key kept by `kessai serve`. */
-export function knownSecretKey(config: Config): { key: string; remembered: boolean } | null {
-  if (config.secretKey) return { key: config.secretKey, remembered: false };
-  const file = join(config.dataDir, DEFAULT_KEYS_FILE);
-  if (existsSync(file)) return { key: (JSON.parse(readFileSync(file, 'utf8')) as { secret_key: string }).secret_key, remembered: true };
-  return null;
-}
+import { knownSecretKey, ROLLED_KEY_HINT } from './server-target';
 
 export interface ServerApi {
   url: string;
@@ -33,19 +24,15 @@ export function runningServerApi(config: Config): ServerApi | null {
   const secret = knownSecretKey(config);
   if (holder?.command !== 'kessai serve' || !holder.url || !secret) return null;
   const url = holder.url;
-  const authorization = `Basic ${Buffer.from(`${secret.key}:`).toString('base64')}`;
+  const client = new ApiClient({ url, source: `the server running on ${dataDir}`, ...secret });
   return {
     url,
     async call(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const answer = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
-      if (response.ok) return answer;
-      const hint = response.status === 401 && secret.remembered ? ' (the key kept in the data directory was probably rolled in the dashboard: set KESSAI_SECRET_KEY)' : '';
-      throw new ServerRefusal(`the server at ${url} answered ${response.status}: ${answer?.error?.message ?? 'no message'}${hint}`);
+      const answer = await client.api(method, path, { body });
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      const message = (answer.body as { error?: { message?: string } } | null)?.error?.message ?? 'no message';
+      const hint = answer.status === 401 && secret.remembered ? ` (${ROLLED_KEY_HINT})` : '';
+      throw new ServerRefusal(`the server at ${url} answered ${answer.status}: ${message}${hint}`);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config';
-import { ApiClient, serverTarget, type ServerFlags } from './api-client';
+import { ApiClient } from './api-client';
+import { serverTarget, type ServerFlags } from './server-target';
 import { findStory, STORIES, type Story } from './stories';
 import type { Made, StoryContext } from './story-steps';
 

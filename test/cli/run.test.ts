@@ -262,6 +262,16 @@ describe('kessai run: formats, servers and keys', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('no API key');
   });
+
+  it('finds the server as trigger and listen do: with no server on the data directory, KESSAI_PUBLIC_URL before HOST and PORT', async () => {
+    const key = JSON.parse(readFileSync(join(env.KESSAI_DATA_DIR!, 'default-merchant-keys.json'), 'utf8')).secret_key as string;
+    const elsewhere = { ...process.env, KESSAI_DATA_DIR: mkdtempSync(join(tmpdir(), 'kessai-empty-')), LOG_LEVEL: 'warn', KESSAI_SECRET_KEY: key };
+    const path = scenarioFile('public-url.yaml', { name: 'public url', steps: [scenario.steps[0]] });
+    // Port 9 (discard) answers nothing: only KESSAI_PUBLIC_URL leads to the server.
+    const found = await runKessai(['run', path], { ...elsewhere, HOST: '127.0.0.1', PORT: '9', KESSAI_PUBLIC_URL: server.url });
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toContain(`on ${server.url}`);
+  });
 });
 
 /** A stand-in server for --seed: what it was asked, in order, and whether it knows seeds. */

@@ -13,7 +13,7 @@ vi.setConfig({ testTimeout: 480_000 });
 const processes = useProcesses();
 const KEY = 'sk_test_cli_safety';
 /** Commands that never open the database. */
-const NO_DATABASE = ['serve', 'health', 'listen', 'trigger'];
+const NO_DATABASE = ['serve', 'health', 'listen', 'trigger', 'run'];
 
 type Run = Awaited<ReturnType<typeof runKessai>>;
 interface Api {

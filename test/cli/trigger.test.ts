@@ -207,6 +207,12 @@ describe('kessai trigger', () => {
     expect(flagged.server).toBe(server.url);
     expect((await api(`/api/v1/customers/${flagged.objects[0].id}`)).id).toBe(flagged.objects[0].id);
   }, SLOW);
+
+  it('refuses a wrong key in one line, as kessai run does, exit 1', async () => {
+    const wrong = await runKessai(['trigger', 'konbini.paid', '--api-key', 'sk_test_wrong'], cli);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toBe(`kessai: the server at ${server.url} refused the API key (401): give the merchant's secret key with --api-key\n`);
+  }, SLOW);
 });
 
 describe('kessai listen', () => {

@@ -1,10 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ServerRefused, type ScenarioClient } from './client';
+import type { ApiClient } from '../api-client';
+import { Refusal } from '../refusal';
+import { keyRefused } from '../server-target';
 import { describeMismatch, mismatches } from './expect';
 import type { ExpectedEvent } from './schema';
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
 const POLL_MS = 200;
+
+/** The server answered, but gave no event log to read: a step waiting for an event fails. */
+export class ServerRefused extends Refusal {}
 
 interface ListedEvent {
   id: string;
@@ -19,15 +24,15 @@ interface ListedEvent {
  */
 export class EventWatcher {
   private constructor(
-    private readonly client: ScenarioClient,
+    private readonly client: ApiClient,
     private readonly since: string | null,
     private readonly before: ReadonlySet<string>,
   ) {}
 
-  static async start(client: ScenarioClient): Promise<EventWatcher> {
+  static async start(client: ApiClient): Promise<EventWatcher> {
     const clock = await client.api('GET', '/test_helpers/clock');
-    if (clock.http_status === 401) throw new ServerRefused(`the server at ${client.baseUrl} refused the API key (401): give the merchant's secret key with --api-key`);
-    const now = clock.http_status === 200 ? (clock.body as { now?: unknown }).now : undefined;
+    if (clock.status === 401) throw keyRefused(client.target);
+    const now = clock.status === 200 ? (clock.body as { now?: unknown }).now : undefined;
     const since = typeof now === 'string' ? now : null;
     const watcher = new EventWatcher(client, since, new Set());
     const existing = await watcher.list();
@@ -40,7 +45,7 @@ export class EventWatcher {
     if (this.since) query.set('start_time', this.since);
     const answer = await this.client.api('GET', `/events?${query}`);
     const data = (answer.body as { data?: unknown } | null)?.data;
-    if (answer.http_status !== 200 || !Array.isArray(data)) throw new ServerRefused(`GET /api/v1/events answered ${answer.http_status}`);
+    if (answer.status !== 200 || !Array.isArray(data)) throw new ServerRefused(`GET /api/v1/events answered ${answer.status}`);
     return (data as ListedEvent[]).filter((event) => !this.before.has(event.id));
   }
 

@@ -1,7 +1,6 @@
-import type { ScenarioClient } from './client';
-import { Unreachable } from './client';
-import * as customer from './customer-actions';
-import type { ActionResult } from './customer-actions';
+import { Unreachable, type ApiClient } from '../api-client';
+import * as customer from '../customer-actions';
+import type { ActionResult } from '../customer-actions';
 import { EventWatcher } from './events';
 import { mismatches, type Mismatch } from './expect';
 import { resolveReferences, UnknownReference, type StepRecord } from './references';
@@ -47,7 +46,7 @@ function advanceSeconds(clock: AdvanceClockAction): number {
 }
 
 /** The step's action, references already resolved. Null for a step that only waits for an event. */
-async function act(client: ScenarioClient, step: Step): Promise<ActionResult | null> {
+async function act(client: ApiClient, step: Step): Promise<ActionResult | null> {
   if (step.request) {
     const { method, path, body, headers, idempotency_key: idempotencyKey } = step.request;
     const answer = await client.api(method, path, { body, headers, idempotencyKey });
@@ -59,7 +58,7 @@ async function act(client: ScenarioClient, step: Step): Promise<ActionResult | n
   if (step.approve) return customer.offsite(client, step.approve.payment, 'approve');
   if (step.decline) return customer.offsite(client, step.decline.payment, 'decline');
   if (step.abandon) return customer.offsite(client, step.abandon.payment, 'abandon');
-  if (step.authenticate) return customer.authenticate(client, step.authenticate);
+  if (step.authenticate) return customer.authenticate(client, step.authenticate.secure_token, step.authenticate.result);
   if (step.advance_clock) {
     const seconds = advanceSeconds(step.advance_clock);
     const answer = await client.api('POST', '/test_helpers/clock/advance', { body: { seconds } });
@@ -77,20 +76,20 @@ function errorSummary(status: number, body: unknown): string {
 /** Checks `expect` against the answer: `http_status` against its status, the rest against its body. */
 function checkAnswer(expect: Step['expect'], result: ActionResult): void {
   const { answer } = result;
-  const did = `${result.did} → ${answer.http_status}`;
-  if (result.problem) throw new StepFailure(result.problem, did, answer.http_status);
+  const did = `${result.did} → ${answer.status}`;
+  if (result.problem) throw new StepFailure(result.problem, did, answer.status);
   const { http_status: expectedStatus, ...fields } = expect ?? {};
   // `http_status: "422"` (quoted in YAML) means the same as 422.
-  if (expectedStatus !== undefined && Number(expectedStatus) !== answer.http_status) {
-    const difference: Mismatch = { path: 'http_status', expected: expectedStatus, actual: answer.http_status };
-    throw new StepFailure(`answered ${errorSummary(answer.http_status, answer.body)}`, did, answer.http_status, [difference]);
+  if (expectedStatus !== undefined && Number(expectedStatus) !== answer.status) {
+    const difference: Mismatch = { path: 'http_status', expected: expectedStatus, actual: answer.status };
+    throw new StepFailure(`answered ${errorSummary(answer.status, answer.body)}`, did, answer.status, [difference]);
   }
   // Without an expected status, an error answer fails the step: a scenario says when it wants one.
-  if (expectedStatus === undefined && answer.http_status >= 400) {
-    throw new StepFailure(`answered ${errorSummary(answer.http_status, answer.body)} (add expect: {http_status: ${answer.http_status}} if that is intended)`, did, answer.http_status);
+  if (expectedStatus === undefined && answer.status >= 400) {
+    throw new StepFailure(`answered ${errorSummary(answer.status, answer.body)} (add expect: {http_status: ${answer.status}} if that is intended)`, did, answer.status);
   }
   const differences = mismatches(fields, answer.body);
-  if (differences.length) throw new StepFailure('the answer is not as expected', did, answer.http_status, differences);
+  if (differences.length) throw new StepFailure('the answer is not as expected', did, answer.status, differences);
 }
 
 /** `value` with its references resolved, or the step's failure naming the reference. */
@@ -107,13 +106,13 @@ function resolved<T>(value: T, records: ReadonlyMap<string, StepRecord>): T {
  * One step: its action (references resolved against earlier steps), then `expect` and
  * `expect_event`, whose references may also read this step's own answer (`${steps.me.id}`).
  */
-async function runStep(client: ScenarioClient, events: EventWatcher, raw: Step, records: Map<string, StepRecord>): Promise<{ did: string; httpStatus: number | null }> {
+async function runStep(client: ApiClient, events: EventWatcher, raw: Step, records: Map<string, StepRecord>): Promise<{ did: string; httpStatus: number | null }> {
   const { expect, expect_event: expectEvent, ...action } = raw;
   const result = await act(client, resolved(action, records));
-  const record: StepRecord = { http_status: result?.answer.http_status ?? null, body: result?.answer.body ?? null };
+  const record: StepRecord = { http_status: result?.answer.status ?? null, body: result?.answer.body ?? null };
   const own = raw.id === undefined || !result ? records : new Map([...records, [raw.id, record]]);
   if (result) checkAnswer(resolved(expect, own), result);
-  let did = result ? `${result.did} → ${result.answer.http_status}` : '';
+  let did = result ? `${result.did} → ${result.answer.status}` : '';
   if (expectEvent) {
     const waited = await events.wait(resolved(expectEvent, own));
     if ('problem' in waited) throw new StepFailure(waited.problem, did || `wait for ${expectEvent.type}`, record.http_status);
@@ -126,7 +125,7 @@ async function runStep(client: ScenarioClient, events: EventWatcher, raw: Step, 
 }
 
 /** Runs the steps in order; the first failed step stops the run (later ones depend on it). */
-export async function runScenario(client: ScenarioClient, scenario: Scenario, seed: number | null): Promise<RunReport> {
+export async function runScenario(client: ApiClient, scenario: Scenario, seed: number | null): Promise<RunReport> {
   const events = await EventWatcher.start(client);
   const records = new Map<string, StepRecord>();
   const reports: StepReport[] = [];
