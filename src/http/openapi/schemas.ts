@@ -276,6 +276,16 @@ export const Webhook = Type.Object(
     events: Type.Array(Type.String(), { description: 'Event types delivered; empty: all.' }),
     secret_token: Type.String({ description: 'Key of the `X-Komoju-Signature` HMAC.' }),
     active: Type.Boolean(),
+    simulate: Type.Object(
+      {
+        duplicate: Type.Boolean(),
+        out_of_order: nullable(Type.Object({ window_seconds: Type.Integer() })),
+        delay_seconds: Type.Integer(),
+        bad_signature: Type.Boolean(),
+        wrong_content_type: Type.Boolean(),
+      },
+      { description: 'Simulated receiver faults (test mode; docs/webhooks.md). All off unless set.' },
+    ),
     created_at: Timestamp,
   },
   { $id: 'Webhook' },
@@ -293,6 +303,9 @@ export const WebhookAttempt = Type.Object(
     latency_ms: Type.Integer(),
     error: nullable(Type.String()),
     response_excerpt: nullable(Type.String()),
+    simulated: Type.Array(literals(['duplicate', 'out_of_order', 'delay', 'bad_signature', 'wrong_content_type']), {
+      description: 'Simulated faults done on purpose (test mode).',
+    }),
   },
   { $id: 'WebhookAttempt' },
 );
@@ -308,6 +321,9 @@ export const WebhookDelivery = Type.Object(
     next_attempt_at: nullable(Timestamp),
     delivered_at: nullable(Timestamp),
     created_at: Timestamp,
+    simulated: Type.Array(literals(['duplicate', 'out_of_order', 'delay', 'bad_signature', 'wrong_content_type']), {
+      description: 'Simulated faults done on purpose (test mode).',
+    }),
     attempts: Type.Array(ref('WebhookAttempt')),
   },
   { $id: 'WebhookDelivery' },
