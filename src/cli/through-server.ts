@@ -16,7 +16,7 @@ export function knownSecretKey(config: Config): { key: string; remembered: boole
 export interface ServerApi {
   url: string;
   /** Calls the API as the default merchant; answers the JSON body, or throws the error's message. */
-  call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
+  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
 }
 
 /**
