@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
+import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -276,16 +277,7 @@ export const Webhook = Type.Object(
     events: Type.Array(Type.String(), { description: 'Event types delivered; empty: all.' }),
     secret_token: Type.String({ description: 'Key of the `X-Komoju-Signature` HMAC.' }),
     active: Type.Boolean(),
-    simulate: Type.Object(
-      {
-        duplicate: Type.Boolean(),
-        out_of_order: nullable(Type.Object({ window_seconds: Type.Integer() })),
-        delay_seconds: Type.Integer(),
-        bad_signature: Type.Boolean(),
-        wrong_content_type: Type.Boolean(),
-      },
-      { description: 'Simulated receiver faults (test mode; docs/webhooks.md). All off unless set.' },
-    ),
+    simulate: WebhookSimulate,
     created_at: Timestamp,
   },
   { $id: 'Webhook' },
@@ -294,20 +286,6 @@ export const Webhook = Type.Object(
 export const DeletedWebhook = Type.Object(
   { ...Webhook.properties, deleted: Type.Literal(true) },
   { $id: 'DeletedWebhook' },
-);
-
-export const WebhookAttempt = Type.Object(
-  {
-    attempted_at: Timestamp,
-    status_code: nullable(Type.Integer(), 'Null when no response came.'),
-    latency_ms: Type.Integer(),
-    error: nullable(Type.String()),
-    response_excerpt: nullable(Type.String()),
-    simulated: Type.Array(literals(['duplicate', 'out_of_order', 'delay', 'bad_signature', 'wrong_content_type']), {
-      description: 'Simulated faults done on purpose (test mode).',
-    }),
-  },
-  { $id: 'WebhookAttempt' },
 );
 
 export const WebhookDelivery = Type.Object(
@@ -321,9 +299,7 @@ export const WebhookDelivery = Type.Object(
     next_attempt_at: nullable(Timestamp),
     delivered_at: nullable(Timestamp),
     created_at: Timestamp,
-    simulated: Type.Array(literals(['duplicate', 'out_of_order', 'delay', 'bad_signature', 'wrong_content_type']), {
-      description: 'Simulated faults done on purpose (test mode).',
-    }),
+    simulated: SimulatedFaults,
     attempts: Type.Array(ref('WebhookAttempt')),
   },
   { $id: 'WebhookDelivery' },
