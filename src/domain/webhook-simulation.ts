@@ -53,8 +53,8 @@ export function wrongSecret(secret: string): string {
 }
 
 /**
- * A request's headers with the simulation's faults applied, and the faults applied (for its
- * attempt's record). `sign` makes the signature with a given secret.
+ * A request's headers with the simulation's request faults applied (a signature made with
+ * wrongSecret, text/plain), and which were applied, for its attempt's record.
  */
 export function simulatedHeaders(
   headers: Record<string, string>,
