@@ -9,6 +9,7 @@ import { registerRateLimit, type RateLimits } from './http/plugins/rate-limit';
 import { registerAuth } from './http/plugins/auth';
 import { registerCors } from './http/plugins/cors';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/plugins/errors';
+import { registerFaults } from './http/plugins/faults';
 import { registerIdempotency } from './http/plugins/idempotency';
 import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
@@ -167,6 +168,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   // Before auth: a preflight carries no key, and errors must carry the CORS headers too.
   await registerCors(app);
   registerAuth(app, services);
+  // After auth (test mode only), before the rate limit: a simulated 429 is no counted request.
+  registerFaults(app);
   await registerRateLimit(app, options.rateLimits ?? { live: 0, test: 0 }, options.redisUrl ?? null);
   registerIdempotency(app, services.vault);
   // Before any route: @fastify/swagger collects them as they are added.

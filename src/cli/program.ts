@@ -11,6 +11,7 @@ import { resetCommand } from './reset';
 import { usersCommand } from './users';
 import { vaultCommand } from './vault';
 import { webhooksCommand } from './webhooks';
+import { simulateCommand } from './webhooks-simulate';
 
 /** package.json's version; read at run time so that the source and a built copy both find it. */
 function packageVersion(): string {
@@ -88,7 +89,7 @@ export function buildProgram(): Command {
   program.addCommand(migrateCommand());
   program.addCommand(healthCommand());
   program.addCommand(merchantsCommand());
-  program.addCommand(webhooksCommand());
+  program.addCommand(webhooksCommand().addCommand(simulateCommand()));
   program.addCommand(listenCommand());
   program.addCommand(runCommand());
   program.addCommand(triggerCommand());

@@ -7,7 +7,7 @@ import { knownSecretKey, ROLLED_KEY_HINT } from './server-target';
 export interface ServerApi {
   url: string;
   /** Calls the API as the default merchant; answers the JSON body, or throws the error's message. */
-  call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
+  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
 }
 
 /**

@@ -3,14 +3,16 @@ import { loadConfig } from '../config';
 import type { Services } from '../domain/context';
 import { actingMerchant, withDatabase } from './database';
 import { runningServerApi, type ServerApi } from './through-server';
+import type { WebhookSimulation } from '../model/webhook';
 
 /** An endpoint as the API shows it (wire/webhook.ts serializeEndpoint), whichever way it was read. */
-interface EndpointJson {
+export interface EndpointJson {
   id: string;
   url: string;
   events: string[];
   secret_token: string;
   active: boolean;
+  simulate: WebhookSimulation;
 }
 
 /** The domain's webhook functions, loaded when a command runs rather than when `kessai` starts. */
@@ -20,14 +22,14 @@ async function modules() {
   return { ...webhooks, serialize };
 }
 
-type Domain = Awaited<ReturnType<typeof modules>>;
+export type Domain = Awaited<ReturnType<typeof modules>>;
 
 /**
  * Runs a webhooks command: through the running server's API when one holds the embedded data
  * directory and the command acts as the default merchant (the server owns the database then),
  * otherwise on the database (which refuses, naming the server, if one holds it).
  */
-async function run<T>(
+export async function run<T>(
   command: string,
   merchant: string | undefined,
   viaApi: (api: ServerApi) => Promise<T>,
@@ -41,9 +43,24 @@ async function run<T>(
   return withDatabase(`webhooks ${command}`, async (services) => viaDatabase(services, await modules()), config, orThroughServer);
 }
 
-function describe(endpoint: EndpointJson): string {
+export function describe(endpoint: EndpointJson): string {
   const events = endpoint.events.length ? endpoint.events.join(',') : 'all events';
-  return `${endpoint.id}  ${endpoint.active ? 'active  ' : 'inactive'}  ${endpoint.url}  (${events})`;
+  const faults = simulatedFaults(endpoint.simulate);
+  return `${endpoint.id}  ${endpoint.active ? 'active  ' : 'inactive'}  ${endpoint.url}  (${events})${faults ? `  simulating: ${faults}` : ''}`;
+}
+
+/** `duplicate, delay 5 s, out of order within 10 s`, or '' when it simulates nothing. */
+function simulatedFaults(simulate: WebhookSimulation | undefined): string {
+  if (!simulate) return '';
+  return [
+    simulate.duplicate && 'duplicate',
+    simulate.out_of_order && `out of order within ${simulate.out_of_order.window_seconds} s`,
+    simulate.delay_seconds > 0 && `delay ${simulate.delay_seconds} s`,
+    simulate.bad_signature && 'bad signature',
+    simulate.wrong_content_type && 'wrong content type',
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Every page of a list, 100 at a time. */
@@ -64,7 +81,7 @@ function listThroughApi(api: ServerApi): Promise<EndpointJson[]> {
 }
 
 /**
- * `kessai webhooks add|list|remove`: the API's endpoint management from a shell, acting as the
+ * `kessai webhooks add|list|remove` (and `simulate`, webhooks-simulate.ts): the API's endpoint management from a shell, acting as the
  * default merchant unless `--merchant` names another. While `kessai serve` holds the embedded
  * data directory, the default merchant's commands go through its API (run). A running server
  * delivers the `ping` of a new endpoint (the database is the queue).

@@ -8,6 +8,8 @@ import type { Actor } from './context';
 export interface StoredResponse {
   status: number;
   body: string;
+  /** Set on an idempotent replay: the committed answer of an earlier request with the key. */
+  replayed?: true;
 }
 
 export interface IdempotencyKey {
@@ -79,7 +81,7 @@ export async function runCommand<T>(
             message: 'This idempotency key was already used with a different request.',
           });
         }
-        return { status: previous.status_code, body: previous.body };
+        return { status: previous.status_code, body: previous.body, replayed: true };
       }
     }
     const response = render(await work(trx));

@@ -5,12 +5,13 @@ import type { Db, Store } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
 import * as outboxRepo from '../store/outbox.repo';
 import * as endpointsRepo from '../store/webhook-endpoints.repo';
-import type { AttemptOutcome, WebhookDelivery } from '../model/webhook';
+import type { AttemptOutcome, SimulatedFault, WebhookDelivery } from '../model/webhook';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
 import { refusesPrivateAddresses } from './webhook-settings';
 import { attemptOutcome } from './webhook-retry';
 import type { EndpointSlots } from './webhook-slots';
+import { shuffleHeld, simulatedHeaders } from './webhook-simulation';
 import type { Event } from '../model/event';
 
 // The corridor between the outbox and the worker: the worker claims, sends and records through
@@ -34,6 +35,14 @@ export interface OutboundDelivery {
   clock: Clock;
   clockOffsetMs: number;
   step: number;
+  /** The event's place in its merchant's order (held deliveries are shuffled against it). */
+  eventSeq: number;
+  /** Simulated faults in `headers` (bad signature, content type), recorded with the attempt. */
+  simulated: SimulatedFault[];
+  /** Simulated: send it twice. */
+  duplicate: boolean;
+  /** Simulated: sent one at a time with the others of its endpoint claimed with it, shuffled. */
+  outOfOrder: boolean;
 }
 
 /** What one HTTP attempt came to; `statusCode` is null when no response arrived. */
@@ -90,13 +99,18 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
   });
   const deliveries = claimed.map((d): OutboundDelivery => {
     const body = d.body ?? request.render(d.event);
+    const { headers, simulated } = simulatedHeaders(webhookHeaders(d.id, d.event.type, body, d.secret_token), d.simulate, d.secret_token, body);
     return {
       id: d.id,
       endpointId: d.endpoint_id,
       eventId: d.event.id,
       url: d.url,
       body,
-      headers: webhookHeaders(d.id, d.event.type, body, d.secret_token),
+      headers,
+      simulated,
+      duplicate: d.simulate?.duplicate ?? false,
+      outOfOrder: d.simulate?.out_of_order != null,
+      eventSeq: d.event.seq,
       refusePrivate: refusesPrivateAddresses(settings, d.merchant_mode),
       timeoutMs: settings.timeoutMs,
       clock: offsetClock(services.clock, d.clock_offset_ms),
@@ -106,6 +120,24 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
   });
   for (const delivery of deliveries) request.slots.take(delivery.endpointId);
   return deliveries;
+}
+
+/**
+ * Claimed deliveries as turns, each sent one delivery after the other: one turn per delivery,
+ * except that those of an endpoint simulating `out_of_order` make one turn together, in shuffled
+ * order (shuffleHeld, against their events' order), so that they arrive in that order.
+ */
+export function sendingTurns(deliveries: readonly OutboundDelivery[]): OutboundDelivery[][] {
+  const turns: OutboundDelivery[][] = [];
+  const held = new Map<string, OutboundDelivery[]>();
+  for (const delivery of deliveries) {
+    if (!delivery.outOfOrder) turns.push([delivery]);
+    else held.set(delivery.endpointId, [...(held.get(delivery.endpointId) ?? []), delivery]);
+  }
+  for (const group of held.values()) {
+    turns.push(shuffleHeld([...group].sort((a, b) => a.eventSeq - b.eventSeq), (d) => d.id));
+  }
+  return turns;
 }
 
 /**
@@ -134,12 +166,27 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
         latencyMs: result.latencyMs,
         error: result.error,
         responseExcerpt: result.responseExcerpt,
+        simulated: delivery.simulated,
       },
       outcome,
       systemNow,
     );
   });
   return outcome;
+}
+
+/** Records the second request of a simulated duplicate; the delivery stays as its attempt left it. */
+export async function recordDuplicate(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult): Promise<void> {
+  await outboxRepo.recordExtraAttempt(db, {
+    deliveryId: delivery.id,
+    body: delivery.body,
+    attemptedAt,
+    statusCode: result.statusCode,
+    latencyMs: result.latencyMs,
+    error: result.error,
+    responseExcerpt: result.responseExcerpt,
+    simulated: ['duplicate', ...delivery.simulated],
+  });
 }
 
 /** How the worker hears of deliveries written: the store's LISTEN, where there is one. */

@@ -7,6 +7,7 @@ import type { Actor } from './context';
 import { refusesPrivateAddresses, type WebhookSettings } from './webhook-settings';
 import { ApiError } from '../kernel/errors';
 import type { WebhookEndpoint } from '../model/webhook';
+import { simulationOf, type SimulationInput } from './webhook-simulation';
 
 /**
  * The event types an endpoint may subscribe to: KOMOJU's list (spec §7.1, without platform-only
@@ -38,6 +39,8 @@ export interface NewEndpoint {
   secret_token?: string;
   events?: string[];
   active?: boolean;
+  /** Simulated receiver faults, test mode (webhook-simulation.ts): replaces the endpoint's. */
+  simulate?: SimulationInput;
 }
 
 export type EndpointChanges = Partial<NewEndpoint>;
@@ -59,6 +62,7 @@ export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: 
     secret_token: input.secret_token ?? randomAlphanumeric(32),
     events,
     active: input.active ?? true,
+    simulate: input.simulate ? simulationOf(input.simulate, actor.merchant.mode) : null,
     created_at: now,
     updated_at: now,
   };
@@ -85,13 +89,17 @@ export async function listEndpoints(db: Db, actor: Actor, page: number, perPage:
   return endpointsRepo.listEndpoints(db, actor.merchant.id, page, perPage);
 }
 
-/** Changes url, secret_token, events or active. Deliveries already queued keep their body. */
+/**
+ * Changes url, secret_token, events, active or simulate. Deliveries already queued keep their body
+ * and their due time (a new delay or window holds only deliveries written after it).
+ */
 export async function updateEndpoint(trx: Db, settings: WebhookSettings, actor: Actor, id: string, input: EndpointChanges): Promise<WebhookEndpoint> {
   const changes: Parameters<typeof endpointsRepo.updateEndpoint>[3] = { updated_at: actor.clock.now() };
   if (input.url !== undefined) changes.url = checkUrl(input.url, refusesPrivateAddresses(settings, actor.merchant.mode));
   if (input.events !== undefined) changes.events = checkEvents(input.events);
   if (input.secret_token !== undefined) changes.secret_token = input.secret_token;
   if (input.active !== undefined) changes.active = input.active;
+  if (input.simulate !== undefined) changes.simulate = simulationOf(input.simulate, actor.merchant.mode);
   const updated = await endpointsRepo.updateEndpoint(trx, actor.merchant.id, id, changes);
   if (!updated) throw new ApiError('not_found', { param: 'id' });
   return updated;

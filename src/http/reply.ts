@@ -16,8 +16,15 @@ export function paymentResponse(payment: Payment, version: ApiVersion): StoredRe
   return jsonResponse(awaitsMoreDetails(payment.status) ? 202 : 200, serializePayment(payment, version));
 }
 
-/** Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same. */
+/** Marks an idempotent replay (as Stripe's `Idempotent-Replayed: true`); its body is the first answer's. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/**
+ * Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same;
+ * a replay says so in `Idempotent-Replayed: true`.
+ */
 export function sendStored(reply: FastifyReply, response: StoredResponse): FastifyReply {
+  if (response.replayed) reply.header(REPLAYED_HEADER, 'true');
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
 }
 

@@ -10,7 +10,34 @@ export interface WebhookEndpoint {
   created_at: Date;
   updated_at: Date;
   seq: number;
+  /** Simulated receiver faults (test mode); null: none. */
+  simulate: WebhookSimulation | null;
 }
+
+/**
+ * Receiver faults an endpoint simulates, test mode (docs/webhooks.md "Simulated receiver
+ * faults"): every attempt sent twice; deliveries held for a window then sent shuffled; held N
+ * seconds; signed with a wrong secret; sent as text/plain.
+ */
+export interface WebhookSimulation {
+  duplicate: boolean;
+  out_of_order: { window_seconds: number } | null;
+  delay_seconds: number;
+  bad_signature: boolean;
+  wrong_content_type: boolean;
+}
+
+/** What an endpoint that simulates no fault shows. */
+export const NO_SIMULATION: Readonly<WebhookSimulation> = Object.freeze({
+  duplicate: false,
+  out_of_order: null,
+  delay_seconds: 0,
+  bad_signature: false,
+  wrong_content_type: false,
+});
+
+/** A fault done on purpose, as the delivery log names it. */
+export type SimulatedFault = 'duplicate' | 'out_of_order' | 'delay' | 'bad_signature' | 'wrong_content_type';
 
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
@@ -21,6 +48,8 @@ export interface DeliveryAttempt {
   latency_ms: number;
   error: string | null;
   response_excerpt: string | null;
+  /** Faults applied to this request on purpose. */
+  simulated: SimulatedFault[];
 }
 
 /** An event on its way to one endpoint, with its attempts, oldest first. */
@@ -34,6 +63,8 @@ export interface WebhookDelivery {
   next_attempt_at: Date | null;
   delivered_at: Date | null;
   created_at: Date;
+  /** Faults that held it on purpose (`delay`, `out_of_order`). */
+  simulated: SimulatedFault[];
   attempts: DeliveryAttempt[];
 }
 

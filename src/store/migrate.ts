@@ -11,6 +11,7 @@ import * as refundRequestFlag from './migrations/0009_refund_request_flag';
 import * as cheaperWrites from './migrations/0010_cheaper_writes';
 import * as storedScenarios from './migrations/0011_stored_scenarios';
 import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
+import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_cheaper_writes': cheaperWrites,
   '0011_stored_scenarios': storedScenarios,
   '0012_uncaptured_remainder': uncapturedRemainder,
+  '0013_webhook_simulation': webhookSimulation,
   '0014_mail_outbox': mailOutbox,
 };
 

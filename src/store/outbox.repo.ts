@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
 import type { Database } from './schema';
 import type { Event } from '../model/event';
-import type { AttemptOutcome, DeliveryStatus, WebhookDelivery } from '../model/webhook';
+import type { AttemptOutcome, DeliveryStatus, SimulatedFault, WebhookDelivery, WebhookSimulation } from '../model/webhook';
 
 // The outbox: one delivery per event and receiving endpoint, written with the event; claims that
 // lease a delivery to one worker; the attempts. The endpoints themselves: webhook-endpoints.repo.ts.
@@ -17,6 +17,23 @@ const receives = sql<boolean>`w.merchant_id = e.merchant_id AND w.active AND CAS
   WHEN e.type = 'ping' THEN w.id = e.resource_id
   ELSE cardinality(w.events) = 0 OR e.type = ANY(w.events) END`;
 
+/** When a new delivery falls due, in system time: at its event's time, taken back from its
+ * merchant's clock, plus the endpoint's simulated `delay_seconds`; with a simulated `out_of_order`
+ * window, at the release time of the window the endpoint has open (its held first attempts due
+ * later than this one), else at the end of a new window from now. */
+const plainDue = sql`e.created_at - m.clock_offset_ms * interval '1 millisecond'
+  + coalesce((w.simulate->>'delay_seconds')::int, 0) * interval '1 second'`;
+const windowSeconds = sql`(w.simulate->'out_of_order'->>'window_seconds')::int`;
+const dueAt = sql<Date>`CASE WHEN ${windowSeconds} IS NULL THEN ${plainDue} ELSE coalesce(
+  (SELECT max(h.next_attempt_at) FROM webhook_deliveries h
+    WHERE h.endpoint_id = w.id AND h.status = 'pending' AND h.next_step = 0 AND 'out_of_order' = ANY(h.simulated)
+      AND h.next_attempt_at > ${plainDue}),
+  ${plainDue} + ${windowSeconds} * interval '1 second') END`;
+/** The faults that hold a new delivery, for the delivery log. */
+const heldBy = sql<string[]>`array_remove(ARRAY[
+  CASE WHEN coalesce((w.simulate->>'delay_seconds')::int, 0) > 0 THEN 'delay' END,
+  CASE WHEN ${windowSeconds} IS NOT NULL THEN 'out_of_order' END]::text[], NULL)`;
+
 /** A delivery's id (X-Komoju-ID) is derived from its event and endpoint: SQL computes it in the
  * fan-out, and redelivering an event to an endpoint keeps the id receivers may dedupe on. */
 const deliveryId = sql<string>`substr(md5(e.id || ':' || w.id), 1, 25)`;
@@ -29,15 +46,14 @@ type EventCte = { e: Pick<Event, (typeof OUTBOX_EVENT_COLUMNS)[number]> };
  * The outbox write, as the last part of a statement whose CTE `e` inserts the event(s):
  * `insertDeliveries(db.with('e', (q) => q.insertInto('events').values(row).returning(OUTBOX_EVENT_COLUMNS)))`.
  * One statement writes the event and its deliveries, so neither exists without the other.
- * Deliveries are due at once: at the event's time, taken back from its merchant's clock to
- * system time.
+ * Deliveries are due at once (see dueAt for the simulated faults that hold them).
  */
 export function insertDeliveries<DB extends Database & EventCte>(qc: QueryCreator<DB>) {
   // Other CTEs (the payment's `p`) only widen DB; Kysely's types cannot say that a creator over
   // more tables may be used as one over fewer.
   return (qc as unknown as QueryCreator<Database & EventCte>)
     .insertInto('webhook_deliveries')
-    .columns(['id', 'merchant_id', 'endpoint_id', 'event_id', 'status', 'next_attempt_at', 'created_at', 'updated_at'])
+    .columns(['id', 'merchant_id', 'endpoint_id', 'event_id', 'status', 'next_attempt_at', 'simulated', 'created_at', 'updated_at'])
     .expression((eb) =>
       eb
         .selectFrom('e')
@@ -49,7 +65,8 @@ export function insertDeliveries<DB extends Database & EventCte>(qc: QueryCreato
           'w.id as endpoint_id',
           'e.id as event_id',
           sql<DeliveryStatus>`'pending'`.as('status'),
-          sql<Date>`e.created_at - m.clock_offset_ms * interval '1 millisecond'`.as('next_attempt_at'),
+          dueAt.as('next_attempt_at'),
+          heldBy.as('simulated'),
           'e.created_at',
           'e.created_at as updated_at',
         ]),
@@ -141,6 +158,8 @@ export interface ClaimedDelivery {
   secret_token: string;
   merchant_mode: 'test' | 'live';
   clock_offset_ms: number;
+  /** The endpoint's simulated faults as they are now; null: none. */
+  simulate: WebhookSimulation | null;
   event: Event;
 }
 
@@ -191,7 +210,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
     SET claimed_until = ${now} + ${options.claimMs} * interval '1 millisecond'
     FROM chosen, webhook_endpoints w, merchants m, events e
     WHERE d.id = chosen.id AND w.id = d.endpoint_id AND m.id = d.merchant_id AND e.id = d.event_id
-    RETURNING d.id, d.next_step, d.body, d.endpoint_id, w.url, w.secret_token, m.mode AS merchant_mode, m.clock_offset_ms,
+    RETURNING d.id, d.next_step, d.body, d.endpoint_id, w.url, w.secret_token, w.simulate, m.mode AS merchant_mode, m.clock_offset_ms,
       e.id AS event_id, e.merchant_id AS event_merchant_id, e.type AS event_type, e.resource_id AS event_resource_id,
       e.data AS event_data, e.reason AS event_reason, e.created_at AS event_created_at, e.seq AS event_seq`.execute(db);
   return rows.map((row) => ({
@@ -203,6 +222,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
     secret_token: row.secret_token,
     merchant_mode: row.merchant_mode,
     clock_offset_ms: Number(row.clock_offset_ms),
+    simulate: row.simulate ?? null,
     event: {
       id: row.event_id,
       merchant_id: row.event_merchant_id,
@@ -225,6 +245,8 @@ export interface AttemptRecord {
   latencyMs: number;
   error: string | null;
   responseExcerpt: string | null;
+  /** Faults applied to the request on purpose. */
+  simulated: SimulatedFault[];
 }
 
 /**
@@ -259,6 +281,7 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: Att
         latency_ms: attempt.latencyMs,
         error: attempt.error,
         response_excerpt: attempt.responseExcerpt,
+        simulated: attempt.simulated,
       }),
     )
     .updateTable('webhook_deliveries as d')
@@ -278,6 +301,25 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: Att
     .execute();
 }
 
+/**
+ * Records an extra request of a delivery made on purpose (a simulated duplicate): an attempt
+ * row, the delivery left as its real attempt put it.
+ */
+export async function recordExtraAttempt(db: Db, attempt: AttemptRecord): Promise<void> {
+  await db
+    .insertInto('webhook_attempts')
+    .values({
+      delivery_id: attempt.deliveryId,
+      attempted_at: attempt.attemptedAt,
+      status_code: attempt.statusCode,
+      latency_ms: attempt.latencyMs,
+      error: attempt.error,
+      response_excerpt: attempt.responseExcerpt,
+      simulated: attempt.simulated,
+    })
+    .execute();
+}
+
 /** Deliveries of an endpoint or of an event, newest first, each with its attempts, oldest first. */
 export async function listDeliveries(db: Db, merchantId: string, filter: { endpointId?: string; eventId?: string }, page: number, perPage: number) {
   let query = db.selectFrom('webhook_deliveries as d').where('d.merchant_id', '=', merchantId);
@@ -286,12 +328,12 @@ export async function listDeliveries(db: Db, merchantId: string, filter: { endpo
   const [rows, count] = await Promise.all([
     query
       .innerJoin('events as e', 'e.id', 'd.event_id')
-      .select(['d.id', 'd.endpoint_id', 'd.event_id', 'e.type as event_type', 'd.status', 'd.next_attempt_at', 'd.delivered_at', 'd.created_at'])
+      .select(['d.id', 'd.endpoint_id', 'd.event_id', 'e.type as event_type', 'd.status', 'd.next_attempt_at', 'd.delivered_at', 'd.created_at', 'd.simulated'])
       .select((eb) =>
         jsonArrayFrom(
           eb
             .selectFrom('webhook_attempts as a')
-            .select(['a.attempted_at', 'a.status_code', 'a.latency_ms', 'a.error', 'a.response_excerpt'])
+            .select(['a.attempted_at', 'a.status_code', 'a.latency_ms', 'a.error', 'a.response_excerpt', 'a.simulated'])
             .whereRef('a.delivery_id', '=', 'd.id')
             .orderBy('a.seq'),
         ).as('attempts'),

@@ -6,7 +6,7 @@ import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
 import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
 import type { Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
-import type { DeliveryStatus, WebhookEndpoint } from '../model/webhook';
+import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 
 /**
  * Table types for Kysely. Columns are snake_case, as in the SQL of migrations/. A table that
@@ -254,6 +254,8 @@ export interface WebhookEndpointsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   seq: ColumnType<number, never, never>;
+  /** Simulated receiver faults, test mode; null: none (migration 0013). */
+  simulate: ColumnType<WebhookSimulation | null, string | null | undefined, string | null>;
 }
 
 /** The outbox: one row per event and receiving endpoint (migrations/0003_webhooks.ts). */
@@ -275,6 +277,8 @@ export interface WebhookDeliveriesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   seq: ColumnType<number, never, never>;
+  /** Simulated faults that held it when it was written: `delay`, `out_of_order` (migration 0013). */
+  simulated: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface WebhookAttemptsTable {
@@ -286,6 +290,8 @@ export interface WebhookAttemptsTable {
   error: string | null;
   response_excerpt: string | null;
   seq: ColumnType<number, never, never>;
+  /** Simulated faults applied to this request: `duplicate`, `bad_signature`, `wrong_content_type` (migration 0013). */
+  simulated: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export type PaymentRow = Selectable<PaymentsTable>;

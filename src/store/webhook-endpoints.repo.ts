@@ -1,11 +1,15 @@
 import { sql } from 'kysely';
 import type { Db } from './db';
-import type { WebhookEndpoint } from '../model/webhook';
+import type { WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 
 // Where merchants receive events; what is sent to them, and when, is the outbox (outbox.repo.ts).
 
 export async function insertEndpoint(db: Db, endpoint: Omit<WebhookEndpoint, 'seq'>): Promise<WebhookEndpoint> {
-  return db.insertInto('webhook_endpoints').values(endpoint).returningAll().executeTakeFirstOrThrow();
+  return db
+    .insertInto('webhook_endpoints')
+    .values({ ...endpoint, simulate: jsonOrNull(endpoint.simulate) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function findEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpoint | undefined> {
@@ -38,11 +42,12 @@ export async function updateEndpoint(
   db: Db,
   merchantId: string,
   id: string,
-  changes: Partial<Pick<WebhookEndpoint, 'url' | 'secret_token' | 'events' | 'active' | 'updated_at'>>,
+  changes: Partial<Pick<WebhookEndpoint, 'url' | 'secret_token' | 'events' | 'active' | 'updated_at' | 'simulate'>>,
 ): Promise<WebhookEndpoint | undefined> {
+  const { simulate, ...rest } = changes;
   return db
     .updateTable('webhook_endpoints')
-    .set(changes)
+    .set(simulate === undefined ? rest : { ...rest, simulate: jsonOrNull(simulate) })
     .where('merchant_id', '=', merchantId)
     .where('id', '=', id)
     .returningAll()
@@ -52,4 +57,8 @@ export async function updateEndpoint(
 /** Deletes the endpoint with its deliveries and their attempts (ON DELETE CASCADE). */
 export async function deleteEndpoint(db: Db, merchantId: string, id: string): Promise<WebhookEndpoint | undefined> {
   return db.deleteFrom('webhook_endpoints').where('merchant_id', '=', merchantId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+function jsonOrNull(simulation: WebhookSimulation | null): string | null {
+  return simulation && JSON.stringify(simulation);
 }

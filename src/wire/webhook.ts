@@ -1,7 +1,7 @@
 import { serializeEvent } from './event';
 import { timestamp } from './time';
 import type { Event } from '../model/event';
-import type { WebhookDelivery, WebhookEndpoint } from '../model/webhook';
+import { NO_SIMULATION, type WebhookDelivery, type WebhookEndpoint } from '../model/webhook';
 
 /** Endpoint → JSON (docs/decisions.md "Webhook endpoints"; the secret is shown, as KOMOJU's dashboard does). */
 export function serializeEndpoint(endpoint: WebhookEndpoint): Record<string, unknown> {
@@ -12,6 +12,7 @@ export function serializeEndpoint(endpoint: WebhookEndpoint): Record<string, unk
     events: endpoint.events,
     secret_token: endpoint.secret_token,
     active: endpoint.active,
+    simulate: endpoint.simulate ?? NO_SIMULATION,
     created_at: timestamp(endpoint.created_at),
   };
 }
@@ -27,12 +28,14 @@ export function serializeDelivery(delivery: WebhookDelivery): Record<string, unk
     next_attempt_at: timestamp(delivery.next_attempt_at),
     delivered_at: timestamp(delivery.delivered_at),
     created_at: timestamp(delivery.created_at),
+    simulated: delivery.simulated,
     attempts: delivery.attempts.map((attempt) => ({
       attempted_at: timestamp(attempt.attempted_at),
       status_code: attempt.status_code,
       latency_ms: attempt.latency_ms,
       error: attempt.error,
       response_excerpt: attempt.response_excerpt,
+      simulated: attempt.simulated,
     })),
   };
 }

@@ -1,5 +1,14 @@
 import type { Services } from '../domain/context';
-import { claimDeliveries, listenForDeliveries, recordAttempt, type AttemptResult, type Listen, type OutboundDelivery } from '../domain/webhook-delivery';
+import {
+  claimDeliveries,
+  listenForDeliveries,
+  recordAttempt,
+  recordDuplicate,
+  sendingTurns,
+  type AttemptResult,
+  type Listen,
+  type OutboundDelivery,
+} from '../domain/webhook-delivery';
 import { EndpointSlots } from '../domain/webhook-slots';
 import type { LogSink } from '../lib/log';
 import type { AttemptOutcome } from '../model/webhook';
@@ -108,21 +117,31 @@ class Dispatcher {
       const room = this.maxInFlight - this.sending.size;
       if (room <= 0) return;
       const claimed = await claimDeliveries(this.services, { limit: room, slots: this.slots, render: webhookBody });
-      for (const delivery of claimed) this.send(delivery);
+      for (const turn of sendingTurns(claimed)) this.send(turn);
       // A full batch means more may be due now.
       if (claimed.length === room) this.wokenWhileClaiming = true;
     } while (this.wokenWhileClaiming && !this.stopped);
   }
 
-  /** Sends one claimed delivery and records the attempt; its slot is freed after, and a freed slot wakes the claim. */
-  private send(delivery: OutboundDelivery): void {
-    const attempt = this.attempt(delivery)
-      .catch((err) => this.options.log.error({ err, delivery: delivery.id }, 'webhook attempt could not be recorded'))
-      .finally(() => {
-        this.slots.release(delivery.endpointId);
-        this.sending.delete(attempt);
-        this.wake();
-      });
+  /**
+   * Sends a turn of claimed deliveries one after the other (most turns are one delivery; see
+   * sendingTurns) and records each attempt; each slot is freed after its attempt, and a freed
+   * slot wakes the claim.
+   */
+  private send(turn: OutboundDelivery[]): void {
+    const attempt = (async () => {
+      for (const delivery of turn) {
+        await this.attempt(delivery)
+          .catch((err) => this.options.log.error({ err, delivery: delivery.id }, 'webhook attempt could not be recorded'))
+          .finally(() => {
+            this.slots.release(delivery.endpointId);
+            this.wake();
+          });
+      }
+    })().finally(() => {
+      this.sending.delete(attempt);
+      this.wake();
+    });
     this.sending.add(attempt);
   }
 
@@ -134,6 +153,18 @@ class Dispatcher {
       resolve: this.options.resolve,
     });
     logAttempt(this.options.log, delivery, result, await recordAttempt(this.services.db, delivery, attemptedAt, result));
+    if (delivery.duplicate) await this.sendDuplicate(delivery);
+  }
+
+  /** A simulated duplicate: the same request again, right after, recorded as an extra attempt. */
+  private async sendDuplicate(delivery: OutboundDelivery): Promise<void> {
+    const attemptedAt = delivery.clock.now();
+    const result = await postJson(delivery.url, delivery.body, delivery.headers, {
+      timeoutMs: delivery.timeoutMs,
+      refusePrivate: delivery.refusePrivate,
+      resolve: this.options.resolve,
+    });
+    await recordDuplicate(this.services.db, delivery, attemptedAt, result);
   }
 }
 

@@ -17,7 +17,7 @@ const NO_DATABASE = ['serve', 'health', 'listen', 'trigger', 'run'];
 
 type Run = Awaited<ReturnType<typeof runKessai>>;
 interface Api {
-  webhooks(): Promise<{ id: string; url: string }[]>;
+  webhooks(): Promise<{ id: string; url: string; simulate: { duplicate: boolean; delay_seconds: number } }[]>;
   addWebhook(url: string): Promise<string>;
 }
 
@@ -48,6 +48,12 @@ const COMMANDS: Record<string, { args: string[]; through?: (run: Run, api: Api) 
     args: ['reset'],
     through: async (run, api) => expect((await api.webhooks()).length).toBeGreaterThan(0),
   },
+  'webhooks simulate': {
+    // The id is one the test adds through the API first (SIMULATED below).
+    args: ['webhooks', 'simulate', 'SIMULATED', '--duplicate', '--delay', '5'],
+    through: async (run, api) =>
+      expect((await api.webhooks()).find((w) => w.url === 'http://127.0.0.1:9/simulated')?.simulate).toMatchObject({ duplicate: true, delay_seconds: 5 }),
+  },
   'webhooks remove': {
     // The id is the one the test adds through the API first (REMOVED below).
     args: ['webhooks', 'remove', 'REMOVED'],
@@ -59,7 +65,7 @@ function apiOf(server: ServerProcess): Api {
   const headers = { authorization: basicAuth(KEY), 'content-type': 'application/json' };
   return {
     async webhooks() {
-      return ((await (await fetch(`${server.url}/api/v1/webhooks?per_page=100`, { headers })).json()) as { data: { id: string; url: string }[] }).data;
+      return ((await (await fetch(`${server.url}/api/v1/webhooks?per_page=100`, { headers })).json()) as { data: Awaited<ReturnType<Api['webhooks']>> }).data;
     },
     async addWebhook(url) {
       return ((await (await fetch(`${server.url}/api/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url }) })).json()) as { id: string }).id;
@@ -94,10 +100,11 @@ describe('CLI safety with a server on an embedded data directory', () => {
     expect(lock).toMatchObject({ pid: server.child.pid, url: server.url });
     const api = apiOf(server);
     const removed = await api.addWebhook('http://127.0.0.1:9/to-remove');
+    const simulated = await api.addWebhook('http://127.0.0.1:9/simulated');
     const refusal = `kessai: kessai serve (pid ${lock.pid}, ${server.url}) is using ${env.KESSAI_DATA_DIR} — stop it and run this command again, or use PostgreSQL (DATABASE_URL), which processes can share\n`;
 
     for (const [name, { args, through }] of Object.entries(COMMANDS)) {
-      const run = await runKessai(args.map((arg) => (arg === 'REMOVED' ? removed : arg)), env);
+      const run = await runKessai(args.map((arg) => (arg === 'REMOVED' ? removed : arg === 'SIMULATED' ? simulated : arg)), env);
       if (through) {
         expect(run.code, `${name}: ${run.stderr}`).toBe(0);
         await through(run, api);

@@ -252,7 +252,7 @@ describe('webhook delivery', () => {
     const listed = await deliveries(api, endpoint.id);
     expect(listed.map((d) => d.event_type)).toEqual(['payment.captured', 'ping']);
     expect(listed[0]).toMatchObject({ status: 'succeeded', event: event.id });
-    expect(Object.keys(listed[0].attempts[0])).toEqual(['attempted_at', 'status_code', 'latency_ms', 'error', 'response_excerpt']);
+    expect(Object.keys(listed[0].attempts[0])).toEqual(['attempted_at', 'status_code', 'latency_ms', 'error', 'response_excerpt', 'simulated']);
 
     expectError(await api.post('/api/v1/events/nosuchevent/redeliver'), 404, 'not_found', 'id');
     expectError(await api.post(`/api/v1/events/${event.id}/redeliver`, { webhook: 'nosuchendpoint' }), 404, 'not_found', 'webhook');

@@ -22,7 +22,7 @@ describe('POST /api/v1/webhooks', () => {
     const { api } = await merchantApi();
     const res = await api.post('/api/v1/webhooks', { url: RECEIVER });
     expect(res.status, res.text).toBe(200);
-    expect(Object.keys(res.body)).toEqual(['id', 'resource', 'url', 'events', 'secret_token', 'active', 'created_at']);
+    expect(Object.keys(res.body)).toEqual(['id', 'resource', 'url', 'events', 'secret_token', 'active', 'simulate', 'created_at']);
     expect(res.body).toMatchObject({ resource: 'webhook', url: RECEIVER, events: [], active: true });
     expect(res.body.id).toMatch(/^[a-z0-9]{25}$/);
     expect(res.body.secret_token).toMatch(/^[a-z0-9]{32}$/);

@@ -102,7 +102,7 @@ export function documentRoute(schema: RouteSchema | undefined, url: string, rout
     response: { ...successResponses(operation), ...errorResponses(method, url, access, schema, operation) },
   };
   if (operation.description) documented.description = operation.description;
-  const headers = headerParameters(method, operation);
+  const headers = headerParameters(method, access, operation);
   if (headers) documented.headers = headers;
   if (schema?.querystring) documented.querystring = withDefaultsOptional(schema.querystring);
   if (schema?.body) {
@@ -181,7 +181,7 @@ function errorResponses(method: string, url: string, access: Access, schema: Rou
   return responses;
 }
 
-function headerParameters(method: string, operation: Operation): TSchema | undefined {
+function headerParameters(method: string, access: Access, operation: Operation): TSchema | undefined {
   const headers: Record<string, TSchema> = {
     'X-KOMOJU-API-VERSION': Type.Optional(
       Type.Unsafe<string>({
@@ -200,10 +200,10 @@ function headerParameters(method: string, operation: Operation): TSchema | undef
       }),
     );
   }
-  if (operation.scenario) {
-    headers['Komoju-Scenario'] = Type.Optional(
-      Type.String({ description: 'Test mode: fail with this error code (`insufficient_funds`, …), whatever the details.' }),
-    );
+  if (access !== 'public') {
+    const faults = 'Test mode: `timeout_after_commit`, `server_error`, `unavailable`, `rate_limited` or `slow:<ms>` simulate a network or server fault (docs/testing.md "API faults").';
+    const decline = ' Or fail with this decline code (`insufficient_funds`, …), whatever the details.';
+    headers['Komoju-Scenario'] = Type.Optional(Type.String({ description: operation.scenario ? faults + decline : faults }));
   }
   return Type.Object(headers);
 }

@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
+import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -278,6 +279,7 @@ export const Webhook = Type.Object(
     events: Type.Array(Type.String(), { description: 'Event types delivered; empty: all.' }),
     secret_token: Type.String({ description: 'Key of the `X-Komoju-Signature` HMAC.' }),
     active: Type.Boolean(),
+    simulate: WebhookSimulate,
     created_at: Timestamp,
   },
   { $id: 'Webhook' },
@@ -286,17 +288,6 @@ export const Webhook = Type.Object(
 export const DeletedWebhook = Type.Object(
   { ...Webhook.properties, deleted: Type.Literal(true) },
   { $id: 'DeletedWebhook' },
-);
-
-export const WebhookAttempt = Type.Object(
-  {
-    attempted_at: Timestamp,
-    status_code: nullable(Type.Integer(), 'Null when no response came.'),
-    latency_ms: Type.Integer(),
-    error: nullable(Type.String()),
-    response_excerpt: nullable(Type.String()),
-  },
-  { $id: 'WebhookAttempt' },
 );
 
 export const WebhookDelivery = Type.Object(
@@ -310,6 +301,7 @@ export const WebhookDelivery = Type.Object(
     next_attempt_at: nullable(Timestamp),
     delivered_at: nullable(Timestamp),
     created_at: Timestamp,
+    simulated: SimulatedFaults,
     attempts: Type.Array(ref('WebhookAttempt')),
   },
   { $id: 'WebhookDelivery' },

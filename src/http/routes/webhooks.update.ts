@@ -13,12 +13,12 @@ const Body = Type.Partial(Type.Object(EndpointFields));
 
 const operation: Operation = {
   summary: 'Update a webhook endpoint',
-  description: '`active: false` pauses its deliveries.',
+  description: '`active: false` pauses its deliveries. `simulate` (test mode only, else 403) replaces its receiver faults; `{}` turns them off.',
   tag: 'Webhooks',
   responses: { 200: 'Webhook' },
 };
 
-/** PATCH /api/v1/webhooks/:id — url, secret_token, events, active (`false` pauses deliveries). */
+/** PATCH /api/v1/webhooks/:id — url, secret_token, events, active (`false` pauses deliveries), simulate (test mode). */
 export default function route(app: FastifyInstance, services: Services): void {
   app.patch<{ Params: IdParams; Body: Static<typeof Body> }>(
     '/api/v1/webhooks/:id',

@@ -34,7 +34,7 @@ export function attemptsList(ctx: DashContext, delivery: WebhookDelivery): Html 
     (a) =>
       html`<li data-attempt-status="${a.status_code ?? 'none'}">${time(ctx.locale, a.attempted_at)} · <strong>${a.status_code ?? '—'}</strong> · ${a.latency_ms} ms${
         a.error ? html` · <span class="dash-error">${a.error}</span>` : null
-      }</li>`,
+      }${simulatedMark(ctx, a.simulated)}</li>`,
   )}</ol>`;
 }
 
@@ -47,4 +47,11 @@ export function timeline(ctx: DashContext, entries: readonly { event: Event; del
         deliveries.length > 0 ? redeliverForm(ctx, event.id, back) : null
       }</div>${deliveries.length > 0 ? deliveriesTable(ctx, deliveries) : null}</li>`,
   )}</ol>`;
+}
+
+/** What a fault was done on purpose, marked beside a delivery or an attempt of the delivery log. */
+export function simulatedMark(ctx: DashContext, faults: readonly string[]): Html | null {
+  if (faults.length === 0) return null;
+  const names = faults.map((fault) => ctx.t.simulate.faults[fault] ?? fault).join(', ');
+  return html` · <span class="dash-simulated" data-simulated="${faults.join(' ')}">${ctx.t.simulate.marked}: ${names}</span>`;
 }

@@ -13,8 +13,9 @@ import { sendPage } from '../../respond';
 import { code, json, notice, pager, table, time } from '../components';
 import { DashError } from '../errors';
 import { csrfField, dashLayout } from '../layout';
-import { attemptsList, deliveriesTable, redeliverForm } from '../timeline';
+import { attemptsList, deliveriesTable, redeliverForm, simulatedMark } from '../timeline';
 import { pageNumber } from './lists';
+import simulateRoute, { simulateForm } from './webhook-simulate';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
@@ -39,6 +40,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   requestLogPage(dash, services);
   eventPages(dash, services);
   webhookPages(dash, services);
+  simulateRoute(dash, services);
   clockPages(dash, services);
 }
 
@@ -139,14 +141,18 @@ function webhookPages(dash: FastifyInstance, services: Services): void {
     const page = pageNumber(request.query.page);
     const { rows, total } = await listDeliveries(services.db, actor, endpoint.id, page, PER_PAGE);
     const back = `/dashboard/developers/webhooks/${endpoint.id}`;
-    const body = html`${request.query.done === 'redelivered' ? notice(ctx.t.payment.done.redelivered) : null}
+    const done = request.query.done;
+    const body = html`${done === 'redelivered' ? notice(ctx.t.payment.done.redelivered) : null}${done === 'simulated' ? notice(ctx.t.simulate.saved) : null}${
+      done === 'simulate-invalid' ? notice(ctx.t.simulate.invalid, 'error') : null
+    }
 <p class="dash-lead"><code>${endpoint.url}</code> ${endpoint.active ? t.active : t.inactive}</p>
+${simulateForm(ctx, endpoint)}
 <h2>${t.deliveries}</h2>
 ${table(
   [
     { label: ctx.t.events.type, cell: (d) => html`<a href="/dashboard/developers/events/${d.event_id}"><code>${d.event_type}</code></a>` },
     { label: ctx.t.lists.created, cell: (d) => time(ctx.locale, d.created_at), className: 'time' },
-    { label: ctx.t.deliveries.status, cell: (d) => html`<span class="delivery delivery-${d.status}" data-delivery-status="${d.status}">${ctx.t.deliveries.states[d.status] ?? d.status}</span>` },
+    { label: ctx.t.deliveries.status, cell: (d) => html`<span class="delivery delivery-${d.status}" data-delivery-status="${d.status}">${ctx.t.deliveries.states[d.status] ?? d.status}</span>${simulatedMark(ctx, d.simulated)}` },
     { label: ctx.t.deliveries.attempts, cell: (d) => attemptsList(ctx, d) },
     { label: ctx.t.deliveries.nextAttempt, cell: (d) => (d.status === 'pending' ? time(ctx.locale, d.next_attempt_at) : '—'), className: 'time' },
     { label: '', cell: (d) => redeliverForm(ctx, d.event_id, back, endpoint.id) },
