@@ -44,6 +44,7 @@ import secureTokensShow from './http/routes/secure-tokens.show';
 import testHelpersClock from './http/routes/test-helpers.clock';
 import testHelpersPayments from './http/routes/test-helpers.payments';
 import testHelpersRefundRequests from './http/routes/test-helpers.refund-requests';
+import testHelpersSeed from './http/routes/test-helpers.seed';
 import tokensCreate from './http/routes/tokens.create';
 import webhooksCreate from './http/routes/webhooks.create';
 import webhooksDelete from './http/routes/webhooks.delete';
@@ -120,6 +121,7 @@ const ROUTES = [
   testHelpersPayments,
   testHelpersClock,
   testHelpersRefundRequests,
+  testHelpersSeed,
 ];
 
 /** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */

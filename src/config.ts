@@ -49,6 +49,11 @@ export interface Config {
   trustProxy: boolean | string;
   /** Exchange rates for sessions (built-in, or the file KESSAI_RATES_FILE names). */
   rates: Rates;
+  /**
+   * KESSAI_SEED: seeds the default merchant at start (docs/testing.md, "Determinism"), so that
+   * its ids, codes and timestamps repeat from run to run; null leaves it as it is.
+   */
+  seed: number | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -191,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
+    seed: text(env, 'KESSAI_SEED') === null ? null : integer(env, 'KESSAI_SEED', 0, 0, Number.MAX_SAFE_INTEGER),
   };
 }
 

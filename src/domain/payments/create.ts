@@ -1,5 +1,4 @@
 import { endOfDayTokyo } from '../../lib/clock';
-import { newId } from '../../lib/random';
 import type { AuthorizeContext, Authorization, PaymentMethod } from '../../methods/method';
 import { parseScenario, scenarioProcessor } from '../../processors/scenario-processor';
 import type { Processor } from '../../processors/processor';
@@ -84,12 +83,12 @@ export async function writePayment(trx: Db, services: Services, actor: Actor, ch
   // first), and the payment comes after it.
   const now = actor.clock.now();
   if (source.token) await useToken(trx, actor, source.token, now);
-  const id = newId();
-  const context = authorizeContext(services, checked, id, now);
+  const id = actor.ids.id();
+  const context = authorizeContext(services, checked, id, now, actor);
   const authorization = scenario ? await forceScenario(charge.method, charge.prepared, context, scenario) : await charge.method.authorize(charge.prepared, context);
   const payment = newPayment(services, actor, checked, { id, context, authorization, now });
   const event = EVENT_ON_CREATE[payment.status];
-  await paymentsRepo.insertPaymentWithEvent(trx, payment, event ? paymentEventRow(event, payment, now) : null);
+  await paymentsRepo.insertPaymentWithEvent(trx, payment, event ? paymentEventRow(actor.ids, event, payment, now) : null);
   return { payment, decline: authorization.declineCode };
 }
 
@@ -106,7 +105,7 @@ async function scenarioFor(trx: Db, actor: Actor, options: CreatePaymentOptions,
   return scenario ? parseScenario(scenario) : undefined;
 }
 
-function authorizeContext(services: Services, { input, charge, processor }: CheckedPayment, id: string, now: Date): AuthorizeContext {
+function authorizeContext(services: Services, { input, charge, processor }: CheckedPayment, id: string, now: Date, actor: Actor): AuthorizeContext {
   const locale = input.locale ?? 'ja';
   const expiryDays = (charge.prepared.expiry_days as number | undefined) ?? charge.method.expiry?.defaultDays;
   return {
@@ -118,6 +117,7 @@ function authorizeContext(services: Services, { input, charge, processor }: Chec
     locale,
     capture: input.capture ?? true,
     processor,
+    ids: actor.ids,
     urls: paymentUrls(services, id, locale),
     deadline: expiryDays !== undefined ? endOfDayTokyo(now, expiryDays) : null,
   };

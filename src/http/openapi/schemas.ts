@@ -344,6 +344,15 @@ export const TestClock = Type.Object(
   { $id: 'TestClock' },
 );
 
+export const TestSeed = Type.Object(
+  {
+    resource: Type.Literal('test_seed'),
+    seed: nullable(Type.Integer(), 'The seed the merchant now has; null: unseeded (random ids, real time).'),
+    now: Timestamp,
+  },
+  { $id: 'TestSeed', description: "The merchant's seed and its clock right after seeding (2030-01-01T00:00:00+09:00 when seeded)." },
+);
+
 /** KOMOJU's list envelope around `item`. */
 function list(id: string, item: string): TSchema {
   return Type.Object(
@@ -392,5 +401,6 @@ export const COMPONENTS: readonly TSchema[] = [
   WebhookAttempt,
   list('WebhookDeliveryList', 'WebhookDelivery'),
   TestClock,
+  TestSeed,
   Health,
 ];
