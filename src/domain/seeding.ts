@@ -1,3 +1,4 @@
+import { ApiError } from '../kernel/errors';
 import { frozenClock, offsetClock, type Clock } from '../lib/clock';
 import { randomIds, seededIds } from '../lib/ids';
 import type { Db } from '../store/db';
@@ -51,6 +52,11 @@ export async function actorFor(db: Db, system: Clock, merchant: Merchant): Promi
  * seeding with the same seed. Test mode only (the route checks).
  */
 export async function seedMerchant(db: Db, system: Clock, actor: Actor, seed: number | null): Promise<SeedState> {
+  // Ids are unique across merchants (primary keys): two merchants drawing from one seed would
+  // draw the same ones.
+  if (seed !== null && (await merchantsRepo.otherMerchantWithSeed(db, seed, actor.merchant.id))) {
+    throw new ApiError('unprocessable_entity', { param: 'seed', message: `Another merchant of this server is seeded with ${seed}, and the two would draw the same ids: pick another seed` });
+  }
   await merchantsRepo.setSeed(db, actor.merchant.id, seed);
   return { seed, now: merchantClock(system, { seed, clock_offset_ms: 0 }).now() };
 }
@@ -59,4 +65,30 @@ export interface SeedState {
   seed: number | null;
   /** The merchant's time right after seeding: FROZEN_EPOCH, or real time when unseeded. */
   now: Date;
+}
+
+/**
+ * The seed in a request: a whole number from 0 to MAX_SEED (a JSON number, or the digits of a
+ * form field), or null (unseed). Anything else is invalid_parameter on `seed`.
+ */
+export function parseSeed(value: unknown): number | null {
+  if (value === null) return null;
+  const number = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > MAX_SEED) {
+    throw new ApiError('invalid_parameter', { param: 'seed', message: `seed must be a whole number from 0 to ${MAX_SEED}, or null to unseed` });
+  }
+  return number;
+}
+
+/**
+ * What a request of a seeded merchant answers when an id it drew is taken (unique_violation,
+ * 23505): the seed was applied again over the rows an earlier run with it made (delete the test
+ * data first, or pick another seed). Null: `error` is not that, or the merchant is unseeded.
+ */
+export function seededIdTaken(error: unknown, merchant: Merchant | undefined): ApiError | null {
+  if (!merchant || merchant.seed === null || (error as { code?: unknown })?.code !== '23505') return null;
+  return new ApiError('unprocessable_entity', {
+    param: 'seed',
+    message: `An id drawn from seed ${merchant.seed} is taken by a row an earlier run with this seed made: delete the test data first, or seed with another number`,
+  });
 }

@@ -192,3 +192,9 @@ export async function setSeed(db: Db, merchantId: string, seed: number | null): 
     db.updateTable('merchants').set({ seed, id_sequence: 0, clock_offset_ms: 0 }).where('id', '=', merchantId).execute(),
   );
 }
+
+/** Whether a merchant other than `merchantId` is seeded with `seed`. */
+export async function otherMerchantWithSeed(db: Db, seed: number, merchantId: string): Promise<boolean> {
+  const row = await db.selectFrom('merchants').select('id').where('seed', '=', seed).where('id', '<>', merchantId).executeTakeFirst();
+  return row !== undefined;
+}

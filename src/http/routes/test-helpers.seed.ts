@@ -1,13 +1,19 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
-import { MAX_SEED, seedMerchant, type SeedState } from '../../domain/seeding';
+import { parseSeed, seedMerchant, type SeedState } from '../../domain/seeding';
 import { isoSeconds } from '../../lib/clock';
 import type { Operation } from '../openapi/operation';
 import { requireTestMode } from '../test-mode';
 
-/** A seed is a whole number from 0 to 2^53 − 1 (it is stored as bigint, read as a number); null unseeds. */
-const SeedBody = Type.Object({ seed: Type.Union([Type.Integer({ minimum: 0, maximum: MAX_SEED }), Type.Null()]) });
+/**
+ * A seed is a whole number from 0 to 2^53 − 1 (stored as bigint, read as a number); null unseeds.
+ * Checked by parseSeed rather than the schema: the body's coercion (form fields are text) would
+ * take null for 0.
+ */
+const SeedBody = Type.Object({
+  seed: Type.Unknown({ description: 'A whole number from 0 to 9007199254740991, or null to unseed.' }),
+});
 
 const operation: Operation = {
   summary: 'Seed the merchant (repeatable ids and times)',
@@ -29,6 +35,6 @@ export default function route(app: FastifyInstance, services: Services): void {
   app.post<{ Body: Static<typeof SeedBody> }>(
     '/api/v1/test_helpers/seed',
     { schema: { body: SeedBody }, preHandler: requireTestMode, config: { operation } },
-    async (request) => serializeSeed(await seedMerchant(services.db, services.clock, request.actor, request.body.seed)),
+    async (request) => serializeSeed(await seedMerchant(services.db, services.clock, request.actor, parseSeed(request.body.seed))),
   );
 }
