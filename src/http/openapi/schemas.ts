@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
+import { TestSeed } from './test-seed-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -342,15 +343,6 @@ export const TestClock = Type.Object(
     expired_payments: Type.Optional(Type.Integer({ description: 'After an advance: how many payments expired.' })),
   },
   { $id: 'TestClock' },
-);
-
-export const TestSeed = Type.Object(
-  {
-    resource: Type.Literal('test_seed'),
-    seed: nullable(Type.Integer(), 'The seed the merchant now has; null: unseeded (random ids, real time).'),
-    now: Timestamp,
-  },
-  { $id: 'TestSeed', description: "The merchant's seed and its clock right after seeding (2030-01-01T00:00:00+09:00 when seeded)." },
 );
 
 /** KOMOJU's list envelope around `item`. */
