@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
 import { actorFor, merchantClock, seedMerchant } from '../../src/domain/seeding';
 import { FROZEN_EPOCH } from '../../src/lib/clock';
 import { randomIds, seededIds } from '../../src/lib/ids';
@@ -87,5 +88,14 @@ describe('actorFor', () => {
     const actor = await actorFor(h.services.db, h.clock, merchant);
     expect(actor.ids).toBe(randomIds);
     expect(actor.merchant.seed).toBeNull();
+  });
+});
+
+describe('KESSAI_SEED', () => {
+  it('is a whole number from 0 to 2^53 - 1, or unset', () => {
+    expect(loadConfig({}).seed).toBeNull();
+    expect(loadConfig({ KESSAI_SEED: '42' }).seed).toBe(42);
+    expect(loadConfig({ KESSAI_SEED: '0' }).seed).toBe(0);
+    for (const bad of ['-1', '1.5', 'abc', String(2 ** 53)]) expect(() => loadConfig({ KESSAI_SEED: bad })).toThrow(ConfigError);
   });
 });
