@@ -12,6 +12,7 @@ import * as cheaperWrites from './migrations/0010_cheaper_writes';
 import * as storedScenarios from './migrations/0011_stored_scenarios';
 import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
 import * as mailOutbox from './migrations/0014_mail_outbox';
+import * as seededMerchants from './migrations/0015_seeded_merchants';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_stored_scenarios': storedScenarios,
   '0012_uncaptured_remainder': uncapturedRemainder,
   '0014_mail_outbox': mailOutbox,
+  '0015_seeded_merchants': seededMerchants,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

@@ -21,6 +21,11 @@ const receives = sql<boolean>`w.merchant_id = e.merchant_id AND w.active AND CAS
  * fan-out, and redelivering an event to an endpoint keeps the id receivers may dedupe on. */
 const deliveryId = sql<string>`substr(md5(e.id || ':' || w.id), 1, 25)`;
 
+/** When a new delivery is due, in system time: the event's time taken back from its merchant's
+ * clock; a seeded merchant's clock is not system time plus an offset (it stands at FROZEN_EPOCH
+ * plus one), so its deliveries are due at the statement's own time. */
+const dueAt = sql<Date>`CASE WHEN m.seed IS NULL THEN e.created_at - m.clock_offset_ms * interval '1 millisecond' ELSE statement_timestamp() END`;
+
 /** What the fan-out reads of the event being inserted. */
 export const OUTBOX_EVENT_COLUMNS = ['id', 'merchant_id', 'type', 'resource_id', 'created_at'] as const;
 type EventCte = { e: Pick<Event, (typeof OUTBOX_EVENT_COLUMNS)[number]> };
@@ -49,7 +54,7 @@ export function insertDeliveries<DB extends Database & EventCte>(qc: QueryCreato
           'w.id as endpoint_id',
           'e.id as event_id',
           sql<DeliveryStatus>`'pending'`.as('status'),
-          sql<Date>`e.created_at - m.clock_offset_ms * interval '1 millisecond'`.as('next_attempt_at'),
+          dueAt.as('next_attempt_at'),
           'e.created_at',
           'e.created_at as updated_at',
         ]),

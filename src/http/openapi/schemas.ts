@@ -2,6 +2,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
+import { TestSeed } from './test-seed-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -387,5 +388,6 @@ export const COMPONENTS: readonly TSchema[] = [
   Email,
   list('EmailList', 'Email'),
   TestDataReset,
+  TestSeed,
   Health,
 ];
