@@ -144,9 +144,17 @@ export async function advanceClock(db: Db, merchantId: string, ms: number): Prom
   return row!.clock_offset_ms;
 }
 
-/** Sets a merchant's test clock back to real time (offset 0). */
-export async function rewindClock(db: Db, merchantId: string): Promise<void> {
-  await forgetCachedKeys(db.updateTable('merchants').set({ clock_offset_ms: 0 }).where('id', '=', merchantId).execute());
+/**
+ * Starts a merchant over once its test data is gone: its test clock back to offset 0 (real time,
+ * or FROZEN_EPOCH for a seeded merchant) and its id sequence back to 0, as seeding does, so that a
+ * seeded merchant's next run draws the ids its first run after seeding drew (an unseeded
+ * merchant's sequence is 0 already: only seeded requests move it). Answers the seed it keeps.
+ */
+export async function rewindMerchant(db: Db, merchantId: string): Promise<{ seed: number | null }> {
+  const row = await forgetCachedKeys(
+    db.updateTable('merchants').set({ clock_offset_ms: 0, id_sequence: 0 }).where('id', '=', merchantId).returning('seed').executeTakeFirstOrThrow(),
+  );
+  return { seed: row!.seed === null ? null : Number(row!.seed) };
 }
 
 export async function setPaymentTypes(db: Db, merchantId: string, types: string[] | null): Promise<void> {

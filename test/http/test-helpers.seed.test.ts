@@ -66,6 +66,28 @@ describe('POST /api/v1/test_helpers/seed', () => {
     expect(repeated.body.error).toMatchObject({ code: 'unprocessable_entity', param: 'seed' });
   });
 
+  it('starts over at a reset, keeping the seed: the same calls draw the same ids, codes, times and mails again', async () => {
+    const m = await h.merchant();
+    const emails = () => h.request({ method: 'GET', url: '/api/v1/test_helpers/emails', key: m.secretKey });
+    await seed(m, 16016);
+    const first = await konbini(m);
+    expect(first.status).toBe(200);
+    const firstMails = await emails();
+    expect(firstMails.body.data).toHaveLength(1);
+    expect(firstMails.body.data[0]).toMatchObject({ payment: first.body.id, kind: 'instructions', created_at: '2029-12-31T15:00:00Z' });
+    await h.request({ method: 'POST', url: '/api/v1/test_helpers/clock/advance', key: m.secretKey, json: { seconds: 86400 } });
+
+    const reset = await h.request({ method: 'POST', url: '/api/v1/test_helpers/reset', key: m.secretKey });
+    expect(reset.status).toBe(200);
+    expect(reset.body.clock).toEqual({ resource: 'test_clock', now: '2029-12-31T15:00:00Z', offset_seconds: 0 });
+    // Without the sequence rewound, the same call would draw new ids; without the clock, a later time.
+    const again = await konbini(m);
+    expect(again.text).toBe(first.text);
+    expect((await emails()).text).toBe(firstMails.text);
+    const clock = await h.request({ method: 'GET', url: '/api/v1/test_helpers/clock', key: m.secretKey });
+    expect(clock.body.now).toBe('2029-12-31T15:00:00Z');
+  });
+
   it('refuses a seed another merchant holds (their ids would collide)', async () => {
     const a = await h.merchant();
     const b = await h.merchant();

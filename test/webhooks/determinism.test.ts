@@ -6,7 +6,9 @@ import { expectSigned, startReceiver, type Receiver } from '../helpers/receiver'
 /**
  * Issue 16's determinism: two fresh `kessai serve` processes, seeded alike (one by KESSAI_SEED at
  * start, one by POST /api/v1/test_helpers/seed), answer the same sequence of API calls with the
- * same bytes and send the same webhook bodies, signatures included.
+ * same bytes and send the same webhook bodies, signatures included, and write the same mail
+ * outbox. After a reset (which keeps the seed and starts it over), the same calls answer the
+ * same again.
  */
 
 const SECRET_KEY = 'sk_test_determinism';
@@ -83,6 +85,9 @@ async function scenario(run: Run): Promise<string[]> {
   });
   await step('POST', '/api/v1/test_helpers/clock/advance', { seconds: 30 * 86400 });
   await step('GET', `/api/v1/payments/${bank.id}`);
+  // The mails the run queued (konbini and bank-transfer instructions, the konbini receipt), and one in full.
+  const mails = await step('GET', '/api/v1/test_helpers/emails');
+  await step('GET', `/api/v1/test_helpers/emails/${mails.data[0].id}`);
   // From the seeded epoch on: the start-up ping (KESSAI_WEBHOOK_URL's endpoint, before seeding) is not of the run.
   await step('GET', '/api/v1/events?per_page=100&start_time=2029-12-31T15:00:00Z');
   return answers;
@@ -117,6 +122,13 @@ describe('determinism (issue 16)', () => {
       const events = JSON.parse(answersA.at(-1)!);
       const types = events.data.map((e: { type: string }) => e.type);
       expect(types).toEqual(expect.arrayContaining(['payment.captured', 'payment.refund.created', 'customer.created', 'payment.expired']));
+      const mails = JSON.parse(answersA.at(-3)!);
+      expect(mails.data.map((m: { kind: string; to: string }) => `${m.kind} ${m.to}`).sort()).toEqual([
+        'instructions saburo@example.com',
+        'instructions taro@example.com',
+        'receipt taro@example.com',
+      ]);
+      expect(mails.data.every((m: { created_at: string }) => m.created_at === '2029-12-31T15:00:00Z')).toBe(true);
 
       // Every event of the run was delivered to each server's receiver, the same bytes, signed alike.
       const expected = events.data.length;
@@ -124,6 +136,13 @@ describe('determinism (issue 16)', () => {
       const [hooksA, hooksB] = await Promise.all([bodies(a, expected), bodies(b, expected)]);
       expect(hooksA).toHaveLength(expected);
       expect(hooksB).toEqual(hooksA);
+
+      // A reset keeps the seed and starts it over: the same run answers the same bytes again,
+      // mails included, and sends the same webhook bodies once more.
+      const reset = await call(b, 'POST', '/api/v1/test_helpers/reset');
+      expect(reset.body.clock).toEqual({ resource: 'test_clock', now: '2029-12-31T15:00:00Z', offset_seconds: 0 });
+      expect(await scenario(b)).toEqual(answersA);
+      expect(await bodies(b, 2 * expected)).toEqual([...hooksA, ...hooksA].sort());
 
       // Another seed: other ids. No seed: random ids on real time.
       const otherSeed = await call(b, 'POST', '/api/v1/test_helpers/seed', { seed: SEED + 1 });
