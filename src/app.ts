@@ -46,6 +46,7 @@ import testHelpersEmails from './http/routes/test-helpers.emails';
 import testHelpersPayments from './http/routes/test-helpers.payments';
 import testHelpersRefundRequests from './http/routes/test-helpers.refund-requests';
 import testHelpersReset from './http/routes/test-helpers.reset';
+import testHelpersSeed from './http/routes/test-helpers.seed';
 import tokensCreate from './http/routes/tokens.create';
 import webhooksCreate from './http/routes/webhooks.create';
 import webhooksDelete from './http/routes/webhooks.delete';
@@ -125,6 +126,7 @@ const ROUTES = [
   testHelpersRefundRequests,
   testHelpersEmails,
   testHelpersReset,
+  testHelpersSeed,
 ];
 
 /** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */

@@ -56,6 +56,11 @@ export interface Config {
   smtpUrl: string | null;
   /** The From of those mails (KESSAI_MAIL_FROM). */
   mailFrom: string;
+  /**
+   * KESSAI_SEED: seeds the default merchant at start (docs/testing.md, "Determinism"), so that
+   * its ids, codes and timestamps repeat from run to run; null leaves it as it is.
+   */
+  seed: number | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -200,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
     smtpUrl: smtpUrl(text(env, 'KESSAI_SMTP_URL')),
     mailFrom: text(env, 'KESSAI_MAIL_FROM') ?? 'kessai <no-reply@localhost>',
+    seed: text(env, 'KESSAI_SEED') === null ? null : integer(env, 'KESSAI_SEED', 0, 0, Number.MAX_SAFE_INTEGER),
   };
 }
 

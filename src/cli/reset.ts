@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config';
+import { FROZEN_EPOCH, isoSeconds } from '../lib/clock';
 import { actingMerchant, withDatabase } from './database';
 import { Refusal } from './refusal';
 import { runningServerApi } from './through-server';
@@ -39,7 +40,9 @@ function describe(reset: ResetJson): string {
   const removed = counts.filter(([, count]) => count > 0);
   const width = Math.max(0, ...removed.map(([kind]) => kind.length));
   const deleted = removed.length ? `deleted:\n${removed.map(([kind, count]) => `  ${kind.padEnd(width)}  ${count}\n`).join('')}` : 'there was no test data to delete\n';
-  return `${deleted}the test clock is back at real time (${reset.clock.now})\n`;
+  // A seeded merchant's clock starts over at the frozen epoch, not at real time (docs/testing.md, "Determinism").
+  const where = reset.clock.now === isoSeconds(FROZEN_EPOCH) ? "back at the seeded merchant's start" : 'back at real time';
+  return `${deleted}the test clock is ${where} (${reset.clock.now})\n`;
 }
 
 /**

@@ -3,13 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
 import { buildApp } from '../app';
-import { inMemory, localUrl, lockedDataDir, type Config } from '../config';
+import { ConfigError, inMemory, localUrl, lockedDataDir, type Config } from '../config';
 import type { Services } from '../domain/context';
 import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
 import { ensureDefaultMerchant, type DefaultMerchant } from '../domain/merchants';
+import { actorFor, seedMerchant } from '../domain/seeding';
 import { ensureEndpoint } from '../domain/webhooks';
-import { offsetClock } from '../lib/clock';
 import type { WebhookEndpoint } from '../model/webhook';
 import { openServices } from '../services';
 import type { Store } from '../store/db';
@@ -103,12 +103,24 @@ async function setUpDefaults(services: Services, config: Config, keysFile: strin
     ? await ensureEndpoint(
         services.db,
         services.webhooks,
-        { merchant: merchant.merchant, clock: offsetClock(services.clock, merchant.merchant.clock_offset_ms) },
+        await actorFor(services.db, services.clock, merchant.merchant),
         config.webhookUrl,
         config.webhookSecret,
       )
     : null;
+  if (config.seed !== null) await seedDefaultMerchant(services, merchant, config.seed);
   return { merchant, remembered, webhook };
+}
+
+/**
+ * KESSAI_SEED: seeds the default merchant, last (after KESSAI_WEBHOOK_URL's endpoint), so that
+ * its sequence starts at zero when the server starts serving, as after POST
+ * /api/v1/test_helpers/seed. A live merchant is never seeded.
+ */
+async function seedDefaultMerchant(services: Services, merchant: DefaultMerchant, seed: number): Promise<void> {
+  if (merchant.merchant.mode !== 'test') throw new ConfigError('KESSAI_SEED: the default merchant is in live mode, and only test-mode merchants can be seeded');
+  const actor = await actorFor(services.db, services.clock, merchant.merchant);
+  await seedMerchant(services.db, services.clock, actor, seed);
 }
 
 /** The lines printed once the server listens: where it is, its database, merchant and keys. */

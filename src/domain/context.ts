@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock';
+import type { IdSource } from '../lib/ids';
 import type { Processor } from '../processors/processor';
 import type { CardAuthenticator } from '../processors/three-d-secure';
 import type { Db } from '../store/db';
@@ -29,8 +30,13 @@ export interface Services {
   rates?: Rates;
 }
 
-/** Who is acting: the authenticated merchant, with time as that merchant's clock tells it. */
+/**
+ * Who is acting: the authenticated merchant, with time as that merchant's clock tells it and the
+ * ids its request draws (random, or repeatable for a seeded merchant: domain/seeding.ts). Built
+ * by actorFor.
+ */
 export interface Actor {
   merchant: Merchant;
   clock: Clock;
+  ids: IdSource;
 }

@@ -1,8 +1,8 @@
-import { offsetClock } from '../lib/clock';
 import { methodFor } from '../methods';
 import type { PaymentMethod } from '../methods/method';
 import * as merchantsRepo from '../store/merchants.repo';
 import * as paymentsRepo from '../store/payments.repo';
+import { actorFor } from './seeding';
 import type { Actor, Services } from './context';
 import { ApiError } from '../kernel/errors';
 import { completePayment, failPayment } from './payment-completion';
@@ -44,7 +44,7 @@ export async function findCustomerPayment(services: Services, id: string, page: 
     payment,
     merchant: { name: merchant.name, mode: merchant.mode },
     method,
-    actor: { merchant, clock: offsetClock(services.clock, merchant.clock_offset_ms) },
+    actor: await actorFor(services.db, services.clock, merchant),
   };
 }
 

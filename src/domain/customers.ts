@@ -1,4 +1,3 @@
-import { newId } from '../lib/random';
 import { METHODS } from '../methods';
 import { parseScenario } from '../processors/scenario-processor';
 import type { Db } from '../store/db';
@@ -11,6 +10,7 @@ import { enabledTypes } from './merchants';
 import { readToken, useToken, type UnusedToken } from './tokens';
 import type { PaymentMethod } from '../methods/method';
 import type { Customer } from '../model/customer';
+import type { IdSource } from '../lib/ids';
 
 export interface CustomerInput {
   /** A details hash, or a token (`tok_…`) holding one; used up by this request. */
@@ -71,7 +71,7 @@ export async function createCustomer(
   if (given?.token) await useToken(trx, actor, given.token, now);
   const stored: StoredDetails = given?.stored ?? { payment_type: null, source: null, secret_details: null };
   const customer: Customer = {
-    id: newId(),
+    id: actor.ids.id(),
     merchant_id: actor.merchant.id,
     email: input.email ?? null,
     metadata: input.metadata ?? {},
@@ -81,7 +81,7 @@ export async function createCustomer(
     scenario,
   };
   await customersRepo.insertCustomer(trx, customer);
-  await recordCustomerEvent(trx, 'customer.created', customer, now);
+  await recordCustomerEvent(trx, actor.ids, 'customer.created', customer, now);
   return customer;
 }
 
@@ -111,7 +111,7 @@ export async function updateCustomer(trx: Db, services: Services, actor: Actor, 
   const updated: Customer = { ...found, ...given?.stored, updated_at: now };
   if (input.email !== undefined) updated.email = input.email;
   if (input.metadata !== undefined) updated.metadata = input.metadata;
-  return saveCustomer(trx, updated);
+  return saveCustomer(trx, actor.ids, updated);
 }
 
 /** This merchant's customer, locked until the transaction ends; not_found when there is none. */
@@ -122,9 +122,9 @@ export async function lockCustomerOf(trx: Db, actor: Actor, id: string): Promise
 }
 
 /** A customer (locked by the caller) with details checked already: saved, with `customer.updated`. */
-export async function saveCustomer(trx: Db, updated: Customer): Promise<Customer> {
+export async function saveCustomer(trx: Db, ids: IdSource, updated: Customer): Promise<Customer> {
   await customersRepo.updateCustomer(trx, updated);
-  await recordCustomerEvent(trx, 'customer.updated', updated, updated.updated_at);
+  await recordCustomerEvent(trx, ids, 'customer.updated', updated, updated.updated_at);
   return updated;
 }
 
@@ -134,7 +134,7 @@ export async function deleteCustomer(trx: Db, actor: Actor, id: string): Promise
   if (!found) throw new ApiError('not_found', { param: 'id' });
   const now = actor.clock.now();
   await customersRepo.deleteCustomer(trx, found.id);
-  await recordCustomerEvent(trx, 'customer.deleted', found, now);
+  await recordCustomerEvent(trx, actor.ids, 'customer.deleted', found, now);
   return found;
 }
 

@@ -1,5 +1,5 @@
 import { isoMillis } from '../lib/clock';
-import { newId } from '../lib/random';
+import type { IdSource } from '../lib/ids';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
 import type { NewEventRow } from '../store/schema';
@@ -23,10 +23,10 @@ export type CustomerEventType = 'customer.created' | 'customer.updated' | 'custo
  * Appends a customer event in the caller's transaction; `data` is the customer as the API shows
  * it (no stored details), tagged `resource: "customer"` for the serialiser.
  */
-export async function recordCustomerEvent(trx: Db, type: CustomerEventType, customer: Customer, now: Date): Promise<void> {
+export async function recordCustomerEvent(trx: Db, ids: IdSource, type: CustomerEventType, customer: Customer, now: Date): Promise<void> {
   const { secret_details: _secret, scenario: _scenario, ...visible } = customer;
   await eventsRepo.insertEvent(trx, {
-    id: newId(),
+    id: ids.id(),
     merchant_id: customer.merchant_id,
     type,
     resource_id: customer.id,
@@ -89,20 +89,21 @@ export function paymentSnapshot(payment: Payment): Record<string, unknown> {
  */
 export async function recordPaymentEvent(
   trx: Db,
+  ids: IdSource,
   type: PaymentEventType,
   payment: Payment,
   now: Date,
   reason: string | null = null,
   merchantName?: string,
 ): Promise<void> {
-  const event = paymentEventRow(type, payment, now, reason);
-  const mail = merchantName === undefined ? null : paymentMail(type, event.id, payment, merchantName, now);
+  const event = paymentEventRow(ids, type, payment, now, reason);
+  const mail = merchantName === undefined ? null : paymentMail(ids, type, event.id, payment, merchantName, now);
   await eventsRepo.insertEvent(trx, event, mail);
 }
 
-export function paymentEventRow(type: PaymentEventType, payment: Payment, now: Date, reason: string | null = null): NewEventRow {
+export function paymentEventRow(ids: IdSource, type: PaymentEventType, payment: Payment, now: Date, reason: string | null = null): NewEventRow {
   return {
-    id: newId(),
+    id: ids.id(),
     merchant_id: payment.merchant_id,
     type,
     resource_id: payment.id,

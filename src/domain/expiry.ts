@@ -1,8 +1,10 @@
-import { offsetClock, type Clock } from '../lib/clock';
+import type { Clock } from '../lib/clock';
+import { randomIds, type IdSource } from '../lib/ids';
 import type { Db } from '../store/db';
 import * as paymentsRepo from '../store/payments.repo';
 import { applyActionToLocked, type PaymentCommand } from './payment-lifecycle';
 import { allows } from './payment-state';
+import { merchantClock } from './seeding';
 
 const BATCH = 100;
 
@@ -18,7 +20,9 @@ export async function expireDuePayments(db: Db, clock: Clock, merchantId?: strin
   for (;;) {
     const { locked, count } = await db.transaction().execute(async (trx) => {
       const due = await paymentsRepo.lockDuePayments(trx, clock.now(), BATCH, { merchantId, skipLocked: true });
-      return { locked: due.length, count: await expire(trx, clock, due) };
+      // A sweep acts for no request: its events take random ids (a seeded merchant's payments
+      // expire when its clock is advanced, in that request, with its ids: advanceClock).
+      return { locked: due.length, count: await expire(trx, clock, randomIds, due) };
     });
     expired += count;
     if (locked < BATCH) return expired;
@@ -30,24 +34,24 @@ export async function expireDuePayments(db: Db, clock: Clock, merchantId?: strin
  * holds the merchant's row): every due payment, waiting for one another request is changing
  * rather than skipping it, so the advance answers for all of them. Returns how many expired.
  */
-export async function expireMerchantPayments(trx: Db, clock: Clock, merchantId: string): Promise<number> {
+export async function expireMerchantPayments(trx: Db, clock: Clock, ids: IdSource, merchantId: string): Promise<number> {
   let expired = 0;
   for (;;) {
     const due = await paymentsRepo.lockDuePayments(trx, clock.now(), BATCH, { merchantId, skipLocked: false });
-    expired += await expire(trx, clock, due);
+    expired += await expire(trx, clock, ids, due);
     // Rows this transaction expired are no longer due; those another one changed meanwhile were
     // re-checked when locked.
     if (due.length < BATCH) return expired;
   }
 }
 
-async function expire(trx: Db, clock: Clock, due: Awaited<ReturnType<typeof paymentsRepo.lockDuePayments>>): Promise<number> {
+async function expire(trx: Db, clock: Clock, ids: IdSource, due: Awaited<ReturnType<typeof paymentsRepo.lockDuePayments>>): Promise<number> {
   let expired = 0;
   for (const payment of due) {
     if (!allows(payment.status, 'expire')) continue;
     // The merchant's own clock: with a moved test clock, the event happens in its time.
-    const now = offsetClock(clock, payment.clock_offset_ms).now();
-    await applyActionToLocked(trx, payment, now, EXPIRE);
+    const now = merchantClock(clock, payment).now();
+    await applyActionToLocked(trx, payment, now, ids, EXPIRE);
     expired++;
   }
   return expired;

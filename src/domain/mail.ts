@@ -1,4 +1,4 @@
-import { newId } from '../lib/random';
+import type { IdSource } from '../lib/ids';
 import type { QueuedMail } from '../store/mails.repo';
 import type { MailKind } from '../model/mail';
 import type { Payment } from '../model/payment';
@@ -68,15 +68,16 @@ export function mailKindOf(type: string, payment: Payment): MailKind | null {
 /**
  * The mail event `eventId` (of `type`) sends about `payment`, rendered, or null when it sends none
  * or there is nobody to write to. Card numbers never reach a mail: the composer gets the
- * payment's public details only (brand and last four), never `secret_details`.
+ * payment's public details only (brand and last four), never `secret_details`. Its id is drawn
+ * from `ids`, the request's, as its event's is (repeatable for a seeded merchant).
  */
-export function paymentMail(type: string, eventId: string, payment: Payment, merchantName: string, now: Date): QueuedMail | null {
+export function paymentMail(ids: IdSource, type: string, eventId: string, payment: Payment, merchantName: string, now: Date): QueuedMail | null {
   const kind = mailKindOf(type, payment);
   if (!kind || !composer || (payment.email === null && payment.customer_id === null)) return null;
   const { secret_details: _secret, fraud_details: _fraud, ...visible } = payment;
   const composed = composer({ kind, payment: { ...visible, secret_details: null, fraud_details: null }, merchantName });
   return {
-    id: newId(),
+    id: ids.id(),
     merchant_id: payment.merchant_id,
     payment_id: payment.id,
     event_id: eventId,

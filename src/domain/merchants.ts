@@ -1,10 +1,11 @@
-import { offsetClock, type Clock } from '../lib/clock';
+import type { Clock } from '../lib/clock';
 import { digestsEqual, sha256Hex } from '../lib/digest';
 import { METHOD_TYPES } from '../methods';
 import { newId, randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
 import * as merchantsRepo from '../store/merchants.repo';
 import type { Actor } from './context';
+import { actorFor } from './seeding';
 import type { Merchant } from '../model/merchant';
 
 export interface NewMerchant {
@@ -41,7 +42,7 @@ export async function createMerchant(db: Db, input: NewMerchant, now: Date): Pro
   const secretKey = input.secretKey ?? generateKey('sk', mode);
   const publishableKey = input.publishableKey ?? generateKey('pk', mode);
   if (secretKey === publishableKey) throw new Error('The secret and publishable keys must differ');
-  const merchant: Merchant = { id: newId(), name: input.name, mode, clock_offset_ms: 0, payment_types: null, created_at: now };
+  const merchant: Merchant = { id: newId(), name: input.name, mode, clock_offset_ms: 0, payment_types: null, created_at: now, seed: null };
   await merchantsRepo.insertMerchant(db, merchant, [
     { digest: sha256Hex(secretKey), kind: 'secret', display: maskKey(secretKey) },
     { digest: sha256Hex(publishableKey), kind: 'publishable', display: publishableKey },
@@ -136,5 +137,5 @@ export async function authenticateKey(db: Db, key: string): Promise<Authenticate
 export async function merchantActor(db: Db, clock: Clock, id?: string): Promise<Actor> {
   const merchant = id ? await merchantsRepo.findMerchant(db, id) : await merchantsRepo.firstMerchant(db);
   if (!merchant) throw new Error(id ? `No merchant ${id}` : 'No merchant yet: run `kessai serve` or `kessai merchants create` first');
-  return { merchant, clock: offsetClock(clock, merchant.clock_offset_ms) };
+  return actorFor(db, clock, merchant);
 }

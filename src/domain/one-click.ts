@@ -1,4 +1,3 @@
-import { newId } from '../lib/random';
 import { ONE_CLICK_TYPES } from '../methods';
 import { cardExpired } from '../methods/credit_card';
 import type { PaymentMethod } from '../methods/method';
@@ -63,7 +62,7 @@ export function cardToSave(services: Services, method: PaymentMethod, details: R
 /** Saves a checked card for `externalCustomerId`, replacing any card saved before. */
 export async function saveCard(trx: Db, actor: Actor, externalCustomerId: string, card: CardToSave): Promise<ExternalCustomer> {
   const now = actor.clock.now();
-  return externalRepo.upsert(trx, { id: newId(), merchant_id: actor.merchant.id, external_customer_id: externalCustomerId, ...card, created_at: now, updated_at: now });
+  return externalRepo.upsert(trx, { id: actor.ids.id(), merchant_id: actor.merchant.id, external_customer_id: externalCustomerId, ...card, created_at: now, updated_at: now });
 }
 
 /**

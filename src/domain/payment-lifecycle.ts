@@ -7,6 +7,7 @@ import type { Actor } from './context';
 import { recordPaymentEvent } from './events';
 import { ACTION_EVENTS, transition, type PaymentAction } from './payment-state';
 import { completeSessionOf, lockPaymentAndSession } from './session-completion';
+import type { IdSource } from '../lib/ids';
 
 /**
  * One road for every change to an existing payment (capture, refund, cancel, update, complete,
@@ -49,7 +50,7 @@ export interface PaymentCommand {
    * Under the lock, once the table allows the action: checks the input against the payment and
    * says what changes, or null when nothing does (no write, no event). Writes nothing itself.
    */
-  change(payment: Payment, now: Date): PaymentChange | null | Promise<PaymentChange | null>;
+  change(payment: Payment, now: Date, ids: IdSource): PaymentChange | null | Promise<PaymentChange | null>;
 }
 
 /**
@@ -66,18 +67,26 @@ export async function applyAction(trx: Db, actor: Actor, id: string, command: Pa
     ? await lockPaymentAndSession(trx, actor.merchant.id, id)
     : await paymentsRepo.lockPayment(trx, actor.merchant.id, id);
   if (!payment) throw new ApiError('not_found', { param: 'id' });
-  return applyActionToLocked(trx, payment, actor.clock.now(), command, actor.merchant.name);
+  return applyActionToLocked(trx, payment, actor.clock.now(), actor.ids, command, actor.merchant.name);
 }
 
 /**
  * The same for a payment the caller has locked already (the expiry sweep locks its batch), at
- * `now`. With `merchantName`, the events queue the customer's e-mails (domain/mail.ts).
+ * `now`, with new ids (refunds, events, mails) drawn from `ids`. With `merchantName`, the events
+ * queue the customer's e-mails (domain/mail.ts).
  */
-export async function applyActionToLocked(trx: Db, payment: Payment, now: Date, command: PaymentCommand, merchantName?: string): Promise<Payment> {
+export async function applyActionToLocked(
+  trx: Db,
+  payment: Payment,
+  now: Date,
+  ids: IdSource,
+  command: PaymentCommand,
+  merchantName?: string,
+): Promise<Payment> {
   command.refuse?.(payment);
   const asked = typeof command.action === 'function' ? command.action(payment) : command.action;
   let next = nextStatus(payment, asked, command);
-  const change = await command.change(payment, now);
+  const change = await command.change(payment, now, ids);
   if (!change) return payment;
   const action = change.action ?? asked;
   if (action !== asked) next = nextStatus(payment, action, command);
@@ -85,7 +94,7 @@ export async function applyActionToLocked(trx: Db, payment: Payment, now: Date, 
     throw new Error('A command that completes a payment must lock its session first (lock: payment-and-session)');
   }
   const saved = await save(trx, payment, next, change, now);
-  for (const type of ACTION_EVENTS[action]) await recordPaymentEvent(trx, type, saved, now, change.reason ?? null, merchantName);
+  for (const type of ACTION_EVENTS[action]) await recordPaymentEvent(trx, ids, type, saved, now, change.reason ?? null, merchantName);
   // The customer paid: a session the payment pays completes with it.
   if (action === 'complete') await completeSessionOf(trx, saved, now);
   return saved;

@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { newId } from '../lib/random';
 import { methodFor } from '../methods';
 import type { Db } from '../store/db';
 import * as requestsRepo from '../store/refund-requests.repo';
@@ -9,6 +8,7 @@ import { applyAction, type PaymentChange, type PaymentCommand } from './payment-
 import { canRefund } from './payment-state';
 import { refundCommand } from './payments/lifecycle';
 import type { BankAccountType, Payment, RefundRequest } from '../model/payment';
+import type { IdSource } from '../lib/ids';
 
 /**
  * Cash payments (konbini, bank transfer, PayEasy) cannot be refunded through /refund: the money
@@ -50,20 +50,20 @@ export async function requestRefund(trx: Db, actor: Actor, paymentId: string, in
       // A request asks for a refund by bank transfer: it needs what a refund needs.
       if (!canRefund(payment.status)) throw new ApiError('not_refundable');
     },
-    change: (payment, now) => {
+    change: (payment, now, ids) => {
       const pending = payment.refund_requests.filter((r) => r.status === 'pending').reduce((sum, r) => sum + r.amount, 0);
       const available = payment.total - payment.amount_refunded - pending;
       if (input.amount > available) {
         throw new ApiError('invalid_parameter', { param: 'amount', message: `At most ${available} can still be requested` });
       }
-      return { refundRequest: { request: newRequest(payment, input, now), isNew: true }, reason: 'refund_request.created' };
+      return { refundRequest: { request: newRequest(payment, input, now, ids), isNew: true }, reason: 'refund_request.created' };
     },
   });
 }
 
-function newRequest(payment: Payment, input: RefundRequestInput, now: Date): RefundRequest {
+function newRequest(payment: Payment, input: RefundRequestInput, now: Date, ids: IdSource): RefundRequest {
   return {
-    id: newId(),
+    id: ids.id(),
     merchant_id: payment.merchant_id,
     payment_id: payment.id,
     amount: input.amount,
@@ -105,7 +105,7 @@ function completeRequest(request: RefundRequest): PaymentCommand {
   const refund = refundCommand(() => request.amount, request.description);
   return {
     action: refund.action,
-    change: async (payment, now) => ({ ...(await refund.change(payment, now)), refundRequest: settled(payment, request.id, 'completed', now) }),
+    change: async (payment, now, ids) => ({ ...(await refund.change(payment, now, ids)), refundRequest: settled(payment, request.id, 'completed', now) }),
   };
 }
 

@@ -1,5 +1,3 @@
-import { offsetClock } from '../lib/clock';
-import { newId } from '../lib/random';
 import { METHODS, methodFor } from '../methods';
 import type { Db } from '../store/db';
 import * as tokensRepo from '../store/tokens.repo';
@@ -11,6 +9,7 @@ import { enabledTypes } from './merchants';
 import { acceptedCurrency, shownDetails, TOKEN_LIFETIME_MS } from './tokens';
 import { processorFor } from './upstream';
 import type { Token, VerificationStatus } from '../model/token';
+import { merchantClock } from './seeding';
 
 export interface CreateSecureTokenInput {
   amount: number;
@@ -51,7 +50,7 @@ export async function createSecureToken(
   // against the test issuer, then be refused; refuse it now, before the token is written.
   processorFor(services, actor);
   const token: Token = {
-    id: options.id ?? `tok_${newId()}`,
+    id: options.id ?? `tok_${actor.ids.id()}`,
     merchant_id: actor.merchant.id,
     kind: 'secure_token',
     payment_type: method.type,
@@ -111,8 +110,8 @@ export async function answerChallenge(services: Services, id: string, password: 
 async function pendingCard(services: Services, id: string): Promise<{ token: Token; number: string | null }> {
   const found = await tokensRepo.findSecureTokenById(services.db, id);
   if (!found) throw new ApiError('not_found', { param: 'token' });
-  const { clock_offset_ms: offset, ...token } = found;
-  const now = offsetClock(services.clock, offset).now();
+  const { clock_offset_ms, seed, ...token } = found;
+  const now = merchantClock(services.clock, { clock_offset_ms, seed }).now();
   const method = methodFor(token.payment_type);
   if (token.verification_status !== 'NEEDS_VERIFY' || !token.secret_details || token.expires_at <= now || !method) return { token, number: null };
   const prepared = method.prepare(services.vault.open(token.secret_details), { now });

@@ -1,9 +1,9 @@
-import { offsetClock } from '../lib/clock';
 import * as merchantsRepo from '../store/merchants.repo';
 import * as outboxRepo from '../store/outbox.repo';
 import type { Actor, Services } from './context';
 import { expireMerchantPayments } from './expiry';
 import { eraseExpiredTokens } from './tokens';
+import { merchantClock } from './seeding';
 
 /**
  * A merchant's test clock: the system clock plus an offset the merchant moves forward through
@@ -30,12 +30,12 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
   const merchantId = actor.merchant.id;
   const result = await services.db.transaction().execute(async (trx) => {
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
-    const expired = await expireMerchantPayments(trx, services.clock, merchantId);
+    const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
     await eraseExpiredTokens(trx, services.clock, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };
   });
   // The offset changed at the commit: cached key lookups (which carry the merchant) read before it are stale.
   await merchantsRepo.forgetCachedKeys();
-  return { now: offsetClock(services.clock, result.offsetMs).now(), ...result };
+  return { now: merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: result.offsetMs }).now(), ...result };
 }

@@ -6,6 +6,7 @@ import * as merchantLocks from '../store/merchant-locks.repo';
 import * as merchantsRepo from '../store/merchants.repo';
 import * as testDataRepo from '../store/test-data.repo';
 import type { Actor, Services } from './context';
+import { merchantClock } from './seeding';
 
 /**
  * How long the reset waits for a row another transaction holds, once it holds the merchant. A
@@ -21,7 +22,10 @@ const ATTEMPTS = 20;
  * sessions, tokens and secure tokens, customers and saved cards (external customers), events
  * with their webhook deliveries and attempts, idempotency records — and sets its test clock back
  * to real time. Keys, webhook endpoints, dashboard users and settings (payment methods) stay, as
- * does the API request log. Answers what was removed, kind by kind. Live merchants: 403.
+ * does the API request log. A seeded merchant keeps its seed, and starts over as seeding starts
+ * it: id sequence and clock back to where they were right after seeding (FROZEN_EPOCH), so the
+ * same run repeats its answers after a reset. Answers what was removed, kind by kind. Live
+ * merchants: 403.
  *
  * ## Never half a payment beside the merchant's own traffic
  *
@@ -57,10 +61,10 @@ const ATTEMPTS = 20;
 export async function resetTestData(services: Services, actor: Actor): Promise<TestDataReset> {
   if (actor.merchant.mode !== 'test') throw new ApiError('forbidden', { message: 'Test data can be deleted in test mode only.' });
   const merchantId = actor.merchant.id;
-  const removed = await retryOnLockContention(() => services.db.transaction().execute((trx) => eraseTestData(trx, merchantId)));
+  const { removed, seed } = await retryOnLockContention(() => services.db.transaction().execute((trx) => eraseTestData(trx, merchantId)));
   // The offset changed at the commit: cached key lookups (which carry the merchant) read before it are stale.
   await merchantsRepo.forgetCachedKeys();
-  return { removed, clock: { now: services.clock.now(), offsetMs: 0 } };
+  return { removed, clock: { now: merchantClock(services.clock, { seed, clock_offset_ms: 0 }).now(), offsetMs: 0 } };
 }
 
 /** How much test data the merchant has, per kind (what a reset would remove now). */
@@ -68,12 +72,12 @@ export async function countTestData(db: Db, actor: Actor): Promise<TestDataCount
   return testDataRepo.countMerchantTestData(db, actor.merchant.id);
 }
 
-async function eraseTestData(trx: Db, merchantId: string): Promise<TestDataCounts> {
+async function eraseTestData(trx: Db, merchantId: string): Promise<{ removed: TestDataCounts; seed: number | null }> {
   if (!(await merchantLocks.lockMerchantAgainstInserts(trx, merchantId))) throw new Error(`No merchant ${merchantId}`);
   await merchantLocks.boundLockWaits(trx, ROW_LOCK_WAIT_MS);
   const removed = await testDataRepo.deleteMerchantTestData(trx, merchantId);
-  await merchantsRepo.rewindClock(trx, merchantId);
-  return removed;
+  const { seed } = await merchantsRepo.rewindMerchant(trx, merchantId);
+  return { removed, seed };
 }
 
 async function retryOnLockContention<T>(attempt: () => Promise<T>): Promise<T> {

@@ -1,5 +1,4 @@
 import type { Clock } from '../lib/clock';
-import { newId } from '../lib/random';
 import type { PaymentMethod } from '../methods/method';
 import type { Db } from '../store/db';
 import type { TokensTable } from '../store/schema';
@@ -42,7 +41,7 @@ export async function createToken(db: Db, services: Services, actor: Actor, inpu
   const { method } = checkDetails(actor, details, now);
   const currency = input.currency === undefined ? null : acceptedCurrency(method, input.currency);
   const token: Token = {
-    id: `tok_${newId()}`,
+    id: `tok_${actor.ids.id()}`,
     merchant_id: actor.merchant.id,
     kind: 'token',
     payment_type: method.type,

@@ -210,14 +210,15 @@ export function listenForDeliveries(listen: Listen, schema: string | undefined, 
  * receives it now (or to `endpointId` only). Same delivery id and same body as before for
  * endpoints that had it. Answers the event's deliveries.
  */
-export async function redeliverEvent(trx: Db, actor: Actor, eventId: string, endpointId: string | null) {
+export async function redeliverEvent(trx: Db, system: Clock, actor: Actor, eventId: string, endpointId: string | null) {
   const event = await eventsRepo.findEvent(trx, actor.merchant.id, eventId);
   if (!event) throw new ApiError('not_found', { param: 'id' });
   if (endpointId !== null && !(await endpointsRepo.findEndpoint(trx, actor.merchant.id, endpointId))) {
     throw new ApiError('not_found', { param: 'webhook' });
   }
   const now = actor.clock.now();
-  const systemNow = new Date(now.getTime() - actor.merchant.clock_offset_ms);
+  // System time from the system clock: a seeded merchant's clock is not system time plus its offset.
+  const systemNow = system.now();
   const queued = await outboxRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now, systemNow);
   if (!queued.length) {
     throw new ApiError('unprocessable_entity', {

@@ -1,5 +1,4 @@
 import { isPrivateHost } from '../lib/addresses';
-import { newId, randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
 import * as endpointsRepo from '../store/webhook-endpoints.repo';
@@ -56,10 +55,11 @@ export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: 
   const events = checkEvents(input.events ?? []);
   const now = actor.clock.now();
   const endpoint = {
-    id: newId(),
+    id: actor.ids.id(),
     merchant_id: actor.merchant.id,
     url,
-    secret_token: input.secret_token ?? randomAlphanumeric(32),
+    // Shown in the answer, so a seeded merchant's repeats too (test mode only; docs/testing.md).
+    secret_token: input.secret_token ?? actor.ids.alphanumeric(32),
     events,
     active: input.active ?? true,
     simulate: input.simulate ? simulationOf(input.simulate, actor.merchant.mode) : null,
@@ -68,7 +68,7 @@ export async function createEndpoint(trx: Db, settings: WebhookSettings, actor: 
   };
   const created = await endpointsRepo.insertEndpoint(trx, endpoint);
   await eventsRepo.insertEvent(trx, {
-    id: newId(),
+    id: actor.ids.id(),
     merchant_id: actor.merchant.id,
     type: 'ping',
     resource_id: endpoint.id,

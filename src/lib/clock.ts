@@ -19,6 +19,16 @@ export function offsetClock(base: Clock, offsetMs: number): Clock {
   return { now: () => new Date(base.now().getTime() + offsetMs) };
 }
 
+/**
+ * Where a seeded merchant's clock stands before its first advance: 2030-01-01T00:00:00+09:00
+ * (2029-12-31T15:00:00Z), a fixed instant so that timestamps repeat from run to run. Only the
+ * merchant's test-clock offset moves it (docs/testing.md, "Determinism").
+ */
+export const FROZEN_EPOCH = new Date('2029-12-31T15:00:00.000Z');
+
+/** A clock that always says FROZEN_EPOCH: the base of a seeded merchant's clock. */
+export const frozenClock: Clock = { now: () => new Date(FROZEN_EPOCH.getTime()) };
+
 const JST_OFFSET_MS = 9 * 3600 * 1000;
 
 /**

@@ -31,9 +31,17 @@ export function pooledRandomBytes(length: number): Buffer {
  * Rejection sampling keeps every character equally likely (256 is not a multiple of 36).
  */
 export function randomAlphanumeric(length: number): string {
+  return alphanumericFrom(randomByte, length);
+}
+
+/** A source of bytes: the CSPRNG pool here, a keyed hash's stream for seeded merchants (lib/ids.ts). */
+export type ByteSource = () => number;
+
+/** `length` lowercase alphanumerics drawn from `next` by rejection sampling, as randomAlphanumeric. */
+export function alphanumericFrom(next: ByteSource, length: number): string {
   let out = '';
   while (out.length < length) {
-    const byte = randomByte();
+    const byte = next();
     if (byte < 252) out += ALPHABET[byte % 36];
   }
   return out;
@@ -52,9 +60,14 @@ export function newId(): string {
  *   randomDigits(11); // '90865708838'
  */
 export function randomDigits(length: number): string {
+  return digitsFrom(randomByte, length);
+}
+
+/** `length` decimal digits drawn from `next` by rejection sampling, as randomDigits. */
+export function digitsFrom(next: ByteSource, length: number): string {
   let out = '';
   while (out.length < length) {
-    const byte = randomByte();
+    const byte = next();
     if (byte < 250) out += String(byte % 10);
   }
   return out;

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { PAYER_FIELDS, requirePayer } from './_shared/payer';
-import { randomDigits } from '../lib/random';
 import { FULL_PAYER_CHECKOUT_FIELDS, TEST_FULL_PAYER } from './_shared/full-payer';
 import type { PaymentMethod } from './method';
 
@@ -82,17 +81,17 @@ export const bankTransfer: PaymentMethod = {
     return requirePayer(details, { names: true, kana: true, phone: true, email: true });
   },
 
-  async authorize(details, { urls }) {
+  async authorize(details, { urls, ids }) {
     return {
       outcome: 'authorized',
       publicDetails: {
         type: 'bank_transfer',
         email: details.email ?? null,
         // The example's `K6685338853`: a letter and ten digits, short enough for a remitter name.
-        order_id: `K${randomDigits(10)}`,
+        order_id: `K${ids.digits(10)}`,
         bank_name: TEST_COLLECTION_ACCOUNT.bank_name,
         account_branch_name: TEST_COLLECTION_ACCOUNT.account_branch_name,
-        account_number: randomDigits(7),
+        account_number: ids.digits(7),
         account_type: TEST_COLLECTION_ACCOUNT.account_type,
         account_name: TEST_COLLECTION_ACCOUNT.account_name,
         instructions_url: urls.instructions,

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { PAYER_FIELDS, requirePayer } from './_shared/payer';
-import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
 import { FIELD_LABELS } from './_shared/labels';
 
@@ -65,13 +64,13 @@ export const cvs: PaymentMethod = {
     return requirePayer(details, { names: false, kana: false, phone: false, email: false });
   },
 
-  async authorize(details, { urls }) {
+  async authorize(details, { urls, ids }) {
     return {
       outcome: 'authorized',
       publicDetails: {
         type: 'cvs',
         email: details.email ?? null,
-        receipt: randomDigits(13),
+        receipt: ids.digits(13),
         instructions_url: urls.instructions,
       },
     };

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { notOneOf, PAYER_FIELDS, requirePayer } from './_shared/payer';
-import { randomDigits } from '../lib/random';
 import type { PaymentMethod } from './method';
 import { FIELD_LABELS } from './_shared/labels';
 
@@ -103,11 +102,11 @@ export const konbini: PaymentMethod = {
     return { ...requirePayer(details, { names: false, kana: false, phone: false, email: false }), store };
   },
 
-  async authorize(details, { urls }) {
+  async authorize(details, { urls, ids }) {
     const store = details.store as KonbiniStore;
     const slip = SLIPS[store];
     const phone = details.phone as string | undefined;
-    const confirmationCode = slip.confirmation ? (phone ? phone.replace(/\D/g, '').slice(-4) : randomDigits(4)) : null;
+    const confirmationCode = slip.confirmation ? (phone ? phone.replace(/\D/g, '').slice(-4) : ids.digits(4)) : null;
     return {
       outcome: 'authorized',
       publicDetails: {
@@ -115,7 +114,7 @@ export const konbini: PaymentMethod = {
         email: details.email ?? null,
         store,
         confirmation_code: confirmationCode,
-        receipt: randomDigits(slip.receiptDigits),
+        receipt: ids.digits(slip.receiptDigits),
         instructions_url: urls.instructions,
       },
     };

@@ -2,6 +2,7 @@ import type { TObject } from '@sinclair/typebox';
 import type { Currency } from '../kernel/money';
 import type { DeclineCode } from '../kernel/errors';
 import type { Processor } from '../processors/processor';
+import type { IdSource } from '../lib/ids';
 
 /**
  * What every payment method module declares. The core never branches on a method's name: it reads
@@ -115,6 +116,8 @@ export interface AuthorizeContext {
   /** false: leave the payment authorized for a later capture (card flow only). */
   capture: boolean;
   processor: Processor;
+  /** Where codes shown in payment_details come from: random, or repeatable for a seeded merchant. */
+  ids: IdSource;
   /** Pages this server hosts for the payment: `instructions_url` and the offsite `redirect_url`. */
   urls: { instructions: string; offsite: string };
   /** The payment's deadline as the core computed it from `expiry` (null when the method has none). */

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import { PAYER_FIELDS, requirePayer } from './_shared/payer';
-import { randomDigits } from '../lib/random';
 import { FULL_PAYER_CHECKOUT_FIELDS, TEST_FULL_PAYER } from './_shared/full-payer';
 import type { PaymentMethod } from './method';
 
@@ -74,15 +73,15 @@ export const payEasy: PaymentMethod = {
     return requirePayer(details, { names: true, kana: true, phone: true, email: true });
   },
 
-  async authorize(details, { urls }) {
+  async authorize(details, { urls, ids }) {
     return {
       outcome: 'authorized',
       publicDetails: {
         type: 'pay_easy',
         email: details.email ?? null,
         bank_id: PAY_EASY_BANK_ID,
-        customer_id: randomDigits(20),
-        confirmation_id: randomDigits(6),
+        customer_id: ids.digits(20),
+        confirmation_id: ids.digits(6),
         instructions_url: urls.instructions,
       },
     };

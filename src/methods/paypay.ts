@@ -1,4 +1,3 @@
-import { randomAlphanumeric } from '../lib/random';
 import { offsiteMethod } from './_shared/offsite';
 
 /**
@@ -7,7 +6,8 @@ import { offsiteMethod } from './_shared/offsite';
  * PayPay") and komoju-fields' test session lists it with no additional inputs.
  *
  * There is no PayPay upstream here, so the identifier PayPay would return is made up when the
- * payment is created: 25 random lowercase alphanumerics, like every other kessai id.
+ * payment is created: 25 lowercase alphanumerics, like every other kessai id (from the
+ * merchant's id source, so a seeded merchant's repeat).
  */
 export const paypay = offsiteMethod({
   type: 'paypay',
@@ -15,5 +15,5 @@ export const paypay = offsiteMethod({
   currencies: ['JPY'],
   // Customer-mode sessions offer it when asked for: it has nothing to store, so never by default.
   customerMode: true,
-  publicDetails: (_details, base) => ({ ...base, external_payment_id: randomAlphanumeric(25) }),
+  publicDetails: (_details, base, { ids }) => ({ ...base, external_payment_id: ids.alphanumeric(25) }),
 });

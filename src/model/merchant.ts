@@ -10,6 +10,11 @@ export interface Merchant {
   /** Payment types the merchant accepts; null means every registered method. */
   payment_types: string[] | null;
   created_at: Date;
+  /**
+   * Set: the merchant is seeded — its ids and codes come from this seed and its clock starts at
+   * FROZEN_EPOCH (docs/testing.md, "Determinism"). Null: random ids, real time.
+   */
+  seed: number | null;
 }
 
 export type ApiKeyKind = 'secret' | 'publishable';

@@ -23,7 +23,7 @@ export type TestDataKind = (typeof TEST_DATA_KINDS)[number];
 /** Rows per kind (a delivery's attempts go with it and are not counted apart). */
 export type TestDataCounts = Record<TestDataKind, number>;
 
-/** What a reset removed, and the merchant's clock after it (back at real time). */
+/** What a reset removed, and the merchant's clock after it (back at real time; a seeded merchant's at FROZEN_EPOCH). */
 export interface TestDataReset {
   removed: TestDataCounts;
   clock: { now: Date; offsetMs: number };

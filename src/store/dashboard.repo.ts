@@ -34,7 +34,7 @@ export async function findSession(db: Db, tokenHash: string, now: Date): Promise
     .selectFrom('dashboard_sessions as s')
     .innerJoin('merchants as m', 'm.id', 's.merchant_id')
     .leftJoin('dashboard_users as u', 'u.id', 's.user_id')
-    .select(['m.id', 'm.name', 'm.mode', 'm.clock_offset_ms', 'm.payment_types', 'm.created_at', 's.user_id', 's.expires_at', 'u.email'])
+    .select(['m.id', 'm.name', 'm.mode', 'm.clock_offset_ms', 'm.payment_types', 'm.created_at', 'm.seed', 's.user_id', 's.expires_at', 'u.email'])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', now)
     .executeTakeFirst();

@@ -13,7 +13,7 @@ export async function findByKeyDigest(db: Db, digest: string): Promise<KeyLookup
   const row = await db
     .selectFrom('api_keys as k')
     .innerJoin('merchants as m', 'm.id', 'k.merchant_id')
-    .select(['m.id', 'm.name', 'm.mode', 'm.clock_offset_ms', 'm.payment_types', 'm.created_at', 'k.kind', 'k.digest', 'k.expires_at'])
+    .select(['m.id', 'm.name', 'm.mode', 'm.clock_offset_ms', 'm.payment_types', 'm.created_at', 'm.seed', 'k.kind', 'k.digest', 'k.expires_at'])
     .where('k.digest', '=', digest)
     .where('k.revoked_at', 'is', null)
     .executeTakeFirst();
@@ -115,9 +115,12 @@ export async function insertKeys(db: Db, merchantId: string, keys: NewKey[], now
   );
 }
 
+/** A merchant's columns as the model has them (not its id_sequence, which only takeIdSequence reads). */
+const MERCHANT_COLUMNS = ['id', 'name', 'mode', 'clock_offset_ms', 'payment_types', 'created_at', 'seed'] as const;
+
 /** Every merchant, oldest first: the first is the default merchant. */
 function merchantsByAge(db: Db) {
-  return db.selectFrom('merchants').selectAll().orderBy('created_at').orderBy('id');
+  return db.selectFrom('merchants').select(MERCHANT_COLUMNS).orderBy('created_at').orderBy('id');
 }
 
 export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
@@ -141,9 +144,17 @@ export async function advanceClock(db: Db, merchantId: string, ms: number): Prom
   return row!.clock_offset_ms;
 }
 
-/** Sets a merchant's test clock back to real time (offset 0). */
-export async function rewindClock(db: Db, merchantId: string): Promise<void> {
-  await forgetCachedKeys(db.updateTable('merchants').set({ clock_offset_ms: 0 }).where('id', '=', merchantId).execute());
+/**
+ * Starts a merchant over once its test data is gone: its test clock back to offset 0 (real time,
+ * or FROZEN_EPOCH for a seeded merchant) and its id sequence back to 0, as seeding does, so that a
+ * seeded merchant's next run draws the ids its first run after seeding drew (an unseeded
+ * merchant's sequence is 0 already: only seeded requests move it). Answers the seed it keeps.
+ */
+export async function rewindMerchant(db: Db, merchantId: string): Promise<{ seed: number | null }> {
+  const row = await forgetCachedKeys(
+    db.updateTable('merchants').set({ clock_offset_ms: 0, id_sequence: 0 }).where('id', '=', merchantId).returning('seed').executeTakeFirstOrThrow(),
+  );
+  return { seed: row!.seed === null ? null : Number(row!.seed) };
 }
 
 export async function setPaymentTypes(db: Db, merchantId: string, types: string[] | null): Promise<void> {
@@ -157,5 +168,46 @@ export async function setPaymentTypes(db: Db, merchantId: string, types: string[
 }
 
 export async function findMerchant(db: Db, id: string): Promise<Merchant | undefined> {
-  return db.selectFrom('merchants').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('merchants').select(MERCHANT_COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+/** Where a seeded merchant's request stands: its seed, its number in the sequence, its clock offset. */
+export interface IdSequence {
+  seed: number;
+  sequence: number;
+  clockOffsetMs: number;
+}
+
+/**
+ * Takes the next number of a seeded merchant's sequence: one UPDATE … RETURNING, atomic on every
+ * database, so that concurrent requests (and processes) each get their own. It also reads the
+ * seed and clock offset as they stand now, which a cached key lookup may not. Undefined: the
+ * merchant is not seeded (any more), and nothing was written.
+ */
+export async function takeIdSequence(db: Db, merchantId: string): Promise<IdSequence | undefined> {
+  const row = await db
+    .updateTable('merchants')
+    .set((eb) => ({ id_sequence: eb('id_sequence', '+', 1) }))
+    .where('id', '=', merchantId)
+    .where('seed', 'is not', null)
+    .returning(['seed', 'id_sequence', 'clock_offset_ms'])
+    .executeTakeFirst();
+  if (!row || row.seed === null) return undefined;
+  return { seed: Number(row.seed), sequence: Number(row.id_sequence), clockOffsetMs: Number(row.clock_offset_ms) };
+}
+
+/**
+ * Seeds a merchant (or unseeds it, with null) and starts it over: sequence and test clock back
+ * to zero, so that a run from here repeats the previous one from here.
+ */
+export async function setSeed(db: Db, merchantId: string, seed: number | null): Promise<void> {
+  await forgetCachedKeys(
+    db.updateTable('merchants').set({ seed, id_sequence: 0, clock_offset_ms: 0 }).where('id', '=', merchantId).execute(),
+  );
+}
+
+/** Whether a merchant other than `merchantId` is seeded with `seed`. */
+export async function otherMerchantWithSeed(db: Db, seed: number, merchantId: string): Promise<boolean> {
+  const row = await db.selectFrom('merchants').select('id').where('seed', '=', seed).where('id', '<>', merchantId).executeTakeFirst();
+  return row !== undefined;
 }

@@ -13,6 +13,7 @@ import * as storedScenarios from './migrations/0011_stored_scenarios';
 import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
 import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
+import * as seededMerchants from './migrations/0015_seeded_merchants';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_uncaptured_remainder': uncapturedRemainder,
   '0013_webhook_simulation': webhookSimulation,
   '0014_mail_outbox': mailOutbox,
+  '0015_seeded_merchants': seededMerchants,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

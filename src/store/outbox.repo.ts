@@ -18,10 +18,12 @@ const receives = sql<boolean>`w.merchant_id = e.merchant_id AND w.active AND CAS
   ELSE cardinality(w.events) = 0 OR e.type = ANY(w.events) END`;
 
 /** When a new delivery falls due, in system time: at its event's time, taken back from its
- * merchant's clock, plus the endpoint's simulated `delay_seconds`; with a simulated `out_of_order`
- * window, at the release time of the window the endpoint has open (its held first attempts due
- * later than this one), else at the end of a new window from now. */
-const plainDue = sql`e.created_at - m.clock_offset_ms * interval '1 millisecond'
+ * merchant's clock (a seeded merchant's clock is not system time plus an offset: it stands at
+ * FROZEN_EPOCH plus one, so its deliveries start from the statement's own time), plus the
+ * endpoint's simulated `delay_seconds`; with a simulated `out_of_order` window, at the release
+ * time of the window the endpoint has open (its held first attempts due later than this one),
+ * else at the end of a new window from now. */
+const plainDue = sql`CASE WHEN m.seed IS NULL THEN e.created_at - m.clock_offset_ms * interval '1 millisecond' ELSE statement_timestamp() END
   + coalesce((w.simulate->>'delay_seconds')::int, 0) * interval '1 second'`;
 const windowSeconds = sql`(w.simulate->'out_of_order'->>'window_seconds')::int`;
 const dueAt = sql<Date>`CASE WHEN ${windowSeconds} IS NULL THEN ${plainDue} ELSE coalesce(

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type AliasedSelectQueryBuilder, type Compilable, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Db } from './db';
+import { merchantNowSql } from './merchant-time';
 import { ofMerchant } from './of-merchant';
 import { insertMail, mailFromParameters, mailParameters, type QueuedMail } from './mails.repo';
 import { insertDeliveries, OUTBOX_EVENT_COLUMNS } from './outbox.repo';
@@ -295,15 +296,15 @@ export async function lockDuePayments(
   systemNow: Date,
   limit: number,
   options: { merchantId?: string; skipLocked: boolean },
-): Promise<(Payment & { clock_offset_ms: number })[]> {
+): Promise<(Payment & { clock_offset_ms: number; seed: number | null })[]> {
   let query = withRefunds(db)
     .innerJoin('merchants as m', 'm.id', 'p.merchant_id')
-    .select('m.clock_offset_ms')
+    .select(['m.clock_offset_ms', 'm.seed'])
     .where('p.status', 'in', ['pending', 'authorized'])
-    .where('p.payment_deadline', '<', sql<Date>`${systemNow}::timestamptz + m.clock_offset_ms * interval '1 millisecond'`);
+    .where('p.payment_deadline', '<', merchantNowSql(systemNow));
   if (options.merchantId) query = query.where('p.merchant_id', '=', options.merchantId);
   // Locked in this order (ORDER BY comes before FOR UPDATE), the same in every transaction.
   const locking = query.orderBy('p.payment_deadline').orderBy('p.id').limit(limit).forUpdate('p');
   const rows = await (options.skipLocked ? locking.skipLocked() : locking).execute();
-  return rows as unknown as (Payment & { clock_offset_ms: number })[];
+  return rows as unknown as (Payment & { clock_offset_ms: number; seed: number | null })[];
 }

@@ -49,6 +49,10 @@ export interface MerchantsTable {
   /** Payment types the merchant accepts; null means every registered method. */
   payment_types: ColumnType<string[] | null, string | null, string | null>;
   created_at: Timestamp;
+  /** Seeded merchants' ids and times repeat from run to run (migration 0015); null: random. */
+  seed: ColumnType<number | null, number | null | undefined, number | null>;
+  /** How many requests of a seeded merchant have drawn ids since it was seeded. */
+  id_sequence: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiKeysTable {

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from './db';
+import { merchantNowSql } from './merchant-time';
 import type { Database, TokensTable } from './schema';
 import type { Token, VerificationStatus } from '../model/token';
 
@@ -15,12 +16,12 @@ export async function findToken(db: Db, merchantId: string, id: string, kind: To
 }
 
 /** A secure token by id alone, for the 3-D Secure page, which carries no key: the id is the credential. */
-export async function findSecureTokenById(db: Db, id: string): Promise<(Token & { clock_offset_ms: number }) | undefined> {
+export async function findSecureTokenById(db: Db, id: string): Promise<(Token & { clock_offset_ms: number; seed: number | null }) | undefined> {
   return db
     .selectFrom('tokens as t')
     .innerJoin('merchants as m', 'm.id', 't.merchant_id')
     .selectAll('t')
-    .select('m.clock_offset_ms')
+    .select(['m.clock_offset_ms', 'm.seed'])
     .where('t.id', '=', id)
     .where('t.kind', '=', 'secure_token')
     .executeTakeFirst();
@@ -105,7 +106,7 @@ export async function eraseExpiredSecrets(db: Db, systemNow: Date, limit: number
     .innerJoin('merchants as m', 'm.id', 't.merchant_id')
     .select('t.id')
     .where('t.secret_details', 'is not', null)
-    .where('t.expires_at', '<=', sql<Date>`${systemNow}::timestamptz + m.clock_offset_ms * interval '1 millisecond'`);
+    .where('t.expires_at', '<=', merchantNowSql(systemNow));
   if (merchantId) due = due.where('t.merchant_id', '=', merchantId);
   const result = await db
     .updateTable('tokens')

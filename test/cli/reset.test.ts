@@ -54,6 +54,12 @@ describe('kessai reset', () => {
     const again = await runKessai(['reset'], env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^there was no test data to delete\nthe test clock is back at real time \(\d{4}-\d\d-\d\dT[\d:]+Z\)\n$/);
+
+    // A seeded merchant's clock starts over at the seed's frozen epoch, not at real time.
+    await apiOf(server)('POST', '/api/v1/test_helpers/seed', { seed: 7 });
+    const seeded = await runKessai(['reset'], env);
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.stdout).toBe("there was no test data to delete\nthe test clock is back at the seeded merchant's start (2029-12-31T15:00:00Z)\n");
   });
 
   it('opens the database when no server runs; refuses a live merchant and an unknown one', async () => {

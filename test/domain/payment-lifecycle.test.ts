@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/kernel/errors';
 import type { Payment, PaymentStatus } from '../../src/model/payment';
 import type { Db } from '../../src/store/db';
+import { randomIds } from '../../src/lib/ids';
 
 // applyAction's writes, recorded instead of made: what it saves and which events, in order.
 const writes: string[] = [];
@@ -18,7 +19,7 @@ vi.mock('../../src/store/refund-requests.repo', () => ({
   setStatus: vi.fn(async () => void writes.push('refund request status')),
 }));
 vi.mock('../../src/domain/events', () => ({
-  recordPaymentEvent: vi.fn(async (_db: Db, type: string) => void writes.push(type)),
+  recordPaymentEvent: vi.fn(async (_db: Db, _ids: unknown, type: string) => void writes.push(type)),
 }));
 vi.mock('../../src/domain/session-completion', () => ({
   lockPaymentAndSession: vi.fn(),
@@ -64,7 +65,7 @@ describe('applyActionToLocked', () => {
 
   it.each(cells)('%s × %s: the table\'s next status and the action\'s events, or its refusal and no write', async (status: PaymentStatus, action) => {
     const step = transition(status, action);
-    const run = applyActionToLocked(trx, { ...payment, status }, now, { action, lock: 'payment-and-session', change: () => ({ set: {} }) });
+    const run = applyActionToLocked(trx, { ...payment, status }, now, randomIds, { action, lock: 'payment-and-session', change: () => ({ set: {} }) });
     if (!step.ok) {
       await expect(run).rejects.toMatchObject({ code: step.error });
       expect(writes).toEqual([]);
@@ -79,14 +80,14 @@ describe('applyActionToLocked', () => {
     const refuse = () => {
       throw new ApiError('not_refundable', { message: 'the method says no' });
     };
-    await expect(applyActionToLocked(trx, { ...payment, status: 'failed' }, now, { action: 'capture', refuse, change: () => ({ set: {} }) })).rejects.toThrow(
+    await expect(applyActionToLocked(trx, { ...payment, status: 'failed' }, now, randomIds, { action: 'capture', refuse, change: () => ({ set: {} }) })).rejects.toThrow(
       'the method says no',
     );
     expect(writes).toEqual([]);
   });
 
   it('words the table\'s refusal as the command says', async () => {
-    const run = applyActionToLocked(trx, { ...payment, status: 'failed' }, now, {
+    const run = applyActionToLocked(trx, { ...payment, status: 'failed' }, now, randomIds, {
       action: 'complete',
       lock: 'payment-and-session',
       refusalMessage: (p) => `A ${p.status} payment cannot be paid`,
@@ -96,19 +97,19 @@ describe('applyActionToLocked', () => {
   });
 
   it('writes nothing and records nothing when the change is null', async () => {
-    expect(await applyActionToLocked(trx, payment, now, { action: 'update', change: () => null })).toBe(payment);
+    expect(await applyActionToLocked(trx, payment, now, randomIds, { action: 'update', change: () => null })).toBe(payment);
     expect(writes).toEqual([]);
   });
 
   it('leaves the payment row alone when the change sets no column, and records the event with its reason', async () => {
     const events = await import('../../src/domain/events');
-    await applyActionToLocked(trx, { ...payment, status: 'captured' }, now, { action: 'update', change: () => ({ reason: 'refund_request.rejected' }) });
+    await applyActionToLocked(trx, { ...payment, status: 'captured' }, now, randomIds, { action: 'update', change: () => ({ reason: 'refund_request.rejected' }) });
     expect(writes).toEqual(['payment.updated']);
-    expect(vi.mocked(events.recordPaymentEvent).mock.lastCall?.[4]).toBe('refund_request.rejected');
+    expect(vi.mocked(events.recordPaymentEvent).mock.lastCall?.[5]).toBe('refund_request.rejected');
   });
 
   it('asks the table again when the change turns out to be another action (update → complete)', async () => {
-    const saved = await applyActionToLocked(trx, { ...payment, status: 'pending' }, now, {
+    const saved = await applyActionToLocked(trx, { ...payment, status: 'pending' }, now, randomIds, {
       action: 'update',
       lock: 'payment-and-session',
       change: () => ({ action: 'complete', set: { captured_at: now } }),
@@ -118,7 +119,7 @@ describe('applyActionToLocked', () => {
   });
 
   it('refuses to complete a payment whose session was not locked first (the lock order that avoids deadlocks)', async () => {
-    const run = applyActionToLocked(trx, payment, now, { action: 'complete', change: () => ({ set: {} }) });
+    const run = applyActionToLocked(trx, payment, now, randomIds, { action: 'complete', change: () => ({ set: {} }) });
     await expect(run).rejects.toThrow(/lock its session first/);
     expect(writes).toEqual([]);
   });

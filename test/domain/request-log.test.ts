@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestLog, listApiRequests, type RequestLogEntry } from '../../src/domain/request-log';
 import { startHarness, type Harness } from '../helpers/harness';
+import { randomIds } from '../../src/lib/ids';
 
 describe('the API request log', () => {
   let h: Harness;
@@ -19,7 +20,7 @@ describe('the API request log', () => {
     request_id: `req-${n}`,
     created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)),
   });
-  const actorOf = (id: string) => ({ merchant: { id } as never, clock: h.clock });
+  const actorOf = (id: string) => ({ merchant: { id } as never, clock: h.clock, ids: randomIds });
 
   it('lists an API request at once, before its batch is due to be written', async () => {
     const m = await h.merchant();

@@ -5,6 +5,7 @@ import type { Actor } from '../../src/domain/context';
 import { requestLogWriter } from '../../src/domain/request-log';
 import { registerRequestLog } from '../../src/http/plugins/request-log';
 import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
+import { randomIds } from '../../src/lib/ids';
 
 let h: Harness;
 beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('the request log plugin', () => {
     app.decorateRequest('actor', null as unknown as Actor);
     app.addHook('onRequest', async (request, reply) => {
       reply.raw.once('close', () => closed.resolve());
-      request.actor = { merchant: { id: m.id } as Actor['merchant'], clock: h.clock } as Actor;
+      request.actor = { merchant: { id: m.id } as Actor['merchant'], clock: h.clock, ids: randomIds } as Actor;
       reached.resolve();
       await gate.promise;
     });

@@ -1,6 +1,6 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { hmacSha256Hex, sha256Hex } from '../../lib/digest';
-import { offsetClock } from '../../lib/clock';
+import { actorFor } from '../seeding';
 import { newId, randomAlphanumeric } from '../../lib/random';
 import * as dashboardRepo from '../../store/dashboard.repo';
 import type { Db } from '../../store/db';
@@ -145,7 +145,7 @@ export async function findDashboardSession(services: Services, token: string): P
   return {
     token,
     merchant: found.merchant,
-    actor: { merchant: found.merchant, clock: offsetClock(services.clock, found.merchant.clock_offset_ms) },
+    actor: await actorFor(services.db, services.clock, found.merchant),
     email: found.email,
     csrfToken: csrfTokenFor(token),
   };

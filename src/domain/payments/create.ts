@@ -1,5 +1,4 @@
 import { endOfDayTokyo } from '../../lib/clock';
-import { newId } from '../../lib/random';
 import type { AuthorizeContext, Authorization, PaymentMethod } from '../../methods/method';
 import { parseScenario, scenarioProcessor } from '../../processors/scenario-processor';
 import type { Processor } from '../../processors/processor';
@@ -85,14 +84,14 @@ export async function writePayment(trx: Db, services: Services, actor: Actor, ch
   // first), and the payment comes after it.
   const now = actor.clock.now();
   if (source.token) await useToken(trx, actor, source.token, now);
-  const id = newId();
-  const context = authorizeContext(services, checked, id, now);
+  const id = actor.ids.id();
+  const context = authorizeContext(services, checked, id, now, actor);
   const authorization = scenario ? await forceScenario(charge.method, charge.prepared, context, scenario) : await charge.method.authorize(charge.prepared, context);
   const payment = newPayment(services, actor, checked, { id, context, authorization, now });
   const type = EVENT_ON_CREATE[payment.status];
-  const event = type ? paymentEventRow(type, payment, now) : null;
+  const event = type ? paymentEventRow(actor.ids, type, payment, now) : null;
   // The mail the event sends (instructions, receipt) is inserted by the same statement (domain/mail.ts).
-  const mail = type && event ? paymentMail(type, event.id, payment, actor.merchant.name, now) : null;
+  const mail = type && event ? paymentMail(actor.ids, type, event.id, payment, actor.merchant.name, now) : null;
   await paymentsRepo.insertPaymentWithEvent(trx, payment, event, mail);
   return { payment, decline: authorization.declineCode };
 }
@@ -110,7 +109,7 @@ async function scenarioFor(trx: Db, actor: Actor, options: CreatePaymentOptions,
   return scenario ? parseScenario(scenario) : undefined;
 }
 
-function authorizeContext(services: Services, { input, charge, processor }: CheckedPayment, id: string, now: Date): AuthorizeContext {
+function authorizeContext(services: Services, { input, charge, processor }: CheckedPayment, id: string, now: Date, actor: Actor): AuthorizeContext {
   const locale = input.locale ?? 'ja';
   const expiryDays = (charge.prepared.expiry_days as number | undefined) ?? charge.method.expiry?.defaultDays;
   return {
@@ -122,6 +121,7 @@ function authorizeContext(services: Services, { input, charge, processor }: Chec
     locale,
     capture: input.capture ?? true,
     processor,
+    ids: actor.ids,
     urls: paymentUrls(services, id, locale),
     deadline: expiryDays !== undefined ? endOfDayTokyo(now, expiryDays) : null,
   };

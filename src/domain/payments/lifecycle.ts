@@ -1,4 +1,3 @@
-import { newId } from '../../lib/random';
 import { methodFor } from '../../methods';
 import type { Db } from '../../store/db';
 import { ApiError } from '../../kernel/errors';
@@ -75,13 +74,13 @@ function remainingOf(payment: Payment): number {
 export function refundCommand(amountOf: (payment: Payment) => number, description: string | null): PaymentCommand {
   return {
     action: (payment) => (amountOf(payment) === remainingOf(payment) ? 'refund_full' : 'refund_partial'),
-    change: (payment, now) => {
+    change: (payment, now, ids) => {
       const amount = amountOf(payment);
       const remaining = remainingOf(payment);
       if (amount < 1 || amount > remaining) {
         throw new ApiError('invalid_parameter', { param: 'amount', message: `The refund amount must be between 1 and ${remaining}` });
       }
-      const refund = { id: newId(), merchant_id: payment.merchant_id, payment_id: payment.id, amount, currency: payment.currency, description, created_at: now };
+      const refund = { id: ids.id(), merchant_id: payment.merchant_id, payment_id: payment.id, amount, currency: payment.currency, description, created_at: now };
       return { refund, set: { amount_refunded: payment.amount_refunded + amount } };
     },
   };
@@ -178,6 +177,7 @@ async function continuePayment(services: Services, actor: Actor, payment: Paymen
     locale: payment.locale as Locale,
     capture: true,
     processor: processorFor(services, actor),
+    ids: actor.ids,
     urls: paymentUrls(services, payment.id, payment.locale),
     deadline: payment.payment_deadline,
   });

@@ -1,4 +1,3 @@
-import { newId } from '../../lib/random';
 import { methodFor } from '../../methods';
 import type { CardAuthenticator } from '../../processors/three-d-secure';
 import type { Currency } from '../../kernel/money';
@@ -27,7 +26,7 @@ export function needsAuthentication(authenticator: CardAuthenticator, details: R
 export async function sendToAuthentication(paying: Paying, plain: Record<string, unknown>, amount: number, currency: Currency): Promise<PaySessionOutcome> {
   const { trx, services, actor, session, input, details, now } = paying;
   if (details.token) checkTokenCurrency(details.token, currency);
-  const tokenId = `tok_${newId()}`;
+  const tokenId = `tok_${actor.ids.id()}`;
   const params = new URLSearchParams({ token: tokenId, locale: input.locale ?? (session.default_locale as Locale) });
   if (input.save_card) params.set('save_card', '1');
   await createSecureToken(

@@ -1,4 +1,3 @@
-import { newId } from '../../lib/random';
 import { CUSTOMER_MODE_TYPES, methodFor } from '../../methods';
 import { parseScenario } from '../../processors/scenario-processor';
 import * as customersRepo from '../../store/customers.repo';
@@ -62,7 +61,7 @@ export async function createSession(
   const order = checkOrder(services, actor, input);
   const customerId = await sessionCustomer(db, services, actor, input, order.mode);
   const session: Session = {
-    id: newId(),
+    id: actor.ids.id(),
     merchant_id: actor.merchant.id,
     mode: order.mode,
     status: 'pending',

@@ -93,7 +93,7 @@ async function saveOnCustomer(paying: Paying): Promise<PaySessionOutcome> {
   // Every check has passed: the first write.
   if (details.token) await useToken(trx, actor, details.token, now);
   // Stamped after the customer's lock, as updateCustomer stamps: concurrent updates in the order they apply.
-  const customer = await saveCustomer(trx, { ...found, ...stored, updated_at: actor.clock.now() });
+  const customer = await saveCustomer(trx, actor.ids, { ...found, ...stored, updated_at: actor.clock.now() });
   if (card) await saveCard(trx, actor, session.external_customer_id!, card);
   const updated = await sessionsRepo.updateSession(trx, session.id, { ...completion(session, now), updated_at: now });
   return { session: updated, payment: null, customer, redirectUrl: sessionReturnUrl(updated) };
@@ -181,7 +181,7 @@ async function whatTheCustomerKeeps(paying: Paying, { charge }: CheckedPayment):
 async function recordPaid(paying: Paying, payment: Payment, keeping: Keeping): Promise<PaySessionOutcome> {
   const { trx, actor, session, now } = paying;
   const kept = keeping.customer;
-  const customer = kept ? await saveCustomer(trx, { ...kept.found, ...kept.stored, updated_at: actor.clock.now() }) : undefined;
+  const customer = kept ? await saveCustomer(trx, actor.ids, { ...kept.found, ...kept.stored, updated_at: actor.clock.now() }) : undefined;
   if (keeping.card) await saveCard(trx, actor, session.external_customer_id!, keeping.card);
   const updated = await sessionsRepo.updateSession(trx, session.id, {
     payment_id: payment.id,

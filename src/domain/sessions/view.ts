@@ -1,4 +1,4 @@
-import { offsetClock } from '../../lib/clock';
+import { actorFor } from '../seeding';
 import { isWebUrl } from '../../lib/web-url';
 import { methodFor } from '../../methods';
 import type { Db } from '../../store/db';
@@ -89,5 +89,5 @@ export async function findCustomerSession(services: Services, id: string): Promi
   const merchant = await merchantsRepo.findMerchant(services.db, session.merchant_id);
   if (!merchant) throw new ApiError('not_found', { param: 'id' });
   const view = await withPayment(services.db, session);
-  return { ...view, merchant: { name: merchant.name, mode: merchant.mode }, actor: { merchant, clock: offsetClock(services.clock, merchant.clock_offset_ms) } };
+  return { ...view, merchant: { name: merchant.name, mode: merchant.mode }, actor: await actorFor(services.db, services.clock, merchant) };
 }

@@ -3,6 +3,7 @@ import { ERROR_CATALOGUE } from '../../kernel/errors';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
+import { TestSeed } from './test-seed-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -379,5 +380,6 @@ export const COMPONENTS: readonly TSchema[] = [
   Email,
   list('EmailList', 'Email'),
   TestDataReset,
+  TestSeed,
   Health,
 ];

@@ -39,5 +39,5 @@ export const TestDataReset = Type.Object(
     // ./schemas.ts's ref('TestClock'), written out: importing it would make the two files a cycle.
     clock: Type.Unsafe({ $ref: 'TestClock#' }),
   },
-  { $id: 'TestDataReset', description: "What POST /api/v1/test_helpers/reset deleted, and the merchant's clock after it (back at real time)." },
+  { $id: 'TestDataReset', description: "What POST /api/v1/test_helpers/reset deleted, and the merchant's clock after it (back at real time; for a seeded merchant, at 2029-12-31T15:00:00Z with its id sequence started over)." },
 );

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../kernel/errors';
+import { seededIdTaken } from '../../domain/seeding';
 import { errorFromAjv } from '../../domain/validate';
 
 /** The KOMOJU error envelope. */
@@ -92,7 +93,7 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Time
  * variant of it (sessions' pay adds `"status": "error"`, also to auth and schema failures).
  */
 export function sendError(raw: FastifyError, request: FastifyRequest, reply: FastifyReply, render: (error: ApiError) => string): void {
-  const error = toApiError(raw);
+  const error = seededIdTaken(raw, request.actor?.merchant) ?? toApiError(raw);
   if (error.status >= 500 && !(raw instanceof ApiError)) request.log.error({ err: raw }, 'unhandled error');
   if (error.code === 'service_unavailable' || error.code === 'conflict') reply.header('Retry-After', '1');
   reply.code(error.status).type('application/json; charset=utf-8').send(render(error));

@@ -3,6 +3,7 @@ import { createPayment } from '../../../src/domain/payments';
 import { ApiError } from '../../../src/kernel/errors';
 import * as merchantsRepo from '../../../src/store/merchants.repo';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../../helpers/harness';
+import { randomIds } from '../../../src/lib/ids';
 
 /**
  * createPayment checks every input before its first write (using up a token): called outside a
@@ -23,7 +24,7 @@ async function token(m: TestMerchant, extra: Record<string, unknown> = {}): Prom
 
 async function actorOf(m: TestMerchant) {
   const merchant = await merchantsRepo.findMerchant(h.services.db, m.id);
-  return { merchant: merchant!, clock: h.clock };
+  return { merchant: merchant!, clock: h.clock, ids: randomIds };
 }
 
 async function usedAt(id: string) {

@@ -4,6 +4,7 @@ import { ApiError } from '../../../src/kernel/errors';
 import { methodFor } from '../../../src/methods';
 import * as merchantsRepo from '../../../src/store/merchants.repo';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../../helpers/harness';
+import { randomIds } from '../../../src/lib/ids';
 
 /**
  * paySession checks every input, the session's and the payment's, before its first write. Called
@@ -20,7 +21,7 @@ afterAll(() => h.close());
 
 async function actorOf(m: TestMerchant) {
   const merchant = await merchantsRepo.findMerchant(h.services.db, m.id);
-  return { merchant: merchant!, clock: h.clock };
+  return { merchant: merchant!, clock: h.clock, ids: randomIds };
 }
 
 async function newSession(m: TestMerchant, json: Record<string, unknown>): Promise<string> {
