@@ -7,6 +7,10 @@ import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, Re
 import type { Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
+import type { Timestamp } from './column-types';
+import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
+
+export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
 
 /**
  * Table types for Kysely. Columns are snake_case, as in the SQL of migrations/. A table that
@@ -38,7 +42,6 @@ export interface Database {
   mails: MailsTable;
 }
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
 export interface MerchantsTable {
@@ -305,51 +308,6 @@ export type NewRefundRequestRow = Insertable<RefundRequestsTable>;
 export type NewEventRow = Insertable<EventsTable>;
 export type IdempotencyRow = Selectable<IdempotencyKeysTable>;
 
-export interface DashboardUsersTable {
-  id: string;
-  merchant_id: string;
-  email: string;
-  /** `scrypt$N$r$p$salt$hash`, base64url parts. */
-  password_hash: string;
-  created_at: Timestamp;
-}
-
-export interface DashboardSessionsTable {
-  /** SHA-256 (hex) of the cookie's token; the token itself is never stored. */
-  token_hash: string;
-  merchant_id: string;
-  /** Null for a session opened with a one-time sign-in link. */
-  user_id: string | null;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-}
-
-export interface DashboardLoginLinksTable {
-  token_hash: string;
-  merchant_id: string;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-  used_at: Timestamp | null;
-}
-
-export interface DashboardLoginFailuresTable {
-  /** SHA-256 of `email \n client address`. */
-  key_hash: string;
-  attempted_at: Timestamp;
-}
-
-export interface RequestLogTable {
-  merchant_id: string;
-  method: string;
-  path: string;
-  status_code: number;
-  latency_ms: number;
-  idempotency_key: string | null;
-  request_id: string;
-  created_at: Timestamp;
-  seq: ColumnType<number, never, never>;
-}
-
 /** An e-mail to a payment's customer (migration 0014); see model/mail.ts. */
 export interface MailsTable {
   id: string;
@@ -373,9 +331,6 @@ export interface MailsTable {
 }
 export type NewMailRow = Insertable<MailsTable>;
 
-export type DashboardUserRow = Selectable<DashboardUsersTable>;
-export type DashboardSessionRow = Selectable<DashboardSessionsTable>;
-export type RequestLogRow = Selectable<RequestLogTable>;
 
 /** Two types with the same fields, each assignable to the other; `never` otherwise. */
 type Same<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? ([A] extends [B] ? true : never) : never) : never;
