@@ -39,3 +39,15 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
   await merchantsRepo.forgetCachedKeys();
   return { now: merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: result.offsetMs }).now(), ...result };
 }
+
+/**
+ * Sets the merchant's clock back to real time (offset 0), as a test-data reset does, but keeps its
+ * data and its id sequence. Time then goes backwards for what exists: payments and events may carry
+ * dates after "now", and a payment whose expiry has passed stays expired. Pending webhook
+ * deliveries keep their due times (they are in system time). A seeded merchant's clock goes back
+ * to its frozen epoch.
+ */
+export async function resetClock(services: Services, actor: Actor): Promise<ClockState> {
+  await merchantsRepo.resetClockOffset(services.db, actor.merchant.id);
+  return { now: merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: 0 }).now(), offsetMs: 0 };
+}

@@ -158,3 +158,21 @@ function checkEvents(events: string[]): string[] {
   }
   return [...new Set(events)];
 }
+
+/**
+ * Sends the endpoint a new `ping` event, as its creation does, delivered to it alone: the
+ * dashboard's "Send test event". Written in the caller's transaction.
+ */
+export async function pingEndpoint(trx: Db, actor: Actor, id: string): Promise<WebhookEndpoint> {
+  const endpoint = await getEndpoint(trx, actor, id);
+  await eventsRepo.insertEvent(trx, {
+    id: actor.ids.id(),
+    merchant_id: actor.merchant.id,
+    type: 'ping',
+    resource_id: endpoint.id,
+    data: JSON.stringify({ resource: 'webhook', id: endpoint.id, url: endpoint.url }),
+    reason: null,
+    created_at: actor.clock.now(),
+  });
+  return endpoint;
+}

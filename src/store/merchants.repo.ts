@@ -144,6 +144,11 @@ export async function advanceClock(db: Db, merchantId: string, ms: number): Prom
   return row!.clock_offset_ms;
 }
 
+/** The test clock back at real time (offset 0), ids left as they are: the dashboard's "Reset to real time". */
+export async function resetClockOffset(db: Db, merchantId: string): Promise<void> {
+  await forgetCachedKeys(db.updateTable('merchants').set({ clock_offset_ms: 0 }).where('id', '=', merchantId).execute());
+}
+
 /**
  * Starts a merchant over once its test data is gone: its test clock back to offset 0 (real time,
  * or FROZEN_EPOCH for a seeded merchant) and its id sequence back to 0, as seeding does, so that a

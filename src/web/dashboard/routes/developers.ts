@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../../domain/context';
-import { eventDeliveries, requireEndpoint } from '../../../domain/dashboard/views';
+import { eventDeliveries } from '../../../domain/dashboard/views';
 import { ApiError } from '../../../kernel/errors';
 import { getEvent, listEvents } from '../../../domain/event-log';
 import { listApiRequests } from '../../../domain/request-log';
-import { advanceClock, clockState } from '../../../domain/test-clock';
-import { listDeliveries, redeliverEvent } from '../../../domain/webhook-delivery';
+import { advanceClock, clockState, resetClock } from '../../../domain/test-clock';
+import { redeliverEvent } from '../../../domain/webhook-delivery';
 import { listEndpoints } from '../../../domain/webhooks';
 import { serializeEvent } from '../../../wire/event';
 import { html } from '../../html';
@@ -13,9 +13,11 @@ import { sendPage } from '../../respond';
 import { code, json, notice, pager, table, time } from '../components';
 import { DashError } from '../errors';
 import { csrfField, dashLayout } from '../layout';
-import { attemptsList, deliveriesTable, redeliverForm, simulatedMark } from '../timeline';
+import { deliveriesTable, redeliverForm } from '../timeline';
 import { pageNumber } from './lists';
-import simulateRoute, { simulateForm } from './webhook-simulate';
+import manageRoute from './webhook-manage';
+import { showEndpoint } from './webhook-page';
+import simulateRoute from './webhook-simulate';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
@@ -34,12 +36,15 @@ function dashboardPath(raw: unknown, fallback: string): string {
  * - GET /dashboard/developers/events[?type=] and …/events/:id — events with their payload (as the
  *   API shows it) and deliveries; POST …/events/:id/redeliver — the API's redeliverEvent;
  * - GET /dashboard/developers/webhooks and …/webhooks/:id — endpoints and their deliveries;
- * - GET /dashboard/developers/clock, POST …/clock/advance — the test clock (advanceClock).
+ * - GET /dashboard/developers/clock, POST …/clock/advance, …/clock/reset — the test clock
+ *   (advanceClock, resetClock).
+ * Managing endpoints (add, edit, pause, delete, ping, reveal): webhook-manage.ts.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
   requestLogPage(dash, services);
   eventPages(dash, services);
   webhookPages(dash, services);
+  manageRoute(dash, services);
   simulateRoute(dash, services);
   clockPages(dash, services);
 }
@@ -113,11 +118,12 @@ ${table(
 }
 
 function webhookPages(dash: FastifyInstance, services: Services): void {
-  dash.get('/dashboard/developers/webhooks', { config: PUBLIC }, async (request, reply) => {
+  dash.get<{ Querystring: { done?: string } }>('/dashboard/developers/webhooks', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
     const t = ctx.t.webhooks;
     const { rows } = await listEndpoints(services.db, ctx.session!.actor, 1, 100);
-    const body = table(
+    const done = request.query.done === 'deleted' ? notice(ctx.t.manage.done.deleted) : null;
+    const body = html`${done}<p><a class="button primary small" href="/dashboard/developers/webhooks/new" data-action="add-endpoint">${ctx.t.manage.add}</a></p>${table(
       [
         { label: 'ID', cell: (w) => html`<a href="/dashboard/developers/webhooks/${w.id}"><code>${w.id}</code></a>` },
         { label: t.url, cell: (w) => code(w.url) },
@@ -128,47 +134,24 @@ function webhookPages(dash: FastifyInstance, services: Services): void {
       rows,
       t.none,
       (w) => w.id,
-    );
+    )}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'webhooks', body }));
   });
 
   dash.get<{ Params: { id: string }; Querystring: { page?: string; done?: string } }>('/dashboard/developers/webhooks/:id', { config: PUBLIC }, async (request, reply) => {
     const ctx = request.dash;
-    const t = ctx.t.webhooks;
-    if (!ID.test(request.params.id)) throw new ApiError('not_found');
-    const actor = ctx.session!.actor;
-    const endpoint = await requireEndpoint(services.db, actor, request.params.id);
-    const page = pageNumber(request.query.page);
-    const { rows, total } = await listDeliveries(services.db, actor, endpoint.id, page, PER_PAGE);
-    const back = `/dashboard/developers/webhooks/${endpoint.id}`;
     const done = request.query.done;
-    const body = html`${done === 'redelivered' ? notice(ctx.t.payment.done.redelivered) : null}${done === 'simulated' ? notice(ctx.t.simulate.saved) : null}${
-      done === 'simulate-invalid' ? notice(ctx.t.simulate.invalid, 'error') : null
-    }
-<p class="dash-lead"><code>${endpoint.url}</code> ${endpoint.active ? t.active : t.inactive}</p>
-${simulateForm(ctx, endpoint)}
-<h2>${t.deliveries}</h2>
-${table(
-  [
-    { label: ctx.t.events.type, cell: (d) => html`<a href="/dashboard/developers/events/${d.event_id}"><code>${d.event_type}</code></a>` },
-    { label: ctx.t.lists.created, cell: (d) => time(ctx.locale, d.created_at), className: 'time' },
-    { label: ctx.t.deliveries.status, cell: (d) => html`<span class="delivery delivery-${d.status}" data-delivery-status="${d.status}">${ctx.t.deliveries.states[d.status] ?? d.status}</span>${simulatedMark(ctx, d.simulated)}` },
-    { label: ctx.t.deliveries.attempts, cell: (d) => attemptsList(ctx, d) },
-    { label: ctx.t.deliveries.nextAttempt, cell: (d) => (d.status === 'pending' ? time(ctx.locale, d.next_attempt_at) : '—'), className: 'time' },
-    { label: '', cell: (d) => redeliverForm(ctx, d.event_id, back, endpoint.id) },
-  ],
-  rows,
-  ctx.t.events.none,
-  (d) => d.id,
-)}${pager(ctx, page, PER_PAGE, total)}`;
-    return sendPage(reply, dashLayout(ctx, { title: `${t.title} ${endpoint.id}`, section: 'webhooks', body }));
+    const text = done === 'redelivered' ? ctx.t.payment.done.redelivered : done === 'simulated' ? ctx.t.simulate.saved : done ? ctx.t.manage.done[done] : undefined;
+    const message: Message = done === 'simulate-invalid' ? { text: ctx.t.simulate.invalid, kind: 'error' } : text ? { text, kind: 'ok' } : null;
+    return showEndpoint(services, request, reply, request.params.id, message);
   });
 }
 
 function clockPages(dash: FastifyInstance, services: Services): void {
-  dash.get<{ Querystring: { expired?: string } }>('/dashboard/developers/clock', { config: PUBLIC }, async (request, reply) => {
+  dash.get<{ Querystring: { expired?: string; done?: string } }>('/dashboard/developers/clock', { config: PUBLIC }, async (request, reply) => {
     const expired = request.query.expired;
-    const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : null;
+    const reset = request.query.done === 'reset';
+    const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : reset ? request.dash.t.clock.resetDone : null;
     return clockPage(request, reply, text ? { text, kind: 'ok' } : null);
   });
 
@@ -180,6 +163,13 @@ function clockPages(dash: FastifyInstance, services: Services): void {
     if (!(seconds >= 1 && seconds <= MAX_ADVANCE_SECONDS)) return clockPage(request, reply, { text: request.dash.t.clock.invalid, kind: 'error' }, 422);
     const state = await advanceClock(services, actor, seconds);
     return reply.redirect(`/dashboard/developers/clock?expired=${state.expired}`, 303);
+  });
+
+  dash.post('/dashboard/developers/clock/reset', { config: PUBLIC }, async (request, reply) => {
+    const actor = request.dash.session!.actor;
+    if (actor.merchant.mode !== 'test') throw new DashError('forbidden', 403);
+    await resetClock(services, actor);
+    return reply.redirect('/dashboard/developers/clock?done=reset', 303);
   });
 }
 
@@ -215,7 +205,9 @@ ${facts(ctx, state.now, state.offsetMs)}
 <div class="dash-quick">${quick(3600, t.hour)} ${quick(86400, t.day)} ${quick(7 * 86400, t.week)}</div>
 <form method="post" action="/dashboard/developers/clock/advance" class="dash-form dash-action" data-form="advance">${csrfField(ctx)}
 <div class="field"><label for="clock-seconds">${t.seconds}</label><input id="clock-seconds" name="seconds" inputmode="numeric" required></div>
-<button type="submit" class="button primary small">${t.advance}</button></form>`;
+<button type="submit" class="button primary small">${t.advance}</button></form>
+<form method="post" action="/dashboard/developers/clock/reset" class="dash-form dash-action" data-form="clock-reset">${csrfField(ctx)}
+<p class="dash-muted">${t.resetNote}</p><button type="submit" class="button secondary small">${t.reset}</button></form>`;
   return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'clock', body }), status);
 }
 
