@@ -14,6 +14,8 @@ import { merchantClock } from './seeding';
  * one that waits for it never lets go, so waiting longer only delays the retry.
  */
 const ROW_LOCK_WAIT_MS = 100;
+/** How long one try waits for the merchant's row (every transaction writing its data holds it). */
+const MERCHANT_LOCK_WAIT_MS = 250;
 /** Tries before the caller gets 409; each costs at most ROW_LOCK_WAIT_MS and a pause. */
 const ATTEMPTS = 20;
 
@@ -73,6 +75,9 @@ export async function countTestData(db: Db, actor: Actor): Promise<TestDataCount
 }
 
 async function eraseTestData(trx: Db, merchantId: string): Promise<{ removed: TestDataCounts; seed: number | null }> {
+  // Bounded too: PostgreSQL does not queue new FOR KEY SHARE holders behind a waiting FOR UPDATE,
+  // so under a merchant's unbroken traffic the wait could last as long as the traffic does.
+  await merchantLocks.boundLockWaits(trx, MERCHANT_LOCK_WAIT_MS);
   if (!(await merchantLocks.lockMerchantAgainstInserts(trx, merchantId))) throw new Error(`No merchant ${merchantId}`);
   await merchantLocks.boundLockWaits(trx, ROW_LOCK_WAIT_MS);
   const removed = await testDataRepo.deleteMerchantTestData(trx, merchantId);

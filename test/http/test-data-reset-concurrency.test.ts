@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, startTestWebhookWorker, testCard, usingPostgres, type Harness, type TestMerchant } from '../helpers/harness';
 import { paymentApi } from '../helpers/payment-api';
 import { startReceiver, type Receiver } from '../helpers/receiver';
+import { holdMerchant } from '../../src/store/merchant-locks.repo';
 
 /**
  * Resets of one merchant's test data while its payments are created, captured, refunded and paid
@@ -129,6 +130,30 @@ describe('a row held for long', () => {
     const again = await api.post('/api/v1/test_helpers/reset');
     expect(again.status, again.text).toBe(200);
     expect(again.body.payments).toBe(2);
+  });
+});
+
+describe('the merchant held for long', () => {
+  // As unbroken traffic does: some transaction always holds the merchant's row FOR KEY SHARE.
+  it.skipIf(!usingPostgres)('answers 409 conflict rather than waiting as long as the traffic lasts', { timeout: 60_000 }, async () => {
+    const m = await h.merchant();
+    const api = paymentApi(h, m.secretKey);
+    await api.create();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const isHeld = new Promise<void>((resolve) => (held = resolve));
+    const holder = h.store.db.transaction().execute(async (trx) => {
+      await holdMerchant(trx, m.id);
+      held();
+      await released;
+    });
+    await isHeld;
+    const res = await api.post('/api/v1/test_helpers/reset');
+    expect(res.status, res.text).toBe(409);
+    release();
+    await holder;
+    expect((await api.post('/api/v1/test_helpers/reset')).body.payments).toBe(1);
   });
 });
 
