@@ -31,11 +31,12 @@ async function paymentCount(m: TestMerchant): Promise<number> {
   return (await h.request({ url: '/api/v1/payments', key: m.secretKey })).body.total;
 }
 
-/** Expects `res` to be the same response as `first`, byte for byte. */
+/** Expects `res` to be the same response as `first`, byte for byte, with the same headers (KOMOJU marks no replay). */
 function expectReplay(res: ApiResponse, first: ApiResponse): void {
   expect(res.status).toBe(first.status);
   expect(res.text).toBe(first.text);
   expect(res.headers['content-type']).toBe(first.headers['content-type']);
+  expect(Object.keys(res.headers).sort()).toEqual(Object.keys(first.headers).sort());
 }
 
 /** POST over real HTTP (a separate socket per request, so requests truly overlap). */
@@ -71,6 +72,17 @@ describe('replay', () => {
     const first = await post(m, '/api/v1/payments', card(), key);
     expect(first.status).toBe(200);
     const second = await post(m, '/api/v1/payments', card(), key);
+    expectReplay(second, first);
+    expect(await paymentCount(m)).toBe(1);
+  });
+
+  it('answers a replay over HTTP as the first time: same body, no header of its own (no Idempotent-Replayed)', async () => {
+    const m = await h.merchant();
+    const key = newKey();
+    const first = await httpPost('/api/v1/payments', m.secretKey, card(), key);
+    expect(first.status).toBe(200);
+    const second = await httpPost('/api/v1/payments', m.secretKey, card(), key);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
     expectReplay(second, first);
     expect(await paymentCount(m)).toBe(1);
   });
