@@ -39,6 +39,7 @@ export async function openServices<T = void>(
       publicUrl: config.publicUrl,
       webhooks: config.webhooks,
       rates: config.rates,
+      sendsMail: config.smtpUrl !== null,
     };
     return { services, store, migrations, setUp: (await setUp?.(services)) as T };
   });

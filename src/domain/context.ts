@@ -28,6 +28,12 @@ export interface Services {
   webhooks: WebhookSettings;
   /** Exchange rates for sessions' converted offers; the built-in ones when absent. */
   rates?: Rates;
+  /**
+   * Whether this process has an SMTP server (KESSAI_SMTP_URL) and so runs the mail worker: live
+   * mails are queued for it only then, else `kept`, so none piles up to flood out once SMTP is
+   * set later. Read when a mail is written (domain/mail.ts), so a test may switch it.
+   */
+  sendsMail?: boolean;
 }
 
 /**

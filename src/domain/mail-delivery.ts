@@ -43,10 +43,20 @@ export interface SendOptions {
   random?: RandomFraction;
 }
 
-/** Claims the queued mails that are due and sends each; resolves to how many were tried. */
+/** How long a claim keeps other workers off a mail, unless SendOptions.claimMs says otherwise. */
+export const MAIL_CLAIM_MS = 2 * MINUTE;
+
+/**
+ * Claims the queued mails that are due and sends each on its own: one whose server stalls holds
+ * no other (each is recorded when its own try ends, and one that cannot be recorded does not
+ * stop the rest). Resolves to how many were tried.
+ */
 export async function sendDueMails(db: Db, clock: Clock, transport: MailTransport, options: SendOptions): Promise<number> {
-  const mails = await mailsRepo.claimDueMails(db, clock.now(), options.limit ?? 20, options.claimMs ?? 2 * MINUTE);
-  await Promise.all(mails.map((mail) => sendOne(db, clock, transport, mail, options)));
+  const mails = await mailsRepo.claimDueMails(db, clock.now(), options.limit ?? 20, options.claimMs ?? MAIL_CLAIM_MS);
+  const results = await Promise.allSettled(mails.map((mail) => sendOne(db, clock, transport, mail, options)));
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  // The rest are recorded; the runner logs this one (its claim runs out and it is tried again).
+  if (failure) throw failure.reason;
   return mails.length;
 }
 

@@ -1,4 +1,5 @@
 import type { IdSource } from '../lib/ids';
+import type { Services } from './context';
 import type { QueuedMail } from '../store/mails.repo';
 import type { MailKind } from '../model/mail';
 import type { Payment } from '../model/payment';
@@ -53,9 +54,12 @@ export type MailComposer = (input: MailInput) => ComposedMail;
  * A process that never builds the app (a CLI command that changes no payment) queues no mail.
  */
 let composer: MailComposer | null = null;
+/** The app's services, read for `sendsMail` when a mail is written (none: live mails are kept). */
+let wiring: Pick<Services, 'sendsMail'> | null = null;
 
-export function useMailComposer(compose: MailComposer | null): void {
+export function useMailComposer(compose: MailComposer | null, services: Pick<Services, 'sendsMail'> | null = null): void {
   composer = compose;
+  wiring = services;
 }
 
 /** Which mail event `type` sends about `payment`, if any. */
@@ -89,5 +93,6 @@ export function paymentMail(ids: IdSource, type: string, eventId: string, paymen
     created_at: now,
     email: payment.email,
     customer_id: payment.customer_id,
+    send_live: wiring?.sendsMail === true,
   };
 }

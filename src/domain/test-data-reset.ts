@@ -22,7 +22,7 @@ const ATTEMPTS = 20;
 /**
  * Deletes a test-mode merchant's test data — payments with their refunds and refund requests,
  * sessions, tokens and secure tokens, customers and saved cards (external customers), events
- * with their webhook deliveries and attempts, idempotency records — and sets its test clock back
+ * with their webhook deliveries and attempts, mails, idempotency records — and sets its test clock back
  * to real time. Keys, webhook endpoints, dashboard users and settings (payment methods) stay, as
  * does the API request log. A seeded merchant keeps its seed, and starts over as seeding starts
  * it: id sequence and clock back to where they were right after seeding (FROZEN_EPOCH), so the

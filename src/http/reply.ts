@@ -16,15 +16,20 @@ export function paymentResponse(payment: Payment, version: ApiVersion): StoredRe
   return jsonResponse(awaitsMoreDetails(payment.status) ? 202 : 200, serializePayment(payment, version));
 }
 
-/** Marks an idempotent replay (as Stripe's `Idempotent-Replayed: true`); its body is the first answer's. */
-export const REPLAYED_HEADER = 'idempotent-replayed';
+declare module 'fastify' {
+  interface FastifyReply {
+    /**
+     * Set by sendStored when the answer is an idempotent replay (decorated in plugins/faults.ts,
+     * which reads it: `timeout_after_commit` lets a replay through). Never sent: KOMOJU marks no
+     * replay, so a replay's answer is the first one's, headers and body.
+     */
+    idempotentReplay: boolean;
+  }
+}
 
-/**
- * Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same;
- * a replay says so in `Idempotent-Replayed: true`.
- */
+/** Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same. */
 export function sendStored(reply: FastifyReply, response: StoredResponse): FastifyReply {
-  if (response.replayed) reply.header(REPLAYED_HEADER, 'true');
+  if (response.replayed) reply.idempotentReplay = true;
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
 }
 

@@ -2,7 +2,8 @@
 export type MailKind = 'instructions' | 'receipt' | 'refund';
 
 /**
- * `kept`: a test-mode mail, stored for tests and the dashboard, never sent. `queued`: a live
+ * `kept`: a test-mode mail, or a live one written by a process without SMTP (KESSAI_SMTP_URL),
+ * stored for tests and the dashboard, never sent. `queued`: a live
  * mail waiting for the mail worker; `sent` once an SMTP server accepted it, `failed` when the
  * worker gave up.
  */

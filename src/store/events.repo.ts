@@ -8,7 +8,7 @@ import type { Event } from '../model/event';
 /** Inserts an event and, in the same statement, its webhook deliveries (the outbox) and the mail it sends, if any. */
 export async function insertEvent(db: Db, event: NewEventRow, mail: QueuedMail | null = null): Promise<void> {
   const withEvent = db.with('e', (qc) => qc.insertInto('events').values(event).returning(OUTBOX_EVENT_COLUMNS));
-  if (mail) await insertDeliveries(withEvent.with('m', () => insertMail(mail))).execute();
+  if (mail) await insertDeliveries(withEvent.with('mail', () => insertMail(mail))).execute();
   else await insertDeliveries(withEvent).execute();
 }
 

@@ -20,6 +20,8 @@ export interface QueuedMail {
   created_at: Date;
   email: string | null;
   customer_id: string | null;
+  /** Whether a live merchant's mail is queued for SMTP (the process has a server), else `kept`. */
+  send_live: boolean;
 }
 
 /**
@@ -27,8 +29,8 @@ export interface QueuedMail {
  * payments.repo.ts), so that a mail exists exactly when its event does and costs no round trip.
  * The row is written only when there is someone to write to: the payment's e-mail, else its
  * customer's (read here, not by the caller, so no extra read). A test-mode merchant's mail is
- * `kept` (never sent); a live one's `queued`, due at once. Its values are bound in the order of
- * `mailParameters`.
+ * `kept` (never sent); a live one's `queued`, due at once, when `send_live` (the process has an
+ * SMTP server), else `kept` too. Its values are bound in the order of `mailParameters`.
  */
 export function insertMail(mail: QueuedMail): RawBuilder<Record<string, never>> {
   // Parenthesised: Kysely writes a raw CTE body as it is, after `AS`.
@@ -36,10 +38,11 @@ export function insertMail(mail: QueuedMail): RawBuilder<Record<string, never>> 
     SELECT ${mail.id}::text, ${mail.merchant_id}::text, ${mail.payment_id}::text, ${mail.event_id}::text, ${mail.kind}::text,
       ${mail.subject}::text, ${mail.locale}::text, ${mail.html}::text, ${mail.text}::text, ${mail.created_at}::timestamptz,
       r.recipient,
-      CASE WHEN m.mode = 'live' THEN 'queued' ELSE 'kept' END,
-      CASE WHEN m.mode = 'live' THEN now() END
+      CASE WHEN r.queued THEN 'queued' ELSE 'kept' END,
+      CASE WHEN r.queued THEN now() END
     FROM merchants m,
-      LATERAL (SELECT coalesce(${mail.email}::text, (SELECT c.email FROM customers c WHERE c.id = ${mail.customer_id}::text AND c.merchant_id = m.id)) AS recipient) r
+      LATERAL (SELECT coalesce(${mail.email}::text, (SELECT c.email FROM customers c WHERE c.id = ${mail.customer_id}::text AND c.merchant_id = m.id)) AS recipient,
+        m.mode = 'live' AND ${mail.send_live}::boolean AS queued) r
     WHERE m.id = ${mail.merchant_id}::text AND r.recipient IS NOT NULL)`;
 }
 
@@ -47,14 +50,14 @@ export function insertMail(mail: QueuedMail): RawBuilder<Record<string, never>> 
 export function mailParameters(mail: QueuedMail): unknown[] {
   return [
     mail.id, mail.merchant_id, mail.payment_id, mail.event_id, mail.kind, mail.subject, mail.locale, mail.html, mail.text,
-    mail.created_at, mail.email, mail.customer_id, mail.merchant_id,
+    mail.created_at, mail.email, mail.customer_id, mail.send_live, mail.merchant_id,
   ];
 }
 
 /** mailParameters turned back into the mail (the compiled-once statement's builder reads them so). */
 export function mailFromParameters(values: unknown[]): QueuedMail {
-  const [id, merchant_id, payment_id, event_id, kind, subject, locale, html, text, created_at, email, customer_id] = values;
-  return { id, merchant_id, payment_id, event_id, kind, subject, locale, html, text, created_at, email, customer_id } as QueuedMail;
+  const [id, merchant_id, payment_id, event_id, kind, subject, locale, html, text, created_at, email, customer_id, send_live] = values;
+  return { id, merchant_id, payment_id, event_id, kind, subject, locale, html, text, created_at, email, customer_id, send_live } as QueuedMail;
 }
 
 export async function findMail(db: Db, merchantId: string, id: string): Promise<Mail | undefined> {

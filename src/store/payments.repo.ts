@@ -221,7 +221,7 @@ const CREATE_PAYMENT = compiledOnce((db, parameters: unknown[]) => insertDeliver
 /** The same, then the mail's values (mails.repo.ts mailParameters), inserted by a third CTE. */
 const CREATE_PAYMENT_WITH_MAIL = compiledOnce((db, parameters: unknown[]) => {
   const mail = mailFromParameters(parameters.slice(PAYMENT_COLUMNS.length + EVENT_COLUMNS.length));
-  return insertDeliveries(paymentAndEvent(db, parameters).with('m', () => insertMail(mail)));
+  return insertDeliveries(paymentAndEvent(db, parameters).with('mail', () => insertMail(mail)));
 });
 
 function paymentAndEvent(db: Db, parameters: unknown[]) {

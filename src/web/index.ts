@@ -23,8 +23,9 @@ import { HELMET_OPTIONS } from './security';
  */
 export function registerWebPages(app: FastifyInstance, services: Services): void {
   // The customer's e-mails share these pages' texts; the payment commands render them with these
-  // templates (domain/mail.ts explains why they are handed over rather than imported).
-  useMailComposer(composeMail);
+  // templates (domain/mail.ts explains why they are handed over rather than imported). Whether
+  // live mails are queued for SMTP is read from `services.sendsMail` as each is written.
+  useMailComposer(composeMail, services);
   app.register(async (web) => {
     await web.register(helmet, HELMET_OPTIONS);
     // A payment page shows codes and a status that change: never from a cache. Assets override.

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
+import SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Services } from '../domain/context';
-import { sendDueMails, type MailTransport, type SendOptions } from '../domain/mail-delivery';
+import { MAIL_CLAIM_MS, sendDueMails, type MailTransport, type SendOptions } from '../domain/mail-delivery';
 import type { LogSink } from '../lib/log';
 import { startWorker } from './runner';
 
@@ -14,6 +15,8 @@ export interface MailWorkerOptions {
   pollMs?: number;
   /** The gaps between tries (tests shorten them); domain/mail-delivery.ts has the default. */
   schedule?: SendOptions['schedule'];
+  /** How long a claim keeps other workers off a mail (MAIL_CLAIM_MS; tests shorten it, and the SMTP timeouts with it). */
+  claimMs?: number;
 }
 
 /**
@@ -24,7 +27,15 @@ export interface MailWorkerOptions {
  * KESSAI_SMTP_URL is set; test-mode mails are never queued for it.
  */
 export function startMailWorker(services: Services, options: MailWorkerOptions) {
-  const smtp = nodemailer.createTransport(options.smtpUrl);
+  const claimMs = options.claimMs ?? MAIL_CLAIM_MS;
+  // nodemailer's own timeouts (2 min to connect, 30 s for the greeting, 10 min of silence) outlast
+  // the claim: a stalled server would let another worker claim the mail and send it again. A
+  // quarter of the claim each, so a try ends, and is recorded, well before its claim runs out.
+  const timeoutMs = Math.floor(claimMs / 4);
+  // (An SMTPTransport of our own: createTransport drops every option beside a `url`.)
+  const smtp = nodemailer.createTransport(
+    new SMTPTransport({ url: options.smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs }),
+  );
   const transport: MailTransport = {
     async send(mail) {
       await smtp.sendMail({
@@ -41,7 +52,7 @@ export function startMailWorker(services: Services, options: MailWorkerOptions) 
     {
       name: 'send-mails',
       everyMs: options.pollMs ?? 1000,
-      run: (s) => sendDueMails(s.db, s.clock, transport, { from: options.from, schedule: options.schedule }),
+      run: (s) => sendDueMails(s.db, s.clock, transport, { from: options.from, schedule: options.schedule, claimMs }),
     },
   ]);
   return {

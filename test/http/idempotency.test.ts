@@ -31,11 +31,17 @@ async function paymentCount(m: TestMerchant): Promise<number> {
   return (await h.request({ url: '/api/v1/payments', key: m.secretKey })).body.total;
 }
 
-/** Expects `res` to be the same response as `first`, byte for byte. */
+/** Expects `res` to be the same response as `first`, byte for byte, with the same headers (KOMOJU marks no replay). */
 function expectReplay(res: ApiResponse, first: ApiResponse): void {
   expect(res.status).toBe(first.status);
   expect(res.text).toBe(first.text);
   expect(res.headers['content-type']).toBe(first.headers['content-type']);
+  expect(answerHeaders(res)).toEqual(answerHeaders(first));
+}
+
+/** A response's header names but the connection's own (keep-alive or close differs by socket). */
+function answerHeaders(res: ApiResponse): string[] {
+  return Object.keys(res.headers).filter((name) => name !== 'connection' && name !== 'keep-alive').sort();
 }
 
 /** POST over real HTTP (a separate socket per request, so requests truly overlap). */
@@ -71,6 +77,17 @@ describe('replay', () => {
     const first = await post(m, '/api/v1/payments', card(), key);
     expect(first.status).toBe(200);
     const second = await post(m, '/api/v1/payments', card(), key);
+    expectReplay(second, first);
+    expect(await paymentCount(m)).toBe(1);
+  });
+
+  it('answers a replay over HTTP as the first time: same body, no header of its own (no Idempotent-Replayed)', async () => {
+    const m = await h.merchant();
+    const key = newKey();
+    const first = await httpPost('/api/v1/payments', m.secretKey, card(), key);
+    expect(first.status).toBe(200);
+    const second = await httpPost('/api/v1/payments', m.secretKey, card(), key);
+    expect(second.headers['idempotent-replayed']).toBeUndefined();
     expectReplay(second, first);
     expect(await paymentCount(m)).toBe(1);
   });

@@ -23,11 +23,17 @@ let smtpUrl: string;
 const received: Received[] = [];
 /** Recipients the sink refuses, with how many more times it refuses each (Infinity: always). */
 const refusals = new Map<string, number>();
+/** Recipients whose next DATA the sink reads and never answers: the server stalls. */
+const stalls = new Set<string>();
+/** Called when the sink has read a DATA it will never answer. */
+let stalled: (to: string) => void = () => {};
 
 beforeAll(async () => {
   h = await startHarness();
   // Live payments need an upstream; the test processor stands in for one.
   h.services.liveProcessor = testProcessor();
+  // As `kessai serve` with KESSAI_SMTP_URL set: live mails are queued for the worker.
+  h.services.sendsMail = true;
   sink = new SMTPServer({
     authOptional: true,
     hideSTARTTLS: true,
@@ -44,7 +50,12 @@ beforeAll(async () => {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const stall = session.envelope.rcptTo.find((r) => stalls.has(r.address));
       stream.on('end', () => {
+        if (stall) {
+          stalls.delete(stall.address);
+          return stalled(stall.address);
+        }
         received.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -63,7 +74,7 @@ afterAll(async () => {
   await h.close();
 });
 
-function worker() {
+function worker(claimMs?: number) {
   const errors: unknown[] = [];
   const started = startMailWorker(h.services, {
     smtpUrl,
@@ -71,6 +82,7 @@ function worker() {
     log: { info: () => {}, error: (details) => errors.push(details) },
     pollMs: 50,
     schedule: [0, 100, 200],
+    claimMs,
   });
   return { ...started, errors };
 }
@@ -151,6 +163,42 @@ describe('the mail worker', () => {
       expect(received.some((r) => r.to.includes('never@example.com'))).toBe(false);
     } finally {
       await w.stop();
+    }
+  });
+
+  it('gives up on a stalled server before the claim runs out: the mail is tried again, sent once, and the rest of its batch goes meanwhile', async () => {
+    const live = await h.merchant({ mode: 'live' });
+    stalls.add('stalled@example.com');
+    const stalledDATA = new Promise<string>((resolve) => (stalled = resolve));
+    const slow = await payLive(live, 'stalled@example.com');
+    const other = await payLive(live, 'other@example.com');
+
+    // A 4 s claim: the SMTP timeouts are a second (nodemailer's own would hold it for 10 minutes).
+    const w = worker(4000);
+    try {
+      expect(await stalledDATA).toBe('stalled@example.com');
+      const sent = await until(() => mailRow(other.id), (r) => r.status === 'sent', 'the other mail of the batch to be sent');
+      // Sent while the stalled one was still in its first try.
+      expect(sent.attempts).toBe(1);
+      expect(await mailRow(slow.id)).toMatchObject({ status: 'queued', attempts: 0 });
+
+      const retried = await until(() => mailRow(slow.id), (r) => r.status === 'sent', 'the stalled mail to be tried again');
+      expect(retried.attempts).toBe(2);
+      expect(received.filter((r) => r.to.includes('stalled@example.com'))).toHaveLength(1);
+      expect(received.filter((r) => r.to.includes('other@example.com'))).toHaveLength(1);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('keeps live mails when the process has no SMTP server, so none piles up to flood out later', async () => {
+    const live = await h.merchant({ mode: 'live' });
+    h.services.sendsMail = false;
+    try {
+      const payment = await payLive(live, 'nowhere@example.com');
+      expect(await mailRow(payment.id)).toMatchObject({ status: 'kept', attempts: 0, next_attempt_at: null });
+    } finally {
+      h.services.sendsMail = true;
     }
   });
 

@@ -20,7 +20,7 @@ export const Email = Type.Object(
     locale: oneOf(['ja', 'en', 'ko'], "The payment's locale (`ja` for one the pages do not speak)."),
     html: Type.String(),
     text: Type.String(),
-    status: oneOf(['kept', 'queued', 'sent', 'failed'], '`kept` in test mode (never sent); live mode: `queued`, then `sent` or `failed`.'),
+    status: oneOf(['kept', 'queued', 'sent', 'failed'], '`kept` in test mode, and in live mode without an SMTP server (never sent); live mode: `queued`, then `sent` or `failed`.'),
     attempts: Type.Integer({ description: 'SMTP tries so far.' }),
     last_error: nullable(Type.String()),
     sent_at: Type.Union([Timestamp, Type.Null()]),

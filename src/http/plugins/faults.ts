@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../kernel/errors';
-import { REPLAYED_HEADER } from '../reply';
+// For the FastifyReply.idempotentReplay it declares (set by sendStored).
+import '../reply';
 
 /** `slow:<ms>` holds an answer this long at most. */
 export const MAX_SLOW_MS = 30_000;
@@ -50,7 +51,7 @@ export function parseFault(value: string): ApiFault | null {
  * part of the idempotency fingerprint (a retry without it replays the same key's answer).
  * `timeout_after_commit` lets the request run to its commit (the idempotency record included)
  * and destroys the connection instead of answering; a replay of a committed key is answered, so
- * the retry gets through. `slow` holds the answer, after the work, for its milliseconds.
+ * the retry gets through, and so is a refused request (4xx, 5xx: nothing was committed). `slow` holds the answer, after the work, for its milliseconds.
  *
  * Live merchants get 400 for a fault value, as for any Komoju-Scenario. Register after auth.
  */
@@ -77,10 +78,15 @@ export function registerFaults(app: FastifyInstance): void {
     request.fault = fault;
   });
 
+  app.decorateReply('idempotentReplay', false);
+
   app.addHook('onSend', async (request, reply, payload) => {
     const fault = request.fault;
-    if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    if (fault?.kind === 'timeout_after_commit' && reply.getHeader(REPLAYED_HEADER) === undefined) {
+    // Every request passes here: without a fault, nothing to wait for.
+    if (fault === null) return payload;
+    if (fault.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    // A refusal (4xx, 5xx) committed nothing: it is answered, as without the fault.
+    if (fault.kind === 'timeout_after_commit' && !reply.idempotentReplay && reply.statusCode < 400) {
       // The work is done and committed (onSend runs after the handler); the answer is lost.
       // Writes to the destroyed socket are dropped; the request log records a 499.
       request.raw.socket.destroy();

@@ -9,7 +9,8 @@ const operation: Operation = {
   summary: "Delete the merchant's test data",
   description:
     "Deletes the merchant's payments (with refunds and refund requests), sessions, tokens, secure tokens, customers, saved cards, " +
-    'events, webhook deliveries and idempotency records, and sets its clock back to real time; keys, webhook endpoints, dashboard ' +
+    'events, webhook deliveries, e-mails (the mail outbox) and idempotency records, and sets its clock back to real time ' +
+    "(a seeded merchant's: back to the seed's start, with its id sequence, so a run repeats its answers); keys, webhook endpoints, dashboard " +
     'users and settings stay. One transaction: a payment created meanwhile waits and lands wholly before or after it. ' +
     'Answers how many of each were deleted. Idempotent by nature: no idempotency key is needed.',
   tag: 'Test helpers',
