@@ -35,6 +35,8 @@ export interface OutboundDelivery {
   clock: Clock;
   clockOffsetMs: number;
   step: number;
+  /** Until when this process's claim on it holds (system time); renewClaim moves it on. */
+  claimedUntil: Date;
   /** The event's place in its merchant's order (held deliveries are shuffled against it). */
   eventSeq: number;
   /** Simulated faults in `headers` (bad signature, content type), recorded with the attempt. */
@@ -116,6 +118,7 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
       clock: offsetClock(services.clock, d.clock_offset_ms),
       clockOffsetMs: d.clock_offset_ms,
       step: d.next_step,
+      claimedUntil: d.claimed_until,
     };
   });
   for (const delivery of deliveries) request.slots.take(delivery.endpointId);
@@ -125,7 +128,9 @@ export async function claimDeliveries(services: Services, request: ClaimRequest)
 /**
  * Claimed deliveries as turns, each sent one delivery after the other: one turn per delivery,
  * except that those of an endpoint simulating `out_of_order` make one turn together, in shuffled
- * order (shuffleHeld, against their events' order), so that they arrive in that order.
+ * order (shuffleHeld, against their events' order), so that they arrive in that order. A turn
+ * of several outlasts the claim its later deliveries got (each request may take the timeout, two
+ * with `duplicate`): the worker renews each one's claim before sending it (renewClaim).
  */
 export function sendingTurns(deliveries: readonly OutboundDelivery[]): OutboundDelivery[][] {
   const turns: OutboundDelivery[][] = [];
@@ -175,17 +180,43 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
   return outcome;
 }
 
-/** Records the second request of a simulated duplicate; the delivery stays as its attempt left it. */
+/**
+ * Renews the claim on a delivery about to be sent later in its turn (see sendingTurns), for
+ * another twice the timeout from now. False: the claim was lost (it ran out and another claim
+ * took the delivery, in this process or another, or it was attempted, or deleted); the caller
+ * must not send it.
+ *
+ * Why renew rather than claim a whole turn for its length at once: a claim sized for the turn
+ * (deliveries × requests × timeout) still counts on the process sending on schedule. One that
+ * stalls (a paused VM, a long GC, a blocked event loop) would send after its claim ran out and
+ * another process had taken the delivery; and a process that dies holds the whole window that
+ * much longer. A compare-and-set made just before each request holds the delivery for that
+ * request only, and finds out when the claim was lost instead of assuming it was not.
+ */
+export async function renewClaim(services: Services, delivery: OutboundDelivery): Promise<boolean> {
+  const renewed = await outboxRepo.renewClaim(services.db, delivery.id, delivery.claimedUntil, services.clock.now(), 2 * services.webhooks.timeoutMs);
+  if (!renewed) return false;
+  delivery.claimedUntil = renewed;
+  return true;
+}
+
+/**
+ * Records the second request of a simulated duplicate; the delivery stays as its attempt left it.
+ * Nothing is recorded for a delivery deleted meanwhile (see recordAttempt).
+ */
 export async function recordDuplicate(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult): Promise<void> {
-  await outboxRepo.recordExtraAttempt(db, {
-    deliveryId: delivery.id,
-    body: delivery.body,
-    attemptedAt,
-    statusCode: result.statusCode,
-    latencyMs: result.latencyMs,
-    error: result.error,
-    responseExcerpt: result.responseExcerpt,
-    simulated: ['duplicate', ...delivery.simulated],
+  await db.transaction().execute(async (trx) => {
+    if (!(await outboxRepo.lockDelivery(trx, delivery.id))) return;
+    await outboxRepo.recordExtraAttempt(trx, {
+      deliveryId: delivery.id,
+      body: delivery.body,
+      attemptedAt,
+      statusCode: result.statusCode,
+      latencyMs: result.latencyMs,
+      error: result.error,
+      responseExcerpt: result.responseExcerpt,
+      simulated: ['duplicate', ...delivery.simulated],
+    });
   });
 }
 

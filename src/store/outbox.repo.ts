@@ -160,6 +160,8 @@ export interface ClaimedDelivery {
   secret_token: string;
   merchant_mode: 'test' | 'live';
   clock_offset_ms: number;
+  /** Until when the claim holds (system time): also the claim's token, see renewClaim. */
+  claimed_until: Date;
   /** The endpoint's simulated faults as they are now; null: none. */
   simulate: WebhookSimulation | null;
   event: Event;
@@ -181,7 +183,10 @@ export interface ClaimOptions {
  * free slots) per endpoint. `FOR UPDATE SKIP LOCKED` lets every process claim at once without
  * taking the same row; a claim sets `claimed_until` instead of holding a transaction open during
  * the HTTP request, so a process that dies mid-attempt leaves the row to be claimed again when
- * the claim ends (at-least-once).
+ * the claim ends (at-least-once). Rows due at the same time (the held deliveries of one
+ * `out_of_order` window share their release time) are claimed in id order, so which of them share
+ * a claim, and so a sending turn, is decided by the rows alone; the shuffled order is guaranteed
+ * within one claim (a window larger than the endpoint's slots is sent in several turns).
  */
 export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const busy = [...options.free.keys()];
@@ -195,24 +200,24 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
       WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= ${now}
         AND (d.claimed_until IS NULL OR d.claimed_until <= ${now})
         AND d.endpoint_id <> ALL(${full}::text[])
-      ORDER BY d.next_attempt_at
+      ORDER BY d.next_attempt_at, d.id
       LIMIT ${options.limit * 4}
       FOR UPDATE OF d SKIP LOCKED
     ), chosen AS (
       SELECT c.id FROM (
-        SELECT id, endpoint_id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at) AS n
+        SELECT id, endpoint_id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS n
         FROM candidates
       ) c
       LEFT JOIN unnest(${busy}::text[], ${busy.map((id) => options.free.get(id)!)}::int[]) AS f(endpoint_id, free) ON f.endpoint_id = c.endpoint_id
       WHERE c.n <= coalesce(f.free, ${options.perEndpoint})
-      ORDER BY c.next_attempt_at
+      ORDER BY c.next_attempt_at, c.id
       LIMIT ${options.limit}
     )
     UPDATE webhook_deliveries d
     SET claimed_until = ${now} + ${options.claimMs} * interval '1 millisecond'
     FROM chosen, webhook_endpoints w, merchants m, events e
     WHERE d.id = chosen.id AND w.id = d.endpoint_id AND m.id = d.merchant_id AND e.id = d.event_id
-    RETURNING d.id, d.next_step, d.body, d.endpoint_id, w.url, w.secret_token, w.simulate, m.mode AS merchant_mode, m.clock_offset_ms,
+    RETURNING d.id, d.next_step, d.body, d.claimed_until, d.endpoint_id, w.url, w.secret_token, w.simulate, m.mode AS merchant_mode, m.clock_offset_ms,
       e.id AS event_id, e.merchant_id AS event_merchant_id, e.type AS event_type, e.resource_id AS event_resource_id,
       e.data AS event_data, e.reason AS event_reason, e.created_at AS event_created_at, e.seq AS event_seq`.execute(db);
   return rows.map((row) => ({
@@ -224,6 +229,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
     secret_token: row.secret_token,
     merchant_mode: row.merchant_mode,
     clock_offset_ms: Number(row.clock_offset_ms),
+    claimed_until: new Date(row.claimed_until),
     simulate: row.simulate ?? null,
     event: {
       id: row.event_id,
@@ -236,6 +242,23 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
       seq: Number(row.event_seq),
     },
   }));
+}
+
+/**
+ * Extends a claim to `systemNow + claimMs`, if it is still the one that set `claimedUntil`: a
+ * compare-and-set on `claimed_until`, which serves as the claim's token. A new claim is only made
+ * once the old one has ended (`claimed_until <= now`) and sets a later time, and recording an
+ * attempt clears it, so an unchanged value means nobody else has claimed the row since. The row
+ * lock the UPDATE takes orders it against a concurrent claim (which skips the locked row, or has
+ * changed the value by the time this re-reads it). Answers the new `claimed_until`, or null when
+ * the claim was lost (claimed again, attempted, deleted or no longer pending).
+ */
+export async function renewClaim(db: Db, id: string, claimedUntil: Date, systemNow: Date, claimMs: number): Promise<Date | null> {
+  const { rows } = await sql<{ claimed_until: Date }>`
+    UPDATE webhook_deliveries SET claimed_until = ${systemNow}::timestamptz + ${claimMs} * interval '1 millisecond'
+    WHERE id = ${id} AND status = 'pending' AND claimed_until = ${claimedUntil}::timestamptz
+    RETURNING claimed_until`.execute(db);
+  return rows.length ? new Date(rows[0].claimed_until) : null;
 }
 
 export interface AttemptRecord {

@@ -4,6 +4,7 @@ import {
   listenForDeliveries,
   recordAttempt,
   recordDuplicate,
+  renewClaim,
   sendingTurns,
   type AttemptResult,
   type Listen,
@@ -34,7 +35,9 @@ export interface WebhookWorkerOptions {
  * (a NOTIFY from the outbox trigger, a finished request freeing a slot, or the poll), POSTs each,
  * and records the attempt. Claims use SKIP LOCKED, so N processes share the outbox and none sends
  * a delivery another is sending: at-least-once, and exactly once unless a process dies mid-attempt
- * or an attempt outlives its claim (twice the timeout).
+ * or an attempt outlives its claim (twice the timeout). A delivery waiting its turn behind others
+ * (simulated `out_of_order`) has its claim renewed before it is sent, and is left alone if the
+ * claim was lost meanwhile.
  *
  * Claiming is serial within a process (one claim query at a time); sending is concurrent, up to
  * `maxInFlight` requests and `concurrencyPerEndpoint` per endpoint.
@@ -126,12 +129,13 @@ class Dispatcher {
   /**
    * Sends a turn of claimed deliveries one after the other (most turns are one delivery; see
    * sendingTurns) and records each attempt; each slot is freed after its attempt, and a freed
-   * slot wakes the claim.
+   * slot wakes the claim. The first of a turn was claimed just now; each later one's claim is
+   * renewed before it is sent, and one whose claim was lost is skipped: its new claimant sends it.
    */
   private send(turn: OutboundDelivery[]): void {
     const attempt = (async () => {
-      for (const delivery of turn) {
-        await this.attempt(delivery)
+      for (const [i, delivery] of turn.entries()) {
+        await (i === 0 ? this.attempt(delivery) : this.attemptIfStillClaimed(delivery))
           .catch((err) => this.options.log.error({ err, delivery: delivery.id }, 'webhook attempt could not be recorded'))
           .finally(() => {
             this.slots.release(delivery.endpointId);
@@ -143,6 +147,11 @@ class Dispatcher {
       this.wake();
     });
     this.sending.add(attempt);
+  }
+
+  private async attemptIfStillClaimed(delivery: OutboundDelivery): Promise<void> {
+    if (await renewClaim(this.services, delivery)) return this.attempt(delivery);
+    this.options.log.info({ delivery: delivery.id, endpoint: delivery.endpointId }, 'webhook claim lost while waiting its turn; left to its new claim');
   }
 
   private async attempt(delivery: OutboundDelivery): Promise<void> {

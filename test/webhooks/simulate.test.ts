@@ -20,6 +20,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   for (const receiver of receivers.splice(0)) await receiver.close();
+  h.services.webhooks.timeoutMs = 10_000;
 });
 afterAll(async () => {
   await worker.stop();
@@ -41,7 +42,7 @@ async function setup(simulate: Record<string, unknown>) {
   const patched = await api.patch(`/api/v1/webhooks/${created.body.id}`, { simulate });
   expect(patched.status, patched.text).toBe(200);
   receiver.received.splice(0);
-  return { api, receiver, endpoint: patched.body as { id: string; secret_token: string; simulate: Record<string, unknown> } };
+  return { api, key: m.secretKey, receiver, endpoint: patched.body as { id: string; secret_token: string; simulate: Record<string, unknown> } };
 }
 
 async function deliveries(api: PaymentApi, endpointId: string): Promise<any[]> {
@@ -110,6 +111,25 @@ describe('simulate on a webhook endpoint', () => {
     expect(delivery.attempts.map((a: { simulated: string[] }) => a.simulated)).toEqual([[], ['duplicate']]);
   });
 
+  it('duplicate: a second request for a delivery deleted meanwhile (its endpoint deleted) is not recorded, and is no error', async () => {
+    const { key, receiver, endpoint } = await setup({ duplicate: true });
+    let answerFirst = () => {};
+    receiver.respond = (_request, response) => {
+      if (receiver.received.length > 1) return void response.end('ok');
+      answerFirst = () => response.end('ok');
+    };
+    await paymentApi(h, key).create();
+    await expect.poll(() => receiver.received.length, poll).toBe(1);
+    const deleted = await h.request({ method: 'DELETE', url: `/api/v1/webhooks/${endpoint.id}`, key });
+    expect(deleted.status, deleted.text).toBe(200);
+    answerFirst();
+    await expect.poll(() => receiver.received.length, poll).toBe(2);
+    // Stopping the worker waits for the duplicate's record; before, its foreign key failed there.
+    await worker.stop();
+    expect(worker.errors).toEqual([]);
+    worker = await startTestWebhookWorker(h);
+  });
+
   it('delay_seconds: the delivery arrives no sooner than that after the event', async () => {
     const { api, receiver, endpoint } = await setup({ delay_seconds: 2 });
     const before = Date.now();
@@ -140,6 +160,32 @@ describe('simulate on a webhook endpoint', () => {
     const expected = shuffleHeld(inEventOrder, (d) => d.id).map((d) => receiver.received.find((r) => r.headers['x-komoju-id'] === d.id)!.body.data.id);
     expect(arrived).toEqual(expected);
     expect(log.every((d) => d.simulated.includes('out_of_order'))).toBe(true);
+  });
+
+  it('out_of_order with a receiver that hangs: a turn outlasting its claims sends no delivery twice, with two workers', async () => {
+    const { api, receiver, endpoint } = await setup({ out_of_order: { window_seconds: 2 } });
+    // Each request times out after 200 ms and a claim lasts 400 ms: the turn of 4 takes 800 ms
+    // or more, so the claims of its last ones run out while they wait, and the polls (100 ms)
+    // of both workers would claim them again.
+    h.services.webhooks.timeoutMs = 200;
+    receiver.respond = () => new Promise(() => {});
+    const other = await startTestWebhookWorker(h);
+    for (let i = 0; i < 4; i++) await api.create({ amount: 1000 + i });
+    const held = async () => (await deliveries(api, endpoint.id)).filter((d) => d.event_type !== 'ping');
+    await expect.poll(async () => (await held()).filter((d) => d.attempts.length > 0).length, poll).toBe(4);
+    // Stopping a worker waits for its turns to end: every request either would make is made.
+    await Promise.all([worker.stop(), other.stop()]);
+    expect(other.errors).toEqual([]);
+    expect(worker.errors).toEqual([]);
+    worker = await startTestWebhookWorker(h);
+    const ids = receiver.received.map((r) => r.headers['x-komoju-id']);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+    for (const delivery of await held()) {
+      expect(delivery.attempts).toHaveLength(1);
+      expect(delivery.attempts[0]).toMatchObject({ status_code: null, error: 'timed out after 200 ms' });
+      expect(delivery.status).toBe('pending');
+    }
   });
 
   it('bad_signature: the signature does not verify with the endpoint secret (it is made with the documented wrong one)', async () => {
