@@ -115,10 +115,15 @@ async function setUpDefaults(services: Services, config: Config, keysFile: strin
 /**
  * KESSAI_SEED: seeds the default merchant, last (after KESSAI_WEBHOOK_URL's endpoint), so that
  * its sequence starts at zero when the server starts serving, as after POST
- * /api/v1/test_helpers/seed. A live merchant is never seeded.
+ * /api/v1/test_helpers/seed. A merchant already seeded with that seed is left alone: seeding
+ * again would rewind its sequence and clock under the rows it made (a restart on a kept data
+ * directory or PostgreSQL, one of several processes starting), and its next ids would be taken.
+ * A live merchant is never seeded.
  */
 async function seedDefaultMerchant(services: Services, merchant: DefaultMerchant, seed: number): Promise<void> {
   if (merchant.merchant.mode !== 'test') throw new ConfigError('KESSAI_SEED: the default merchant is in live mode, and only test-mode merchants can be seeded');
+  // Number(): PostgreSQL's driver may read the bigint back as text.
+  if (merchant.merchant.seed !== null && Number(merchant.merchant.seed) === seed) return;
   const actor = await actorFor(services.db, services.clock, merchant.merchant);
   await seedMerchant(services.db, services.clock, actor, seed);
 }

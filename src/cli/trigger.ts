@@ -4,6 +4,7 @@ import { ApiClient } from './api-client';
 import { serverTarget, type ServerFlags } from './server-target';
 import { findStory, STORIES, type Story } from './stories';
 import type { Made, StoryContext } from './story-steps';
+import { liveMerchantRefusal } from './test-merchant';
 
 /** `--override [step:]path=value`, parsed. */
 interface Override {
@@ -124,6 +125,9 @@ async function trigger(name: string | undefined, options: TriggerOptions): Promi
     if (o.step !== null && !story.steps.includes(o.step)) usageError(`--override ${o.text}: ${story.name} has no step '${o.step}' (its steps: ${story.steps.join(', ')})`);
   }
   const client = new ApiClient(serverTarget(loadConfig(), options));
+  // Before the first step: on a live merchant the story's payments would be real.
+  const live = await liveMerchantRefusal(client, 'kessai trigger');
+  if (live) usageError(live);
   const made: Made[] = [];
   const notes: string[] = [];
   await story.run(storyContext(client, story, overrides, made, notes));

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify as toYaml } from 'yaml';
-import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
+import { basicAuth } from '../helpers/harness';
+import { isolatedEnv, runKessai, startLiveServer, startServer, type ServerProcess } from '../helpers/processes';
 
 // `kessai run` is a process of its own (tsx start-up) against one shared `kessai serve`.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
@@ -303,8 +304,10 @@ describe('kessai run --seed', () => {
       const result = await run(path(), '--seed', '42', '--server', fake.url, '--api-key', 'sk_test_x');
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain('(seed 42)');
-      expect(fake.requests[0]).toBe('POST /api/v1/test_helpers/seed {"seed":42}');
+      // Test mode checked, the test data deleted, then the seed: before the first step.
+      expect(fake.requests.slice(0, 3)).toEqual(['GET /api/v1/test_helpers/clock', 'POST /api/v1/test_helpers/reset {}', 'POST /api/v1/test_helpers/seed {"seed":42}']);
       expect(fake.requests.at(-1)).toBe('GET /api/v1/ping');
+      expect(result.stdout).toContain('The merchant stays seeded with 42 (its test data was deleted first); unseed it with POST /api/v1/test_helpers/seed {"seed": null}\n');
     } finally {
       await fake.close();
     }
@@ -316,9 +319,67 @@ describe('kessai run --seed', () => {
       const result = await run(path(), '--seed', '7', '--server', fake.url, '--api-key', 'sk_test_x');
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`the server at ${fake.url} does not support seeds (POST /api/v1/test_helpers/seed answered 404)`);
-      expect(fake.requests).toEqual(['POST /api/v1/test_helpers/seed {"seed":7}']);
+      expect(fake.requests).toEqual(['GET /api/v1/test_helpers/clock', 'POST /api/v1/test_helpers/reset {}', 'POST /api/v1/test_helpers/seed {"seed":7}']);
     } finally {
       await fake.close();
+    }
+  });
+
+  it('runs the same scenario twice on one server with the same report, ids included: the test data is deleted before seeding', async () => {
+    const path = scenarioFile('seeded-twice.yaml', {
+      name: 'seeded twice',
+      steps: [
+        { id: 'konbini', request: { method: 'POST', path: '/payments', body: { amount: 700, currency: 'JPY', payment_details: { type: 'konbini', store: 'lawson', email: 'a@example.com' } } } },
+        { request: { method: 'GET', path: '/payments/${steps.konbini.id}' }, expect: { id: '${steps.konbini.id}', created_at: '2029-12-31T15:00:00Z' } },
+        { pay: { payment: '${steps.konbini.id}' } },
+        { id: 'customer', request: { method: 'POST', path: '/customers', body: { email: 'b@example.com' } } },
+        { request: { method: 'GET', path: '/customers/${steps.customer.id}' } },
+      ],
+    });
+    const reports = [];
+    for (const round of [1, 2]) {
+      const result = await run(path, '--seed', '4242', '--json');
+      expect(result.code, `round ${round}: ${result.stdout}${result.stderr}`).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.note).toBe('The merchant stays seeded with 4242 (its test data was deleted first); unseed it with POST /api/v1/test_helpers/seed {"seed": null}');
+      reports.push({ ...report, steps: report.steps.map(({ ms: _ms, ...step }: { ms: number }) => step) });
+    }
+    expect(reports[1]).toEqual(reports[0]);
+    expect(reports[0].steps[1].did).toMatch(/^GET \/payments\/\w{25} → 200$/);
+    // The merchant stays seeded, as the report says: the shop's own calls draw from the seed too.
+    const key = JSON.parse(readFileSync(join(env.KESSAI_DATA_DIR!, 'default-merchant-keys.json'), 'utf8')).secret_key as string;
+    const headers = { authorization: basicAuth(key), 'content-type': 'application/json' };
+    const clock = await (await fetch(`${server.url}/api/v1/test_helpers/clock`, { headers })).json();
+    expect(clock.now).toBe('2029-12-31T15:00:00Z');
+    const unseeded = await fetch(`${server.url}/api/v1/test_helpers/seed`, { method: 'POST', headers, body: JSON.stringify({ seed: null }) });
+    expect(unseeded.status).toBe(200);
+  });
+});
+
+describe('kessai run: test mode only', () => {
+  it("refuses a live merchant's key in one line, exit 2, before the first step", async () => {
+    const live = isolatedEnv();
+    const { server: liveServer, key } = await startLiveServer(live.env);
+    try {
+      const path = scenarioFile('live.yaml', {
+        name: 'live',
+        steps: [{ request: { method: 'POST', path: '/customers', body: { email: 'live@example.com' } } }],
+      });
+      const elsewhere = { ...process.env, KESSAI_DATA_DIR: mkdtempSync(join(tmpdir(), 'kessai-run-live-')), LOG_LEVEL: 'warn' };
+      for (const seed of [[], ['--seed', '5']]) {
+        const refused = await runKessai(['run', path, '--server', liveServer.url, '--api-key', key, ...seed], elsewhere);
+        expect(refused.code, refused.stdout).toBe(2);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toBe(
+          `kessai run: the server at ${liveServer.url} says this key is a live merchant's (GET /api/v1/test_helpers/clock answered 403), and kessai run works in test mode only: nothing was made. Use a test-mode merchant's secret key\n`,
+        );
+      }
+      const customers = await (await fetch(`${liveServer.url}/api/v1/customers`, { headers: { authorization: basicAuth(key) } })).json();
+      expect(customers.data).toEqual([]);
+    } finally {
+      liveServer.child.kill('SIGKILL');
+      await liveServer.exited;
+      await live.cleanup();
     }
   });
 });

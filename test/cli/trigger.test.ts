@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENT_TYPES } from '../../src/domain/webhooks';
 import { basicAuth } from '../helpers/harness';
-import { isolatedEnv, runKessai, startServer, type ServerProcess } from '../helpers/processes';
+import { isolatedEnv, runKessai, startLiveServer, startServer, type ServerProcess } from '../helpers/processes';
 import { expectSigned, startReceiver, type Receiver } from '../helpers/receiver';
 
 const BIN = new URL('../../bin/kessai.js', import.meta.url).pathname;
@@ -212,6 +212,30 @@ describe('kessai trigger', () => {
     const wrong = await runKessai(['trigger', 'konbini.paid', '--api-key', 'sk_test_wrong'], cli);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toBe(`kessai: the server at ${server.url} refused the API key (401): give the merchant's secret key with --api-key\n`);
+  }, SLOW);
+
+  it("refuses a live merchant's key in one line, exit 2, before making anything", async () => {
+    const live = isolatedEnv();
+    const { server: liveServer, key } = await startLiveServer(live.env);
+    try {
+      const elsewhere = { ...isolated.env, KESSAI_DATA_DIR: mkdtempSync(join(tmpdir(), 'kessai-trigger-live-')) };
+      for (const name of ['payment.captured', 'customer.created', 'konbini.expired']) {
+        const refused = await runKessai(['trigger', name, '--server', liveServer.url, '--api-key', key], elsewhere);
+        expect(refused.code, refused.stdout).toBe(2);
+        expect(refused.stdout).toBe('');
+        expect(refused.stderr).toBe(
+          `kessai: the server at ${liveServer.url} says this key is a live merchant's (GET /api/v1/test_helpers/clock answered 403), and kessai trigger works in test mode only: nothing was made. Use a test-mode merchant's secret key\n`,
+        );
+      }
+      for (const list of ['payments', 'customers']) {
+        const answer = await (await fetch(`${liveServer.url}/api/v1/${list}`, { headers: { authorization: basicAuth(key) } })).json();
+        expect(answer.data, list).toEqual([]);
+      }
+    } finally {
+      liveServer.child.kill('SIGKILL');
+      await liveServer.exited;
+      await live.cleanup();
+    }
   }, SLOW);
 });
 

@@ -78,6 +78,17 @@ export async function startServer(env: NodeJS.ProcessEnv): Promise<ServerProcess
 }
 
 /**
+ * A server whose default merchant is in live mode (`kessai merchants create --mode live` on the
+ * fresh database before the server's first start), with that merchant's secret key: for the
+ * refusals of the commands that work in test mode only.
+ */
+export async function startLiveServer(env: NodeJS.ProcessEnv): Promise<{ server: ServerProcess; key: string }> {
+  const created = await runKessai(['merchants', 'create', '--name', 'Live shop', '--mode', 'live', '--json'], env);
+  if (created.code !== 0) throw new Error(`kessai merchants create --mode live failed:\n${created.stderr}`);
+  return { server: await startServer(env), key: JSON.parse(created.stdout).secret_key };
+}
+
+/**
  * For a test file that runs `kessai` processes: environments with databases of their own, and
  * servers, all undone after each test (a server still running is killed first, then its database
  * dropped); `defer` adds anything else to undo (receivers, other processes), undone in reverse.

@@ -157,4 +157,31 @@ describe('determinism (issue 16)', () => {
     },
     SLOW,
   );
+
+  it(
+    'leaves a merchant already seeded with KESSAI_SEED alone at a restart on the same database: ids continue, nothing collides',
+    async () => {
+      // A kept database: a PGlite data directory on disk (not --memory), or the same PostgreSQL schema.
+      const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_PUBLIC_URL: PUBLIC_URL, KESSAI_SEED: String(SEED) });
+      const pay = async (server: ServerProcess) => {
+        const res = await call({ server } as Run, 'POST', '/api/v1/payments', { amount: 1200, currency: 'JPY', payment_details: testCard() });
+        expect(res.status, res.text).toBe(200);
+        return res.body.id as string;
+      };
+      const first = await processes.server(env);
+      const before = await pay(first);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      const second = await processes.server(env);
+      const after = await pay(second);
+      expect(after).not.toBe(before);
+      expect((await call({ server: second } as Run, 'GET', `/api/v1/payments/${before}`)).status).toBe(200);
+      // The ids continue the sequence: after a reset (seed kept, started over) the same two calls draw them again.
+      const reset = await call({ server: second } as Run, 'POST', '/api/v1/test_helpers/reset');
+      expect(reset.status).toBe(200);
+      expect([await pay(second), await pay(second)]).toEqual([before, after]);
+    },
+    SLOW,
+  );
 });

@@ -30,3 +30,12 @@ export function formatReport(report: RunReport): string {
   lines.push('', `${passed} of ${report.steps.length} steps passed`);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * After `--seed N` the merchant stays seeded (its ids and clock keep following N, for the shop's
+ * own calls too): the report says so, and how to undo it. Null without a seed.
+ */
+export function seededNote(seed: number | null): string | null {
+  if (seed === null) return null;
+  return `The merchant stays seeded with ${seed} (its test data was deleted first); unseed it with POST /api/v1/test_helpers/seed {"seed": null}`;
+}
