@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
-import SMTPTransport from 'nodemailer/lib/smtp-transport';
+// The file, not the folder: an installed kessai is ES modules, where node imports no folder.
+import SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { Services } from '../domain/context';
 import { MAIL_CLAIM_MS, sendDueMails, type MailTransport, type SendOptions } from '../domain/mail-delivery';
 import type { LogSink } from '../lib/log';
