@@ -13,7 +13,6 @@ import { ensureEndpoint } from '../domain/webhooks';
 import type { WebhookEndpoint } from '../model/webhook';
 import { openServices } from '../services';
 import type { Store } from '../store/db';
-import { startMailWorker } from '../worker/mail';
 import { startWorker } from '../worker/runner';
 import { startWebhookWorker } from '../worker/webhooks';
 import { DEFAULT_KEYS_FILE } from './database';
@@ -53,7 +52,10 @@ export async function serve(config: Config): Promise<void> {
     schema: store.kind === 'postgres' ? config.databaseSchema : undefined,
   });
   // Live-mode mails to customers leave only when there is somewhere to send them.
-  const mailWorker = config.smtpUrl ? startMailWorker(services, { smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log }) : null;
+  // Loaded only then: nodemailer is a start-up cost every other start would pay for nothing.
+  const mailWorker = config.smtpUrl
+    ? (await import('../worker/mail')).startMailWorker(services, { smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
+    : null;
   // Installed before the banner: whoever waits for the banner may signal at once.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
