@@ -161,21 +161,7 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
   await db.transaction().execute(async (trx) => {
     // Deleted while the attempt was in flight (with its endpoint, or by a test data reset): nothing to record.
     if (!(await outboxRepo.lockDelivery(trx, delivery.id))) return;
-    await outboxRepo.recordAttempt(
-      trx,
-      {
-        deliveryId: delivery.id,
-        body: delivery.body,
-        attemptedAt,
-        statusCode: result.statusCode,
-        latencyMs: result.latencyMs,
-        error: result.error,
-        responseExcerpt: result.responseExcerpt,
-        simulated: delivery.simulated,
-      },
-      outcome,
-      systemNow,
-    );
+    await outboxRepo.recordAttempt(trx, attemptRow(delivery, attemptedAt, result, delivery.simulated), outcome, systemNow);
   });
   return outcome;
 }
@@ -207,16 +193,7 @@ export async function renewClaim(services: Services, delivery: OutboundDelivery)
 export async function recordDuplicate(db: Db, delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (!(await outboxRepo.lockDelivery(trx, delivery.id))) return;
-    await outboxRepo.recordExtraAttempt(trx, {
-      deliveryId: delivery.id,
-      body: delivery.body,
-      attemptedAt,
-      statusCode: result.statusCode,
-      latencyMs: result.latencyMs,
-      error: result.error,
-      responseExcerpt: result.responseExcerpt,
-      simulated: ['duplicate', ...delivery.simulated],
-    });
+    await outboxRepo.recordExtraAttempt(trx, attemptRow(delivery, attemptedAt, result, ['duplicate', ...delivery.simulated]));
   });
 }
 
@@ -274,4 +251,18 @@ function onMerchantClock<T extends { rows: WebhookDelivery[] }>(actor: Actor, re
     next_attempt_at: row.next_attempt_at && new Date(new Date(row.next_attempt_at).getTime() + offset),
   }));
   return { ...result, rows };
+}
+
+/** What an attempt records: the request sent, its answer, and the faults simulated on purpose. */
+function attemptRow(delivery: OutboundDelivery, attemptedAt: Date, result: AttemptResult, simulated: SimulatedFault[]): outboxRepo.AttemptRecord {
+  return {
+    deliveryId: delivery.id,
+    body: delivery.body,
+    attemptedAt,
+    statusCode: result.statusCode,
+    latencyMs: result.latencyMs,
+    error: result.error,
+    responseExcerpt: result.responseExcerpt,
+    simulated,
+  };
 }
