@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDashboardUser } from '../../src/domain/dashboard/auth';
-import { describeBrowser, launchBrowser, screenshot, watchProblems } from '../helpers/browser';
-import { startHarness, startTestWebhookWorker, testCard, type Harness, type TestMerchant } from '../helpers/harness';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { describeBrowser, screenshot, watchProblems } from '../helpers/browser';
+import { DASHBOARD_USER, startDashboardScene, stopDashboardScene, type DashboardScene } from '../helpers/dashboard-scene';
+import { testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import type { Receiver } from '../helpers/receiver';
 
 // The webhook endpoint page's simulated receiver faults in Chromium: tick "send every event
 // twice" and "sign with a wrong secret", save, make a payment, and see the real receiver get it
@@ -13,24 +13,15 @@ describeBrowser('dashboard: simulated receiver faults in a browser', () => {
   let merchant: TestMerchant;
   let browser: Browser;
   let receiver: Receiver;
-  let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
+  let worker: DashboardScene['worker'];
+
+  let scene: DashboardScene | undefined;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.listen({ asPublicUrl: true });
-    merchant = await h.merchant();
-    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: merchant.id, email: 'ops@shop.example', password: 'correct horse battery' });
-    receiver = await startReceiver();
-    worker = await startTestWebhookWorker(h);
-    browser = await launchBrowser();
+    scene = await startDashboardScene();
+    ({ h, merchant, browser, receiver, worker } = scene);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await receiver?.close();
-    await h?.close();
-    expect(worker?.errors).toEqual([]);
-  });
+  afterAll(() => stopDashboardScene(scene));
 
   it('sets faults with the form; the receiver gets the event twice with a bad signature; the log marks it', async () => {
     const endpoint = await h.request({ method: 'POST', url: '/api/v1/webhooks', key: merchant.secretKey, json: { url: receiver.url, events: ['payment.captured'] } });
@@ -41,8 +32,8 @@ describeBrowser('dashboard: simulated receiver faults in a browser', () => {
     page.setDefaultTimeout(30_000);
     const problems = watchProblems(page);
     await page.goto(`${h.services.publicUrl}/dashboard/login`);
-    await page.fill('#email', 'ops@shop.example');
-    await page.fill('#password', 'correct horse battery');
+    await page.fill('#email', DASHBOARD_USER.email);
+    await page.fill('#password', DASHBOARD_USER.password);
     await Promise.all([page.waitForURL('**/dashboard'), page.click('form.dash-login button[type="submit"]')]);
 
     await page.goto(`${h.services.publicUrl}/dashboard/developers/webhooks/${endpoint.body.id}`);

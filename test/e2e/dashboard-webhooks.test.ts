@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDashboardUser } from '../../src/domain/dashboard/auth';
-import { describeBrowser, launchBrowser, screenshot, watchProblems } from '../helpers/browser';
-import { startHarness, startTestWebhookWorker, type Harness, type TestMerchant } from '../helpers/harness';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { describeBrowser, screenshot, watchProblems } from '../helpers/browser';
+import { DASHBOARD_USER, startDashboardScene, stopDashboardScene, type DashboardScene } from '../helpers/dashboard-scene';
+import type { Harness, TestMerchant } from '../helpers/harness';
+import type { Receiver } from '../helpers/receiver';
 
 // The dashboard's test-mode actions in Chromium: add a webhook endpoint (a real receiver gets its
 // ping), pause it, send a test event, reveal the secret, delete it after confirming; then press
@@ -13,24 +13,15 @@ describeBrowser('dashboard: webhook endpoints and test actions in a browser', ()
   let merchant: TestMerchant;
   let browser: Browser;
   let receiver: Receiver;
-  let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
+  let worker: DashboardScene['worker'];
+
+  let scene: DashboardScene | undefined;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.listen({ asPublicUrl: true });
-    merchant = await h.merchant();
-    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: merchant.id, email: 'ops@shop.example', password: 'correct horse battery' });
-    receiver = await startReceiver();
-    worker = await startTestWebhookWorker(h);
-    browser = await launchBrowser();
+    scene = await startDashboardScene();
+    ({ h, merchant, browser, receiver, worker } = scene);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await receiver?.close();
-    await h?.close();
-    expect(worker?.errors).toEqual([]);
-  });
+  afterAll(() => stopDashboardScene(scene));
 
   it('adds, pauses, pings, reveals and deletes an endpoint; simulates a konbini payment', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
@@ -38,8 +29,8 @@ describeBrowser('dashboard: webhook endpoints and test actions in a browser', ()
     const problems = watchProblems(page);
     const base = h.services.publicUrl;
     await page.goto(`${base}/dashboard/login`);
-    await page.fill('#email', 'ops@shop.example');
-    await page.fill('#password', 'correct horse battery');
+    await page.fill('#email', DASHBOARD_USER.email);
+    await page.fill('#password', DASHBOARD_USER.password);
     await Promise.all([page.waitForURL('**/dashboard'), page.click('form.dash-login button[type="submit"]')]);
 
     await page.goto(`${base}/dashboard/developers/webhooks`);

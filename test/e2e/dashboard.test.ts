@@ -1,9 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDashboardUser } from '../../src/domain/dashboard/auth';
-import { describeBrowser, launchBrowser, screenshot, watchProblems } from '../helpers/browser';
-import { startHarness, startTestWebhookWorker, testCard, type Harness, type TestMerchant } from '../helpers/harness';
-import { startReceiver, type Receiver } from '../helpers/receiver';
+import { describeBrowser, screenshot, watchProblems } from '../helpers/browser';
+import { DASHBOARD_USER, startDashboardScene, stopDashboardScene, type DashboardScene } from '../helpers/dashboard-scene';
+import { testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import type { Receiver } from '../helpers/receiver';
 
 // The merchant dashboard in Chromium, as a merchant's operator uses it: sign in, find a payment by
 // its order number, refund half of it, watch `payment.refund.created` reach a real webhook
@@ -14,24 +14,15 @@ describeBrowser('merchant dashboard in a browser', () => {
   let merchant: TestMerchant;
   let browser: Browser;
   let receiver: Receiver;
-  let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
+  let worker: DashboardScene['worker'];
+
+  let scene: DashboardScene | undefined;
 
   beforeAll(async () => {
-    h = await startHarness();
-    await h.listen({ asPublicUrl: true });
-    merchant = await h.merchant();
-    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: merchant.id, email: 'ops@shop.example', password: 'correct horse battery' });
-    receiver = await startReceiver();
-    worker = await startTestWebhookWorker(h);
-    browser = await launchBrowser();
+    scene = await startDashboardScene();
+    ({ h, merchant, browser, receiver, worker } = scene);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await worker?.stop();
-    await receiver?.close();
-    await h?.close();
-    expect(worker?.errors).toEqual([]);
-  });
+  afterAll(() => stopDashboardScene(scene));
 
   async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
     for (let i = 0; i < 200; i++) {
@@ -71,8 +62,8 @@ describeBrowser('merchant dashboard in a browser', () => {
     await page.goto(`${h.services.publicUrl}/dashboard`);
     expect(new URL(page.url()).pathname).toBe('/dashboard/login');
     await screenshot(page, 'dashboard-1-login');
-    await page.fill('#email', 'ops@shop.example');
-    await page.fill('#password', 'correct horse battery');
+    await page.fill('#email', DASHBOARD_USER.email);
+    await page.fill('#password', DASHBOARD_USER.password);
     await Promise.all([page.waitForURL('**/dashboard'), page.click('form.dash-login button[type="submit"]')]);
     await page.waitForSelector('.dash-chart svg');
     expect(await page.locator('[data-count="payments"] strong').innerText()).toBe('4');
