@@ -9,10 +9,16 @@ import { startHarness, testCard, type Harness } from '../helpers/harness';
 let h: Harness;
 const notifications: string[] = [];
 let unlisten: () => Promise<void>;
+let schema: string;
 
+// The channel is shared by every schema on the database, and other test files run beside this one
+// on PostgreSQL: count only this harness's schema.
 beforeAll(async () => {
   h = await startHarness();
-  unlisten = await h.store.listen(WEBHOOK_CHANNEL, (payload) => notifications.push(payload));
+  schema = (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(h.store.db)).rows[0].schema;
+  unlisten = await h.store.listen(WEBHOOK_CHANNEL, (payload) => {
+    if (payload === schema) notifications.push(payload);
+  });
 });
 afterAll(async () => {
   await unlisten();
@@ -23,7 +29,6 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 const pay = (key: string) => h.request({ method: 'POST', url: '/api/v1/payments', key, json: { amount: 1000, currency: 'JPY', payment_details: testCard() } });
 
 it('notifies once per transaction that queues deliveries, and not for one that queues none', async () => {
-  const schema = (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(h.store.db)).rows[0].schema;
   const quiet = await h.merchant();
   expect((await pay(quiet.secretKey)).status).toBe(200);
   await settle();
