@@ -192,6 +192,11 @@ describe('dashboard: test clock reset', () => {
     expect(page.body).toMatch(/data-field="offset"><dt>[^<]*<\/dt><dd>0s<\/dd>/);
     const row = await h.store.db.selectFrom('merchants').select('clock_offset_ms').where('id', '=', shop.id).executeTakeFirstOrThrow();
     expect(Number(row.clock_offset_ms)).toBe(0);
+    // A seeded merchant's clock starts over at its seed's start, not at real time.
+    await h.store.db.updateTable('merchants').set({ seed: 7 }).where('id', '=', shop.id).execute();
+    const seeded = await browser.get((await browser.post('/dashboard/developers/clock/reset')).headers.location as string);
+    expect(seeded.body).toContain('The clock is back at the seeded merchant&#39;s start.');
+    await h.store.db.updateTable('merchants').set({ seed: null }).where('id', '=', shop.id).execute();
     const ja = await signedIn('ops@hooks.example', 'ja');
     expect((await ja.get('/dashboard/developers/clock')).body).toContain('実時間に戻す');
 
