@@ -201,6 +201,13 @@ export async function takeIdSequence(db: Db, merchantId: string): Promise<IdSequ
   return { seed: Number(row.seed), sequence: Number(row.id_sequence), clockOffsetMs: Number(row.clock_offset_ms) };
 }
 
+/** A seeded merchant's seed and clock offset as they stand, without taking a number; undefined when unseeded. */
+export async function peekSeed(db: Db, merchantId: string): Promise<Omit<IdSequence, 'sequence'> | undefined> {
+  const row = await db.selectFrom('merchants').select(['seed', 'clock_offset_ms']).where('id', '=', merchantId).executeTakeFirst();
+  if (!row || row.seed === null) return undefined;
+  return { seed: Number(row.seed), clockOffsetMs: Number(row.clock_offset_ms) };
+}
+
 /**
  * Seeds a merchant (or unseeds it, with null) and starts it over: sequence and test clock back
  * to zero, so that a run from here repeats the previous one from here.

@@ -27,7 +27,7 @@ export default function route(web: FastifyInstance, services: Services): void {
     { schema: { params: Params }, config: { access: 'public' } },
     async (request, reply) => {
       const { locale, paymentId } = request.params;
-      const { payment, merchant, method } = await findCustomerPayment(services, paymentId, 'instructions');
+      const { payment, merchant, method } = await findCustomerPayment(services, paymentId, 'instructions', { reading: true });
       const page = instructionsPage({
         locale,
         payment,
