@@ -13,6 +13,7 @@ import { registerFaults } from './http/plugins/faults';
 import { registerIdempotency } from './http/plugins/idempotency';
 import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
+import { registerMetrics } from './http/metrics';
 import { registerProbes } from './http/probes';
 import { registerRequestLog } from './http/plugins/request-log';
 import { RequestLineLogController } from './http/plugins/request-line';
@@ -79,6 +80,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Redis where the rate limits are counted, shared by every process (KESSAI_REDIS_URL); else in this process. */
   redisUrl?: string | null;
+  /** The bearer token of GET /metrics (KESSAI_METRICS_TOKEN); see http/metrics.ts. */
+  metricsToken?: string | null;
   /** Believe X-Forwarded-* from these proxies (Fastify's trustProxy; KESSAI_TRUST_PROXY). */
   trustProxy?: boolean | string;
   /**
@@ -179,6 +182,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await registerOpenApi(app);
   registerRequestLog(app, services);
 
+  registerMetrics(app, services, options.metricsToken ?? null);
   for (const route of ROUTES) route(app, services);
   registerProbes(app, services, redis);
   registerWebPages(app, services);

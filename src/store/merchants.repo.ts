@@ -123,6 +123,10 @@ function merchantsByAge(db: Db) {
   return db.selectFrom('merchants').select(MERCHANT_COLUMNS).orderBy('created_at').orderBy('id');
 }
 
+export async function anyLiveMerchant(db: Db): Promise<boolean> {
+  return (await db.selectFrom('merchants').select('id').where('mode', '=', 'live').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
   return merchantsByAge(db).limit(1).executeTakeFirst();
 }
