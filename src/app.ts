@@ -13,6 +13,7 @@ import { registerFaults } from './http/plugins/faults';
 import { registerIdempotency } from './http/plugins/idempotency';
 import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
+import type { Role } from './config';
 import { registerMetrics } from './http/metrics';
 import { registerProbes } from './http/probes';
 import { registerRequestLog } from './http/plugins/request-log';
@@ -82,6 +83,8 @@ export interface AppOptions {
   redisUrl?: string | null;
   /** The bearer token of GET /metrics (KESSAI_METRICS_TOKEN); see http/metrics.ts. */
   metricsToken?: string | null;
+  /** `worker`: only /health, /ready and /metrics (serve --role worker); else everything. */
+  role?: Role;
   /** Believe X-Forwarded-* from these proxies (Fastify's trustProxy; KESSAI_TRUST_PROXY). */
   trustProxy?: boolean | string;
   /**
@@ -165,6 +168,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerBodyParsers(app);
   registerInputChecks(app);
   registerLoadShedding(app, options.maxInFlight ?? 512);
+  // A worker process (serve --role worker) answers its probes and metrics, nothing else.
+  if (options.role === 'worker') {
+    registerMetrics(app, services, options.metricsToken ?? null);
+    registerProbes(app, services, null);
+    return app;
+  }
   app.decorateRequest('apiVersion', 'default');
   app.addHook('onRequest', async (request) => {
     // A preflight is answered whatever it carries (its answer has no versioned shape).

@@ -44,6 +44,12 @@ export interface Config {
    * merchant is live, and off once one is (http/metrics.ts).
    */
   metricsToken: string | null;
+  /**
+   * What this process does (KESSAI_ROLE, --role): `all` (API, pages and background jobs), `api`
+   * (API and pages, no jobs) or `worker` (the jobs, serving only /health, /ready and /metrics).
+   * Split roles need PostgreSQL: an embedded database belongs to one process.
+   */
+  role: Role;
   /** Size of the PostgreSQL connection pool. */
   poolSize: number;
   /**
@@ -77,7 +83,10 @@ export class ConfigError extends Error {}
  * over the variable. `memory` is the embedded database in memory (KESSAI_DATA_DIR=memory://), so
  * it also sets DATABASE_URL aside.
  */
+export type Role = 'all' | 'api' | 'worker';
+
 export interface ConfigFlags {
+  role?: string;
   port?: number;
   host?: string;
   dataDir?: string;
@@ -96,6 +105,7 @@ export const FLAG_VARIABLES = {
   secretKey: 'KESSAI_SECRET_KEY',
   publishableKey: 'KESSAI_PUBLISHABLE_KEY',
   webhookUrl: 'KESSAI_WEBHOOK_URL',
+  role: 'KESSAI_ROLE',
 } as const satisfies Record<Exclude<keyof ConfigFlags, 'memory'>, string>;
 
 /** The data directory `--memory` stands for: PGlite keeps it in memory, the vault's key too. */
@@ -175,6 +185,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (encryptionKey !== null && !/^[0-9a-fA-F]{64}(\s*,\s*[0-9a-fA-F]{64})*$/.test(encryptionKey)) {
     throw new ConfigError('KESSAI_ENCRYPTION_KEY must be 64 hex characters (32 bytes), or several such keys separated by commas');
   }
+  const role = choice(env, 'KESSAI_ROLE', ['all', 'api', 'worker'] as const, 'all');
+  if (role !== 'all' && databaseUrl === null) {
+    throw new ConfigError(`KESSAI_ROLE=${role} needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process, which must do every job (role all)`);
+  }
   const databaseSchema = text(env, 'KESSAI_DATABASE_SCHEMA') ?? 'public';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
     throw new ConfigError('KESSAI_DATABASE_SCHEMA must be a lowercase SQL identifier');
@@ -206,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     redisUrl: redisUrl(text(env, 'KESSAI_REDIS_URL')),
     metricsToken: text(env, 'KESSAI_METRICS_TOKEN'),
+    role,
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),

@@ -41,6 +41,9 @@ function serveCommand(): Command {
     .option('--secret-key <key>', "the default merchant's secret key (KESSAI_SECRET_KEY, default generated)")
     .option('--publishable-key <key>', "the default merchant's publishable key (KESSAI_PUBLISHABLE_KEY, default generated)")
     .option('--webhook-url <url>', 'register this webhook endpoint for the default merchant (KESSAI_WEBHOOK_URL)')
+    .addOption(
+      new Option('--role <role>', 'all: API, pages and background jobs; api: no jobs; worker: jobs only, serving /health, /ready and /metrics (KESSAI_ROLE, default all; api and worker need PostgreSQL)').choices(['all', 'api', 'worker']),
+    )
     .action(async (flags: ConfigFlags) => {
       const config = loadConfig(withFlags(process.env, flags));
       // The server's modules load only for serve: the other commands start without them.

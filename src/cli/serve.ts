@@ -1,4 +1,5 @@
 import closeWithGrace from 'close-with-grace';
+import type { FastifyBaseLogger } from 'fastify';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
@@ -43,33 +44,36 @@ export async function serve(config: Config): Promise<void> {
     redisUrl: config.redisUrl,
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
+    role: config.role,
   });
   await app.listen({ port: config.port, host: config.host });
   recordAddress(lock, config, app.server.address());
-  const worker = startWorker(services, app.log);
-  const webhookWorker = await startWebhookWorker(services, {
-    log: app.log,
-    listen: store.listen,
-    schema: store.kind === 'postgres' ? config.databaseSchema : undefined,
-  });
-  // Live-mode mails to customers leave only when there is somewhere to send them.
-  // Loaded only then: nodemailer is a start-up cost every other start would pay for nothing.
-  const mailWorker = config.smtpUrl
-    ? (await import('../worker/mail')).startMailWorker(services, { smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
-    : null;
+  // An API-only process leaves every job to the worker processes.
+  const jobs = config.role === 'api' ? [] : await startJobs(services, store, config, app.log);
   // Installed before the banner: whoever waits for the banner may signal at once.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     await app.close();
-    await worker.stop();
-    await webhookWorker.stop();
-    await mailWorker?.stop();
+    for (const job of jobs) await job.stop();
     await store.close();
     lock?.release();
   });
 
   process.stdout.write(await banner(config, services, store, setUp));
+}
+
+/**
+ * The background jobs: expiry and other sweeps, webhook delivery, and live-mode mails to customers
+ * when there is somewhere to send them (nodemailer loads only then: a start-up cost every other
+ * start would pay for nothing). Each claims its work in the database, so any number of processes
+ * run them together, each piece of work done once.
+ */
+async function startJobs(services: Services, store: Store, config: Config, log: FastifyBaseLogger): Promise<{ stop(): Promise<void> }[]> {
+  const sweeps = startWorker(services, log);
+  const webhooks = await startWebhookWorker(services, { log, listen: store.listen, schema: store.kind === 'postgres' ? config.databaseSchema : undefined });
+  const mail = config.smtpUrl ? (await import('../worker/mail')).startMailWorker(services, { smtpUrl: config.smtpUrl, from: config.mailFrom, log }) : null;
+  return mail ? [sweeps, webhooks, mail] : [sweeps, webhooks];
 }
 
 /** What serve sets up once per database, and what the banner shows of it. */
@@ -153,6 +157,7 @@ async function banner(config: Config, services: Services, store: Store, { mercha
       `  kessai is listening on ${config.publicUrl}`,
       `  API base URL      ${config.publicUrl}/api/v1`,
       `  database          ${database}`,
+      ...(config.role === 'all' ? [] : [`  role              ${config.role === 'api' ? 'api: API and pages; background jobs left to worker processes' : 'worker: background jobs; serves /health, /ready and /metrics only'}`]),
       `  merchant          ${merchant.merchant.name} (${merchant.merchant.id}, ${merchant.merchant.mode} mode)`,
       `  secret key        ${secretKey}`,
       `  publishable key   ${publishableKey}`,
