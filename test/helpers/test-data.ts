@@ -46,7 +46,7 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
 
 /** A merchant's rows of each kind of test data, counted straight from the tables. */
 export async function tableCounts(db: Db, merchantId: string): Promise<Record<TestDataKind, number>> {
-  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
+  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'chargebacks' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
     return Number(row.n);
   };
@@ -59,6 +59,7 @@ export async function tableCounts(db: Db, merchantId: string): Promise<Record<Te
     refunds: await count('refunds'),
     refund_requests: await count('refund_requests'),
     sessions: await count('sessions'),
+    chargebacks: await count('chargebacks'),
     tokens: await tokens('token'),
     secure_tokens: await tokens('secure_token'),
     customers: await count('customers'),
