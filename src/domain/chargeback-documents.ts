@@ -92,7 +92,8 @@ export interface DocumentView {
  */
 export function documentView(document: DocumentInfo, publicUrl: string, systemNow: Date): DocumentView {
   const expires = Math.floor(systemNow.getTime() / 1000) + DOCUMENT_URL_TTL_SECONDS;
-  const path = `/api/v1/chargeback_requests/${document.chargeback_id}/documents/${document.id}`;
+  // Outside /api/v1: no key, the signature is the credential; opened by a browser as a file.
+  const path = `/chargeback_documents/${document.chargeback_id}/${document.id}`;
   return {
     file_name: document.file_name,
     content_type: document.content_type,

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../kernel/errors';
+import { methodFor } from '../methods';
 import type { IdSource } from '../lib/ids';
 import type { Chargeback } from '../model/chargeback';
 import type { Payment } from '../model/payment';
@@ -68,8 +69,9 @@ export async function openChargeback(trx: Db, services: Services, actor: Actor, 
   return view;
 }
 
+/** Card holders dispute with their issuer: only the card flow's payments (the method's declaration) can be charged back. */
 function refuseUndisputable(payment: Payment): void {
-  if (payment.payment_type !== 'credit_card') {
+  if (methodFor(payment.payment_type)?.flow !== 'card') {
     throw new ApiError('not_chargebackable', { message: 'Only card payments can be charged back.' });
   }
   if (payment.status !== 'captured') throw new ApiError('not_chargebackable');

@@ -19,6 +19,9 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
   // A payment refunded in part, one with a customer's stored card, one made with a token.
   const paid = await secret('/api/v1/payments', { amount: 1000, currency: 'JPY', payment_details: testCard() });
   await secret(`/api/v1/payments/${paid.id}/refund`, { amount: 100 });
+  // The card holder disputes it; the merchant defends with a document.
+  const chargeback = await secret(`/api/v1/test_helpers/payments/${paid.id}/chargeback`, {});
+  await secret(`/api/v1/chargeback_requests/${chargeback.id}/defend`, { description: 'Delivered.', document: { document_base64: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') } });
   const customer = await secret('/api/v1/customers', { email: 'taro@example.com', payment_details: testCard() });
   await secret('/api/v1/payments', { amount: 1200, currency: 'JPY', customer: customer.id });
   const token = await call(m.publishableKey, '/api/v1/tokens', { payment_details: testCard() });

@@ -339,6 +339,34 @@ describe('listing', () => {
   });
 });
 
+describe('webhooks and logs', () => {
+  it('queues a delivery for each chargeback event an endpoint subscribes to', async () => {
+    const m = await h.merchant();
+    const endpoint = await h.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      key: m.secretKey,
+      json: { url: 'https://shop.example/hooks', events: ['chargeback.created', 'chargeback.defended', 'chargeback.won'] },
+    });
+    expect(endpoint.status, endpoint.text).toBe(200);
+    const { chargeback } = await opened(m);
+    await defend(m, chargeback.id, defense(PNG));
+    await h.request({ method: 'POST', url: `/api/v1/test_helpers/chargeback_requests/${chargeback.id}/win`, key: m.secretKey });
+    const deliveries = await h.request({ url: `/api/v1/webhooks/${endpoint.body.id}/deliveries`, key: m.secretKey });
+    const types = deliveries.body.data.map((d: { event_type: string }) => d.event_type).filter((type: string) => type !== 'ping');
+    expect(types.sort()).toEqual(['chargeback.created', 'chargeback.defended', 'chargeback.won']);
+  });
+
+  it('never writes a document into the logs', async () => {
+    const m = await h.merchant();
+    const { chargeback } = await opened(m);
+    const marker = Buffer.concat([PDF, Buffer.from('secret-evidence-8c1f')]);
+    expect((await defend(m, chargeback.id, defense(marker))).status).toBe(204);
+    const encoded = marker.toString('base64');
+    expect(h.logs.some((line) => line.includes(encoded.slice(-24)) || line.includes('secret-evidence'))).toBe(false);
+  });
+});
+
 describe('reset', () => {
   it("deletes the merchant's chargebacks and their documents, not another's", async () => {
     const m = await h.merchant();

@@ -23,7 +23,7 @@ const ReasonCode = Type.String({ description: 'Internal codes: `CB_Fraud`, `CB_P
 
 export const ChargebackPaymentMethod = Type.Object(
   {
-    type: Type.String({ description: 'Payment method type slug (`credit_card`).' }),
+    type: Type.String({ description: 'Payment method type slug (a card method).' }),
     brand: orNull('Card brand, or null.'),
     last_four_digits: orNull('Last four digits of the card, or null.'),
   },
