@@ -229,6 +229,21 @@ describe('defending', () => {
     expect(twice.status).toBe(422);
   });
 
+  it('takes the defense as a bracket-notation form too, past the form parser’s default limit', async () => {
+    const m = await h.merchant();
+    const { chargeback } = await opened(m);
+    const scan = Buffer.concat([PNG, Buffer.alloc(1024 * 1024, 7)]);
+    const res = await h.request({
+      method: 'POST',
+      url: `/api/v1/chargeback_requests/${chargeback.id}/defend`,
+      key: m.secretKey,
+      form: { description: 'Signed receipt attached.', document: { document_base64: scan.toString('base64'), filename: 'C:\\scans\\receipt.png' }, recipient_info: { phone: '03-1234-5678' } },
+    });
+    expect(res.status, res.text.slice(0, 300)).toBe(204);
+    const after = await show(m, chargeback.id);
+    expect(after.body.defense).toMatchObject({ recipient_info: { phone: '03-1234-5678' }, documents: [{ file_name: 'receipt.png', file_size: scan.length }] });
+  });
+
   it('a lost defense keeps the debit and credits nothing', async () => {
     const m = await h.merchant();
     const { chargeback } = await opened(m);
