@@ -316,6 +316,23 @@ describe('due dates on the test clock', () => {
   });
 });
 
+describe('a due date passed before any sweep', () => {
+  it('refuses accept and defend with unprocessable_entity, and changes nothing', async () => {
+    const m = await h.merchant();
+    const { chargeback } = await opened(m);
+    h.clock.advance(14 * DAY * 1000 + 1000);
+    try {
+      for (const res of [await accept(m, chargeback.id), await defend(m, chargeback.id, defense(PNG))]) {
+        expect(res.status).toBe(422);
+        expect(res.body.error).toMatchObject({ code: 'unprocessable_entity', message: 'The due date of the chargeback has passed.' });
+      }
+      expect((await show(m, chargeback.id)).body).toMatchObject({ status: 'pending', defense: null });
+    } finally {
+      h.clock.advance(-(14 * DAY * 1000 + 1000));
+    }
+  });
+});
+
 describe('listing', () => {
   it('lists pending first, filters by status, payment and due date, and pages', async () => {
     const m = await h.merchant();
