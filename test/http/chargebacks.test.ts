@@ -210,8 +210,18 @@ describe('defending', () => {
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('image/png');
     expect(file.rawPayload.equals(PNG)).toBe(true);
-    const tampered = await h.app.inject({ method: 'GET', url: url.pathname + url.search.replace(/signature=./, 'signature=0') });
+    const signature = url.searchParams.get('signature')!;
+    const forged = new URL(url);
+    forged.searchParams.set('signature', `${signature[0] === '0' ? '1' : '0'}${signature.slice(1)}`);
+    const tampered = await h.app.inject({ method: 'GET', url: forged.pathname + forged.search });
     expect(tampered.statusCode).toBe(404);
+    // Nor does a signature outlive its hour.
+    h.clock.advance(3601 * 1000);
+    try {
+      expect((await h.app.inject({ method: 'GET', url: url.pathname + url.search })).statusCode).toBe(404);
+    } finally {
+      h.clock.advance(-3601 * 1000);
+    }
 
     const again = await defend(m, chargeback.id, defense(PDF));
     expect(again.status).toBe(204);
