@@ -1,4 +1,3 @@
-import type { Clock } from '../lib/clock';
 import { randomIds, type IdSource } from '../lib/ids';
 import * as chargebacksRepo from '../store/chargebacks.repo';
 import { transition } from './chargebacks';
@@ -48,7 +47,7 @@ async function expire(
 ): Promise<number> {
   for (const { clock_offset_ms, seed, ...chargeback } of due) {
     // The merchant's own clock: with a moved test clock, the dispute expires in its time.
-    const now = merchantClock(services.clock as Clock, { clock_offset_ms, seed }).now();
+    const now = merchantClock(services.clock, { clock_offset_ms, seed }).now();
     await transition(trx, services, ids, chargeback, 'expire', now);
   }
   return due.length;
