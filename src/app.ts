@@ -19,6 +19,11 @@ import { registerProbes } from './http/probes';
 import { registerRequestLog } from './http/plugins/request-log';
 import { RequestLineLogController } from './http/plugins/request-line';
 import { registerTransportSecurity } from './http/plugins/transport-security';
+import chargebacksAccept from './http/routes/chargebacks.accept';
+import chargebacksDefend from './http/routes/chargebacks.defend';
+import chargebacksDocument from './http/routes/chargebacks.document';
+import chargebacksList from './http/routes/chargebacks.list';
+import chargebacksShow from './http/routes/chargebacks.show';
 import customersCreate from './http/routes/customers.create';
 import customersDelete from './http/routes/customers.delete';
 import customersList from './http/routes/customers.list';
@@ -44,6 +49,7 @@ import sessionsPay from './http/routes/sessions.pay';
 import sessionsShow from './http/routes/sessions.show';
 import secureTokensCreate from './http/routes/secure-tokens.create';
 import secureTokensShow from './http/routes/secure-tokens.show';
+import testHelpersChargebacks from './http/routes/test-helpers.chargebacks';
 import testHelpersClock from './http/routes/test-helpers.clock';
 import testHelpersEmails from './http/routes/test-helpers.emails';
 import testHelpersPayments from './http/routes/test-helpers.payments';
@@ -118,6 +124,11 @@ const ROUTES = [
   sessionsPay,
   sessionsCancel,
   externalCustomersDelete,
+  chargebacksList,
+  chargebacksShow,
+  chargebacksAccept,
+  chargebacksDefend,
+  chargebacksDocument,
   eventsList,
   eventsStream,
   eventsShow,
@@ -131,6 +142,7 @@ const ROUTES = [
   testHelpersPayments,
   testHelpersClock,
   testHelpersRefundRequests,
+  testHelpersChargebacks,
   testHelpersEmails,
   testHelpersReset,
   testHelpersSeed,

@@ -1,3 +1,4 @@
+import { CHARGEBACK_TRIGGERS } from './chargeback-stories';
 import { Refusal } from './refusal';
 import {
   call,
@@ -12,23 +13,11 @@ import {
   refundRequest,
   TEST_CARD,
   threeDSecure,
+  type Story,
   type StoryContext,
 } from './story-steps';
 
-/**
- * What `kessai trigger NAME` can make: one per event type kessai sends, and the customer-side
- * stories of Japanese checkouts. Each makes real objects through the public API (and the
- * customer pages a shopper would use), never a back door.
- */
-export interface Story {
-  name: string;
-  description: string;
-  /** The events it produces, in order (what `--list` shows; the test checks them). */
-  events: string[];
-  /** The request bodies `--override` can change; the first is the one an unprefixed override changes. */
-  steps: string[];
-  run(ctx: StoryContext): Promise<void>;
-}
+export type { Story } from './story-steps';
 
 async function cardPayment(ctx: StoryContext, extra: Record<string, unknown> = {}): Promise<any> {
   return createPayment(ctx, { payment_details: TEST_CARD, ...extra });
@@ -229,7 +218,7 @@ const CUSTOMER_STORIES: Story[] = [
   },
 ];
 
-export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CUSTOMER_STORIES];
+export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CHARGEBACK_TRIGGERS, ...CUSTOMER_STORIES];
 
 export function findStory(name: string): Story | undefined {
   return STORIES.find((story) => story.name === name);

@@ -6,7 +6,7 @@ import { keyRefused } from './server-target';
 
 /** An object a trigger made, as it stands at the end. */
 export interface Made {
-  resource: 'payment' | 'customer' | 'secure_token';
+  resource: 'payment' | 'customer' | 'secure_token' | 'chargeback';
   id: string;
   status: string;
   /** A few words beside the status: the method and amount, a verification status. */
@@ -22,6 +22,21 @@ export interface StoryContext {
   made(object: Made): void;
   /** A line the output shows after the objects (what else changed: the test clock). */
   note(text: string): void;
+}
+
+/**
+ * What `kessai trigger NAME` can make: one per event type kessai sends, and the customer-side
+ * stories of Japanese checkouts. Each makes real objects through the public API (and the
+ * customer pages a shopper would use), never a back door.
+ */
+export interface Story {
+  name: string;
+  description: string;
+  /** The events it produces, in order (what `--list` shows; the test checks them). */
+  events: string[];
+  /** The request bodies `--override` can change; the first is the one an unprefixed override changes. */
+  steps: string[];
+  run(ctx: StoryContext): Promise<void>;
 }
 
 export const RETURN_URL = 'https://shop.example/kessai-trigger/return';

@@ -1,6 +1,7 @@
 import * as merchantsRepo from '../store/merchants.repo';
 import * as outboxRepo from '../store/outbox.repo';
 import type { Actor, Services } from './context';
+import { expireMerchantChargebacks } from './chargeback-expiry';
 import { expireMerchantPayments } from './expiry';
 import { eraseExpiredTokens } from './tokens';
 import { merchantClock } from './seeding';
@@ -31,6 +32,7 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
   const result = await services.db.transaction().execute(async (trx) => {
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
+    await expireMerchantChargebacks(trx, services, actor.ids, merchantId);
     await eraseExpiredTokens(trx, services.clock, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };

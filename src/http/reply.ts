@@ -7,6 +7,9 @@ import type { ApiVersion } from '../wire/api-version';
 import { serializePayment } from '../wire/payment';
 import { errorBody } from './plugins/errors';
 
+/** A command's answer without a body (KOMOJU's chargeback accept and defend). */
+export const NO_CONTENT: StoredResponse = { status: 204, body: '' };
+
 export function jsonResponse(status: number, value: unknown): StoredResponse {
   return { status, body: JSON.stringify(value) };
 }
@@ -27,9 +30,13 @@ declare module 'fastify' {
   }
 }
 
-/** Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same. */
+/**
+ * Sends a rendered response exactly as stored, so idempotent replays are byte for byte the same.
+ * A 204 (stored with an empty body) goes without a body or a Content-Type.
+ */
 export function sendStored(reply: FastifyReply, response: StoredResponse): FastifyReply {
   if (response.replayed) reply.idempotentReplay = true;
+  if (response.status === 204) return reply.code(204).send();
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
 }
 

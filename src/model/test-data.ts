@@ -8,6 +8,7 @@ export const TEST_DATA_KINDS = [
   'refunds',
   'refund_requests',
   'sessions',
+  'chargebacks',
   'tokens',
   'secure_tokens',
   'customers',

@@ -8,6 +8,8 @@ import type { Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 import type { Timestamp } from './column-types';
+import type { ChargebackDocumentsTable, ChargebacksTable } from './schema-chargebacks';
+import type { Chargeback, ChargebackDocument } from '../model/chargeback';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
@@ -40,6 +42,9 @@ export interface Database {
   request_log: RequestLogTable;
   // The mail outbox (migrations/0014_mail_outbox.ts).
   mails: MailsTable;
+  // Chargeback requests and their defenses' documents (migrations/0019_chargebacks.ts).
+  chargebacks: ChargebacksTable;
+  chargeback_documents: ChargebackDocumentsTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -354,4 +359,6 @@ export type SchemaMatchesModel = [
   Holds<Same<Selectable<MerchantsTable>, Merchant>>,
   Holds<Same<Selectable<TokensTable>, Token>>,
   Holds<Same<Omit<Selectable<MailsTable>, 'seq'>, Mail>>,
+  Holds<Same<Omit<Selectable<ChargebacksTable>, 'seq'>, Chargeback>>,
+  Holds<Same<Omit<Selectable<ChargebackDocumentsTable>, 'seq'>, ChargebackDocument>>,
 ];

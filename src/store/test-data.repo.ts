@@ -4,7 +4,7 @@ import type { TestDataCounts } from '../model/test-data';
 
 /**
  * Deletes every row of the merchant's test data in ONE statement (data-modifying CTEs: one round
- * trip, one snapshot) and counts them per kind. Foreign keys between the tables (a delivery's
+ * trip, one snapshot) and counts them per kind. A chargeback's documents go with it (not counted apart). Foreign keys between the tables (a delivery's
  * event, a refund's payment, a session's payment) are checked at the end of the statement, when
  * both sides are gone. A delivery's attempts go with it (ON DELETE CASCADE). Deliveries and
  * refunds are found through their endpoints and payments, whose indexes lead with the merchant.
@@ -28,6 +28,8 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
       RETURNING 1
     ),
     sessions AS (DELETE FROM sessions WHERE merchant_id = ${merchantId} RETURNING 1),
+    chargeback_documents AS (DELETE FROM chargeback_documents WHERE merchant_id = ${merchantId} RETURNING 1),
+    chargebacks AS (DELETE FROM chargebacks WHERE merchant_id = ${merchantId} RETURNING 1),
     payments AS (DELETE FROM payments WHERE merchant_id = ${merchantId} RETURNING 1),
     tokens AS (DELETE FROM tokens WHERE merchant_id = ${merchantId} RETURNING kind),
     customers AS (DELETE FROM customers WHERE merchant_id = ${merchantId} RETURNING 1),
@@ -39,6 +41,7 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
       (SELECT count(*) FROM refunds)::int AS refunds,
       (SELECT count(*) FROM refund_requests)::int AS refund_requests,
       (SELECT count(*) FROM sessions)::int AS sessions,
+      (SELECT count(*) FROM chargebacks)::int AS chargebacks,
       (SELECT count(*) FROM tokens WHERE kind = 'token')::int AS tokens,
       (SELECT count(*) FROM tokens WHERE kind = 'secure_token')::int AS secure_tokens,
       (SELECT count(*) FROM customers)::int AS customers,
@@ -58,6 +61,7 @@ export async function countMerchantTestData(db: Db, merchantId: string): Promise
       (SELECT count(*) FROM refunds WHERE payment_id IN (SELECT id FROM payments WHERE merchant_id = ${merchantId}))::int AS refunds,
       (SELECT count(*) FROM refund_requests WHERE payment_id IN (SELECT id FROM payments WHERE merchant_id = ${merchantId}))::int AS refund_requests,
       (SELECT count(*) FROM sessions WHERE merchant_id = ${merchantId})::int AS sessions,
+      (SELECT count(*) FROM chargebacks WHERE merchant_id = ${merchantId})::int AS chargebacks,
       (SELECT count(*) FROM tokens WHERE merchant_id = ${merchantId} AND kind = 'token')::int AS tokens,
       (SELECT count(*) FROM tokens WHERE merchant_id = ${merchantId} AND kind = 'secure_token')::int AS secure_tokens,
       (SELECT count(*) FROM customers WHERE merchant_id = ${merchantId})::int AS customers,

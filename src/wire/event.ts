@@ -1,7 +1,9 @@
 import type { ApiVersion } from './api-version';
+import { serializeChargebackDetail } from './chargeback';
 import { serializeCustomer } from './customer';
 import { serializePayment } from './payment';
 import { timestamp } from './time';
+import type { Chargeback } from '../model/chargeback';
 import type { Customer } from '../model/customer';
 import type { Event } from '../model/event';
 import type { Payment } from '../model/payment';
@@ -21,5 +23,9 @@ export function serializeEvent(event: Event, version: ApiVersion): Record<string
 function serializeEventData(data: Record<string, unknown>, version: ApiVersion): Record<string, unknown> {
   if (data.resource === 'payment') return serializePayment(data as unknown as Payment, version);
   if (data.resource === 'customer') return serializeCustomer(data as unknown as Customer);
+  if (data.resource === 'chargeback') {
+    const { documents, ...chargeback } = data as unknown as Chargeback & { documents: Parameters<typeof serializeChargebackDetail>[1] };
+    return { resource: 'chargeback', ...serializeChargebackDetail(chargeback, documents) };
+  }
   return data;
 }

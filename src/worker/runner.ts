@@ -1,4 +1,5 @@
 import type { Services } from '../domain/context';
+import { expireDueChargebacks } from '../domain/chargeback-expiry';
 import { expireDuePayments } from '../domain/expiry';
 import { purgeExpiredIdempotencyKeys } from '../domain/commands';
 import { eraseExpiredTokens } from '../domain/tokens';
@@ -13,6 +14,8 @@ export interface Job {
 /** The jobs every process runs; rows are claimed with SKIP LOCKED, so N processes share them. */
 export const JOBS: readonly Job[] = [
   { name: 'expire-payments', everyMs: 5_000, run: (s) => expireDuePayments(s.db, s.clock) },
+  // Unanswered chargebacks past their due date are lost (expired); days-long windows, so a minute late is nothing.
+  { name: 'expire-chargebacks', everyMs: 60_000, run: (s) => expireDueChargebacks(s) },
   { name: 'purge-idempotency-keys', everyMs: 600_000, run: (s) => purgeExpiredIdempotencyKeys(s.db, s.clock) },
   // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).
   { name: 'erase-expired-tokens', everyMs: 60_000, run: (s) => eraseExpiredTokens(s.db, s.clock) },

@@ -26,6 +26,12 @@ const EVENT_CHAINS: Record<string, string[]> = {
   'customer.created': ['customer.created'],
   'customer.updated': ['customer.created', 'customer.updated'],
   'customer.deleted': ['customer.created', 'customer.deleted'],
+  'chargeback.created': ['payment.captured', 'chargeback.created'],
+  'chargeback.accepted': ['payment.captured', 'chargeback.created', 'chargeback.accepted'],
+  'chargeback.defended': ['payment.captured', 'chargeback.created', 'chargeback.defended'],
+  'chargeback.won': ['payment.captured', 'chargeback.created', 'chargeback.defended', 'chargeback.won'],
+  'chargeback.lost': ['payment.captured', 'chargeback.created', 'chargeback.defended', 'chargeback.lost'],
+  'chargeback.expired': ['payment.captured', 'chargeback.created', 'chargeback.expired'],
 };
 
 const STORY_CHAINS: Record<string, string[]> = {

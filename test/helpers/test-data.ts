@@ -19,6 +19,9 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
   // A payment refunded in part, one with a customer's stored card, one made with a token.
   const paid = await secret('/api/v1/payments', { amount: 1000, currency: 'JPY', payment_details: testCard() });
   await secret(`/api/v1/payments/${paid.id}/refund`, { amount: 100 });
+  // The card holder disputes it; the merchant defends with a document.
+  const chargeback = await secret(`/api/v1/test_helpers/payments/${paid.id}/chargeback`, {});
+  await secret(`/api/v1/chargeback_requests/${chargeback.id}/defend`, { description: 'Delivered.', document: { document_base64: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') } });
   const customer = await secret('/api/v1/customers', { email: 'taro@example.com', payment_details: testCard() });
   await secret('/api/v1/payments', { amount: 1200, currency: 'JPY', customer: customer.id });
   const token = await call(m.publishableKey, '/api/v1/tokens', { payment_details: testCard() });
@@ -46,7 +49,7 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
 
 /** A merchant's rows of each kind of test data, counted straight from the tables. */
 export async function tableCounts(db: Db, merchantId: string): Promise<Record<TestDataKind, number>> {
-  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
+  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'chargebacks' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
     return Number(row.n);
   };
@@ -59,6 +62,7 @@ export async function tableCounts(db: Db, merchantId: string): Promise<Record<Te
     refunds: await count('refunds'),
     refund_requests: await count('refund_requests'),
     sessions: await count('sessions'),
+    chargebacks: await count('chargebacks'),
     tokens: await tokens('token'),
     secure_tokens: await tokens('secure_token'),
     customers: await count('customers'),

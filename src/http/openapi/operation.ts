@@ -36,9 +36,10 @@ export const TAGS = [
   { name: 'Secure tokens', description: '3-D Secure for direct API card payments.' },
   { name: 'Customers', description: 'Stored cards for later payments.' },
   { name: 'Sessions', description: 'Hosted Page checkout sessions.' },
+  { name: 'Chargebacks', description: 'Disputes of captured card payments: list, read, accept or defend them before their due date.' },
   { name: 'Events', description: 'The event log (what webhooks deliver).' },
   { name: 'Webhooks', description: 'Webhook endpoints and their deliveries (a kessai extension: KOMOJU manages these in its dashboard).' },
-  { name: 'Test helpers', description: 'Test-mode merchants only: pay or fail a payment, move the clock, settle refund requests.' },
+  { name: 'Test helpers', description: 'Test-mode merchants only: pay or fail a payment, move the clock, settle refund requests, open and decide chargebacks.' },
   { name: 'CORS', description: 'Preflights for the publishable-key routes, answered without a key.' },
   { name: 'Meta', description: 'Liveness and this document.' },
 ] as const;

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
+import { ChargebackEventData, ChargebackPaymentMethod, ChargebackRequestDetail, ChargebackRequestListItem } from './chargeback-schemas';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
@@ -259,10 +260,15 @@ export const Event = Type.Object(
     type: Type.String({ description: '`payment.captured`, `customer.created`, `ping`, …' }),
     resource: Type.Literal('event'),
     data: Type.Unsafe({
-      oneOf: [ref('Payment'), ref('Customer'), ref('WebhookPing')],
+      oneOf: [ref('Payment'), ref('Customer'), ref('WebhookPing'), ref('ChargebackEventData')],
       discriminator: {
         propertyName: 'resource',
-        mapping: { payment: '#/components/schemas/Payment', customer: '#/components/schemas/Customer', webhook: '#/components/schemas/WebhookPing' },
+        mapping: {
+          payment: '#/components/schemas/Payment',
+          customer: '#/components/schemas/Customer',
+          webhook: '#/components/schemas/WebhookPing',
+          chargeback: '#/components/schemas/ChargebackEventData',
+        },
       },
       description: 'The resource as it was when the event happened, told apart by its `resource`.',
     }),
@@ -376,6 +382,11 @@ export const COMPONENTS: readonly TSchema[] = [
   WebhookDelivery,
   WebhookAttempt,
   list('WebhookDeliveryList', 'WebhookDelivery'),
+  ChargebackPaymentMethod,
+  ChargebackRequestListItem,
+  list('ChargebackRequestList', 'ChargebackRequestListItem'),
+  ChargebackRequestDetail,
+  ChargebackEventData,
   TestClock,
   Email,
   list('EmailList', 'Email'),

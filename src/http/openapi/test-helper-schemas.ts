@@ -28,6 +28,7 @@ export const TestDataReset = Type.Object(
     refunds: removed("The payments' refunds"),
     refund_requests: removed("The payments' refund requests"),
     sessions: removed('Sessions'),
+    chargebacks: removed('Chargeback requests (with their defenses’ documents)'),
     tokens: removed('Tokens'),
     secure_tokens: removed('Secure tokens'),
     customers: removed('Customers'),

@@ -252,6 +252,7 @@ export const en = {
       refunds: 'Refunds',
       refund_requests: 'Refund requests',
       sessions: 'Sessions',
+      chargebacks: 'Chargebacks',
       tokens: 'Tokens',
       secure_tokens: 'Secure tokens',
       customers: 'Customers',

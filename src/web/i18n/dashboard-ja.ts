@@ -253,6 +253,7 @@ export const ja: DashboardMessages = {
       refunds: '返金',
       refund_requests: '返金リクエスト',
       sessions: 'セッション',
+      chargebacks: 'チャージバック',
       tokens: 'トークン',
       secure_tokens: 'セキュアトークン',
       customers: '顧客',
