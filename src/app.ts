@@ -150,28 +150,7 @@ const ROUTES = [
 
 /** Builds the Fastify instance with every plugin and route. Never listens: main.ts and tests do. */
 export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
-  const logger: FastifyServerOptions['logger'] = {
-    ...loggerOptions(options.logLevel ?? 'info'),
-    stream: logDestination(options.logFormat ?? 'auto', options.logStream),
-  };
-  const app = Fastify({
-    logger,
-    logController: new RequestLineLogController(),
-    childLoggerFactory: lazyChildLogger,
-    bodyLimit: 256 * 1024,
-    // maxParamLength: a long id is no resource (404) like any other; the 16 KiB header limit
-    // bounds a URL first. Past it, and for URLs the router cannot decode, frameworkErrors answers.
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
-    frameworkErrors: frameworkErrorHandler(sendPathErrorPage),
-    clientErrorHandler,
-    // During a graceful shutdown, requests already on open connections are served, not refused.
-    return503OnClosing: false,
-    trustProxy: options.trustProxy ?? false,
-    // Unique across processes and restarts (Fastify's default counts from req-1 in each process):
-    // the dashboard's request log shows it, and log lines carry it.
-    genReqId: () => randomUUID(),
-  });
-
+  const app = createFastify(options);
   app.setValidatorCompiler(lazyValidatorCompiler());
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   registerErrorHandling(app, sendPathErrorPage);
@@ -209,6 +188,31 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerWebPages(app, services);
   registerDashboard(app, services);
   return app;
+}
+
+/** The Fastify instance, logger and framework-level behaviour set, nothing registered yet. */
+function createFastify(options: AppOptions): FastifyInstance {
+  const logger: FastifyServerOptions['logger'] = {
+    ...loggerOptions(options.logLevel ?? 'info'),
+    stream: logDestination(options.logFormat ?? 'auto', options.logStream),
+  };
+  return Fastify({
+    logger,
+    logController: new RequestLineLogController(),
+    childLoggerFactory: lazyChildLogger,
+    bodyLimit: 256 * 1024,
+    // maxParamLength: a long id is no resource (404) like any other; the 16 KiB header limit
+    // bounds a URL first. Past it, and for URLs the router cannot decode, frameworkErrors answers.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    frameworkErrors: frameworkErrorHandler(sendPathErrorPage),
+    clientErrorHandler,
+    // During a graceful shutdown, requests already on open connections are served, not refused.
+    return503OnClosing: false,
+    trustProxy: options.trustProxy ?? false,
+    // Unique across processes and restarts (Fastify's default counts from req-1 in each process):
+    // the dashboard's request log shows it, and log lines carry it.
+    genReqId: () => randomUUID(),
+  });
 }
 
 /**
