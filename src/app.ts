@@ -16,11 +16,18 @@ import { registerOpenApi } from './http/openapi/document';
 import { registerRequestLog } from './http/plugins/request-log';
 import { RequestLineLogController } from './http/plugins/request-line';
 import { registerTransportSecurity } from './http/plugins/transport-security';
+import balancesShow from './http/routes/balances.show';
+import balancesTransaction from './http/routes/balances.transaction';
+import balancesTransactions from './http/routes/balances.transactions';
 import customersCreate from './http/routes/customers.create';
 import customersDelete from './http/routes/customers.delete';
 import customersList from './http/routes/customers.list';
 import customersShow from './http/routes/customers.show';
 import customersUpdate from './http/routes/customers.update';
+import disbursementsCancel from './http/routes/disbursements.cancel';
+import disbursementsCreate from './http/routes/disbursements.create';
+import disbursementsList from './http/routes/disbursements.list';
+import disbursementsShow from './http/routes/disbursements.show';
 import eventsList from './http/routes/events.list';
 import eventsRedeliver from './http/routes/events.redeliver';
 import eventsShow from './http/routes/events.show';
@@ -36,6 +43,8 @@ import paymentsUpdate from './http/routes/payments.update';
 import paymentsRefundRequest from './http/routes/payments.refund-request';
 import paymentMethodsList from './http/routes/payment-methods.list';
 import sessionsCancel from './http/routes/sessions.cancel';
+import settlementsList from './http/routes/settlements.list';
+import settlementsShow from './http/routes/settlements.show';
 import sessionsCreate from './http/routes/sessions.create';
 import sessionsPay from './http/routes/sessions.pay';
 import sessionsShow from './http/routes/sessions.show';
@@ -111,6 +120,15 @@ const ROUTES = [
   sessionsPay,
   sessionsCancel,
   externalCustomersDelete,
+  balancesShow,
+  balancesTransactions,
+  balancesTransaction,
+  settlementsList,
+  settlementsShow,
+  disbursementsCreate,
+  disbursementsList,
+  disbursementsShow,
+  disbursementsCancel,
   eventsList,
   eventsStream,
   eventsShow,

@@ -2,13 +2,15 @@ import * as merchantsRepo from '../store/merchants.repo';
 import * as outboxRepo from '../store/outbox.repo';
 import type { Actor, Services } from './context';
 import { expireMerchantPayments } from './expiry';
+import { runMerchantLedger } from './ledger-sweep';
 import { eraseExpiredTokens } from './tokens';
 import { merchantClock } from './seeding';
 
 /**
  * A merchant's test clock: the system clock plus an offset the merchant moves forward through
- * the test helpers. Moving it runs, at once, every expiry that fell due, and makes webhook
- * retries the new time has passed due.
+ * the test helpers. Moving it runs, at once, every expiry that fell due, makes the settlements
+ * and bank transfers (domain/ledger-sweep.ts) that fell due, and makes webhook retries the new
+ * time has passed due.
  */
 export interface ClockState {
   now: Date;
@@ -31,6 +33,9 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
   const result = await services.db.transaction().execute(async (trx) => {
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
+    // Settlements whose month closed and bank transfers that fell due, on the moved clock.
+    const now = merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: offsetMs }).now();
+    await runMerchantLedger(trx, merchantId, now, actor.ids);
     await eraseExpiredTokens(trx, services.clock, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };

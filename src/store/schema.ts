@@ -8,6 +8,7 @@ import type { Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 import type { Timestamp } from './column-types';
+import type { BalanceTransactionsTable, DisbursementsTable, FeeDefaultsTable, MerchantFeesTable, SettlementsTable } from './schema-ledger';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
@@ -40,6 +41,12 @@ export interface Database {
   request_log: RequestLogTable;
   // The mail outbox (migrations/0014_mail_outbox.ts).
   mails: MailsTable;
+  // The ledger (migrations/0020_ledger.ts).
+  fee_defaults: FeeDefaultsTable;
+  merchant_fees: MerchantFeesTable;
+  balance_transactions: BalanceTransactionsTable;
+  settlements: SettlementsTable;
+  disbursements: DisbursementsTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;
