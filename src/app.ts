@@ -27,6 +27,7 @@ import customersUpdate from './http/routes/customers.update';
 import disbursementsCancel from './http/routes/disbursements.cancel';
 import disbursementsCreate from './http/routes/disbursements.create';
 import disbursementsList from './http/routes/disbursements.list';
+import disbursementsReport from './http/routes/disbursements.report';
 import disbursementsShow from './http/routes/disbursements.show';
 import eventsList from './http/routes/events.list';
 import eventsRedeliver from './http/routes/events.redeliver';
@@ -43,6 +44,7 @@ import paymentsUpdate from './http/routes/payments.update';
 import paymentsRefundRequest from './http/routes/payments.refund-request';
 import paymentMethodsList from './http/routes/payment-methods.list';
 import sessionsCancel from './http/routes/sessions.cancel';
+import settlementsFiles from './http/routes/settlements.files';
 import settlementsList from './http/routes/settlements.list';
 import settlementsShow from './http/routes/settlements.show';
 import sessionsCreate from './http/routes/sessions.create';
@@ -125,7 +127,9 @@ const ROUTES = [
   balancesTransaction,
   settlementsList,
   settlementsShow,
+  settlementsFiles,
   disbursementsCreate,
+  disbursementsReport,
   disbursementsList,
   disbursementsShow,
   disbursementsCancel,
