@@ -24,11 +24,19 @@ import chargebacksDefend from './http/routes/chargebacks.defend';
 import chargebacksDocument from './http/routes/chargebacks.document';
 import chargebacksList from './http/routes/chargebacks.list';
 import chargebacksShow from './http/routes/chargebacks.show';
+import balancesShow from './http/routes/balances.show';
+import balancesTransaction from './http/routes/balances.transaction';
+import balancesTransactions from './http/routes/balances.transactions';
 import customersCreate from './http/routes/customers.create';
 import customersDelete from './http/routes/customers.delete';
 import customersList from './http/routes/customers.list';
 import customersShow from './http/routes/customers.show';
 import customersUpdate from './http/routes/customers.update';
+import disbursementsCancel from './http/routes/disbursements.cancel';
+import disbursementsCreate from './http/routes/disbursements.create';
+import disbursementsList from './http/routes/disbursements.list';
+import disbursementsReport from './http/routes/disbursements.report';
+import disbursementsShow from './http/routes/disbursements.show';
 import eventsList from './http/routes/events.list';
 import eventsRedeliver from './http/routes/events.redeliver';
 import eventsShow from './http/routes/events.show';
@@ -44,6 +52,9 @@ import paymentsUpdate from './http/routes/payments.update';
 import paymentsRefundRequest from './http/routes/payments.refund-request';
 import paymentMethodsList from './http/routes/payment-methods.list';
 import sessionsCancel from './http/routes/sessions.cancel';
+import settlementsFiles from './http/routes/settlements.files';
+import settlementsList from './http/routes/settlements.list';
+import settlementsShow from './http/routes/settlements.show';
 import sessionsCreate from './http/routes/sessions.create';
 import sessionsPay from './http/routes/sessions.pay';
 import sessionsShow from './http/routes/sessions.show';
@@ -129,6 +140,17 @@ const ROUTES = [
   chargebacksAccept,
   chargebacksDefend,
   chargebacksDocument,
+  balancesShow,
+  balancesTransactions,
+  balancesTransaction,
+  settlementsList,
+  settlementsShow,
+  settlementsFiles,
+  disbursementsCreate,
+  disbursementsReport,
+  disbursementsList,
+  disbursementsShow,
+  disbursementsCancel,
   eventsList,
   eventsStream,
   eventsShow,

@@ -77,7 +77,44 @@ function methodsCommand(): Command {
     );
 }
 
-/** `kessai merchants create|list|methods`. */
+/** `credit_card=3.25` or `credit_card=3.25+30`: a type, a percentage (two decimals at most) and an optional fixed fee. */
+export function parseFee(value: string, previous: { payment_type: string; rate_bp: number; fixed_fee: number }[] = []) {
+  const match = /^([a-z_]+)=(\d{1,3}(?:\.\d{1,2})?)(?:\+(\d+))?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('expected TYPE=PERCENT or TYPE=PERCENT+FIXED, e.g. credit_card=3.25 or konbini=2.75+30');
+  return [...previous, { payment_type: match[1], rate_bp: Math.round(Number(match[2]) * 100), fixed_fee: Number(match[3] ?? 0) }];
+}
+
+function feesCommand(): Command {
+  return new Command('fees')
+    .argument('[merchantId]', 'merchant id (default: the default merchant)')
+    .description("show or change a merchant's processing fees per payment method (percentage + fixed fee)")
+    .option('--merchant <id>', 'merchant id, as the argument (default: the default merchant)')
+    .option('--set <type=percent[+fixed]>', 'set a fee, e.g. credit_card=3.25 or konbini=2.75+30 (repeatable)', parseFee)
+    .option('--reset <types>', 'comma-separated payment types back to the default fee', parseList)
+    .option('--json', 'print a JSON array of {"payment_type","rate_bp","fixed_fee","own"}')
+    .action(async (merchantId: string | undefined, options: { merchant?: string; set?: ReturnType<typeof parseFee>; reset?: string[]; json?: boolean }) =>
+      withDatabase('merchants fees', async (services) => {
+        const fees = await import('../domain/fees');
+        const { merchant } = await actingMerchant(services, merchantId ?? options.merchant);
+        for (const fee of options.set ?? []) await fees.setMerchantFee(services.db, merchant.id, fee);
+        for (const type of options.reset ?? []) await fees.resetMerchantFee(services.db, merchant.id, type);
+        const rows = await fees.merchantFees(services.db, merchant.id);
+        const percent = (bp: number) => `${(bp / 100).toFixed(2)} %`;
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(rows)}\n`
+            : rows.map((r) => `${r.payment_type.padEnd(20)}${percent(r.rate_bp).padStart(9)}${r.fixed_fee ? ` + ${r.fixed_fee}` : ''}${r.own ? '' : '  (default)'}\n`).join(''),
+        );
+      }),
+    );
+}
+
+/** `kessai merchants create|list|methods|fees`. */
 export function merchantsCommand(): Command {
-  return new Command('merchants').description('manage merchants').addCommand(createCommand()).addCommand(listCommand()).addCommand(methodsCommand());
+  return new Command('merchants')
+    .description('manage merchants')
+    .addCommand(createCommand())
+    .addCommand(listCommand())
+    .addCommand(methodsCommand())
+    .addCommand(feesCommand());
 }

@@ -3,13 +3,15 @@ import * as outboxRepo from '../store/outbox.repo';
 import type { Actor, Services } from './context';
 import { expireMerchantChargebacks } from './chargeback-expiry';
 import { expireMerchantPayments } from './expiry';
+import { runMerchantLedger } from './ledger-sweep';
 import { eraseExpiredTokens } from './tokens';
 import { merchantClock } from './seeding';
 
 /**
  * A merchant's test clock: the system clock plus an offset the merchant moves forward through
- * the test helpers. Moving it runs, at once, every expiry that fell due, and makes webhook
- * retries the new time has passed due.
+ * the test helpers. Moving it runs, at once, every expiry that fell due, makes the settlements
+ * and bank transfers (domain/ledger-sweep.ts) that fell due, and makes webhook retries the new
+ * time has passed due.
  */
 export interface ClockState {
   now: Date;
@@ -33,6 +35,9 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
     await expireMerchantChargebacks(trx, services, actor.ids, merchantId);
+    // Settlements whose month closed and bank transfers that fell due, on the moved clock.
+    const now = merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: offsetMs }).now();
+    await runMerchantLedger(trx, merchantId, now, actor.ids);
     await eraseExpiredTokens(trx, services.clock, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };

@@ -1,5 +1,5 @@
 /**
- * A test-mode merchant's test data: what `POST /api/v1/test_helpers/reset`, `kessai reset` and the
+ * A test-mode merchant's test data (its ledger too: balance transactions, settlements, disbursements): what `POST /api/v1/test_helpers/reset`, `kessai reset` and the
  * dashboard's "Delete test data" remove, kind by kind, in the order they are reported. Keys,
  * webhook endpoints, dashboard users and settings are not test data: they stay.
  */
@@ -17,6 +17,9 @@ export const TEST_DATA_KINDS = [
   'webhook_deliveries',
   'mails',
   'idempotency_keys',
+  'balance_transactions',
+  'settlements',
+  'disbursements',
 ] as const;
 
 export type TestDataKind = (typeof TEST_DATA_KINDS)[number];

@@ -15,6 +15,7 @@ import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
 import * as seededMerchants from './migrations/0015_seeded_merchants';
 import * as chargebacks from './migrations/0019_chargebacks';
+import * as ledger from './migrations/0020_ledger';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_mail_outbox': mailOutbox,
   '0015_seeded_merchants': seededMerchants,
   '0019_chargebacks': chargebacks,
+  '0020_ledger': ledger,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

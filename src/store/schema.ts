@@ -10,6 +10,7 @@ import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../mode
 import type { Timestamp } from './column-types';
 import type { ChargebackDocumentsTable, ChargebacksTable } from './schema-chargebacks';
 import type { Chargeback, ChargebackDocument } from '../model/chargeback';
+import type { BalanceTransactionsTable, DisbursementsTable, FeeDefaultsTable, MerchantFeesTable, SettlementsTable } from './schema-ledger';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
@@ -45,6 +46,12 @@ export interface Database {
   // Chargeback requests and their defenses' documents (migrations/0019_chargebacks.ts).
   chargebacks: ChargebacksTable;
   chargeback_documents: ChargebackDocumentsTable;
+  // The ledger (migrations/0020_ledger.ts).
+  fee_defaults: FeeDefaultsTable;
+  merchant_fees: MerchantFeesTable;
+  balance_transactions: BalanceTransactionsTable;
+  settlements: SettlementsTable;
+  disbursements: DisbursementsTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;

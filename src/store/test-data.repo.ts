@@ -35,7 +35,10 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
     customers AS (DELETE FROM customers WHERE merchant_id = ${merchantId} RETURNING 1),
     external_customers AS (DELETE FROM external_customers WHERE merchant_id = ${merchantId} RETURNING 1),
     mails AS (DELETE FROM mails WHERE merchant_id = ${merchantId} RETURNING 1),
-    idempotency_keys AS (DELETE FROM idempotency_keys WHERE merchant_id = ${merchantId} RETURNING 1)
+    idempotency_keys AS (DELETE FROM idempotency_keys WHERE merchant_id = ${merchantId} RETURNING 1),
+    balance_transactions AS (DELETE FROM balance_transactions WHERE merchant_id = ${merchantId} RETURNING 1),
+    settlements AS (DELETE FROM settlements WHERE merchant_id = ${merchantId} RETURNING 1),
+    disbursements AS (DELETE FROM disbursements WHERE merchant_id = ${merchantId} RETURNING 1)
     SELECT
       (SELECT count(*) FROM payments)::int AS payments,
       (SELECT count(*) FROM refunds)::int AS refunds,
@@ -49,7 +52,10 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
       (SELECT count(*) FROM events)::int AS events,
       (SELECT count(*) FROM deliveries)::int AS webhook_deliveries,
       (SELECT count(*) FROM mails)::int AS mails,
-      (SELECT count(*) FROM idempotency_keys)::int AS idempotency_keys`.execute(db);
+      (SELECT count(*) FROM idempotency_keys)::int AS idempotency_keys,
+      (SELECT count(*) FROM balance_transactions)::int AS balance_transactions,
+      (SELECT count(*) FROM settlements)::int AS settlements,
+      (SELECT count(*) FROM disbursements)::int AS disbursements`.execute(db);
   return rows[0];
 }
 
@@ -69,6 +75,9 @@ export async function countMerchantTestData(db: Db, merchantId: string): Promise
       (SELECT count(*) FROM events WHERE merchant_id = ${merchantId})::int AS events,
       (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE merchant_id = ${merchantId}))::int AS webhook_deliveries,
       (SELECT count(*) FROM mails WHERE merchant_id = ${merchantId})::int AS mails,
-      (SELECT count(*) FROM idempotency_keys WHERE merchant_id = ${merchantId})::int AS idempotency_keys`.execute(db);
+      (SELECT count(*) FROM idempotency_keys WHERE merchant_id = ${merchantId})::int AS idempotency_keys,
+      (SELECT count(*) FROM balance_transactions WHERE merchant_id = ${merchantId})::int AS balance_transactions,
+      (SELECT count(*) FROM settlements WHERE merchant_id = ${merchantId})::int AS settlements,
+      (SELECT count(*) FROM disbursements WHERE merchant_id = ${merchantId})::int AS disbursements`.execute(db);
   return rows[0];
 }

@@ -1,6 +1,7 @@
 import type { Services } from '../domain/context';
 import { expireDueChargebacks } from '../domain/chargeback-expiry';
 import { expireDuePayments } from '../domain/expiry';
+import { sweepLedger } from '../domain/ledger-sweep';
 import { purgeExpiredIdempotencyKeys } from '../domain/commands';
 import { eraseExpiredTokens } from '../domain/tokens';
 import type { LogSink } from '../lib/log';
@@ -19,6 +20,8 @@ export const JOBS: readonly Job[] = [
   { name: 'purge-idempotency-keys', everyMs: 600_000, run: (s) => purgeExpiredIdempotencyKeys(s.db, s.clock) },
   // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).
   { name: 'erase-expired-tokens', everyMs: 60_000, run: (s) => eraseExpiredTokens(s.db, s.clock) },
+  // Settlements close at month ends and transfers a day after they are asked: a minute late at most.
+  { name: 'ledger', everyMs: 60_000, run: (s) => sweepLedger(s.db, s.clock) },
 ];
 
 /**

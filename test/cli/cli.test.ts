@@ -46,6 +46,30 @@ describe('kessai merchants', () => {
     expect(result.stderr).toContain('Unknown payment types: bitcoin');
   });
 
+  it('fees shows the defaults, sets a merchant\'s own rate that its next capture uses, and resets it', async () => {
+    const env = environment();
+    const merchant = JSON.parse((await runKessai(['merchants', 'create', '--name', 'Shop', '--json'], env)).stdout);
+    const shown = await runKessai(['merchants', 'fees', merchant.id], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^konbini\s+2\.75 %  \(default\)$/m);
+    const set = await runKessai(['merchants', 'fees', merchant.id, '--set', 'credit_card=2.5+30', '--json'], env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toContainEqual({ payment_type: 'credit_card', rate_bp: 250, fixed_fee: 30, own: true });
+    const server = await processes.server(env);
+    expect((await pay(server.url, merchant.secret_key)).status).toBe(200);
+    const lines = await fetch(`${server.url}/api/v1/balances/JPY/transactions`, { headers: { authorization: basicAuth(merchant.secret_key) } });
+    // 1100 × 2.5 % = 27.5 → 28, + 30 = 58.
+    expect((await lines.json()).data.find((l: { type: string }) => l.type === 'fee').amount_cents).toBe(58);
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const reset = await runKessai(['merchants', 'fees', merchant.id, '--reset', 'credit_card', '--json'], env);
+    expect(JSON.parse(reset.stdout)).toContainEqual({ payment_type: 'credit_card', rate_bp: 360, fixed_fee: 0, own: false });
+    const refused = await runKessai(['merchants', 'fees', merchant.id, '--set', 'bitcoin=1'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Unknown payment type: bitcoin');
+    expect((await runKessai(['merchants', 'fees', merchant.id, '--set', 'credit_card=3,6'], env)).code).not.toBe(0);
+  });
+
   it('list shows every merchant, the default first; methods and users create act as the default merchant unless told', async () => {
     const env = environment();
     const shop = JSON.parse((await runKessai(['merchants', 'create', '--name', 'Shop', '--json'], env)).stdout);

@@ -72,7 +72,8 @@ describe('kessai reset', () => {
     const run = await runKessai(['reset'], env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('deleted:\n');
-    for (const line of ['payments            2', 'refunds             1', 'customers           1', 'events              5', 'webhook_deliveries  5']) {
+    // The captured card payment's ledger lines (total, fee, fee tax) and its refund's go too.
+    for (const line of ['payments              2', 'refunds               1', 'customers             1', 'events                5', 'webhook_deliveries    5', 'balance_transactions  4']) {
       expect(run.stdout).toContain(`  ${line}\n`);
     }
     expect(run.stdout).not.toContain('sessions');

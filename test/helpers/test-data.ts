@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
 import type { TestDataKind } from '../../src/model/test-data';
 import type { Db } from '../../src/store/db';
+import { cutoffOf, cycleOf, settleDue } from '../../src/domain/settlements';
+import { randomIds } from '../../src/lib/ids';
 import { testCard, type Harness, type TestMerchant } from './harness';
 
 /**
@@ -43,13 +45,17 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
     payload: new URLSearchParams({ type: 'credit_card', name: 'Taro', number: '3530111333300000', expiry: '12/39', verification_value: '123', save_card: '1' }).toString(),
   });
   expect(saved.statusCode, saved.body).toBe(303);
+  // A disbursement from the balance, then the month settled (as its end would settle it).
+  await secret('/api/v1/disbursements', { amount: 1000, currency: 'JPY', account_number: '1234567', account_type: 'ordinary', account_name_kana: 'ヤマダ タロウ', bank_code: '0001', branch_code: '001' });
+  expect(await settleDue(h.store.db, m.id, cutoffOf(cycleOf(h.clock.now())), randomIds)).toBe(1);
   // The clock a day ahead.
   await secret('/api/v1/test_helpers/clock/advance', { seconds: 86400 });
 }
 
 /** A merchant's rows of each kind of test data, counted straight from the tables. */
 export async function tableCounts(db: Db, merchantId: string): Promise<Record<TestDataKind, number>> {
-  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'chargebacks' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
+  type Table = 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'chargebacks' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys';
+  const count = async (table: Table | 'balance_transactions' | 'settlements' | 'disbursements') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
     return Number(row.n);
   };
@@ -71,6 +77,9 @@ export async function tableCounts(db: Db, merchantId: string): Promise<Record<Te
     webhook_deliveries: await count('webhook_deliveries'),
     mails: await count('mails'),
     idempotency_keys: await count('idempotency_keys'),
+    balance_transactions: await count('balance_transactions'),
+    settlements: await count('settlements'),
+    disbursements: await count('disbursements'),
   };
 }
 

@@ -5,6 +5,7 @@ import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
 import { TestSeed } from './test-seed-schema';
+import { LEDGER_COMPONENTS } from './ledger-schemas';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -392,5 +393,6 @@ export const COMPONENTS: readonly TSchema[] = [
   list('EmailList', 'Email'),
   TestDataReset,
   TestSeed,
+  ...LEDGER_COMPONENTS,
   Health,
 ];

@@ -37,6 +37,9 @@ export const TestDataReset = Type.Object(
     webhook_deliveries: removed('Webhook deliveries (with their attempts)'),
     mails: removed('E-mails in the mail outbox'),
     idempotency_keys: removed('Idempotency records'),
+    balance_transactions: removed('Balance transactions (the ledger)'),
+    settlements: removed('Settlements'),
+    disbursements: removed('Disbursements'),
     // ./schemas.ts's ref('TestClock'), written out: importing it would make the two files a cycle.
     clock: Type.Unsafe({ $ref: 'TestClock#' }),
   },
