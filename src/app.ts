@@ -22,6 +22,10 @@ import customersList from './http/routes/customers.list';
 import customersShow from './http/routes/customers.show';
 import customersUpdate from './http/routes/customers.update';
 import eventsList from './http/routes/events.list';
+import subscriptionsCreate from './http/routes/subscriptions.create';
+import subscriptionsDelete from './http/routes/subscriptions.delete';
+import subscriptionsList from './http/routes/subscriptions.list';
+import subscriptionsShow from './http/routes/subscriptions.show';
 import eventsRedeliver from './http/routes/events.redeliver';
 import eventsShow from './http/routes/events.show';
 import eventsStream from './http/routes/events.stream';
@@ -106,6 +110,10 @@ const ROUTES = [
   customersShow,
   customersUpdate,
   customersDelete,
+  subscriptionsCreate,
+  subscriptionsList,
+  subscriptionsShow,
+  subscriptionsDelete,
   sessionsCreate,
   sessionsShow,
   sessionsPay,

@@ -4,6 +4,7 @@ import type { Actor, Services } from './context';
 import { expireMerchantPayments } from './expiry';
 import { eraseExpiredTokens } from './tokens';
 import { merchantClock } from './seeding';
+import { chargeMerchantSubscriptions } from './subscription-billing';
 
 /**
  * A merchant's test clock: the system clock plus an offset the merchant moves forward through
@@ -32,6 +33,8 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
     await eraseExpiredTokens(trx, services.clock, merchantId);
+    // Renewals and retries that fell due, each made at its own time on the merchant's clock.
+    await chargeMerchantSubscriptions(trx, services, actor.ids, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };
   });

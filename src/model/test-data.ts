@@ -12,6 +12,7 @@ export const TEST_DATA_KINDS = [
   'secure_tokens',
   'customers',
   'external_customers',
+  'subscriptions',
   'events',
   'webhook_deliveries',
   'mails',

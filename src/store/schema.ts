@@ -4,10 +4,12 @@ import type { Event } from '../model/event';
 import type { Mail, MailKind, MailStatus } from '../model/mail';
 import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
 import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
+import type { Subscription } from '../model/subscription';
 import type { Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 import type { Timestamp } from './column-types';
+import type { SubscriptionsTable } from './schema-subscriptions';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
@@ -40,6 +42,8 @@ export interface Database {
   request_log: RequestLogTable;
   // The mail outbox (migrations/0014_mail_outbox.ts).
   mails: MailsTable;
+  // Subscriptions (migrations/0017_subscriptions.ts).
+  subscriptions: SubscriptionsTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -354,4 +358,5 @@ export type SchemaMatchesModel = [
   Holds<Same<Selectable<MerchantsTable>, Merchant>>,
   Holds<Same<Selectable<TokensTable>, Token>>,
   Holds<Same<Omit<Selectable<MailsTable>, 'seq'>, Mail>>,
+  Holds<Same<Omit<Selectable<SubscriptionsTable>, 'seq'>, Subscription>>,
 ];

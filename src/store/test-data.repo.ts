@@ -32,6 +32,7 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
     tokens AS (DELETE FROM tokens WHERE merchant_id = ${merchantId} RETURNING kind),
     customers AS (DELETE FROM customers WHERE merchant_id = ${merchantId} RETURNING 1),
     external_customers AS (DELETE FROM external_customers WHERE merchant_id = ${merchantId} RETURNING 1),
+    subscriptions AS (DELETE FROM subscriptions WHERE merchant_id = ${merchantId} RETURNING 1),
     mails AS (DELETE FROM mails WHERE merchant_id = ${merchantId} RETURNING 1),
     idempotency_keys AS (DELETE FROM idempotency_keys WHERE merchant_id = ${merchantId} RETURNING 1)
     SELECT
@@ -43,6 +44,7 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
       (SELECT count(*) FROM tokens WHERE kind = 'secure_token')::int AS secure_tokens,
       (SELECT count(*) FROM customers)::int AS customers,
       (SELECT count(*) FROM external_customers)::int AS external_customers,
+      (SELECT count(*) FROM subscriptions)::int AS subscriptions,
       (SELECT count(*) FROM events)::int AS events,
       (SELECT count(*) FROM deliveries)::int AS webhook_deliveries,
       (SELECT count(*) FROM mails)::int AS mails,
@@ -62,6 +64,7 @@ export async function countMerchantTestData(db: Db, merchantId: string): Promise
       (SELECT count(*) FROM tokens WHERE merchant_id = ${merchantId} AND kind = 'secure_token')::int AS secure_tokens,
       (SELECT count(*) FROM customers WHERE merchant_id = ${merchantId})::int AS customers,
       (SELECT count(*) FROM external_customers WHERE merchant_id = ${merchantId})::int AS external_customers,
+      (SELECT count(*) FROM subscriptions WHERE merchant_id = ${merchantId})::int AS subscriptions,
       (SELECT count(*) FROM events WHERE merchant_id = ${merchantId})::int AS events,
       (SELECT count(*) FROM webhook_deliveries WHERE endpoint_id IN (SELECT id FROM webhook_endpoints WHERE merchant_id = ${merchantId}))::int AS webhook_deliveries,
       (SELECT count(*) FROM mails WHERE merchant_id = ${merchantId})::int AS mails,

@@ -1,10 +1,12 @@
 import type { ApiVersion } from './api-version';
 import { serializeCustomer } from './customer';
 import { serializePayment } from './payment';
+import { serializeSubscription } from './subscription';
 import { timestamp } from './time';
 import type { Customer } from '../model/customer';
 import type { Event } from '../model/event';
 import type { Payment } from '../model/payment';
+import type { Subscription } from '../model/subscription';
 
 /** Event → KOMOJU JSON; `data` is the resource as it was when the event happened. */
 export function serializeEvent(event: Event, version: ApiVersion): Record<string, unknown> {
@@ -21,5 +23,6 @@ export function serializeEvent(event: Event, version: ApiVersion): Record<string
 function serializeEventData(data: Record<string, unknown>, version: ApiVersion): Record<string, unknown> {
   if (data.resource === 'payment') return serializePayment(data as unknown as Payment, version);
   if (data.resource === 'customer') return serializeCustomer(data as unknown as Customer);
+  if (data.resource === 'subscription') return serializeSubscription(data as unknown as Subscription);
   return data;
 }

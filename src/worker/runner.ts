@@ -2,6 +2,7 @@ import type { Services } from '../domain/context';
 import { expireDuePayments } from '../domain/expiry';
 import { purgeExpiredIdempotencyKeys } from '../domain/commands';
 import { eraseExpiredTokens } from '../domain/tokens';
+import { chargeDueSubscriptions } from '../domain/subscription-billing';
 import type { LogSink } from '../lib/log';
 
 export interface Job {
@@ -13,6 +14,7 @@ export interface Job {
 /** The jobs every process runs; rows are claimed with SKIP LOCKED, so N processes share them. */
 export const JOBS: readonly Job[] = [
   { name: 'expire-payments', everyMs: 5_000, run: (s) => expireDuePayments(s.db, s.clock) },
+  { name: 'charge-subscriptions', everyMs: 5_000, run: (s) => chargeDueSubscriptions(s.db, s) },
   { name: 'purge-idempotency-keys', everyMs: 600_000, run: (s) => purgeExpiredIdempotencyKeys(s.db, s.clock) },
   // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).
   { name: 'erase-expired-tokens', everyMs: 60_000, run: (s) => eraseExpiredTokens(s.db, s.clock) },

@@ -21,6 +21,7 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
   await secret(`/api/v1/payments/${paid.id}/refund`, { amount: 100 });
   const customer = await secret('/api/v1/customers', { email: 'taro@example.com', payment_details: testCard() });
   await secret('/api/v1/payments', { amount: 1200, currency: 'JPY', customer: customer.id });
+  await secret('/api/v1/subscriptions', { amount: 980, currency: 'JPY', customer: customer.id, period: 'monthly' });
   const token = await call(m.publishableKey, '/api/v1/tokens', { payment_details: testCard() });
   await secret('/api/v1/payments', { amount: 1300, currency: 'JPY', payment_details: token.id });
   await call(m.publishableKey, '/api/v1/secure_tokens', { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/back', payment_details: testCard() });
@@ -46,7 +47,7 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
 
 /** A merchant's rows of each kind of test data, counted straight from the tables. */
 export async function tableCounts(db: Db, merchantId: string): Promise<Record<TestDataKind, number>> {
-  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
+  const count = async (table: 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'customers' | 'external_customers' | 'subscriptions' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
     return Number(row.n);
   };
@@ -63,6 +64,7 @@ export async function tableCounts(db: Db, merchantId: string): Promise<Record<Te
     secure_tokens: await tokens('secure_token'),
     customers: await count('customers'),
     external_customers: await count('external_customers'),
+    subscriptions: await count('subscriptions'),
     events: await count('events'),
     webhook_deliveries: await count('webhook_deliveries'),
     mails: await count('mails'),

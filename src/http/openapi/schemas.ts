@@ -4,6 +4,7 @@ import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
 import { TestSeed } from './test-seed-schema';
+import { Subscription } from './subscription-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -259,10 +260,10 @@ export const Event = Type.Object(
     type: Type.String({ description: '`payment.captured`, `customer.created`, `ping`, …' }),
     resource: Type.Literal('event'),
     data: Type.Unsafe({
-      oneOf: [ref('Payment'), ref('Customer'), ref('WebhookPing')],
+      oneOf: [ref('Payment'), ref('Customer'), ref('Subscription'), ref('WebhookPing')],
       discriminator: {
         propertyName: 'resource',
-        mapping: { payment: '#/components/schemas/Payment', customer: '#/components/schemas/Customer', webhook: '#/components/schemas/WebhookPing' },
+        mapping: { payment: '#/components/schemas/Payment', customer: '#/components/schemas/Customer', subscription: '#/components/schemas/Subscription', webhook: '#/components/schemas/WebhookPing' },
       },
       description: 'The resource as it was when the event happened, told apart by its `resource`.',
     }),
@@ -363,6 +364,8 @@ export const COMPONENTS: readonly TSchema[] = [
   Customer,
   CustomerSource,
   list('CustomerList', 'Customer'),
+  Subscription,
+  list('SubscriptionList', 'Subscription'),
   Session,
   SessionPaymentMethod,
   DeletedExternalCustomer,

@@ -255,6 +255,7 @@ export const en = {
       secure_tokens: 'Secure tokens',
       customers: 'Customers',
       external_customers: 'Saved cards',
+      subscriptions: 'Subscriptions',
       events: 'Events',
       webhook_deliveries: 'Webhook deliveries',
       mails: 'Mail (outbox)',

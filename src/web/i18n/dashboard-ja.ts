@@ -257,6 +257,7 @@ export const ja: DashboardMessages = {
       secure_tokens: 'セキュアトークン',
       customers: '顧客',
       external_customers: '保存済みカード',
+      subscriptions: '定期購入',
       events: 'イベント',
       webhook_deliveries: 'Webhook 配信',
       mails: 'メール（送信箱）',
