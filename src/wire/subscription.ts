@@ -33,7 +33,7 @@ export function serializeSubscription(subscription: Subscription): Record<string
     period: subscription.period,
     day: subscription.day,
     payment_details: {
-      type: String(source.type ?? 'credit_card'),
+      type: String(source.type ?? ''),
       month: String(source.month ?? ''),
       year: String(source.year ?? ''),
       email: customer.email ?? '',
