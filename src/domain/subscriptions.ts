@@ -4,7 +4,9 @@ import type { Db } from '../store/db';
 import * as customersRepo from '../store/customers.repo';
 import * as subscriptionsRepo from '../store/subscriptions.repo';
 import { SUBSCRIPTION_PERIODS, type Subscription, type SubscriptionPeriod } from '../model/subscription';
+import type { Payment } from '../model/payment';
 import type { Actor, Services } from './context';
+import { getPayment } from './payments';
 import { chargeSubscription } from './subscription-billing';
 import { customerSnapshot, endSubscription, recordSubscriptionEvent, withCurrentCustomers } from './subscription-records';
 import { canCancel, dayOfPeriod } from './subscription-schedule';
@@ -101,4 +103,10 @@ export async function deleteSubscription(trx: Db, actor: Actor, id: string): Pro
   if (!canCancel(found.status)) throw new ApiError('unprocessable_entity', { param: 'id', message: 'The subscription is already cancelled' });
   const ended = await endSubscription(trx, actor.ids, found, actor.clock.now());
   return (await withCurrentCustomers(trx, [ended]))[0];
+}
+
+/** The dashboard's view of a subscription's latest payments (newest first, `limit` of them). */
+export async function latestSubscriptionPayments(db: Db, actor: Actor, subscription: Subscription, limit: number): Promise<Payment[]> {
+  const ids = subscription.payments.slice(-limit).reverse();
+  return Promise.all(ids.map((id) => getPayment(db, actor, id)));
 }
