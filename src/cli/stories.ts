@@ -1,4 +1,5 @@
 import { Refusal } from './refusal';
+import { SUBSCRIPTION_STORIES } from './subscription-stories';
 import {
   call,
   cashPayment,
@@ -229,7 +230,7 @@ const CUSTOMER_STORIES: Story[] = [
   },
 ];
 
-export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CUSTOMER_STORIES];
+export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...SUBSCRIPTION_STORIES, ...CUSTOMER_STORIES];
 
 export function findStory(name: string): Story | undefined {
   return STORIES.find((story) => story.name === name);
