@@ -247,6 +247,23 @@ describe('renewals on the test clock', () => {
   });
 });
 
+describe('events and webhooks', () => {
+  it('queues a delivery of each subscription event an endpoint listens for, with the subscription as data', async () => {
+    const m = await h.merchant();
+    const api = client(m);
+    const endpoint = (await api.post('/api/v1/webhooks', { url: 'https://hooks.example/subs', events: ['subscription.created', 'subscription.captured', 'subscription.failed'] })).body;
+    const { customer, subscription } = await subscribed(m);
+    await api.setCard(customer.id, DECLINING);
+    await api.advance(31 * DAY);
+    const deliveries = (await api.get(`/api/v1/webhooks/${endpoint.id}/deliveries?per_page=100`)).body.data.map((d: any) => d.event_type).reverse();
+    expect(deliveries.filter((t: string) => t !== 'ping')).toEqual(['subscription.created', 'subscription.captured', 'subscription.failed']);
+    const failed = (await api.events(subscription.id)).find((e) => e.type === 'subscription.failed');
+    const event = (await api.get(`/api/v1/events/${failed.id}`)).body;
+    expect(event).toMatchObject({ type: 'subscription.failed', reason: 'card_declined', data: { resource: 'subscription', id: subscription.id, status: 'active', retry_count: 0 } });
+    expect(event.data.payments).toHaveLength(2);
+  });
+});
+
 describe('GET and DELETE', () => {
   it('lists newest first in the list envelope, and deleting stops the charges', async () => {
     const m = await h.merchant();
