@@ -130,6 +130,15 @@ describe('POST /api/v1/subscriptions', () => {
     expect(payments.body.total).toBe(0);
   });
 
+  it('live mode without a processor: 502 bad_gateway, and nothing is recorded', async () => {
+    const m = await h.merchant({ mode: 'live' });
+    const customer = await client(m).post('/api/v1/customers', { payment_details: testCard() });
+    expect(customer.status, customer.text).toBe(200);
+    expectError(await client(m).post('/api/v1/subscriptions', { customer: customer.body.id, amount: 1000, currency: 'JPY', period: 'monthly' }), 502, 'bad_gateway');
+    expect(await h.store.db.selectFrom('subscriptions').select('id').where('merchant_id', '=', m.id).execute()).toEqual([]);
+    expect(await h.store.db.selectFrom('events').select('type').where('merchant_id', '=', m.id).where('type', 'like', 'subscription.%').execute()).toEqual([]);
+  });
+
   it('a declined first charge still creates it, active with a retry in 3 days', async () => {
     const m = await h.merchant();
     const { api, subscription } = await subscribed(m, {}, DECLINING);

@@ -4,7 +4,7 @@ import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
 import { createSubscription } from '../../domain/subscriptions';
 import { ApiError } from '../../kernel/errors';
-import type { Operation } from '../openapi/operation';
+import { NO_LIVE_PROCESSOR, type Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
 import { Amount, Metadata } from '../schemas';
 import { serializeSubscription } from '../../wire/subscription';
@@ -24,6 +24,7 @@ const operation: Operation = {
     "Charges the customer's stored card `amount` (tax 0) now, then every week, month or year on the merchant's clock (`POST /api/v1/test_helpers/clock/advance` makes the renewals at once). A declined charge is retried 3, 5 and 7 days later, then the subscription is `suspended`; a declined first charge still answers 200, with `retry_at` set. Events: `subscription.created`, `.captured`, `.failed`, `.suspended`, `.deleted`. Immutable: to change one, delete it and create another.",
   tag: 'Subscriptions',
   responses: { 200: 'Subscription' },
+  errors: { 502: NO_LIVE_PROCESSOR },
 };
 
 /** Ajv's coerceTypes turns JSON true into 1: a boolean amount is invalid, not one yen (as payments.create). */
