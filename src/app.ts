@@ -38,6 +38,10 @@ import disbursementsList from './http/routes/disbursements.list';
 import disbursementsReport from './http/routes/disbursements.report';
 import disbursementsShow from './http/routes/disbursements.show';
 import eventsList from './http/routes/events.list';
+import subscriptionsCreate from './http/routes/subscriptions.create';
+import subscriptionsDelete from './http/routes/subscriptions.delete';
+import subscriptionsList from './http/routes/subscriptions.list';
+import subscriptionsShow from './http/routes/subscriptions.show';
 import eventsRedeliver from './http/routes/events.redeliver';
 import eventsShow from './http/routes/events.show';
 import eventsStream from './http/routes/events.stream';
@@ -130,6 +134,10 @@ const ROUTES = [
   customersShow,
   customersUpdate,
   customersDelete,
+  subscriptionsCreate,
+  subscriptionsList,
+  subscriptionsShow,
+  subscriptionsDelete,
   sessionsCreate,
   sessionsShow,
   sessionsPay,

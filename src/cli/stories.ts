@@ -1,5 +1,6 @@
 import { CHARGEBACK_TRIGGERS } from './chargeback-stories';
 import { Refusal } from './refusal';
+import { SUBSCRIPTION_STORIES } from './subscription-stories';
 import {
   call,
   cashPayment,
@@ -218,7 +219,7 @@ const CUSTOMER_STORIES: Story[] = [
   },
 ];
 
-export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CHARGEBACK_TRIGGERS, ...CUSTOMER_STORIES];
+export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CHARGEBACK_TRIGGERS, ...SUBSCRIPTION_STORIES, ...CUSTOMER_STORIES];
 
 export function findStory(name: string): Story | undefined {
   return STORIES.find((story) => story.name === name);

@@ -6,6 +6,7 @@ import type { Actor, Services } from './context';
 import { checkDetails } from './details';
 import { ApiError } from '../kernel/errors';
 import { recordCustomerEvent } from './events';
+import { cancelCustomerSubscriptions } from './subscription-records';
 import { enabledTypes } from './merchants';
 import { readToken, useToken, type UnusedToken } from './tokens';
 import type { PaymentMethod } from '../methods/method';
@@ -128,11 +129,16 @@ export async function saveCustomer(trx: Db, ids: IdSource, updated: Customer): P
   return updated;
 }
 
-/** DELETE /customers/:id: the customer and its stored details are gone; `customer.deleted` shows it as it was. */
+/**
+ * DELETE /customers/:id: the customer and its stored details are gone, its subscriptions
+ * cancelled; `customer.deleted` shows it as it was.
+ */
 export async function deleteCustomer(trx: Db, actor: Actor, id: string): Promise<Customer> {
   const found = await customersRepo.lockCustomer(trx, actor.merchant.id, id);
   if (!found) throw new ApiError('not_found', { param: 'id' });
   const now = actor.clock.now();
+  // Nothing is left to charge: its subscriptions end first (subscription.deleted), as Stripe's do.
+  await cancelCustomerSubscriptions(trx, actor.ids, actor.merchant.id, found, now);
   await customersRepo.deleteCustomer(trx, found.id);
   await recordCustomerEvent(trx, actor.ids, 'customer.deleted', found, now);
   return found;

@@ -6,6 +6,7 @@ import { expireMerchantPayments } from './expiry';
 import { runMerchantLedger } from './ledger-sweep';
 import { eraseExpiredTokens } from './tokens';
 import { merchantClock } from './seeding';
+import { chargeMerchantSubscriptions } from './subscription-billing';
 
 /**
  * A merchant's test clock: the system clock plus an offset the merchant moves forward through
@@ -39,6 +40,8 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
     const now = merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: offsetMs }).now();
     await runMerchantLedger(trx, merchantId, now, actor.ids);
     await eraseExpiredTokens(trx, services.clock, merchantId);
+    // Renewals and retries that fell due, each made at its own time on the merchant's clock.
+    await chargeMerchantSubscriptions(trx, services, actor.ids, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };
   });

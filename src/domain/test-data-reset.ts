@@ -21,7 +21,7 @@ const ATTEMPTS = 20;
 
 /**
  * Deletes a test-mode merchant's test data — payments with their refunds and refund requests,
- * sessions, tokens and secure tokens, customers and saved cards (external customers), events
+ * sessions, tokens and secure tokens, customers and saved cards (external customers), subscriptions, events
  * with their webhook deliveries and attempts, mails, idempotency records — and sets its test clock back
  * to real time. Keys, webhook endpoints, dashboard users and settings (payment methods) stay, as
  * does the API request log. A seeded merchant keeps its seed, and starts over as seeding starts

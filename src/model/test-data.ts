@@ -13,6 +13,7 @@ export const TEST_DATA_KINDS = [
   'secure_tokens',
   'customers',
   'external_customers',
+  'subscriptions',
   'events',
   'webhook_deliveries',
   'mails',

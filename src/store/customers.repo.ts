@@ -51,3 +51,8 @@ export async function listCustomers(db: Db, filter: CustomerFilter, page: number
   ]);
   return { rows, total: Number(count.total) };
 }
+
+/** A customer row with its row number (`seq`), by id alone: for what a subscription shows of it. */
+export async function findCustomerRow(db: Db, id: string) {
+  return db.selectFrom('customers').select(['id', 'seq', 'email', 'source', 'created_at', 'updated_at']).where('id', '=', id).executeTakeFirst();
+}

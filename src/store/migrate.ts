@@ -14,6 +14,7 @@ import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
 import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
 import * as seededMerchants from './migrations/0015_seeded_merchants';
+import * as subscriptions from './migrations/0017_subscriptions';
 import * as chargebacks from './migrations/0019_chargebacks';
 import * as ledger from './migrations/0020_ledger';
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_webhook_simulation': webhookSimulation,
   '0014_mail_outbox': mailOutbox,
   '0015_seeded_merchants': seededMerchants,
+  '0017_subscriptions': subscriptions,
   '0019_chargebacks': chargebacks,
   '0020_ledger': ledger,
 };

@@ -4,6 +4,7 @@ import type { Event } from '../model/event';
 import type { Mail, MailKind, MailStatus } from '../model/mail';
 import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
 import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
+import type { Subscription } from '../model/subscription';
 import type { Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
@@ -11,6 +12,7 @@ import type { Timestamp } from './column-types';
 import type { ChargebackDocumentsTable, ChargebacksTable } from './schema-chargebacks';
 import type { Chargeback, ChargebackDocument } from '../model/chargeback';
 import type { BalanceTransactionsTable, DisbursementsTable, FeeDefaultsTable, MerchantFeesTable, SettlementsTable } from './schema-ledger';
+import type { SubscriptionsTable } from './schema-subscriptions';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
@@ -52,6 +54,8 @@ export interface Database {
   balance_transactions: BalanceTransactionsTable;
   settlements: SettlementsTable;
   disbursements: DisbursementsTable;
+  // Subscriptions (migrations/0017_subscriptions.ts).
+  subscriptions: SubscriptionsTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -368,4 +372,5 @@ export type SchemaMatchesModel = [
   Holds<Same<Omit<Selectable<MailsTable>, 'seq'>, Mail>>,
   Holds<Same<Omit<Selectable<ChargebacksTable>, 'seq'>, Chargeback>>,
   Holds<Same<Omit<Selectable<ChargebackDocumentsTable>, 'seq'>, ChargebackDocument>>,
+  Holds<Same<Omit<Selectable<SubscriptionsTable>, 'seq'>, Subscription>>,
 ];

@@ -2,11 +2,13 @@ import type { ApiVersion } from './api-version';
 import { serializeChargebackDetail } from './chargeback';
 import { serializeCustomer } from './customer';
 import { serializePayment } from './payment';
+import { serializeSubscription } from './subscription';
 import { timestamp } from './time';
 import type { Chargeback } from '../model/chargeback';
 import type { Customer } from '../model/customer';
 import type { Event } from '../model/event';
 import type { Payment } from '../model/payment';
+import type { Subscription } from '../model/subscription';
 
 /** Event → KOMOJU JSON; `data` is the resource as it was when the event happened. */
 export function serializeEvent(event: Event, version: ApiVersion): Record<string, unknown> {
@@ -27,5 +29,6 @@ function serializeEventData(data: Record<string, unknown>, version: ApiVersion):
     const { documents, ...chargeback } = data as unknown as Chargeback & { documents: Parameters<typeof serializeChargebackDetail>[1] };
     return { resource: 'chargeback', ...serializeChargebackDetail(chargeback, documents) };
   }
+  if (data.resource === 'subscription') return serializeSubscription(data as unknown as Subscription);
   return data;
 }

@@ -4,6 +4,7 @@ import { expireDuePayments } from '../domain/expiry';
 import { sweepLedger } from '../domain/ledger-sweep';
 import { purgeExpiredIdempotencyKeys } from '../domain/commands';
 import { eraseExpiredTokens } from '../domain/tokens';
+import { chargeDueSubscriptions } from '../domain/subscription-billing';
 import type { LogSink } from '../lib/log';
 
 export interface Job {
@@ -17,6 +18,7 @@ export const JOBS: readonly Job[] = [
   { name: 'expire-payments', everyMs: 5_000, run: (s) => expireDuePayments(s.db, s.clock) },
   // Unanswered chargebacks past their due date are lost (expired); days-long windows, so a minute late is nothing.
   { name: 'expire-chargebacks', everyMs: 60_000, run: (s) => expireDueChargebacks(s) },
+  { name: 'charge-subscriptions', everyMs: 5_000, run: (s) => chargeDueSubscriptions(s.db, s) },
   { name: 'purge-idempotency-keys', everyMs: 600_000, run: (s) => purgeExpiredIdempotencyKeys(s.db, s.clock) },
   // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).
   { name: 'erase-expired-tokens', everyMs: 60_000, run: (s) => eraseExpiredTokens(s.db, s.clock) },

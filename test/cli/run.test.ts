@@ -47,7 +47,7 @@ describe('kessai run: the example scenarios', () => {
 
   it('has the flows of the issue', () => {
     expect(examples).toEqual(
-      expect.arrayContaining(['hosted-page-konbini-paid-later.yaml', 'konbini-expired.yaml', 'bank-transfer-refund-request.yaml', 'one-click-saved-card.yaml', 'card-3d-secure.yaml']),
+      expect.arrayContaining(['hosted-page-konbini-paid-later.yaml', 'konbini-expired.yaml', 'bank-transfer-refund-request.yaml', 'one-click-saved-card.yaml', 'card-3d-secure.yaml', 'subscription-renewals.yaml']),
     );
   });
 

@@ -32,6 +32,17 @@ const EVENT_CHAINS: Record<string, string[]> = {
   'chargeback.won': ['payment.captured', 'chargeback.created', 'chargeback.defended', 'chargeback.won'],
   'chargeback.lost': ['payment.captured', 'chargeback.created', 'chargeback.defended', 'chargeback.lost'],
   'chargeback.expired': ['payment.captured', 'chargeback.created', 'chargeback.expired'],
+  'subscription.created': ['customer.created', 'subscription.created', 'subscription.captured', 'payment.captured'],
+  'subscription.captured': ['customer.created', 'subscription.created', 'subscription.captured', 'subscription.captured', 'payment.captured', 'payment.captured'],
+  'subscription.failed': ['customer.created', 'subscription.created', 'subscription.failed', 'payment.failed'],
+  'subscription.suspended': [
+    'customer.created',
+    'subscription.created',
+    ...Array<string>(4).fill('subscription.failed'),
+    'subscription.suspended',
+    ...Array<string>(4).fill('payment.failed'),
+  ],
+  'subscription.deleted': ['customer.created', 'subscription.created', 'subscription.captured', 'subscription.deleted', 'payment.captured'],
 };
 
 const STORY_CHAINS: Record<string, string[]> = {
@@ -152,7 +163,7 @@ afterAll(async () => {
 
 describe('kessai trigger', () => {
   it('triggers every event type kessai sends, each received signed through a real kessai listen', async () => {
-    const sent = WEBHOOK_EVENT_TYPES.filter((type) => !type.startsWith('subscription.') && type !== 'settlement.created');
+    const sent = WEBHOOK_EVENT_TYPES.filter((type) => type !== 'settlement.created');
     expect(Object.keys(EVENT_CHAINS).sort()).toEqual([...sent].sort());
     expect(listener.stderr()).toContain(`Following events of ${server.url}`);
     for (const [name, chain] of Object.entries(EVENT_CHAINS)) {

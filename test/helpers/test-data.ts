@@ -26,6 +26,7 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
   await secret(`/api/v1/chargeback_requests/${chargeback.id}/defend`, { description: 'Delivered.', document: { document_base64: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') } });
   const customer = await secret('/api/v1/customers', { email: 'taro@example.com', payment_details: testCard() });
   await secret('/api/v1/payments', { amount: 1200, currency: 'JPY', customer: customer.id });
+  await secret('/api/v1/subscriptions', { amount: 980, currency: 'JPY', customer: customer.id, period: 'monthly' });
   const token = await call(m.publishableKey, '/api/v1/tokens', { payment_details: testCard() });
   await secret('/api/v1/payments', { amount: 1300, currency: 'JPY', payment_details: token.id });
   await call(m.publishableKey, '/api/v1/secure_tokens', { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/back', payment_details: testCard() });
@@ -54,7 +55,7 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
 
 /** A merchant's rows of each kind of test data, counted straight from the tables. */
 export async function tableCounts(db: Db, merchantId: string): Promise<Record<TestDataKind, number>> {
-  type Table = 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'chargebacks' | 'customers' | 'external_customers' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys';
+  type Table = 'payments' | 'refunds' | 'refund_requests' | 'sessions' | 'chargebacks' | 'customers' | 'external_customers' | 'subscriptions' | 'events' | 'webhook_deliveries' | 'mails' | 'idempotency_keys';
   const count = async (table: Table | 'balance_transactions' | 'settlements' | 'disbursements') => {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('merchant_id', '=', merchantId).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -73,6 +74,7 @@ export async function tableCounts(db: Db, merchantId: string): Promise<Record<Te
     secure_tokens: await tokens('secure_token'),
     customers: await count('customers'),
     external_customers: await count('external_customers'),
+    subscriptions: await count('subscriptions'),
     events: await count('events'),
     webhook_deliveries: await count('webhook_deliveries'),
     mails: await count('mails'),

@@ -204,18 +204,18 @@ describe('failures the framework meets before any route answer the envelope', ()
 
 describe('an unknown route is told apart from an unknown id', () => {
   it('under /api: 404 not_found saying the URL is not recognized', async () => {
-    const route = await h.request({ url: '/api/v1/subscriptions', key: m.secretKey });
+    const route = await h.request({ url: '/api/v1/no_such_resource', key: m.secretKey });
     expectEnvelope(route, 404, 'not_found', null);
-    expect(route.body.error.message).toBe('Unrecognized request URL (GET /api/v1/subscriptions)');
-    const post = await h.request({ method: 'POST', url: '/api/v1/subscriptions?x=1', key: m.secretKey, json: {} });
-    expect(post.body.error.message).toBe('Unrecognized request URL (POST /api/v1/subscriptions)');
+    expect(route.body.error.message).toBe('Unrecognized request URL (GET /api/v1/no_such_resource)');
+    const post = await h.request({ method: 'POST', url: '/api/v1/no_such_resource?x=1', key: m.secretKey, json: {} });
+    expect(post.body.error.message).toBe('Unrecognized request URL (POST /api/v1/no_such_resource)');
     const id = await h.request({ url: `/api/v1/payments/${'z'.repeat(25)}`, key: m.secretKey });
     expectEnvelope(id, 404, 'not_found');
     expect(id.body.error.message).not.toBe(route.body.error.message);
   });
 
   it('under /api without a key: 401 first, revealing nothing of which routes exist', async () => {
-    expectEnvelope(await h.request({ url: '/api/v1/subscriptions' }), 401, 'unauthorized');
+    expectEnvelope(await h.request({ url: '/api/v1/no_such_resource' }), 401, 'unauthorized');
   });
 
   it.each(['/nothing', '/dashboardx', '/sessions', '/assets'])('outside the API: a 404 page at %s, with or without a key', async (url) => {

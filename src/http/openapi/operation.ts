@@ -35,6 +35,7 @@ export const TAGS = [
   { name: 'Tokens', description: 'One-time payment details, made from the browser with the publishable key.' },
   { name: 'Secure tokens', description: '3-D Secure for direct API card payments.' },
   { name: 'Customers', description: 'Stored cards for later payments.' },
+  { name: 'Subscriptions', description: "Recurring charges of a customer's stored card, billed on the merchant's clock." },
   { name: 'Sessions', description: 'Hosted Page checkout sessions.' },
   { name: 'Chargebacks', description: 'Disputes of captured card payments: list, read, accept or defend them before their due date.' },
   { name: 'Events', description: 'The event log (what webhooks deliver).' },

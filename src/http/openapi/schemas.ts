@@ -6,6 +6,7 @@ import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
 import { TestSeed } from './test-seed-schema';
 import { LEDGER_COMPONENTS } from './ledger-schemas';
+import { Subscription } from './subscription-schema';
 
 /**
  * The response bodies of the API as JSON Schema (TypeBox), for the OpenAPI document only: routes
@@ -261,12 +262,13 @@ export const Event = Type.Object(
     type: Type.String({ description: '`payment.captured`, `customer.created`, `ping`, …' }),
     resource: Type.Literal('event'),
     data: Type.Unsafe({
-      oneOf: [ref('Payment'), ref('Customer'), ref('WebhookPing'), ref('ChargebackEventData')],
+      oneOf: [ref('Payment'), ref('Customer'), ref('Subscription'), ref('WebhookPing'), ref('ChargebackEventData')],
       discriminator: {
         propertyName: 'resource',
         mapping: {
           payment: '#/components/schemas/Payment',
           customer: '#/components/schemas/Customer',
+          subscription: '#/components/schemas/Subscription',
           webhook: '#/components/schemas/WebhookPing',
           chargeback: '#/components/schemas/ChargebackEventData',
         },
@@ -370,6 +372,8 @@ export const COMPONENTS: readonly TSchema[] = [
   Customer,
   CustomerSource,
   list('CustomerList', 'Customer'),
+  Subscription,
+  list('SubscriptionList', 'Subscription'),
   Session,
   SessionPaymentMethod,
   DeletedExternalCustomer,

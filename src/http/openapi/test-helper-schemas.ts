@@ -33,6 +33,7 @@ export const TestDataReset = Type.Object(
     secure_tokens: removed('Secure tokens'),
     customers: removed('Customers'),
     external_customers: removed('Saved cards of the Hosted Page (external customers)'),
+    subscriptions: removed('Subscriptions'),
     events: removed('Events'),
     webhook_deliveries: removed('Webhook deliveries (with their attempts)'),
     mails: removed('E-mails in the mail outbox'),

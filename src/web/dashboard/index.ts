@@ -19,6 +19,7 @@ import login from './routes/login';
 import mail from './routes/mail';
 import payments from './routes/payments';
 import settings from './routes/settings';
+import subscriptions from './routes/subscriptions';
 import testData from './routes/test-data';
 
 declare module 'fastify' {
@@ -74,6 +75,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
     home(dash, services);
     payments(dash, services);
     lists(dash, services);
+    subscriptions(dash, services);
     developers(dash, services);
     mail(dash, services);
     testData(dash, services);

@@ -14,7 +14,7 @@ export interface DashContext {
   query: string;
 }
 
-export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'mail' | 'testData' | 'settings' | 'login';
+export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'subscriptions' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'mail' | 'testData' | 'settings' | 'login';
 
 /** The hidden CSRF field every POST form of a signed-in page carries. */
 export function csrfField(ctx: DashContext): Html {
@@ -26,6 +26,7 @@ const MENU: readonly { section: Section; href: string; label: (t: DashboardMessa
   { section: 'payments', href: '/dashboard/payments', label: (t) => t.nav.payments },
   { section: 'sessions', href: '/dashboard/sessions', label: (t) => t.nav.sessions },
   { section: 'customers', href: '/dashboard/customers', label: (t) => t.nav.customers },
+  { section: 'subscriptions', href: '/dashboard/subscriptions', label: (t) => t.nav.subscriptions },
   { section: 'tokens', href: '/dashboard/tokens', label: (t) => t.nav.tokens },
   { section: 'requests', href: '/dashboard/developers/requests', label: (t) => t.nav.requests, group: 'developers' },
   { section: 'events', href: '/dashboard/developers/events', label: (t) => t.nav.events, group: 'developers' },
@@ -44,7 +45,7 @@ const MENU: readonly { section: Section; href: string; label: (t: DashboardMessa
 export function dashLayout(ctx: DashContext, props: { title: string; section: Section; body: Child }): Html {
   const { t, session } = ctx;
   const menu = session
-    ? html`<nav class="dash-nav" aria-label="${t.title}"><ul>${MENU.filter((item) => !item.group).slice(0, 5).map((item) => menuItem(ctx, item, props.section))}<li class="group"><span>${t.nav.developers}</span><ul>${MENU.filter(
+    ? html`<nav class="dash-nav" aria-label="${t.title}"><ul>${MENU.filter((item) => !item.group && item.section !== 'settings').map((item) => menuItem(ctx, item, props.section))}<li class="group"><span>${t.nav.developers}</span><ul>${MENU.filter(
         (item) => item.group,
       ).map((item) => menuItem(ctx, item, props.section))}</ul></li>${MENU.filter((item) => item.section === 'settings').map((item) => menuItem(ctx, item, props.section))}</ul></nav>`
     : null;
