@@ -27,6 +27,7 @@ import eventsShow from './http/routes/events.show';
 import eventsStream from './http/routes/events.stream';
 import externalCustomersDelete from './http/routes/external-customers.delete';
 import paymentsCancel from './http/routes/payments.cancel';
+import barcodesShow from './http/routes/barcodes.show';
 import paymentsCapture from './http/routes/payments.capture';
 import paymentsCreate from './http/routes/payments.create';
 import paymentsList from './http/routes/payments.list';
@@ -97,6 +98,7 @@ const ROUTES = [
   paymentsRefund,
   paymentsCancel,
   paymentsRefundRequest,
+  barcodesShow,
   paymentMethodsList,
   tokensCreate,
   secureTokensCreate,

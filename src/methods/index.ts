@@ -76,4 +76,7 @@ export const ONE_CLICK_TYPES = typesWhere((method) => method.oneClick);
 /** What 3-D Secure authenticates: the card-flow methods. */
 export const CARD_FLOW_TYPES = typesWhere((method) => method.flow === 'card');
 
+/** Whose payments may have a barcode (`barcodes`): GET /barcodes/:payment_id. */
+export const BARCODE_TYPES = typesWhere((method) => method.barcodes);
+
 export type { PaymentMethod } from './method';

@@ -42,6 +42,11 @@ export interface PaymentMethod {
    * and paid with again in one click. Needs `store`.
    */
   oneClick?: boolean;
+  /**
+   * Some of its payments carry `payment_details.barcode_url` (konbini at a store whose till scans
+   * one): GET /barcodes/:payment_id shows their barcode (domain/barcodes.ts).
+   */
+  barcodes?: boolean;
   /** JSON schema of `payment_details` (besides `type`); coerced and validated before anything else. */
   detailsSchema: TObject;
   /** Inputs the hosted page shows for this method, in order. */
@@ -118,8 +123,11 @@ export interface AuthorizeContext {
   processor: Processor;
   /** Where codes shown in payment_details come from: random, or repeatable for a seeded merchant. */
   ids: IdSource;
-  /** Pages this server hosts for the payment: `instructions_url` and the offsite `redirect_url`. */
-  urls: { instructions: string; offsite: string };
+  /**
+   * Pages this server hosts for the payment: `instructions_url`, the offsite `redirect_url`, and
+   * the API's `barcode_url` (GET /api/v1/barcodes/:payment_id).
+   */
+  urls: { instructions: string; offsite: string; barcode: string };
   /** The payment's deadline as the core computed it from `expiry` (null when the method has none). */
   deadline: Date | null;
 }

@@ -1,4 +1,5 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { Barcode } from '../model/barcode';
 import type { Customer, ExternalCustomer } from '../model/customer';
 import type { Event } from '../model/event';
 import type { Mail, MailKind, MailStatus } from '../model/mail';
@@ -40,6 +41,8 @@ export interface Database {
   request_log: RequestLogTable;
   // The mail outbox (migrations/0014_mail_outbox.ts).
   mails: MailsTable;
+  // Konbini barcodes (migrations/0018_barcodes.ts).
+  barcodes: BarcodesTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -331,6 +334,16 @@ export interface MailsTable {
 }
 export type NewMailRow = Insertable<MailsTable>;
 
+export interface BarcodesTable {
+  payment_id: string;
+  merchant_id: string;
+  serial: number;
+  number: string | null;
+  issued_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 
 /** Two types with the same fields, each assignable to the other; `never` otherwise. */
 type Same<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? ([A] extends [B] ? true : never) : never) : never;
@@ -354,4 +367,5 @@ export type SchemaMatchesModel = [
   Holds<Same<Selectable<MerchantsTable>, Merchant>>,
   Holds<Same<Selectable<TokensTable>, Token>>,
   Holds<Same<Omit<Selectable<MailsTable>, 'seq'>, Mail>>,
+  Holds<Same<Selectable<BarcodesTable>, Barcode>>,
 ];

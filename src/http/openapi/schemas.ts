@@ -1,5 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
+import { ShowBarcodeResponse } from './barcode-schema';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
@@ -68,6 +69,7 @@ export const PaymentDetails = Type.Object(
     store: Type.Optional(Type.String({ description: 'konbini: the store chain slug.' })),
     confirmation_code: Type.Optional(nullable(Type.String())),
     receipt: Type.Optional(Type.String()),
+    barcode_url: Type.Optional(Type.String({ description: 'konbini at a store whose till scans barcodes: GET /barcodes/:payment_id.' })),
     short_amount: Type.Optional(Type.Integer({ description: 'Prepaid cards: what is still to be paid (HTTP 202 while > 0).' })),
   },
   {
@@ -381,5 +383,6 @@ export const COMPONENTS: readonly TSchema[] = [
   list('EmailList', 'Email'),
   TestDataReset,
   TestSeed,
+  ShowBarcodeResponse,
   Health,
 ];
