@@ -20,9 +20,11 @@ export interface PaymentMethod {
   expiry?: { defaultDays: number; maxDays: number };
   /**
    * How money moves: `card` authorizes and captures now (or later with capture=false); `immediate`
-   * captures on create; `async` waits for the customer to pay offline; `offsite` redirects.
+   * captures on create; `async` waits for the customer to pay offline; `offsite` redirects;
+   * `terminal` is a card present at the merchant's terminal: an EMV chip payment stays authorized
+   * until the terminal's outcome is sent to POST /payments/:id/finalize. Sessions never offer it.
    */
-  flow: 'card' | 'immediate' | 'async' | 'offsite';
+  flow: 'card' | 'immediate' | 'async' | 'offsite' | 'terminal';
   /** Whether POST /payments/:id/refund works (cash methods use refund requests instead). */
   refundable: boolean;
   /** Varieties GET /payment_methods lists as `subtypes` (card brands, konbini stores). */
