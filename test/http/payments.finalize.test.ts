@@ -146,6 +146,24 @@ describe('POST /api/v1/payments/:id/finalize', () => {
     expectError(res, 403, 'forbidden');
   });
 
+  it('keeps the card number, track 2 and the terminal\'s EMV data out of the database in clear', async () => {
+    const { m, terminal, finalize } = await fresh();
+    const p = await terminal();
+    expect((await finalize(p.id, FINAL)).status).toBe(200);
+    const { sql } = await import('kysely');
+    const { rows } = await sql<{ text: string }>`
+      SELECT row_to_json(p)::text AS text FROM payments p WHERE p.merchant_id = ${m.id}
+      UNION ALL SELECT row_to_json(e)::text FROM events e WHERE e.merchant_id = ${m.id}
+      UNION ALL SELECT row_to_json(i)::text FROM idempotency_keys i WHERE i.merchant_id = ${m.id}`.execute(h.services.db);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const { text } of rows) {
+      expect(text).not.toContain('4111111111111111');
+      expect(text).not.toContain(TRACK2);
+      expect(text).not.toContain(TERMINAL.field55);
+      expect(text).not.toContain(FINAL.field55);
+    }
+  });
+
   it('keeps track 2 and the EMV data out of the log', async () => {
     const { terminal, finalize } = await fresh();
     const p = await terminal();
