@@ -27,8 +27,8 @@ log="${KESSAI_LOG:-kessai.log}"
 wait_seconds="${KESSAI_WAIT:-30}"
 
 # A server left over on the port (a self-hosted runner) would answer for ours: the tests must not
-# run against it.
-if $KESSAI health --url "http://127.0.0.1:$port" >/dev/null 2>&1; then
+# run against it. Anything accepting connections counts, whatever it answers and however slowly.
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "something already answers on port $port: stop it, or set KESSAI_PORT" >&2
   exit 1
 fi

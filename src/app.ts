@@ -13,6 +13,8 @@ import { registerFaults } from './http/plugins/faults';
 import { registerIdempotency } from './http/plugins/idempotency';
 import { registerInputChecks } from './http/plugins/input';
 import { registerOpenApi } from './http/openapi/document';
+import { registerMetrics } from './http/metrics';
+import { registerProbes } from './http/probes';
 import { registerRequestLog } from './http/plugins/request-log';
 import { RequestLineLogController } from './http/plugins/request-line';
 import { registerTransportSecurity } from './http/plugins/transport-security';
@@ -80,6 +82,8 @@ export interface AppOptions {
   rateLimits?: RateLimits;
   /** Redis where the rate limits are counted, shared by every process (KESSAI_REDIS_URL); else in this process. */
   redisUrl?: string | null;
+  /** The bearer token of GET /metrics (KESSAI_METRICS_TOKEN); see http/metrics.ts. */
+  metricsToken?: string | null;
   /** Believe X-Forwarded-* from these proxies (Fastify's trustProxy; KESSAI_TRUST_PROXY). */
   trustProxy?: boolean | string;
   /**
@@ -176,18 +180,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerAuth(app, services);
   // After auth (test mode only), before the rate limit: a simulated 429 is no counted request.
   registerFaults(app);
-  await registerRateLimit(app, options.rateLimits ?? { live: 0, test: 0 }, options.redisUrl ?? null);
+  const redis = await registerRateLimit(app, options.rateLimits ?? { live: 0, test: 0 }, options.redisUrl ?? null);
   registerIdempotency(app, services.vault);
   // Before any route: @fastify/swagger collects them as they are added.
   await registerOpenApi(app);
   registerRequestLog(app, services);
 
+  registerMetrics(app, services, options.metricsToken ?? null);
   for (const route of ROUTES) route(app, services);
-  app.get(
-    '/health',
-    { config: { access: 'public', operation: { summary: 'Check liveness', tag: 'Meta', responses: { 200: 'Health' } } } },
-    async () => ({ status: 'ok' }),
-  );
+  registerProbes(app, services, redis);
   registerWebPages(app, services);
   registerDashboard(app, services);
   return app;

@@ -39,6 +39,11 @@ export interface Config {
    * balancer share them; null counts in each process.
    */
   redisUrl: string | null;
+  /**
+   * The bearer token GET /metrics asks for (KESSAI_METRICS_TOKEN); null leaves it open while no
+   * merchant is live, and off once one is (http/metrics.ts).
+   */
+  metricsToken: string | null;
   /** Size of the PostgreSQL connection pool. */
   poolSize: number;
   /**
@@ -200,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
       test: integer(env, 'KESSAI_TEST_RATE_LIMIT', 0, 0, 1_000_000),
     },
     redisUrl: redisUrl(text(env, 'KESSAI_REDIS_URL')),
+    metricsToken: text(env, 'KESSAI_METRICS_TOKEN'),
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),

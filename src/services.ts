@@ -40,6 +40,7 @@ export async function openServices<T = void>(
       webhooks: config.webhooks,
       rates: config.rates,
       sendsMail: config.smtpUrl !== null,
+      poolStats: store.poolStats,
     };
     return { services, store, migrations, setUp: (await setUp?.(services)) as T };
   });

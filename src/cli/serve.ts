@@ -41,6 +41,7 @@ export async function serve(config: Config): Promise<void> {
     maxInFlight: config.maxInFlight,
     rateLimits: config.rateLimits,
     redisUrl: config.redisUrl,
+    metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
   });
   await app.listen({ port: config.port, host: config.host });

@@ -3,6 +3,7 @@ import type { IdSource } from '../lib/ids';
 import type { Processor } from '../processors/processor';
 import type { CardAuthenticator } from '../processors/three-d-secure';
 import type { Db } from '../store/db';
+import type { PoolStats } from '../store/types';
 import type { Vault } from '../vault/vault';
 import type { Rates } from './rates';
 import type { WebhookSettings } from './webhook-settings';
@@ -34,6 +35,8 @@ export interface Services {
    * set later. Read when a mail is written (domain/mail.ts), so a test may switch it.
    */
   sendsMail?: boolean;
+  /** PostgreSQL only: the connection pool's state, for /metrics. */
+  poolStats?: () => PoolStats;
 }
 
 /**

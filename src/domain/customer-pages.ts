@@ -32,9 +32,11 @@ const PAGE_FLOW: Record<CustomerPage, PaymentMethod['flow']> = { instructions: '
  * The payment `id` as the customer's `page` shows it, or 404 `not_found` when there is no such
  * payment or it is not one that page serves (a card payment has no instructions page).
  *
- *   const { payment, merchant } = await findCustomerPayment(services, id, 'instructions');
+ *   const { payment, merchant } = await findCustomerPayment(services, id, 'instructions', { reading: true });
+ *
+ * `reading`: the page only shows the payment (see actorFor).
  */
-export async function findCustomerPayment(services: Services, id: string, page: CustomerPage): Promise<CustomerPayment> {
+export async function findCustomerPayment(services: Services, id: string, page: CustomerPage, { reading = false } = {}): Promise<CustomerPayment> {
   const payment = await paymentsRepo.findPaymentById(services.db, id);
   const method = payment && methodFor(payment.payment_type);
   if (!payment || method?.flow !== PAGE_FLOW[page]) throw new ApiError('not_found', { param: 'id' });
@@ -44,7 +46,7 @@ export async function findCustomerPayment(services: Services, id: string, page: 
     payment,
     merchant: { name: merchant.name, mode: merchant.mode },
     method,
-    actor: await actorFor(services.db, services.clock, merchant),
+    actor: await actorFor(services.db, services.clock, merchant, { reading }),
   };
 }
 

@@ -32,11 +32,16 @@ export function merchantClock(system: Clock, merchant: Pick<Merchant, 'seed' | '
  * merchant's sequence (one UPDATE … RETURNING, which also reads the seed and clock as they
  * stand, fresher than a cached key lookup); a merchant unseeded meanwhile acts as unseeded.
  *
+ * A request that only reads (`reading`: an API GET, a page view) takes no number: a shop that polls
+ * a payment a varying number of times must still draw the same ids afterwards. It sees the seeded
+ * clock, and draws random ids should it write anything after all.
+ *
  *   const actor = await actorFor(services.db, services.clock, merchant);
  *   actor.ids.id();
  */
-export async function actorFor(db: Db, system: Clock, merchant: Merchant): Promise<Actor> {
+export async function actorFor(db: Db, system: Clock, merchant: Merchant, { reading = false } = {}): Promise<Actor> {
   if (merchant.seed === null) return { merchant, clock: offsetClock(system, merchant.clock_offset_ms), ids: randomIds };
+  if (reading) return readingActor(db, system, merchant);
   const taken = await merchantsRepo.takeIdSequence(db, merchant.id);
   if (!taken) {
     const unseeded = { ...merchant, seed: null };
@@ -44,6 +49,12 @@ export async function actorFor(db: Db, system: Clock, merchant: Merchant): Promi
   }
   const current = { ...merchant, seed: taken.seed, clock_offset_ms: taken.clockOffsetMs };
   return { merchant: current, clock: merchantClock(system, current), ids: seededIds(taken.seed, taken.sequence) };
+}
+
+async function readingActor(db: Db, system: Clock, merchant: Merchant): Promise<Actor> {
+  const now = await merchantsRepo.peekSeed(db, merchant.id);
+  const current = { ...merchant, seed: now?.seed ?? null, clock_offset_ms: now ? now.clockOffsetMs : 0 };
+  return { merchant: current, clock: merchantClock(system, current), ids: randomIds };
 }
 
 /**

@@ -123,6 +123,10 @@ function merchantsByAge(db: Db) {
   return db.selectFrom('merchants').select(MERCHANT_COLUMNS).orderBy('created_at').orderBy('id');
 }
 
+export async function anyLiveMerchant(db: Db): Promise<boolean> {
+  return (await db.selectFrom('merchants').select('id').where('mode', '=', 'live').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
   return merchantsByAge(db).limit(1).executeTakeFirst();
 }
@@ -199,6 +203,13 @@ export async function takeIdSequence(db: Db, merchantId: string): Promise<IdSequ
     .executeTakeFirst();
   if (!row || row.seed === null) return undefined;
   return { seed: Number(row.seed), sequence: Number(row.id_sequence), clockOffsetMs: Number(row.clock_offset_ms) };
+}
+
+/** A seeded merchant's seed and clock offset as they stand, without taking a number; undefined when unseeded. */
+export async function peekSeed(db: Db, merchantId: string): Promise<Omit<IdSequence, 'sequence'> | undefined> {
+  const row = await db.selectFrom('merchants').select(['seed', 'clock_offset_ms']).where('id', '=', merchantId).executeTakeFirst();
+  if (!row || row.seed === null) return undefined;
+  return { seed: Number(row.seed), clockOffsetMs: Number(row.clock_offset_ms) };
 }
 
 /**

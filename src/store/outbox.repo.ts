@@ -372,3 +372,13 @@ export async function listDeliveries(db: Db, merchantId: string, filter: { endpo
   ]);
   return { rows: rows as WebhookDelivery[], total: Number(count.total) };
 }
+
+/** Pending deliveries over every merchant, and the oldest one's creation (the partial index on pending rows serves it). */
+export async function pendingBacklog(db: Db): Promise<{ pending: number; oldest: Date | null }> {
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.pending), oldest: row.oldest === null ? null : new Date(row.oldest as Date) };
+}

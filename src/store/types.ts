@@ -28,7 +28,16 @@ export interface Store {
    * (pglite-snapshot.ts); `kessai migrate` counts them as applied. Empty otherwise.
    */
   snapshotMigrations?: readonly string[];
+  /** PostgreSQL only: the pool's connections now (for /metrics). */
+  poolStats?(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 export interface StoreOptions {

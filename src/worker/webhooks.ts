@@ -15,6 +15,7 @@ import type { LogSink } from '../lib/log';
 import type { AttemptOutcome } from '../model/webhook';
 import { webhookBody } from '../wire/webhook';
 import { postJson, type Resolver } from './outbound';
+import { webhookAttempts } from '../lib/metrics';
 
 export interface WebhookWorkerOptions {
   log: LogSink;
@@ -178,7 +179,7 @@ class Dispatcher {
 }
 
 /**
- * One line per attempt, once it is recorded: `webhook delivered` with the receiver's status, or
+ * One line (and a count in kessai_webhook_attempts_total) per attempt, once it is recorded: `webhook delivered` with the receiver's status, or
  * `webhook failed` with its status (or why no answer came) and when the next attempt is due,
  * in system time (null once the schedule has run out). Info, not error, for a failure: a
  * receiver that is down is the merchant's state to see, as a decline is (STYLE §5). The
@@ -197,6 +198,7 @@ function logAttempt(log: LogSink, delivery: OutboundDelivery, result: AttemptRes
     ms: result.latencyMs,
     attempt: delivery.step + 1,
   };
+  webhookAttempts.inc({ endpoint: delivery.endpointId, result: outcome.status === 'succeeded' ? 'delivered' : 'failed' });
   if (outcome.status === 'succeeded') return log.info(line, 'webhook delivered');
   const next = outcome.status === 'pending' ? new Date(outcome.nextAttemptAt.getTime() - delivery.clockOffsetMs).toISOString() : null;
   log.info({ ...line, error: result.error, next_retry_at: next }, next ? 'webhook failed' : 'webhook failed; no retries left');

@@ -74,7 +74,7 @@ describeBrowser('Delete test data in the dashboard', () => {
     const done = await page.locator('[data-notice="ok"]').innerText();
     expect(done).toContain(`Payments ${before.payments}`);
     expect(done).toContain(`Events ${before.events}`);
-    expect(done).toContain('The test clock is back at real time.');
+    expect(done).toContain('The clock is back at real time.');
     for (const kind of TEST_DATA_KINDS) expect(await page.locator(`[data-count="${kind}"]`).innerText(), kind).toBe('0');
     await screenshot(page, 'dashboard-test-data-3-deleted');
     expect(Object.values(await tableCounts(h.store.db, m.id)).every((n) => n === 0)).toBe(true);

@@ -121,6 +121,7 @@ export async function startHarness(
     clock,
     publicUrl: 'http://kessai.test',
     webhooks: { privateAddresses: 'auto', timeoutMs: 10_000, concurrencyPerEndpoint: 4 },
+    poolStats: store.poolStats,
   };
   const logs: string[] = [];
   const logStream = new Writable({

@@ -88,6 +88,23 @@ describe('POST /api/v1/test_helpers/seed', () => {
     expect(clock.body.now).toBe('2029-12-31T15:00:00Z');
   });
 
+  it('draws the same ids whatever was read in between: a GET (API or page) takes no number', async () => {
+    const m = await h.merchant();
+    await seed(m, 16017);
+    const first = await konbini(m);
+    const second = await konbini(m);
+    expect((await h.request({ method: 'POST', url: '/api/v1/test_helpers/reset', key: m.secretKey })).status).toBe(200);
+
+    expect((await konbini(m)).text).toBe(first.text);
+    // A shop polling its payment, listing, and its customer looking at the instructions page.
+    for (let poll = 0; poll < 3; poll++) expect((await h.request({ method: 'GET', url: `/api/v1/payments/${first.body.id}`, key: m.secretKey })).status).toBe(200);
+    expect((await h.request({ method: 'GET', url: '/api/v1/payments', key: m.secretKey })).status).toBe(200);
+    expect((await h.request({ method: 'GET', url: `/ja/instructions/${first.body.id}` })).status).toBe(200);
+    const clock = await h.request({ method: 'GET', url: '/api/v1/test_helpers/clock', key: m.secretKey });
+    expect(clock.body.now).toBe('2029-12-31T15:00:00Z');
+    expect((await konbini(m)).text).toBe(second.text);
+  });
+
   it('refuses a seed another merchant holds (their ids would collide)', async () => {
     const a = await h.merchant();
     const b = await h.merchant();

@@ -95,7 +95,9 @@ describe('the packed kessai', () => {
     // Its own process group: npm exec does not pass SIGTERM on to the server, a group signal reaches every process.
     // As the README's CI section starts it: in memory, the port and fixed keys as flags.
     const flags = ['--memory', '--port', String(port), '--host', '127.0.0.1', '--secret-key', SECRET_KEY, '--publishable-key', PUBLISHABLE_KEY];
-    server = spawn('npx', ['--no', 'kessai', 'serve', ...flags], { cwd: project, detached: true, env: cleanEnv({}) });
+    // KESSAI_SMTP_URL: the mail worker (and nodemailer) load only then; a bundle that cannot load them fails here.
+    // Nothing is sent: test-mode mails stay in the outbox.
+    server = spawn('npx', ['--no', 'kessai', 'serve', ...flags], { cwd: project, detached: true, env: cleanEnv({ KESSAI_SMTP_URL: 'smtp://127.0.0.1:1' }) });
     let output = '';
     server.stdout!.on('data', (chunk) => (output += chunk));
     server.stderr!.on('data', (chunk) => (output += chunk));

@@ -273,13 +273,21 @@ describe.skipIf(!usingPostgres)('a server whose PostgreSQL restarts (PostgreSQL 
     const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_WEBHOOK_URL: hooks.url, KESSAI_WEBHOOK_SECRET: 'whsec_restart' });
     const server = await processes.server({ ...env, DATABASE_URL: database.url });
 
+    const ready = async () => {
+      const res = await fetch(`${server.url}/ready`);
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: { status: 'up' } } } });
     const load = startLoad(server.url);
     await load.more(20);
     await database.stop();
-    // Down for a while: new connections are refused meanwhile.
+    // Down for a while: new connections are refused meanwhile, and readiness says so (liveness does not).
     const during = load.answers.length;
     await expect.poll(() => load.answers.slice(during).filter((a) => a.status === 503).length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(3);
+    expect(await ready()).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { database: { status: 'down' } } } });
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
     await database.start();
+    await expect.poll(async () => (await ready()).status, { timeout: 5_000, interval: 50 }).toBe(200);
     const recovery = await timeToRecover(server.url, load.acknowledged[0]);
     await load.more(20);
     await load.stop();

@@ -1,7 +1,7 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import { DASHBOARD_PASSWORD, signedIn } from '../helpers/dashboard-browser';
 
 // The dashboard's Mail page through app.inject(): the list with its filters, one mail (facts,
 // HTML in a sandboxed frame, text), the frame's own document and its headers, and isolation
@@ -10,7 +10,7 @@ import { startHarness, testCard, type Harness, type TestMerchant } from '../help
 let h: Harness;
 let shop: TestMerchant;
 let other: TestMerchant;
-const PASSWORD = 'correct horse battery';
+const PASSWORD = DASHBOARD_PASSWORD;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -21,25 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** A signed-in browser: its cookies, sent with every GET. */
-async function signIn(email: string, locale = 'en') {
-  const cookies = new Map<string, string>();
-  const send = async (method: 'GET' | 'POST', url: string, payload?: string): Promise<LightMyRequestResponse> => {
-    const headers: Record<string, string> = { 'accept-language': locale };
-    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (payload) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await h.app.inject({ method, url, headers, payload });
-    for (const cookie of [res.headers['set-cookie'] ?? []].flat()) {
-      const [name, value] = cookie.split(';')[0].split('=');
-      cookies.set(name, value);
-    }
-    return res;
-  };
-  const form = await send('GET', '/dashboard/login');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1];
-  const res = await send('POST', '/dashboard/login', new URLSearchParams({ _csrf: csrf, email, password: PASSWORD }).toString());
-  expect(res.statusCode).toBe(303);
-  return (url: string) => send('GET', url);
+/** A signed-in browser's GET. */
+async function signIn(email: string, language = 'en') {
+  const browser = await signedIn(h.app, email, { language });
+  return (url: string) => browser.get(url);
 }
 
 async function pay(m: TestMerchant, body: Record<string, unknown>) {

@@ -1,7 +1,7 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
 import { startHarness, startTestWebhookWorker, type Harness, type TestMerchant } from '../helpers/harness';
+import { DASHBOARD_PASSWORD, signedIn as signedInAs } from '../helpers/dashboard-browser';
 import { paymentApi } from '../helpers/payment-api';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
@@ -13,7 +13,7 @@ let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
 let shop: TestMerchant;
 let live: TestMerchant;
 const receivers: Receiver[] = [];
-const PASSWORD = 'correct horse battery';
+const PASSWORD = DASHBOARD_PASSWORD;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -31,36 +31,7 @@ afterAll(async () => {
   await h.close();
 });
 
-/** A signed-in browser: its cookies, its language. */
-async function signedIn(email: string, language = 'en') {
-  const cookies = new Map<string, string>();
-  const request = async (options: InjectOptions & { form?: Record<string, string> }): Promise<LightMyRequestResponse> => {
-    const headers: Record<string, string> = { 'accept-language': language };
-    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload = options.payload;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      payload = new URLSearchParams(options.form).toString();
-    }
-    const res = await h.app.inject({ ...options, headers, payload });
-    for (const cookie of [res.headers['set-cookie'] ?? []].flat()) {
-      const [name, value] = cookie.split(';')[0].split('=');
-      cookies.set(name, value);
-    }
-    return res;
-  };
-  const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1];
-  const login = await request({ method: 'GET', url: '/dashboard/login' });
-  const res = await request({ method: 'POST', url: '/dashboard/login', form: { _csrf: csrfOf(login.body), email, password: PASSWORD } });
-  expect(res.statusCode, res.body).toBe(303);
-  return {
-    get: (url: string) => request({ method: 'GET', url }),
-    async post(url: string, form: Record<string, string>) {
-      const page = await request({ method: 'GET', url: '/dashboard/settings' });
-      return request({ method: 'POST', url, form: { ...form, _csrf: csrfOf(page.body) } });
-    },
-  };
-}
+const signedIn = (email: string, language = 'en') => signedInAs(h.app, email, { language });
 
 describe('dashboard: simulated receiver faults', () => {
   it('sets the faults from the endpoint page (as the API shows them after), refuses bad seconds, and marks what was done in the log', async () => {

@@ -1,7 +1,7 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
 import { startHarness, startTestWebhookWorker, type Harness, type TestMerchant } from '../helpers/harness';
+import { DASHBOARD_PASSWORD, signedIn as signedInAs } from '../helpers/dashboard-browser';
 import { paymentApi } from '../helpers/payment-api';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 
@@ -14,7 +14,7 @@ let worker: Awaited<ReturnType<typeof startTestWebhookWorker>>;
 let shop: TestMerchant;
 let live: TestMerchant;
 const receivers: Receiver[] = [];
-const PASSWORD = 'correct horse battery';
+const PASSWORD = DASHBOARD_PASSWORD;
 const BASE = '/dashboard/developers/webhooks';
 
 beforeAll(async () => {
@@ -33,38 +33,7 @@ afterAll(async () => {
   await h.close();
 });
 
-/** A signed-in browser: its cookies, its language; `post` adds the session's CSRF token unless `csrf` is false. */
-async function signedIn(email: string, language = 'en') {
-  const cookies = new Map<string, string>();
-  const request = async (options: InjectOptions & { form?: Record<string, string | string[]> }): Promise<LightMyRequestResponse> => {
-    const headers: Record<string, string> = { 'accept-language': language };
-    if (cookies.size) headers.cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload = options.payload;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(options.form)) for (const v of [value].flat()) params.append(key, v);
-      payload = params.toString();
-    }
-    const res = await h.app.inject({ ...options, headers, payload });
-    for (const cookie of [res.headers['set-cookie'] ?? []].flat()) {
-      const [name, value] = cookie.split(';')[0].split('=');
-      cookies.set(name, value);
-    }
-    return res;
-  };
-  const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)![1];
-  const login = await request({ method: 'GET', url: '/dashboard/login' });
-  const res = await request({ method: 'POST', url: '/dashboard/login', form: { _csrf: csrfOf(login.body), email, password: PASSWORD } });
-  expect(res.statusCode, res.body).toBe(303);
-  return {
-    get: (url: string) => request({ method: 'GET', url }),
-    async post(url: string, form: Record<string, string | string[]> = {}, csrf = true) {
-      const page = await request({ method: 'GET', url: '/dashboard/settings' });
-      return request({ method: 'POST', url, form: csrf ? { ...form, _csrf: csrfOf(page.body) } : form });
-    },
-  };
-}
+const signedIn = (email: string, language = 'en') => signedInAs(h.app, email, { language });
 
 describe('dashboard: webhook endpoints', () => {
   it('adds an endpoint (pinged), edits it, pauses and resumes it, sends a test event, reveals the secret, deletes it after confirming', async () => {
@@ -153,9 +122,9 @@ describe('dashboard: webhook endpoints', () => {
     const browser = await signedIn('ops@hooks.example');
     const endpoint = (await api.post('/api/v1/webhooks', { url: 'https://shop.example/csrf' })).body;
     const page = `${BASE}/${endpoint.id}`;
-    expect((await browser.post(BASE, { url: 'https://shop.example/other' }, false)).statusCode).toBe(403);
+    expect((await browser.post(BASE, { url: 'https://shop.example/other' }, null)).statusCode).toBe(403);
     for (const [action, form] of [['edit', { url: 'https://evil.example' }], ['active', { active: 'false' }], ['ping', {}], ['secret', {}], ['delete', { confirm: 'yes' }]] as const) {
-      const res = await browser.post(`${page}/${action}`, form, false);
+      const res = await browser.post(`${page}/${action}`, form, null);
       expect(res.statusCode).toBe(403);
       expect(res.body).not.toContain(endpoint.secret_token);
     }
@@ -184,7 +153,7 @@ describe('dashboard: test clock reset', () => {
     expect((await browser.post('/dashboard/developers/clock/advance', { seconds: '86400' })).statusCode).toBe(303);
     expect((await browser.get('/dashboard/developers/clock')).body).toContain('1d');
     expect((await browser.get('/dashboard/developers/clock')).body).toContain('data-form="clock-reset"');
-    expect((await browser.post('/dashboard/developers/clock/reset', {}, false)).statusCode).toBe(403);
+    expect((await browser.post('/dashboard/developers/clock/reset', {}, null)).statusCode).toBe(403);
     const reset = await browser.post('/dashboard/developers/clock/reset');
     expect(reset.headers.location).toBe('/dashboard/developers/clock?done=reset');
     const page = await browser.get(reset.headers.location as string);
@@ -192,6 +161,11 @@ describe('dashboard: test clock reset', () => {
     expect(page.body).toMatch(/data-field="offset"><dt>[^<]*<\/dt><dd>0s<\/dd>/);
     const row = await h.store.db.selectFrom('merchants').select('clock_offset_ms').where('id', '=', shop.id).executeTakeFirstOrThrow();
     expect(Number(row.clock_offset_ms)).toBe(0);
+    // A seeded merchant's clock starts over at its seed's start, not at real time.
+    await h.store.db.updateTable('merchants').set({ seed: 7 }).where('id', '=', shop.id).execute();
+    const seeded = await browser.get((await browser.post('/dashboard/developers/clock/reset')).headers.location as string);
+    expect(seeded.body).toContain('The clock is back at the seeded merchant&#39;s start.');
+    await h.store.db.updateTable('merchants').set({ seed: null }).where('id', '=', shop.id).execute();
     const ja = await signedIn('ops@hooks.example', 'ja');
     expect((await ja.get('/dashboard/developers/clock')).body).toContain('実時間に戻す');
 

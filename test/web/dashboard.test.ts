@@ -1,10 +1,10 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app';
 import { sql } from 'kysely';
 import { createDashboardUser, createLoginLink, hashPassword, MAX_FAILURES, verifyPassword } from '../../src/domain/dashboard/auth';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 import { paymentApi } from '../helpers/payment-api';
+import { DASHBOARD_PASSWORD, csrfOf, DashboardBrowser, signedIn as signedInAs } from '../helpers/dashboard-browser';
 
 // The merchant dashboard through app.inject(): sign-in, rate limit, CSRF, isolation between
 // merchants, the payment list's filters, the actions, the key roll and that no page shows a
@@ -13,7 +13,7 @@ import { paymentApi } from '../helpers/payment-api';
 let h: Harness;
 let shopA: TestMerchant;
 let shopB: TestMerchant;
-const PASSWORD = 'correct horse battery';
+const PASSWORD = DASHBOARD_PASSWORD;
 
 beforeAll(async () => {
   h = await startHarness();
@@ -24,64 +24,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** A browser's cookie jar for one client address. */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(readonly address = '10.0.0.1') {}
-
-  async request(options: InjectOptions & { form?: Record<string, string | string[]> }): Promise<LightMyRequestResponse> {
-    const headers: Record<string, string> = { 'accept-language': 'en', ...(options.headers as Record<string, string>) };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    let payload = options.payload;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      const params = new URLSearchParams();
-      for (const [key, value] of Object.entries(options.form)) for (const v of [value].flat()) params.append(key, v);
-      payload = params.toString();
-    }
-    const res = await h.app.inject({ ...options, headers, payload, remoteAddress: this.address });
-    for (const cookie of [res.headers['set-cookie'] ?? []].flat()) {
-      const [pair] = cookie.split(';');
-      const [name, value] = pair.split('=');
-      if (/Max-Age=0/.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
+const Browser = class extends DashboardBrowser {
+  constructor(address?: string) {
+    super(h.app, 'en', address);
   }
+};
 
-  get(url: string) {
-    return this.request({ method: 'GET', url });
-  }
-
-  /** POSTs a form of a signed-in page, with this session's CSRF token unless `csrf` says otherwise. */
-  async post(url: string, form: Record<string, string | string[]> = {}, csrf?: string | null) {
-    const token = csrf === undefined ? await this.csrf() : csrf;
-    return this.request({ method: 'POST', url, form: token === null ? form : { ...form, _csrf: token } });
-  }
-
-  async csrf(): Promise<string> {
-    const page = await this.get('/dashboard/settings');
-    return csrfOf(page.body);
-  }
-
-  async signIn(email: string, password = PASSWORD) {
-    const form = await this.get('/dashboard/login');
-    return this.request({ method: 'POST', url: '/dashboard/login', form: { _csrf: csrfOf(form.body), email, password } });
-  }
-}
-
-function csrfOf(body: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(body);
-  if (!match) throw new Error(`no CSRF field in ${body.slice(0, 300)}`);
-  return match[1];
-}
-
-async function signedIn(email: string, address?: string): Promise<Browser> {
-  const browser = new Browser(address);
-  const res = await browser.signIn(email);
-  expect(res.statusCode, res.body).toBe(303);
-  return browser;
-}
+const signedIn = (email: string, address?: string) => signedInAs(h.app, email, { address });
 
 describe('sign-in', () => {
   it('sends a browser without a session to the sign-in page, and refuses its posts', async () => {

@@ -138,14 +138,15 @@ export interface DashboardSession {
   csrfToken: string;
 }
 
-export async function findDashboardSession(services: Services, token: string): Promise<DashboardSession | null> {
+/** `reading`: the request only reads (a GET; see actorFor). */
+export async function findDashboardSession(services: Services, token: string, { reading = false } = {}): Promise<DashboardSession | null> {
   if (token.length < 20 || token.length > 100) return null;
   const found = await dashboardRepo.findSession(services.db, sha256Hex(token), services.clock.now());
   if (!found) return null;
   return {
     token,
     merchant: found.merchant,
-    actor: await actorFor(services.db, services.clock, found.merchant),
+    actor: await actorFor(services.db, services.clock, found.merchant, { reading }),
     email: found.email,
     csrfToken: csrfTokenFor(token),
   };

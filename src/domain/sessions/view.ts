@@ -83,11 +83,12 @@ export interface CustomerSession extends SessionView {
   actor: Actor;
 }
 
-export async function findCustomerSession(services: Services, id: string): Promise<CustomerSession> {
+/** `reading`: the page only shows the session (see actorFor). */
+export async function findCustomerSession(services: Services, id: string, { reading = false } = {}): Promise<CustomerSession> {
   const session = await sessionsRepo.findSessionById(services.db, id);
   if (!session) throw new ApiError('not_found', { param: 'id' });
   const merchant = await merchantsRepo.findMerchant(services.db, session.merchant_id);
   if (!merchant) throw new ApiError('not_found', { param: 'id' });
   const view = await withPayment(services.db, session);
-  return { ...view, merchant: { name: merchant.name, mode: merchant.mode }, actor: await actorFor(services.db, services.clock, merchant) };
+  return { ...view, merchant: { name: merchant.name, mode: merchant.mode }, actor: await actorFor(services.db, services.clock, merchant, { reading }) };
 }

@@ -33,6 +33,11 @@ export function keyFromHeader(header: string | undefined): string | null {
  * Authenticates every API request by its key (authenticateKey: by SHA-256 digest, compared in
  * constant time). A publishable key on a route that needs the secret key answers 403.
  */
+/** A request that only reads: it takes no number in a seeded merchant's id sequence (actorFor). */
+export function isReading(method: string): boolean {
+  return method === 'GET' || method === 'HEAD';
+}
+
 export function registerAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('actor', null as unknown as Actor);
   app.decorateRequest('keyKind', 'secret');
@@ -50,8 +55,8 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
     if (found.expiresAt && found.expiresAt.getTime() <= services.clock.now().getTime()) throw new ApiError('unauthorized');
     if (access === 'secret' && found.kind !== 'secret') throw new ApiError('forbidden');
     request.keyKind = found.kind;
-    // A seeded merchant's request takes its number in the merchant's id sequence here (one
-    // UPDATE); an unseeded one's costs nothing more.
-    request.actor = await actorFor(services.db, services.clock, found.merchant);
+    // A seeded merchant's writing request takes its number in the merchant's id sequence here (one
+    // UPDATE; a GET reads the seed instead); an unseeded one's costs nothing more.
+    request.actor = await actorFor(services.db, services.clock, found.merchant, { reading: isReading(request.method) });
   });
 }

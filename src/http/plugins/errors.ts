@@ -18,11 +18,11 @@ export type PageErrorSender = (request: FastifyRequest, reply: FastifyReply, sta
 
 /**
  * The paths that answer KOMOJU's envelope: everything under /api/v1 (the only API there is), and
- * the JSON health probe. Any other path is a page, `/api` and `/api/v2/…` included, as on
+ * the JSON probes (/health, /ready). Any other path is a page, `/api` and `/api/v2/…` included, as on
  * komoju.com: a browser sent there by a wrong link gets the 404 page that leads home.
  */
 export function isApiPath(url: string): boolean {
-  return /^\/(?:api\/v1|health)(?:[/?]|$)/.test(url);
+  return /^\/(?:api\/v1|health|ready)(?:[/?]|$)/.test(url);
 }
 
 /**

@@ -19,10 +19,10 @@ export interface RateLimits {
  * after authentication (which identifies the key) and before the body is parsed, so a limited
  * request costs little. Public routes and unlimited modes are not counted.
  *
- * Must be registered before any route.
+ * Must be registered before any route. Answers the Redis client, for /ready to check.
  */
-export async function registerRateLimit(app: FastifyInstance, limits: RateLimits, redisUrl: string | null = null): Promise<void> {
-  if (limits.live === 0 && limits.test === 0) return;
+export async function registerRateLimit(app: FastifyInstance, limits: RateLimits, redisUrl: string | null = null): Promise<Redis | null> {
+  if (limits.live === 0 && limits.test === 0) return null;
   const redis = redisUrl ? await rateLimitRedis(redisUrl, app.log) : null;
   if (redis) app.addHook('onClose', async () => redis.disconnect());
   const limitOf = (request: FastifyRequest) => (request.actor ? limits[request.actor.merchant.mode === 'live' ? 'live' : 'test'] : 0);
@@ -37,6 +37,7 @@ export async function registerRateLimit(app: FastifyInstance, limits: RateLimits
     errorResponseBuilder: (_request, context) =>
       new ApiError('too_many_requests', { message: `Too many requests: this key may make ${context.max} per second. Retry after ${context.after}.` }),
   });
+  return redis;
 }
 
 /**

@@ -31,7 +31,8 @@ export async function openPostgres(url: string, options: StoreOptions): Promise<
   const listen = (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
     listenPostgres(connection, channel, { onNotify, onResume, log });
   const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => withAdvisoryLock(connection, `kessai set-up ${schema}`, setUp);
-  return { db, kind: 'postgres', listen, withSetUpLock, close: () => db.destroy() };
+  const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+  return { db, kind: 'postgres', listen, withSetUpLock, poolStats, close: () => db.destroy() };
 }
 
 async function createSchema(connection: pg.ClientConfig, schema: string): Promise<void> {

@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../domain/context';
 import { csrfTokenMatches, findDashboardSession } from '../../domain/dashboard/auth';
+import { isReading } from '../../http/plugins/auth';
 import { ApiError } from '../../kernel/errors';
 import { html, type Html } from '../html';
 import { preferredLocale } from '../i18n';
@@ -56,7 +57,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
       const cookies = parseCookies(request.headers.cookie);
       const locale = chooseLocale(request, reply, cookies[LOCALE_COOKIE], services.publicUrl);
       const token = cookies[SESSION_COOKIE];
-      const session = token ? await findDashboardSession(services, token) : null;
+      const session = token ? await findDashboardSession(services, token, { reading: isReading(request.method) }) : null;
       request.dash = { locale, t: dashboardMessages(locale), session, ...pathAndQuery(request.url) };
       if (request.routeOptions.config.dashboardPublic) return;
       if (!session) {

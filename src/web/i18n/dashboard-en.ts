@@ -236,7 +236,8 @@ export const en = {
     advanced: (expired: number) => `The clock moved forward; ${expired} payment(s) expired.`,
     reset: 'Reset to real time',
     resetNote: 'Sets the offset back to 0. Time goes backwards for existing payments and events; nothing is un-expired.',
-    resetDone: 'The clock is back at real time.',
+    /** Where a reset puts the clock: real time, or a seeded merchant's start (docs/testing.md, "Determinism"). */
+    resetDone: (seeded: boolean): string => (seeded ? "The clock is back at the seeded merchant's start." : 'The clock is back at real time.'),
     liveOnly: 'The test clock is for test-mode merchants only.',
     invalid: 'Enter a whole number of seconds between 1 and 316,224,000.',
   },
@@ -267,8 +268,8 @@ export const en = {
     confirm: 'Yes, delete test data',
     cancel: 'Cancel',
     notConfirmed: 'Nothing was deleted: confirm on this page first.',
-    deleted: (what: string) => `Test data deleted: ${what}. The test clock is back at real time.`,
-    nothingDeleted: 'There was no test data to delete. The test clock is back at real time.',
+    deleted: (what: string) => `Test data deleted: ${what}.`,
+    nothingDeleted: 'There was no test data to delete.',
     liveOnly: 'Test data can be deleted for test-mode merchants only.',
   },
   lists: {

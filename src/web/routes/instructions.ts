@@ -31,7 +31,7 @@ export default function route(web: FastifyInstance, services: Services): void {
     { schema: { params: Params }, config: { access: 'public' } },
     async (request, reply) => {
       const { locale, paymentId } = request.params;
-      const { payment, merchant, method, actor } = await findCustomerPayment(services, paymentId, 'instructions');
+      const { payment, merchant, method, actor } = await findCustomerPayment(services, paymentId, 'instructions', { reading: true });
       const barcode = await customerBarcode(services.db, actor, payment);
       const page = instructionsPage({
         locale,
@@ -53,7 +53,7 @@ export default function route(web: FastifyInstance, services: Services): void {
     '/:locale/instructions/:paymentId/barcode.png',
     { schema: { params: Params }, config: { access: 'public' } },
     async (request, reply) => {
-      const { payment, actor } = await findCustomerPayment(services, request.params.paymentId, 'instructions');
+      const { payment, actor } = await findCustomerPayment(services, request.params.paymentId, 'instructions', { reading: true });
       const barcode = await customerBarcode(services.db, actor, payment);
       if (!barcode) throw new ApiError('not_found', { param: 'paymentId' });
       // A barcode is good for minutes: never cached, so a reload after it expired shows the new one.

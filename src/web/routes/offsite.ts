@@ -72,7 +72,7 @@ export default function route(web: FastifyInstance, services: Services): void {
     { schema: { querystring: NewQuery }, config: { access: 'public' } },
     async (request, reply) => {
       const { uuid } = request.query;
-      const found = await findCustomerPayment(services, uuid, 'offsite');
+      const found = await findCustomerPayment(services, uuid, 'offsite', { reading: true });
       const locale = localeOf(request.query.locale, found);
       // The answer to this page's form may be a 303 to the shop: form-action must allow it.
       await reply.helmet({ contentSecurityPolicy: formActionCsp(returnUrlOf(found)) });
@@ -109,7 +109,7 @@ export default function route(web: FastifyInstance, services: Services): void {
     { schema: { params: Params, querystring: ResultQuery }, config: { access: 'public' } },
     async (request, reply) => {
       const { paymentId } = request.params;
-      const found = await findCustomerPayment(services, paymentId, 'offsite');
+      const found = await findCustomerPayment(services, paymentId, 'offsite', { reading: true });
       const locale = localeOf(request.query.locale, found);
       const back = backHref(found, locale);
       const page = resultPage({

@@ -176,7 +176,7 @@ export default function route(web: FastifyInstance, services: Services): void {
 
 /** GET /sessions/:id — the page. */
 async function showPage(services: Services, request: FastifyRequest<ShowRoute>, reply: FastifyReply): Promise<FastifyReply> {
-  const found = await findCustomerSession(services, request.params.sessionId);
+  const found = await findCustomerSession(services, request.params.sessionId, { reading: true });
   const locale = localeOf(request.query.locale, found);
   await allowReturn(reply, found);
   return sendPage(reply, sessionPage(await pageProps(services, found, locale)));
@@ -217,7 +217,7 @@ async function afterPaying(services: Services, reply: FastifyReply, found: Custo
   const short = outcome.payment && awaitsMoreDetails(outcome.payment.status) ? outcome.payment.payment_details.short_amount : undefined;
   if (outcome.redirectUrl || typeof short !== 'number') return reply.redirect(outcome.redirectUrl ?? pagePath(found.session.id, locale), 303);
   // A prepaid card short of the total: the page again, asking for the next card.
-  const again = await findCustomerSession(services, found.session.id);
+  const again = await findCustomerSession(services, found.session.id, { reading: true });
   await allowReturn(reply, again);
   const notice = sessionMessages(locale).prepaidShort(formatMoney(short, outcome.payment!.currency, locale));
   return sendPage(reply, sessionPage({ ...(await pageProps(services, again, locale)), notice }));
@@ -300,7 +300,7 @@ async function showAgain(
   error: NonNullable<SessionPageProps['error']>,
   status = 422,
 ): Promise<FastifyReply> {
-  const again = await findCustomerSession(services, sessionId);
+  const again = await findCustomerSession(services, sessionId, { reading: true });
   await allowReturn(reply, again);
   const props = await pageProps(services, again, locale);
   return sendPage(reply, sessionPage({ ...props, error }), status);

@@ -151,7 +151,7 @@ function clockPages(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { expired?: string; done?: string } }>('/dashboard/developers/clock', { config: PUBLIC }, async (request, reply) => {
     const expired = request.query.expired;
     const reset = request.query.done === 'reset';
-    const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : reset ? request.dash.t.clock.resetDone : null;
+    const text = expired !== undefined && /^\d{1,9}$/.test(expired) ? request.dash.t.clock.advanced(Number(expired)) : reset ? request.dash.t.clock.resetDone(request.dash.session!.actor.merchant.seed !== null) : null;
     return clockPage(request, reply, text ? { text, kind: 'ok' } : null);
   });
 

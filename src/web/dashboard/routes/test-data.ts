@@ -43,11 +43,12 @@ export default function route(dash: FastifyInstance, services: Services): void {
   });
 }
 
-/** "Test data deleted: Payments 3, Events 4." from the counts in TEST_DATA_KINDS order. */
+/** "Test data deleted: Payments 3, Events 4. The clock is back at real time." from the counts in TEST_DATA_KINDS order. */
 function deletedMessage(request: FastifyRequest, counts: number[]): Message {
   const t = request.dash.t.testData;
   const what = TEST_DATA_KINDS.map((kind, i) => [kind, counts[i]] as const).filter(([, count]) => count > 0);
-  const text = what.length ? t.deleted(what.map(([kind, count]) => `${t.kinds[kind]} ${count}`).join(t.separator)) : t.nothingDeleted;
+  const deleted = what.length ? t.deleted(what.map(([kind, count]) => `${t.kinds[kind]} ${count}`).join(t.separator)) : t.nothingDeleted;
+  const text = `${deleted} ${request.dash.t.clock.resetDone(request.dash.session!.actor.merchant.seed !== null)}`;
   return { text, kind: 'ok' };
 }
 
