@@ -47,6 +47,8 @@ import eventsShow from './http/routes/events.show';
 import eventsStream from './http/routes/events.stream';
 import externalCustomersDelete from './http/routes/external-customers.delete';
 import paymentsCancel from './http/routes/payments.cancel';
+import barcodesShow from './http/routes/barcodes.show';
+import paymentsFinalize from './http/routes/payments.finalize';
 import paymentsCapture from './http/routes/payments.capture';
 import paymentsCreate from './http/routes/payments.create';
 import paymentsList from './http/routes/payments.list';
@@ -125,6 +127,8 @@ const ROUTES = [
   paymentsRefund,
   paymentsCancel,
   paymentsRefundRequest,
+  paymentsFinalize,
+  barcodesShow,
   paymentMethodsList,
   tokensCreate,
   secureTokensCreate,

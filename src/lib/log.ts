@@ -20,6 +20,11 @@ export const REDACT_PATHS = [
   '*.*.number',
   '*.*.verification_value',
   '*.*.prepaid_number',
+  // A card-present terminal's track 2 and EMV data carry the card number.
+  '*.track2',
+  '*.field55',
+  '*.*.track2',
+  '*.*.field55',
 ];
 
 /** Path segments that are credentials: the dashboard's one-time sign-in links. */

@@ -1,4 +1,5 @@
 import { creditCard } from './credit_card';
+import { creditCardTerminal } from './credit_card_terminal';
 import { bankTransfer } from './bank_transfer';
 import { konbini } from './konbini';
 import { cvs } from './cvs';
@@ -51,6 +52,7 @@ export const METHODS: readonly PaymentMethod[] = [
   paysafeCash,
   zgold,
   nexusTransfer,
+  creditCardTerminal,
   ...OFFSITE_TABLE_METHODS,
 ];
 
@@ -75,5 +77,11 @@ export const ONE_CLICK_TYPES = typesWhere((method) => method.oneClick);
 
 /** What 3-D Secure authenticates: the card-flow methods. */
 export const CARD_FLOW_TYPES = typesWhere((method) => method.flow === 'card');
+
+/** What POST /payments/:id/finalize finalizes: the card-present (terminal) methods. */
+export const TERMINAL_FLOW_TYPES = typesWhere((method) => method.flow === 'terminal');
+
+/** Whose payments may have a barcode (`barcodes`): GET /barcodes/:payment_id. */
+export const BARCODE_TYPES = typesWhere((method) => method.barcodes);
 
 export type { PaymentMethod } from './method';

@@ -22,14 +22,20 @@ export type KonbiniStore = (typeof KONBINI_STORES)[number];
  * digits (four random digits without a phone). Seven-Eleven prints a 13-digit payment slip number
  * (払込票番号) and asks for nothing else; Daily Yamazaki takes its 11-digit online payment number
  * alone: their confirmation_code is null.
+ *
+ * `barcode`: the store's till scans a barcode shown on the customer's phone, so the payment gets
+ * a `barcode_url` (GET /barcodes/:payment_id). KOMOJU says only that "not all konbini payments are
+ * compatible with barcodes"; kessai gives one to the four chains whose tills take a smartphone
+ * barcode slip, and none to Daily Yamazaki and Seicomart (their number is typed at the till),
+ * so both cases can be tested (docs/compatibility.md, "Barcodes and finalize").
  */
-const SLIPS: Readonly<Record<KonbiniStore, { receiptDigits: number; confirmation: boolean }>> = {
-  'daily-yamazaki': { receiptDigits: 11, confirmation: false },
-  'family-mart': { receiptDigits: 11, confirmation: true },
-  lawson: { receiptDigits: 11, confirmation: true },
-  ministop: { receiptDigits: 11, confirmation: true },
-  seicomart: { receiptDigits: 11, confirmation: true },
-  'seven-eleven': { receiptDigits: 13, confirmation: false },
+const SLIPS: Readonly<Record<KonbiniStore, { receiptDigits: number; confirmation: boolean; barcode: boolean }>> = {
+  'daily-yamazaki': { receiptDigits: 11, confirmation: false, barcode: false },
+  'family-mart': { receiptDigits: 11, confirmation: true, barcode: true },
+  lawson: { receiptDigits: 11, confirmation: true, barcode: true },
+  ministop: { receiptDigits: 11, confirmation: true, barcode: true },
+  seicomart: { receiptDigits: 11, confirmation: true, barcode: false },
+  'seven-eleven': { receiptDigits: 13, confirmation: false, barcode: true },
 };
 
 /** Default and maximum days to pay: "Payments expire after 3 days"; `expiry_days` up to 59. */
@@ -65,6 +71,7 @@ export const konbini: PaymentMethod = {
   refundable: false,
   subtypes: KONBINI_STORES,
   storePicker: true,
+  barcodes: true,
   detailsSchema,
   checkoutFields: [
     { name: 'store', label: { en: 'Convenience store', ja: 'コンビニ', ko: '편의점' }, kind: 'select', required: true, options: KONBINI_STORES },
@@ -116,6 +123,7 @@ export const konbini: PaymentMethod = {
         confirmation_code: confirmationCode,
         receipt: ids.digits(slip.receiptDigits),
         instructions_url: urls.instructions,
+        ...(slip.barcode ? { barcode_url: urls.barcode } : {}),
       },
     };
   },

@@ -20,9 +20,11 @@ export interface PaymentMethod {
   expiry?: { defaultDays: number; maxDays: number };
   /**
    * How money moves: `card` authorizes and captures now (or later with capture=false); `immediate`
-   * captures on create; `async` waits for the customer to pay offline; `offsite` redirects.
+   * captures on create; `async` waits for the customer to pay offline; `offsite` redirects;
+   * `terminal` is a card present at the merchant's terminal: an EMV chip payment stays authorized
+   * until the terminal's outcome is sent to POST /payments/:id/finalize. Sessions never offer it.
    */
-  flow: 'card' | 'immediate' | 'async' | 'offsite';
+  flow: 'card' | 'immediate' | 'async' | 'offsite' | 'terminal';
   /** Whether POST /payments/:id/refund works (cash methods use refund requests instead). */
   refundable: boolean;
   /** Varieties GET /payment_methods lists as `subtypes` (card brands, konbini stores). */
@@ -42,6 +44,11 @@ export interface PaymentMethod {
    * and paid with again in one click. Needs `store`.
    */
   oneClick?: boolean;
+  /**
+   * Some of its payments carry `payment_details.barcode_url` (konbini at a store whose till scans
+   * one): GET /barcodes/:payment_id shows their barcode (domain/barcodes.ts).
+   */
+  barcodes?: boolean;
   /** JSON schema of `payment_details` (besides `type`); coerced and validated before anything else. */
   detailsSchema: TObject;
   /** Inputs the hosted page shows for this method, in order. */
@@ -118,8 +125,11 @@ export interface AuthorizeContext {
   processor: Processor;
   /** Where codes shown in payment_details come from: random, or repeatable for a seeded merchant. */
   ids: IdSource;
-  /** Pages this server hosts for the payment: `instructions_url` and the offsite `redirect_url`. */
-  urls: { instructions: string; offsite: string };
+  /**
+   * Pages this server hosts for the payment: `instructions_url`, the offsite `redirect_url`, and
+   * the API's `barcode_url` (GET /api/v1/barcodes/:payment_id).
+   */
+  urls: { instructions: string; offsite: string; barcode: string };
   /** The payment's deadline as the core computed it from `expiry` (null when the method has none). */
   deadline: Date | null;
 }

@@ -15,6 +15,7 @@ import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
 import * as seededMerchants from './migrations/0015_seeded_merchants';
 import * as subscriptions from './migrations/0017_subscriptions';
+import * as barcodes from './migrations/0018_barcodes';
 import * as chargebacks from './migrations/0019_chargebacks';
 import * as ledger from './migrations/0020_ledger';
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_mail_outbox': mailOutbox,
   '0015_seeded_merchants': seededMerchants,
   '0017_subscriptions': subscriptions,
+  '0018_barcodes': barcodes,
   '0019_chargebacks': chargebacks,
   '0020_ledger': ledger,
 };

@@ -1,4 +1,5 @@
 import type { ColumnType, Insertable, Selectable } from 'kysely';
+import type { Barcode } from '../model/barcode';
 import type { Customer, ExternalCustomer } from '../model/customer';
 import type { Event } from '../model/event';
 import type { Mail, MailKind, MailStatus } from '../model/mail';
@@ -56,6 +57,8 @@ export interface Database {
   disbursements: DisbursementsTable;
   // Subscriptions (migrations/0017_subscriptions.ts).
   subscriptions: SubscriptionsTable;
+  // Konbini barcodes (migrations/0018_barcodes.ts).
+  barcodes: BarcodesTable;
 }
 
 type Json<T> = ColumnType<T, string, string>;
@@ -347,6 +350,16 @@ export interface MailsTable {
 }
 export type NewMailRow = Insertable<MailsTable>;
 
+export interface BarcodesTable {
+  payment_id: string;
+  merchant_id: string;
+  serial: number;
+  number: string | null;
+  issued_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 
 /** Two types with the same fields, each assignable to the other; `never` otherwise. */
 type Same<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? ([A] extends [B] ? true : never) : never) : never;
@@ -373,4 +386,5 @@ export type SchemaMatchesModel = [
   Holds<Same<Omit<Selectable<ChargebacksTable>, 'seq'>, Chargeback>>,
   Holds<Same<Omit<Selectable<ChargebackDocumentsTable>, 'seq'>, ChargebackDocument>>,
   Holds<Same<Omit<Selectable<SubscriptionsTable>, 'seq'>, Subscription>>,
+  Holds<Same<Selectable<BarcodesTable>, Barcode>>,
 ];

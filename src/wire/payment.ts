@@ -19,7 +19,7 @@ export function serializePayment(payment: Payment, version: ApiVersion): Record<
     tax: shown.tax,
     customer: shown.customer_id,
     payment_deadline: timestamp(shown.payment_deadline),
-    payment_details: shown.payment_details,
+    payment_details: versionBefore(version, '2024-07-15') ? withoutBarcodeUrl(shown.payment_details) : shown.payment_details,
     payment_method_fee: shown.payment_method_fee,
     total: shown.total,
     currency: shown.currency,
@@ -38,6 +38,16 @@ export function serializePayment(payment: Payment, version: ApiVersion): Record<
       ? { session_amount: shown.session_amount, session_currency: shown.session_currency, exchange_rate: shown.exchange_rate }
       : {}),
   };
+}
+
+/**
+ * konbini `barcode_url` (GET /barcodes/:payment_id) is newer than the source documents, whose
+ * payments answer without it: it is shown to clients that send a published X-KOMOJU-API-VERSION.
+ */
+function withoutBarcodeUrl(details: Record<string, unknown>): Record<string, unknown> {
+  if (!('barcode_url' in details)) return details;
+  const { barcode_url: _url, ...rest } = details;
+  return rest;
 }
 
 /**

@@ -127,11 +127,12 @@ function authorizeContext(services: Services, { input, charge, processor }: Chec
   };
 }
 
-/** Links to the pages this server hosts for a payment (instructions, offsite simulator). */
+/** Links to the pages this server hosts for a payment (instructions, offsite simulator, barcode). */
 export function paymentUrls(services: Services, id: string, locale: string): AuthorizeContext['urls'] {
   return {
     instructions: `${services.publicUrl}/${locale}/instructions/${id}`,
     offsite: `${services.publicUrl}/offsite/new?uuid=${id}`,
+    barcode: `${services.publicUrl}/api/v1/barcodes/${id}`,
   };
 }
 

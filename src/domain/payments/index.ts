@@ -15,3 +15,4 @@ export {
   type UpdatePaymentInput,
 } from './lifecycle';
 export { getPayment, listPayments, type ListPaymentsQuery } from './queries';
+export { finalizePayment, type FinalizeInput } from './finalize';

@@ -23,7 +23,9 @@ export async function capturePayment(trx: Db, actor: Actor, id: string, input: C
   return applyAction(trx, actor, id, {
     action: 'capture',
     change: (payment, now) => {
-      if (methodFor(payment.payment_type)?.flow !== 'card') throw new ApiError('not_capturable');
+      // Cards, typed or present at a terminal (an EMV payment finalized with capture: false).
+      const flow = methodFor(payment.payment_type)?.flow;
+      if (flow !== 'card' && flow !== 'terminal') throw new ApiError('not_capturable');
       const { amount, tax } = captureAmounts(payment, input);
       // The remainder is kept for API versions before 2025-01-28, which show it as refunded.
       return { set: { captured_at: now, amount, tax, uncaptured_amount: payment.amount - amount, uncaptured_tax: payment.tax - tax } };

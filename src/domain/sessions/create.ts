@@ -112,9 +112,13 @@ function checkOrder(services: Services, actor: Actor, input: CreateSessionInput)
   return { mode, currency, amount, types, seconds, paymentData };
 }
 
-/** The methods the session offers: those asked for (each enabled and able to take the currency), or every enabled one that can. */
+/**
+ * The methods the session offers: those asked for (each enabled and able to take the currency), or
+ * every enabled one that can. A card present at the merchant's terminal (flow `terminal`) is never
+ * paid on the hosted page.
+ */
 function offeredTypes(services: Services, actor: Actor, input: CreateSessionInput, mode: SessionMode, currency: Currency, amount: number | null): string[] {
-  const enabled = enabledTypes(actor.merchant);
+  const enabled = enabledTypes(actor.merchant).filter((type) => methodFor(type)?.flow !== 'terminal');
   const rates = ratesOf(services);
   const takes = (type: string) => {
     const method = methodFor(type);

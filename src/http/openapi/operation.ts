@@ -31,6 +31,7 @@ export interface Operation {
 
 export const TAGS = [
   { name: 'Payments', description: 'Create, read, capture, refund and cancel payments.' },
+  { name: 'Barcodes', description: "Konbini payments' barcodes, for the customer's phone at the till." },
   { name: 'Payment methods', description: "The merchant's enabled payment methods." },
   { name: 'Tokens', description: 'One-time payment details, made from the browser with the publishable key.' },
   { name: 'Secure tokens', description: '3-D Secure for direct API card payments.' },

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { ERROR_CATALOGUE } from '../../kernel/errors';
 import { ChargebackEventData, ChargebackPaymentMethod, ChargebackRequestDetail, ChargebackRequestListItem } from './chargeback-schemas';
+import { ShowBarcodeResponse } from './barcode-schema';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
 import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
@@ -71,6 +72,7 @@ export const PaymentDetails = Type.Object(
     store: Type.Optional(Type.String({ description: 'konbini: the store chain slug.' })),
     confirmation_code: Type.Optional(nullable(Type.String())),
     receipt: Type.Optional(Type.String()),
+    barcode_url: Type.Optional(Type.String({ description: 'konbini at a store whose till scans barcodes: GET /barcodes/:payment_id.' })),
     short_amount: Type.Optional(Type.Integer({ description: 'Prepaid cards: what is still to be paid (HTTP 202 while > 0).' })),
   },
   {
@@ -398,5 +400,6 @@ export const COMPONENTS: readonly TSchema[] = [
   TestDataReset,
   TestSeed,
   ...LEDGER_COMPONENTS,
+  ShowBarcodeResponse,
   Health,
 ];

@@ -63,6 +63,9 @@ export const en = {
     simulateTitle: 'Test mode',
     simulateHint: 'No money moves in test mode. Simulate the customer paying at the store or bank:',
     simulate: 'Simulate payment',
+    barcodeTitle: 'Barcode',
+    barcodeAlt: 'Payment barcode',
+    barcodeHint: (until: string) => `Show this barcode at the till. It can be used until ${until}; after that, reload this page for a new one.`,
   },
   offsite: {
     title: 'Payment simulator',

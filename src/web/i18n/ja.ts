@@ -61,6 +61,9 @@ export const ja: Messages = {
     simulateTitle: 'テストモード',
     simulateHint: 'テストモードでは実際のお金は動きません。お客様のお支払いを再現できます：',
     simulate: 'お支払いをシミュレート',
+    barcodeTitle: 'バーコード',
+    barcodeAlt: 'お支払い用バーコード',
+    barcodeHint: (until: string) => `レジでこのバーコードをご提示ください。${until}まで有効です。それ以降はこのページを再読み込みすると新しいバーコードが表示されます。`,
   },
   offsite: {
     title: '決済シミュレーター',

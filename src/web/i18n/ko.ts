@@ -61,6 +61,9 @@ export const ko: Messages = {
     simulateTitle: '테스트 모드',
     simulateHint: '테스트 모드에서는 실제 돈이 움직이지 않습니다. 고객의 결제를 재현합니다:',
     simulate: '결제 시뮬레이션',
+    barcodeTitle: '바코드',
+    barcodeAlt: '결제용 바코드',
+    barcodeHint: (until: string) => `계산대에서 이 바코드를 보여 주세요. ${until}까지 사용할 수 있으며, 이후에는 이 페이지를 새로 고치면 새 바코드가 표시됩니다.`,
   },
   offsite: {
     title: '결제 시뮬레이터',

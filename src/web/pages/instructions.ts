@@ -19,6 +19,8 @@ export interface InstructionsPageProps {
   languages: readonly { locale: PageLocale; href: string }[];
   /** "Return to the shop": the payment's return_url (a session's, with session_id), when safe. */
   returnHref?: string | null;
+  /** The payment's barcode (konbini at a store that scans one) while it awaits payment: its PNG's path, digits and end. */
+  barcode?: { src: string; number: string; expiresAt: Date } | null;
 }
 
 /**
@@ -44,7 +46,7 @@ const CODE_FIELDS = [
 ] as const;
 
 /** payment_details keys that are not for the customer to type or read out. */
-const NOT_CODES = new Set(['type', 'email', 'instructions_url', 'redirect_url', 'phone', 'name']);
+const NOT_CODES = new Set(['type', 'email', 'instructions_url', 'redirect_url', 'barcode_url', 'phone', 'name']);
 
 /** Values printed as names rather than codes to copy (no monospace). */
 const PROSE_FIELDS = new Set(['store', 'bank_name', 'account_branch_name', 'account_type', 'account_name']);
@@ -89,6 +91,7 @@ ${amountBlock(payment, locale)}
   { label: t.common.description, value: payment.description },
   ...(showCodes ? codeRows(payment.payment_details, t) : []),
 ])}</section>
+${awaiting && props.barcode ? barcodeSection(props.barcode, locale) : null}
 ${awaiting && steps.length > 0 ? html`<section class="steps"><h2>${t.instructions.howTo}</h2><ol>${steps.map((step) => html`<li>${step}</li>`)}</ol></section>` : null}
 ${awaiting && props.testMode
     ? html`<section class="simulate"><h2>${t.instructions.simulateTitle}</h2><p>${t.instructions.simulateHint}</p>${postForm(props.simulateAction, [
@@ -99,6 +102,15 @@ ${props.returnHref ? html`<p><a class="button secondary" href="${props.returnHre
 <p class="payment-id">${t.common.paymentId}: <span class="code">${payment.id}</span></p>`;
 
   return layout({ locale, title: `${t.instructions.title} · ${merchantName}`, languages: props.languages, testMode: props.testMode, body });
+}
+
+/** The barcode the till scans (750×150, as the API's), its digits under it, and until when it is good. */
+function barcodeSection(barcode: NonNullable<InstructionsPageProps['barcode']>, locale: PageLocale): Html {
+  const t = messages(locale);
+  return html`<section class="barcode" data-barcode><h2>${t.instructions.barcodeTitle}</h2>
+<img src="${barcode.src}" width="750" height="150" alt="${t.instructions.barcodeAlt}">
+<p class="code" data-barcode-number>${barcode.number}</p>
+<p class="hint">${t.instructions.barcodeHint(formatDeadline(barcode.expiresAt, locale))}</p></section>`;
 }
 
 /** The steps the method declares for paying it, in `locale`. */
