@@ -14,6 +14,7 @@ import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
 import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
 import * as seededMerchants from './migrations/0015_seeded_merchants';
+import * as paymentFields from './migrations/0016_payment_fields';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_webhook_simulation': webhookSimulation,
   '0014_mail_outbox': mailOutbox,
   '0015_seeded_merchants': seededMerchants,
+  '0016_payment_fields': paymentFields,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

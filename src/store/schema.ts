@@ -110,6 +110,11 @@ export interface PaymentsTable {
   /** What a partial capture left of the authorized amount and tax (migration 0012); 0 otherwise. */
   uncaptured_amount: ColumnType<number, number | undefined, number>;
   uncaptured_tax: ColumnType<number, number | undefined, number>;
+  /** KOMOJU's Payment fields kept from the request (migration 0016); null when not given. */
+  customer_family_name: string | null;
+  customer_given_name: string | null;
+  mcc: string | null;
+  statement_descriptor: Json<Record<string, string> | null>;
 }
 
 export interface RefundsTable {

@@ -136,6 +136,22 @@ export const Payment = Type.Object(
     refunds: Type.Array(ref('Refund')),
     refund_requests: Type.Array(ref('RefundRequest')),
     session: nullable(Id, 'The Hosted Page session that made the payment, or null.'),
+    customer_family_name: Type.Optional(nullable(Type.String(), "The card details' `family_name`, or null. With `X-KOMOJU-API-VERSION` only (as the next three).")),
+    customer_given_name: Type.Optional(nullable(Type.String(), "The card details' `given_name`, or null.")),
+    mcc: Type.Optional(nullable(Type.String(), 'The Merchant Category Code the request gave (`mcc`, or a session\'s `payment_data.mcc`), or null.')),
+    statement_descriptor: Type.Optional(nullable(
+      Type.Object(
+        {
+          statement_descriptor: Type.Optional(Type.String()),
+          statement_descriptor_alpha: Type.Optional(Type.String()),
+          statement_descriptor_kana: Type.Optional(Type.String()),
+          statement_city: Type.Optional(Type.String()),
+          contact_phone: Type.Optional(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+      'The statement descriptor the request gave, or null.',
+    )),
     session_amount: Type.Optional(Type.Integer({ description: 'Payments made through a session: the amount the session asked for.' })),
     session_currency: Type.Optional(Type.String({ description: "Payments made through a session: the session's currency." })),
     exchange_rate: Type.Optional(Type.Number({ description: 'Payments made through a session: the rate that made `amount` of `session_amount` (1 without conversion).' })),

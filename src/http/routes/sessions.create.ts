@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { createSession, MAX_SESSION_SECONDS, showSession } from '../../domain/sessions';
 import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
-import { Amount, Locale, Metadata, WebUrl } from '../schemas';
+import { Amount, Locale, Mcc, Metadata, StatementDescriptor, WebUrl } from '../schemas';
 import { serializeSession } from '../../wire/session';
 import { scenarioHeader } from '../test-mode';
 
@@ -25,8 +25,9 @@ const PaymentData = Type.Object({
   capture: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])),
   name: Type.Optional(Type.String({ maxLength: 255 })),
   name_kana: Type.Optional(Type.String({ maxLength: 255 })),
-  statement_descriptor: Type.Optional(Type.String({ maxLength: 255 })),
-  mcc: Type.Optional(Type.String({ maxLength: 8 })),
+  // The SDK's object form; a string (the older form) is its `statement_descriptor`.
+  statement_descriptor: Type.Optional(Type.Union([StatementDescriptor, Type.String({ minLength: 1, maxLength: 255 })])),
+  mcc: Type.Optional(Mcc),
   intent: Type.Optional(Type.String({ maxLength: 64 })),
   platform_details: Type.Optional(Type.Unknown()),
   billing_address: Type.Optional(Address),
