@@ -91,6 +91,7 @@ export const creditCard: PaymentMethod = {
   customerMode: true,
   oneClick: true,
   subtypes: BRANDS.map(([brand]) => brand),
+  echoedFields: CARD_ECHOED_FIELDS,
   detailsSchema,
   checkoutFields: [
     { name: 'name', label: { en: 'Name on card', ja: 'カード名義', ko: '카드 소유자 이름' }, kind: 'text', required: true, autocomplete: 'cc-name' },

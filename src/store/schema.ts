@@ -4,7 +4,7 @@ import type { Event } from '../model/event';
 import type { Mail, MailKind, MailStatus } from '../model/mail';
 import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
 import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
-import type { Session, SessionMode, SessionStatus } from '../model/session';
+import type { LineItem, Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 import type { Timestamp } from './column-types';
@@ -220,6 +220,8 @@ export interface SessionsTable {
   exchange_rates: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
   /** The `Komoju-Scenario` (decline code) its payments fail with, test mode (migration 0011). */
   scenario: string | null;
+  /** The order's lines as given (SDK LineItem; migration 0016); null when none were given. */
+  line_items: ColumnType<LineItem[] | null, string | null | undefined, string | null>;
 }
 
 /** A card saved for one-click payment on the Hosted Page, per merchant and external_customer_id (migration 0006). */

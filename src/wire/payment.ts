@@ -1,5 +1,5 @@
 import { sha256Hex } from '../lib/digest';
-import { CARD_ECHOED_FIELDS } from '../methods/credit_card';
+import { methodFor } from '../methods';
 import { API_VERSIONS, versionBefore, type ApiVersion } from './api-version';
 import { timestamp } from './time';
 import type { Payment, Refund, RefundRequest } from '../model/payment';
@@ -58,10 +58,11 @@ function sdkFields(payment: Payment): Record<string, unknown> {
   };
 }
 
-/** A card's payment_details as the source documents print them: without the echoed request fields. */
+/** payment_details as the source documents print them: without the request fields the method echoes. */
 function withoutEchoes(payment: Payment): Record<string, unknown> {
-  if (payment.payment_type !== 'credit_card') return payment.payment_details;
-  return Object.fromEntries(Object.entries(payment.payment_details).filter(([key]) => !CARD_ECHOED_FIELDS.includes(key)));
+  const echoed = methodFor(payment.payment_type)?.echoedFields;
+  if (!echoed) return payment.payment_details;
+  return Object.fromEntries(Object.entries(payment.payment_details).filter(([key]) => !echoed.includes(key)));
 }
 
 /**

@@ -19,6 +19,18 @@ const Address = Type.Object({
   country: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
+/** One line of the order (SDK LineItem): each field optional, shown back and on the hosted page. */
+const LineItem = Type.Object(
+  {
+    amount: Type.Optional(Amount),
+    description: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    image: Type.Optional(WebUrl),
+    external_product_num: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+
 /** payment_data (spec §6.2): what the session's payment will carry. */
 const PaymentData = Type.Object({
   external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
@@ -44,7 +56,7 @@ export const CreateSessionBody = Type.Object({
   payment_types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
   payment_data: Type.Optional(PaymentData),
   metadata: Type.Optional(Metadata),
-  line_items: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 100 })),
+  line_items: Type.Optional(Type.Array(LineItem, { maxItems: 100 })),
   expires_in_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_SECONDS })),
   external_customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -69,7 +81,7 @@ export default function route(app: FastifyInstance, services: Services): void {
         request.actor,
         request.idempotency,
         (trx) => createSession(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
-        (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
+        (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now(), request.actor.merchant.name), request.apiVersion)),
         // Customer modes also create the customer: two statements, one transaction.
         { singleStatement: (request.body.mode ?? 'payment') === 'payment' },
       );
