@@ -97,10 +97,26 @@ export interface ListCustomersQuery {
   per_page: number;
   start_time?: Date;
   end_time?: Date;
+  /** `MMYY`: only customers whose stored card expires that month (SDK listCustomers). */
+  expiration?: string;
 }
 
 export async function listCustomers(db: Db, actor: Actor, query: ListCustomersQuery) {
-  return customersRepo.listCustomers(db, { merchantId: actor.merchant.id, startTime: query.start_time, endTime: query.end_time }, query.page, query.per_page);
+  const filter = { merchantId: actor.merchant.id, startTime: query.start_time, endTime: query.end_time, expiration: parseExpiration(query.expiration) };
+  return customersRepo.listCustomers(db, filter, query.page, query.per_page);
+}
+
+/**
+ * `MMYY` → month and four-digit year (this century, as KOMOJU reads two-digit card years);
+ * anything else is invalid_parameter `expiration`.
+ *
+ *   parseExpiration('0329'); // { month: 3, year: 2029 }
+ */
+export function parseExpiration(value: string | undefined): { month: number; year: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(0[1-9]|1[0-2])(\d{2})$/.exec(value);
+  if (!match) throw new ApiError('invalid_parameter', { param: 'expiration', message: 'expiration must be MMYY, e.g. 0329' });
+  return { month: Number(match[1]), year: 2000 + Number(match[2]) };
 }
 
 /** PATCH /customers/:id: new details (replacing the stored ones), email, metadata; `customer.updated`. */

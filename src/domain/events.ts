@@ -77,6 +77,10 @@ export function paymentSnapshot(payment: Payment): Record<string, unknown> {
     // Snapshots written before migration 0012 lack these; the serialiser reads them as 0.
     uncaptured_amount: payment.uncaptured_amount,
     uncaptured_tax: payment.uncaptured_tax,
+    customer_family_name: payment.customer_family_name,
+    customer_given_name: payment.customer_given_name,
+    mcc: payment.mcc,
+    statement_descriptor: payment.statement_descriptor,
     refunds: payment.refunds,
     refund_requests: payment.refund_requests,
   } satisfies Record<Exclude<keyof Payment, 'secret_details' | 'fraud_details'> | 'resource', unknown>;

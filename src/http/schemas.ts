@@ -17,6 +17,21 @@ export const Metadata = Type.Unsafe<Record<string, string>>({
 });
 
 /** A URL the customer's browser is sent to (return_url, cancel_url): http or https only. */
+/** KOMOJU's StatementDescriptor (SDK models/statement-descriptor.ts): five optional strings. */
+export const StatementDescriptor = Type.Object(
+  {
+    statement_descriptor: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    statement_descriptor_alpha: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    statement_descriptor_kana: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    statement_city: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    contact_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A Merchant Category Code: four digits (ISO 18245). */
+export const Mcc = Type.String({ pattern: '^[0-9]{4}$' });
+
 export const WebUrl = Type.String({ format: WEB_URL, maxLength: 2048 });
 
 export const Locale = Type.Union([Type.Literal('ja'), Type.Literal('en'), Type.Literal('ko')]);

@@ -41,6 +41,20 @@ export function luhnValid(number: string): boolean {
 
 const optionalText = Type.Optional(Type.String({ maxLength: 255 }));
 
+/** The address lines KOMOJU's card details take, flat: `shipping_address_city`, `billing_address_zip` … */
+const ADDRESS_FIELDS = ['name', 'line1', 'line2', 'city', 'state', 'zip', 'country'] as const;
+const addressFields = (prefix: string) => Object.fromEntries(ADDRESS_FIELDS.map((field) => [`${prefix}_address_${field}`, optionalText]));
+
+/**
+ * The request fields a card payment's `payment_details` shows back when given (the official SDK's
+ * ResponsePaymentDetailsAll): never the number or the CVV.
+ */
+export const CARD_ECHOED_FIELDS: readonly string[] = [
+  'name', 'given_name', 'family_name', 'expiry_days', 'intent', 'initiator', 'usage', 'scheme_reference',
+  ...ADDRESS_FIELDS.map((field) => `shipping_address_${field}`),
+  ...ADDRESS_FIELDS.map((field) => `billing_address_${field}`),
+];
+
 const detailsSchema = Type.Object(
   {
     type: Type.Literal('credit_card'),
@@ -53,6 +67,13 @@ const detailsSchema = Type.Object(
     family_name: optionalText,
     email: Type.Optional(Type.String({ format: 'email', maxLength: 255 })),
     expiry_days: Type.Optional(Type.Integer({ minimum: 1, maximum: 59 })),
+    // What may raise authorization rates with a stored card (SDK PaymentDetailsCreditCard, Intent).
+    intent: Type.Optional(Type.Union(['one_time', 'card_on_file', 'subscription', 'installment'].map((value) => Type.Literal(value)))),
+    initiator: Type.Optional(Type.Union([Type.Literal('customer'), Type.Literal('merchant')])),
+    usage: Type.Optional(Type.Union([Type.Literal('first'), Type.Literal('used')])),
+    scheme_reference: optionalText,
+    ...addressFields('shipping'),
+    ...addressFields('billing'),
   },
   { additionalProperties: false },
 );
@@ -70,6 +91,7 @@ export const creditCard: PaymentMethod = {
   customerMode: true,
   oneClick: true,
   subtypes: BRANDS.map(([brand]) => brand),
+  echoedFields: CARD_ECHOED_FIELDS,
   detailsSchema,
   checkoutFields: [
     { name: 'name', label: { en: 'Name on card', ja: 'カード名義', ko: '카드 소유자 이름' }, kind: 'text', required: true, autocomplete: 'cc-name' },
@@ -112,6 +134,7 @@ export const creditCard: PaymentMethod = {
       last_four_digits: number.slice(-4),
       month: details.month,
       year: details.year,
+      ...echoed(details),
     };
     const result = await processor.authorizeCard({
       number,
@@ -139,3 +162,8 @@ export const creditCard: PaymentMethod = {
     };
   },
 };
+
+/** The echoed request fields that were given, in CARD_ECHOED_FIELDS's order. */
+function echoed(details: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(CARD_ECHOED_FIELDS.filter((field) => details[field] !== undefined).map((field) => [field, details[field]]));
+}

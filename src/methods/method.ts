@@ -30,6 +30,11 @@ export interface PaymentMethod {
   /** Varieties GET /payment_methods lists as `subtypes` (card brands, konbini stores). */
   subtypes?: readonly string[];
   /**
+   * Request fields the method's `payment_details` show back when given (cards: name, intent,
+   * addresses …), which the source documents' shapes predate: left out without an API version.
+   */
+  echoedFields?: readonly string[];
+  /**
    * The customer chooses one of `subtypes` as the store to pay at (konbini): the hosted page
    * shows the choice as the stores' logos, and a session's `brands` map each store to its logo.
    */

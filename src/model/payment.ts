@@ -45,8 +45,23 @@ export interface Payment {
   /** What a partial capture left of the authorized amount and tax; 0 otherwise. */
   uncaptured_amount: number;
   uncaptured_tax: number;
+  /** From the card details' family_name / given_name; null when not given (or in snapshots older than migration 0016). */
+  customer_family_name: string | null;
+  customer_given_name: string | null;
+  /** Merchant Category Code and statement descriptor the request asked for; null when not given. */
+  mcc: string | null;
+  statement_descriptor: StatementDescriptor | null;
   refunds: Refund[];
   refund_requests: RefundRequest[];
+}
+
+/** KOMOJU's StatementDescriptor: each of its five strings optional. */
+export interface StatementDescriptor {
+  statement_descriptor?: string;
+  statement_descriptor_alpha?: string;
+  statement_descriptor_kana?: string;
+  statement_city?: string;
+  contact_phone?: string;
 }
 
 export interface Refund {

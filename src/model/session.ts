@@ -31,6 +31,17 @@ export interface Session {
   exchange_rates: Record<string, number> | null;
   /** The `Komoju-Scenario` (decline code) its payments fail with, test mode. */
   scenario: string | null;
+  /** The order's lines as given (null when none were; rows older than migration 0016 too). */
+  line_items: LineItem[] | null;
+}
+
+/** One line of a session's order (SDK LineItem): every field optional; `quantity` defaults to 1 when shown. */
+export interface LineItem {
+  amount?: number;
+  description?: string;
+  quantity?: number;
+  image?: string;
+  external_product_num?: string;
 }
 
 /** One entry of a session's `payment_methods` (spec §6.3): the method's amount and currency, converted when they differ. */
@@ -53,6 +64,8 @@ export interface SessionMethodEntry {
  */
 export interface ShownSession {
   session: Session;
+  /** The merchant's display name (`merchant.name`). */
+  merchantName: string;
   payment: Payment | null;
   /** The hosted page (`session_url`). */
   url: string;

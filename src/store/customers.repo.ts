@@ -39,12 +39,18 @@ export interface CustomerFilter {
   merchantId: string;
   startTime?: Date;
   endTime?: Date;
+  /** Only customers whose stored card expires in this month (1–12) of this year (four digits). */
+  expiration?: { month: number; year: number };
 }
 
 export async function listCustomers(db: Db, filter: CustomerFilter, page: number, perPage: number) {
   let query = db.selectFrom('customers').where('merchant_id', '=', filter.merchantId);
   if (filter.startTime) query = query.where('created_at', '>=', filter.startTime);
   if (filter.endTime) query = query.where('created_at', '<=', filter.endTime);
+  if (filter.expiration) {
+    const { month, year } = filter.expiration;
+    query = query.where(sql<boolean>`source->>'month' = ${String(month)} AND source->>'year' = ${String(year)}`);
+  }
   const [rows, count] = await Promise.all([
     query.select(RECORD).orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(perPage).offset((page - 1) * perPage).execute(),
     query.select(sql<number>`count(*)::int`.as('total')).executeTakeFirstOrThrow(),

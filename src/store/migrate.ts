@@ -14,6 +14,7 @@ import * as uncapturedRemainder from './migrations/0012_uncaptured_remainder';
 import * as webhookSimulation from './migrations/0013_webhook_simulation';
 import * as mailOutbox from './migrations/0014_mail_outbox';
 import * as seededMerchants from './migrations/0015_seeded_merchants';
+import * as paymentFields from './migrations/0016_payment_fields';
 import * as subscriptions from './migrations/0017_subscriptions';
 import * as barcodes from './migrations/0018_barcodes';
 import * as chargebacks from './migrations/0019_chargebacks';
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_webhook_simulation': webhookSimulation,
   '0014_mail_outbox': mailOutbox,
   '0015_seeded_merchants': seededMerchants,
+  '0016_payment_fields': paymentFields,
   '0017_subscriptions': subscriptions,
   '0018_barcodes': barcodes,
   '0019_chargebacks': chargebacks,

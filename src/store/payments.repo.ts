@@ -190,6 +190,7 @@ const PAYMENT_COLUMNS = Object.keys({
   secret_details: true, description: true, external_order_num: true, metadata: true, locale: true, email: true,
   return_url: true, fraud_details: true, failure_code: true, captured_at: true, created_at: true, updated_at: true,
   session_amount: true, session_currency: true, exchange_rate: true, uncaptured_amount: true, uncaptured_tax: true,
+  customer_family_name: true, customer_given_name: true, mcc: true, statement_descriptor: true,
 } satisfies Record<PaymentColumn, true>) as PaymentColumn[];
 const EVENT_COLUMNS = Object.keys({
   id: true, merchant_id: true, type: true, resource_id: true, data: true, reason: true, created_at: true,
@@ -212,6 +213,7 @@ function paymentRow(payment: Payment): NewPaymentRow & Record<PaymentColumn, unk
     payment_details: JSON.stringify(payment.payment_details),
     metadata: JSON.stringify(payment.metadata),
     fraud_details: JSON.stringify(payment.fraud_details),
+    statement_descriptor: JSON.stringify(payment.statement_descriptor),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Mail, MailKind, MailStatus } from '../model/mail';
 import type { ApiKeyKind, Merchant, MerchantMode } from '../model/merchant';
 import type { BankAccountType, Payment, PaymentStatus, Refund, RefundRequest, RefundRequestStatus } from '../model/payment';
 import type { Subscription } from '../model/subscription';
-import type { Session, SessionMode, SessionStatus } from '../model/session';
+import type { LineItem, Session, SessionMode, SessionStatus } from '../model/session';
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 import type { Timestamp } from './column-types';
@@ -129,6 +129,11 @@ export interface PaymentsTable {
   /** What a partial capture left of the authorized amount and tax (migration 0012); 0 otherwise. */
   uncaptured_amount: ColumnType<number, number | undefined, number>;
   uncaptured_tax: ColumnType<number, number | undefined, number>;
+  /** KOMOJU's Payment fields kept from the request (migration 0016); null when not given. */
+  customer_family_name: string | null;
+  customer_given_name: string | null;
+  mcc: string | null;
+  statement_descriptor: Json<Record<string, string> | null>;
 }
 
 export interface RefundsTable {
@@ -234,6 +239,8 @@ export interface SessionsTable {
   exchange_rates: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
   /** The `Komoju-Scenario` (decline code) its payments fail with, test mode (migration 0011). */
   scenario: string | null;
+  /** The order's lines as given (SDK LineItem; migration 0016); null when none were given. */
+  line_items: ColumnType<LineItem[] | null, string | null | undefined, string | null>;
 }
 
 /** A card saved for one-click payment on the Hosted Page, per merchant and external_customer_id (migration 0006). */

@@ -13,6 +13,7 @@ export async function insertSession(db: Db, session: Session): Promise<void> {
       payment_data: JSON.stringify(session.payment_data),
       metadata: JSON.stringify(session.metadata),
       exchange_rates: session.exchange_rates === null ? null : JSON.stringify(session.exchange_rates),
+      line_items: session.line_items === null ? null : JSON.stringify(session.line_items),
     } as never)
     .execute();
 }

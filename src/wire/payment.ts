@@ -1,5 +1,6 @@
 import { sha256Hex } from '../lib/digest';
-import { versionBefore, type ApiVersion } from './api-version';
+import { methodFor } from '../methods';
+import { API_VERSIONS, versionBefore, type ApiVersion } from './api-version';
 import { timestamp } from './time';
 import type { Payment, Refund, RefundRequest } from '../model/payment';
 
@@ -8,9 +9,14 @@ import type { Payment, Refund, RefundRequest } from '../model/payment';
  * `session` was added to the resource later and is printed after them. A payment made through a
  * session adds what the customer was shown there (spec §6.3): `session_amount`,
  * `session_currency` and the `exchange_rate` that made `amount` of it (1 without conversion).
+ * The fields of the official SDK's Payment that the source documents predate
+ * (`customer_family_name`, `customer_given_name`, `mcc`, `statement_descriptor`, and the request
+ * fields a card's `payment_details` echo) are shown from the first published API version on;
+ * without `X-KOMOJU-API-VERSION` the payment keeps the documents' keys (docs/compatibility.md).
  */
 export function serializePayment(payment: Payment, version: ApiVersion): Record<string, unknown> {
   const shown = versionBefore(version, '2025-01-28') ? withUncapturedRefunded(payment) : payment;
+  const documents = versionBefore(version, API_VERSIONS[0]);
   return {
     id: shown.id,
     resource: 'payment',
@@ -19,7 +25,7 @@ export function serializePayment(payment: Payment, version: ApiVersion): Record<
     tax: shown.tax,
     customer: shown.customer_id,
     payment_deadline: timestamp(shown.payment_deadline),
-    payment_details: versionBefore(version, '2024-07-15') ? withoutBarcodeUrl(shown.payment_details) : shown.payment_details,
+    payment_details: documents ? withoutBarcodeUrl(withoutEchoes(shown)) : shown.payment_details,
     payment_method_fee: shown.payment_method_fee,
     total: shown.total,
     currency: shown.currency,
@@ -33,11 +39,30 @@ export function serializePayment(payment: Payment, version: ApiVersion): Record<
     refunds: shown.refunds.map(serializeRefund),
     refund_requests: shown.refund_requests.map(serializeRefundRequest),
     session: shown.session_id,
+    ...(documents ? {} : sdkFields(shown)),
     // Snapshots in events written before migration 0005 lack the keys: undefined, not null.
     ...(shown.session_currency != null
       ? { session_amount: shown.session_amount, session_currency: shown.session_currency, exchange_rate: shown.exchange_rate }
       : {}),
   };
+}
+
+/** The SDK's Payment fields the source documents predate. */
+function sdkFields(payment: Payment): Record<string, unknown> {
+  // Snapshots in events written before migration 0016 lack these: null, as for a request without them.
+  return {
+    customer_family_name: payment.customer_family_name ?? null,
+    customer_given_name: payment.customer_given_name ?? null,
+    mcc: payment.mcc ?? null,
+    statement_descriptor: payment.statement_descriptor ?? null,
+  };
+}
+
+/** payment_details as the source documents print them: without the request fields the method echoes. */
+function withoutEchoes(payment: Payment): Record<string, unknown> {
+  const echoed = methodFor(payment.payment_type)?.echoedFields;
+  if (!echoed) return payment.payment_details;
+  return Object.fromEntries(Object.entries(payment.payment_details).filter(([key]) => !echoed.includes(key)));
 }
 
 /**

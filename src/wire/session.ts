@@ -1,5 +1,5 @@
-import type { ShownSession } from '../model/session';
-import type { ApiVersion } from './api-version';
+import type { LineItem, ShownSession } from '../model/session';
+import { API_VERSIONS, versionBefore, type ApiVersion } from './api-version';
 import { serializePayment } from './payment';
 import { timestamp } from './time';
 
@@ -11,7 +11,10 @@ import { timestamp } from './time';
  */
 export function serializeSession(shown: ShownSession, version: ApiVersion): Record<string, unknown> {
   const { session, payment } = shown;
-  const money = session.mode === 'customer' ? {} : { amount: session.amount, currency: session.currency };
+  const documents = versionBefore(version, API_VERSIONS[0]);
+  // With an API version, the SDK's Session: amount and currency in every mode (0 in customer mode,
+  // which charges nothing), the merchant's name, and line_items when the order has them.
+  const money = session.mode === 'customer' && documents ? {} : { amount: session.amount ?? 0, currency: session.currency };
   return {
     id: session.id,
     resource: 'session',
@@ -34,5 +37,12 @@ export function serializeSession(shown: ShownSession, version: ApiVersion): Reco
     external_customer_id: session.external_customer_id,
     ...(session.mode === 'payment' ? {} : { customer_id: session.customer_id }),
     secure_token: null,
+    ...(documents ? {} : { merchant: { name: shown.merchantName } }),
+    ...(documents || session.line_items === null ? {} : { line_items: session.line_items.map(shownLineItem) }),
   };
+}
+
+/** A line as the SDK shows it: `quantity` 1 when not given. */
+function shownLineItem(item: LineItem): LineItem {
+  return { ...item, quantity: item.quantity ?? 1 };
 }

@@ -36,6 +36,10 @@ const payment: Payment = {
   exchange_rate: null,
   uncaptured_amount: 0,
   uncaptured_tax: 0,
+  customer_family_name: null,
+  customer_given_name: null,
+  mcc: null,
+  statement_descriptor: null,
   refunds: [],
   refund_requests: [],
 };

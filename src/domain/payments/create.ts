@@ -192,7 +192,16 @@ function newPayment(services: Services, actor: Actor, checked: CheckedPayment, m
     exchange_rate: options.exchange?.exchange_rate ?? null,
     uncaptured_amount: 0,
     uncaptured_tax: 0,
+    customer_family_name: textOf(charge.prepared.family_name),
+    customer_given_name: textOf(charge.prepared.given_name),
+    mcc: input.mcc ?? null,
+    statement_descriptor: input.statement_descriptor && Object.keys(input.statement_descriptor).length > 0 ? input.statement_descriptor : null,
     refunds: [],
     refund_requests: [],
   };
+}
+
+/** A details field as the payment keeps it: a non-empty string, otherwise null. */
+function textOf(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
 }

@@ -4,7 +4,7 @@ import type { PaymentMethod } from '../../methods/method';
 import type { Db } from '../../store/db';
 import { ApiError, type DeclineCode } from '../../kernel/errors';
 import { parseCurrency, resolveTax, type Currency } from '../../kernel/money';
-import type { Payment } from '../../model/payment';
+import type { Payment, StatementDescriptor } from '../../model/payment';
 import type { Actor, Services } from '../context';
 import { customerDetails } from '../customers';
 import { enabledMethod } from '../details';
@@ -34,6 +34,9 @@ export interface CreatePaymentInput {
   return_url?: string;
   fraud_details?: Record<string, string>;
   webhooks?: unknown;
+  /** Merchant Category Code (four digits) and statement descriptor, kept on the payment as given. */
+  mcc?: string;
+  statement_descriptor?: StatementDescriptor;
 }
 
 export interface CreatePaymentOptions {

@@ -5,7 +5,7 @@ import type { Db } from '../../store/db';
 import * as sessionsRepo from '../../store/sessions.repo';
 import { ApiError } from '../../kernel/errors';
 import { parseCurrency, type Currency } from '../../kernel/money';
-import type { Session, SessionMode } from '../../model/session';
+import type { LineItem, Session, SessionMode } from '../../model/session';
 import type { Actor, Services } from '../context';
 import { createCustomer } from '../customers';
 import { enabledTypes } from '../merchants';
@@ -28,6 +28,7 @@ export interface CreateSessionInput {
   external_customer_id?: string;
   /** Customer modes: the customer to save the details on, instead of a new one. */
   customer_id?: string;
+  line_items?: LineItem[];
 }
 
 /** KOMOJU sessions live 24 hours at most (SDK: expires_in_seconds ≤ 86400, the default). */
@@ -83,6 +84,7 @@ export async function createSession(
     updated_at: now,
     exchange_rates: ratesToFix(ratesOf(services), order.types, order.currency),
     scenario,
+    line_items: input.line_items && input.line_items.length > 0 ? input.line_items : null,
   };
   await sessionsRepo.insertSession(db, session);
   return { session, payment: null };

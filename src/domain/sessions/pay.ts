@@ -3,7 +3,7 @@ import * as sessionsRepo from '../../store/sessions.repo';
 import { ApiError } from '../../kernel/errors';
 import type { Currency } from '../../kernel/money';
 import type { Customer } from '../../model/customer';
-import type { Payment } from '../../model/payment';
+import type { Payment, StatementDescriptor } from '../../model/payment';
 import type { Session } from '../../model/session';
 import type { Actor, Services } from '../context';
 import { detailsToStore, lockCustomerOf, saveCustomer, type StoredDetails } from '../customers';
@@ -144,7 +144,15 @@ function paymentInput(paying: Paying, amount: number, currency: Currency): Creat
     email: input.customer_email ?? session.email ?? undefined,
     return_url: sessionReturnUrl(session) ?? undefined,
     fraud_details: input.fraud_details,
+    mcc: typeof data.mcc === 'string' ? data.mcc : undefined,
+    statement_descriptor: statementDescriptor(data.statement_descriptor),
   };
+}
+
+/** payment_data's statement descriptor as the payment keeps it: the older string form is its `statement_descriptor`. */
+function statementDescriptor(given: unknown): StatementDescriptor | undefined {
+  if (typeof given === 'string') return { statement_descriptor: given };
+  return typeof given === 'object' && given !== null ? (given as StatementDescriptor) : undefined;
 }
 
 function exchangeOf(session: Session, offer: MethodOffer | null) {

@@ -30,9 +30,10 @@ export async function withPayment(db: Db, session: Session): Promise<SessionView
 }
 
 /** What the API shows of a session at `now`: whether it has expired, what it offers, its page. */
-export function showSession(services: Services, view: SessionView, now: Date): ShownSession {
+export function showSession(services: Services, view: SessionView, now: Date, merchantName: string): ShownSession {
   return {
     ...view,
+    merchantName,
     url: `${services.publicUrl}/sessions/${view.session.id}`,
     expired: isExpired(view.session, now),
     methods: sessionMethods(services, view.session),

@@ -118,6 +118,10 @@ export const RefundRequest = Type.Object(
   { $id: 'RefundRequest', description: 'A refund of a cash payment by bank transfer.' },
 );
 
+const STATEMENT_DESCRIPTOR_FIELDS = ['statement_descriptor', 'statement_descriptor_alpha', 'statement_descriptor_kana', 'statement_city', 'contact_phone'];
+/** An object of optional strings, nothing else. */
+const optionalStrings = (names: string[]) => Type.Object(Object.fromEntries(names.map((name) => [name, Type.Optional(Type.String())])), { additionalProperties: false });
+
 export const Payment = Type.Object(
   {
     id: Id,
@@ -141,6 +145,10 @@ export const Payment = Type.Object(
     refunds: Type.Array(ref('Refund')),
     refund_requests: Type.Array(ref('RefundRequest')),
     session: nullable(Id, 'The Hosted Page session that made the payment, or null.'),
+    customer_family_name: Type.Optional(nullable(Type.String(), "The card details' `family_name`, or null. With `X-KOMOJU-API-VERSION` only (as the next three).")),
+    customer_given_name: Type.Optional(nullable(Type.String(), "The card details' `given_name`, or null.")),
+    mcc: Type.Optional(nullable(Type.String(), 'The Merchant Category Code the request gave (`mcc`, or a session\'s `payment_data.mcc`), or null.')),
+    statement_descriptor: Type.Optional(nullable(optionalStrings(STATEMENT_DESCRIPTOR_FIELDS), 'The statement descriptor the request gave, or null.')),
     session_amount: Type.Optional(Type.Integer({ description: 'Payments made through a session: the amount the session asked for.' })),
     session_currency: Type.Optional(Type.String({ description: "Payments made through a session: the session's currency." })),
     exchange_rate: Type.Optional(Type.Number({ description: 'Payments made through a session: the rate that made `amount` of `session_amount` (1 without conversion).' })),
@@ -220,8 +228,8 @@ export const Session = Type.Object(
     id: Id,
     resource: Type.Literal('session'),
     mode: literals(['payment', 'customer', 'customer_payment']),
-    amount: Type.Optional(Type.Integer({ description: 'Absent in `customer` mode.' })),
-    currency: Type.Optional(Type.String({ description: 'Absent in `customer` mode.' })),
+    amount: Type.Optional(Type.Integer({ description: 'Absent in `customer` mode without `X-KOMOJU-API-VERSION`; 0 there with it.' })),
+    currency: Type.Optional(Type.String({ description: 'Absent in `customer` mode without `X-KOMOJU-API-VERSION`.' })),
     payment: nullable(ref('Payment'), 'The payment once the customer paid (or tried to).'),
     session_url: Type.String({ format: 'uri', description: 'The Hosted Page: send the customer there.' }),
     return_url: nullable(Type.String()),
@@ -239,6 +247,8 @@ export const Session = Type.Object(
     external_customer_id: nullable(Type.String()),
     customer_id: Type.Optional(nullable(Id, 'Customer modes only.')),
     secure_token: Type.Null(),
+    merchant: Type.Optional(Type.Object({ name: Type.String() }, { description: "With `X-KOMOJU-API-VERSION`: the merchant's display name (`kessai merchants create --name`)." })),
+    line_items: Type.Optional(Type.Array(Type.Composite([optionalStrings(['description', 'image', 'external_product_num']), Type.Object({ amount: Type.Optional(Type.Integer()), quantity: Type.Integer() })]), { description: "With `X-KOMOJU-API-VERSION`, when given: the order's lines (`quantity` 1 when not given)." })),
   },
   { $id: 'Session' },
 );

@@ -8,9 +8,9 @@ import { Pagination, parseWindow } from '../schemas';
 import { serializeCustomer } from '../../wire/customer';
 import { serializeList } from '../../wire/list';
 
-const Query = Type.Object(Pagination);
+const Query = Type.Object({ ...Pagination, expiration: Type.Optional(Type.String({ maxLength: 16, description: '`MMYY`: only customers whose stored card expires that month.' })) });
 
-const operation: Operation = { summary: 'List customers', description: 'Newest first.', tag: 'Customers', responses: { 200: 'CustomerList' } };
+const operation: Operation = { summary: 'List customers', description: 'Newest first. `expiration=MMYY` keeps the customers whose stored card expires that month.', tag: 'Customers', responses: { 200: 'CustomerList' } };
 
 /** GET /api/v1/customers — newest first. */
 export default function route(app: FastifyInstance, services: Services): void {

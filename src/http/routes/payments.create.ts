@@ -8,7 +8,7 @@ import { DECLINE, type Operation } from '../openapi/operation';
 import type { Payment } from '../../model/payment';
 import { logPayment } from '../payment-log';
 import { declineResponse, paymentResponse, sendStored } from '../reply';
-import { Amount, Locale, Metadata, Tax, WebUrl } from '../schemas';
+import { Amount, Locale, Mcc, Metadata, StatementDescriptor, Tax, WebUrl } from '../schemas';
 import { scenarioHeader } from '../test-mode';
 
 const FraudDetails = Type.Object(
@@ -41,6 +41,8 @@ export const CreatePaymentBody = Type.Object({
   return_url: Type.Optional(WebUrl),
   cancel_url: Type.Optional(WebUrl),
   fraud_details: Type.Optional(FraudDetails),
+  mcc: Type.Optional(Mcc),
+  statement_descriptor: Type.Optional(StatementDescriptor),
   webhooks: Type.Optional(Type.Unknown()),
   /** Appears in a seed example (BitCash); accepted and ignored (docs/decisions.md #19). */
   debug: Type.Optional(Type.Unknown()),

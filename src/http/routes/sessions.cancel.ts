@@ -17,7 +17,7 @@ export default function route(app: FastifyInstance, services: Services): void {
       request.actor,
       request.idempotency,
       (trx) => cancelSession(trx, request.actor, request.params.id),
-      (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
+      (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now(), request.actor.merchant.name), request.apiVersion)),
     );
     return sendStored(reply, response);
   });

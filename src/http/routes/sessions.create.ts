@@ -5,7 +5,7 @@ import type { Services } from '../../domain/context';
 import { createSession, MAX_SESSION_SECONDS, showSession } from '../../domain/sessions';
 import type { Operation } from '../openapi/operation';
 import { jsonResponse, sendStored } from '../reply';
-import { Amount, Locale, Metadata, WebUrl } from '../schemas';
+import { Amount, Locale, Mcc, Metadata, StatementDescriptor, WebUrl } from '../schemas';
 import { serializeSession } from '../../wire/session';
 import { scenarioHeader } from '../test-mode';
 
@@ -19,14 +19,27 @@ const Address = Type.Object({
   country: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
+/** One line of the order (SDK LineItem): each field optional, shown back and on the hosted page. */
+const LineItem = Type.Object(
+  {
+    amount: Type.Optional(Amount),
+    description: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    image: Type.Optional(WebUrl),
+    external_product_num: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+
 /** payment_data (spec §6.2): what the session's payment will carry. */
 const PaymentData = Type.Object({
   external_order_num: Type.Optional(Type.String({ maxLength: 255 })),
   capture: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('manual')])),
   name: Type.Optional(Type.String({ maxLength: 255 })),
   name_kana: Type.Optional(Type.String({ maxLength: 255 })),
-  statement_descriptor: Type.Optional(Type.String({ maxLength: 255 })),
-  mcc: Type.Optional(Type.String({ maxLength: 8 })),
+  // The SDK's object form; a string (the older form) is its `statement_descriptor`.
+  statement_descriptor: Type.Optional(Type.Union([StatementDescriptor, Type.String({ minLength: 1, maxLength: 255 })])),
+  mcc: Type.Optional(Mcc),
   intent: Type.Optional(Type.String({ maxLength: 64 })),
   platform_details: Type.Optional(Type.Unknown()),
   billing_address: Type.Optional(Address),
@@ -43,7 +56,7 @@ export const CreateSessionBody = Type.Object({
   payment_types: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100 })),
   payment_data: Type.Optional(PaymentData),
   metadata: Type.Optional(Metadata),
-  line_items: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 100 })),
+  line_items: Type.Optional(Type.Array(LineItem, { maxItems: 100 })),
   expires_in_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_SESSION_SECONDS })),
   external_customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   customer_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -68,7 +81,7 @@ export default function route(app: FastifyInstance, services: Services): void {
         request.actor,
         request.idempotency,
         (trx) => createSession(trx, services, request.actor, request.body, { scenario: scenarioHeader(request) }),
-        (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)),
+        (view) => jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now(), request.actor.merchant.name), request.apiVersion)),
         // Customer modes also create the customer: two statements, one transaction.
         { singleStatement: (request.body.mode ?? 'payment') === 'payment' },
       );

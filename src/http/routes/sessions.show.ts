@@ -15,7 +15,7 @@ export default function route(app: FastifyInstance, services: Services): void {
     { schema: { params: IdParams }, config: { access: 'publishable', operation } },
     async (request, reply) => {
       const view = await getSession(services.db, request.actor, request.params.id);
-      return sendStored(reply, jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now()), request.apiVersion)));
+      return sendStored(reply, jsonResponse(200, serializeSession(showSession(services, view, request.actor.clock.now(), request.actor.merchant.name), request.apiVersion)));
     },
   );
 }

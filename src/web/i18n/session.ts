@@ -36,6 +36,7 @@ const en = {
   expired: 'This checkout has expired.',
   errorTitle: 'The payment did not go through',
   sessionId: 'Session ID',
+  orderSummary: 'Order summary',
   errors: {
     declines: {
       card_declined: 'Your card was declined. Try another card or another way to pay.',
@@ -101,6 +102,7 @@ const ja: SessionMessages = {
   expired: 'このお支払いの有効期限が切れました。',
   errorTitle: 'お支払いを完了できませんでした',
   sessionId: 'セッションID',
+  orderSummary: 'ご注文内容',
   errors: {
     declines: {
       card_declined: 'カードが承認されませんでした。別のカードまたは別のお支払い方法をお試しください。',
@@ -165,6 +167,7 @@ const ko: SessionMessages = {
   expired: '이 결제는 만료되었습니다.',
   errorTitle: '결제가 완료되지 않았습니다',
   sessionId: '세션 ID',
+  orderSummary: '주문 내역',
   errors: {
     declines: {
       card_declined: '카드가 거절되었습니다. 다른 카드나 다른 결제 수단을 이용해 주세요.',

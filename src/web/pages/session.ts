@@ -38,6 +38,8 @@ export interface SessionPageProps {
   savedCard: { brand: string | null; last_four_digits: string | null; month: number | null; year: number | null; expired: boolean } | null;
   /** A line shown above the methods (e.g. the saved card was removed). */
   notice?: string;
+  /** The session's line_items, shown as a simple order summary above the total. */
+  lineItems: readonly { description?: string; quantity?: number; amount?: number }[];
 }
 
 /**
@@ -58,6 +60,7 @@ export function sessionPage(props: SessionPageProps): Html {
 <p class="merchant" data-field="merchant">${props.merchantName}</p>
 <h1>${title}</h1>
 </header>
+${orderSummary(props)}
 ${total !== null ? html`<section class="amount" aria-label="${common.total}"><p class="total"><span class="label">${common.total}</span> <strong data-total>${total}</strong></p></section>` : null}
 ${props.notice ? html`<p class="notice" role="status" data-notice>${props.notice}</p>` : null}
 ${props.state === 'open'
@@ -67,6 +70,18 @@ ${props.state === 'open'
 <p class="payment-id">${t.sessionId}: <span class="code">${props.sessionId}</span></p>
 ${props.state === 'open' ? html`<script src="/assets/session.js" defer></script>` : null}`;
   return layout({ locale, title: `${title} · ${props.merchantName}`, languages: props.languages, testMode: props.testMode, body });
+}
+
+/** The order's lines: description × quantity and the line's amount (unit amount × quantity), when given. */
+function orderSummary(props: SessionPageProps): Html | null {
+  if (props.lineItems.length === 0) return null;
+  const t = sessionMessages(props.locale);
+  const rows = props.lineItems.map((item) => {
+    const quantity = item.quantity ?? 1;
+    const amount = item.amount === undefined ? '' : formatMoney(item.amount * quantity, props.currency, props.locale);
+    return html`<li data-line-item><span class="item">${item.description ?? ''}${quantity > 1 ? ` × ${quantity}` : ''}</span> <span class="price">${amount}</span></li>`;
+  });
+  return html`<section class="order" aria-label="${t.orderSummary}"><h2>${t.orderSummary}</h2><ul>${rows}</ul></section>`;
 }
 
 function methodForm(props: SessionPageProps, method: PaymentMethod): Html {

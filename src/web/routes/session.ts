@@ -95,6 +95,7 @@ async function pageProps(services: Services, found: CustomerSession, locale: Pag
     languages: LOCALES.map((other) => ({ locale: other, href: pagePath(session.id, other) })),
     canSaveCard: offersCard && session.external_customer_id !== null,
     savedCard: saved ? savedCardOf(saved, now) : null,
+    lineItems: session.line_items ?? [],
   };
 }
 
