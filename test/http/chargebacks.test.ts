@@ -49,6 +49,13 @@ async function events(m: TestMerchant, type: string) {
   return res.body.data;
 }
 
+/** The merchant's chargeback lines in its JPY ledger, as [type, amount_cents]. */
+async function chargebackLines(m: TestMerchant): Promise<[string, number][]> {
+  const res = await h.request({ url: '/api/v1/balances/JPY/transactions?per_page=100', key: m.secretKey });
+  expect(res.status, res.text).toBe(200);
+  return res.body.data.filter((l: { type: string }) => l.type.startsWith('chargeback')).map((l: { type: string; amount_cents: number }) => [l.type, l.amount_cents]);
+}
+
 async function money(id: string) {
   return h.services.db.selectFrom('chargebacks').select(['debited_at', 'credited_at']).where('id', '=', id).executeTakeFirstOrThrow();
 }
@@ -143,7 +150,7 @@ describe('opening a chargeback (test helper)', () => {
 describe('accepting', () => {
   it('accepts a pending chargeback: 204, accepted, debited once, chargeback.accepted; again: 204, nothing more', async () => {
     const m = await h.merchant();
-    const { chargeback } = await opened(m);
+    const { chargeback, payment } = await opened(m);
     const res = await accept(m, chargeback.id);
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
@@ -158,6 +165,8 @@ describe('accepting', () => {
     expect(again.status).toBe(204);
     expect(await events(m, 'chargeback.accepted')).toHaveLength(1);
     expect(await money(chargeback.id)).toEqual({ debited_at, credited_at: null });
+    // The balance pays for it, once.
+    expect(await chargebackLines(m)).toEqual([['chargeback', payment.total]]);
     // Accepted is final: no defense any more.
     const late = await defend(m, chargeback.id, defense(PNG));
     expect(late.status).toBe(422);
@@ -180,7 +189,7 @@ describe('accepting', () => {
 describe('defending', () => {
   it('stores the defense and its document, holds the money, and a won dispute credits it back', async () => {
     const m = await h.merchant();
-    const { chargeback } = await opened(m);
+    const { chargeback, payment } = await opened(m);
     const res = await defend(
       m,
       chargeback.id,
@@ -233,6 +242,9 @@ describe('defending', () => {
     expect(won.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'defended', 'won']);
     const marks = await money(chargeback.id);
     expect(marks.credited_at).not.toBeNull();
+    const disputed = payment.total;
+    expect(disputed).toBeGreaterThan(0);
+    expect((await chargebackLines(m)).sort()).toEqual([['chargeback', disputed], ['chargeback_reversal', disputed]]);
     expect((await events(m, 'chargeback.won'))[0].data).toMatchObject({ id: chargeback.id, status: 'cancelled' });
     // Decided: no second decision.
     const twice = await h.request({ method: 'POST', url: `/api/v1/test_helpers/chargeback_requests/${chargeback.id}/lose`, key: m.secretKey });
@@ -256,7 +268,7 @@ describe('defending', () => {
 
   it('a lost defense keeps the debit and credits nothing', async () => {
     const m = await h.merchant();
-    const { chargeback } = await opened(m);
+    const { chargeback, payment } = await opened(m);
     expect((await defend(m, chargeback.id, defense(PDF))).status).toBe(204);
     const lost = await h.request({ method: 'POST', url: `/api/v1/test_helpers/chargeback_requests/${chargeback.id}/lose`, key: m.secretKey });
     expect(lost.body.status).toBe('lost');
@@ -264,6 +276,7 @@ describe('defending', () => {
     const marks = await money(chargeback.id);
     expect(marks.debited_at).not.toBeNull();
     expect(marks.credited_at).toBeNull();
+    expect(await chargebackLines(m)).toEqual([['chargeback', payment.total]]);
     expect(await events(m, 'chargeback.lost')).toHaveLength(1);
   });
 
