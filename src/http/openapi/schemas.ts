@@ -4,7 +4,11 @@ import { ChargebackEventData, ChargebackPaymentMethod, ChargebackRequestDetail, 
 import { ShowBarcodeResponse } from './barcode-schema';
 import { Email } from './email-schema';
 import { TestClock, TestDataReset } from './test-helper-schemas';
-import { SimulatedFaults, WebhookAttempt, WebhookSimulate } from './webhook-simulation';
+import { WebhookAttempt } from './webhook-simulation';
+import { Id, literals, nullable, ref, Timestamp } from './schema-primitives';
+import { DeletedWebhook, Webhook, WebhookDelivery } from './webhook-schemas';
+
+export { ref };
 import { TestSeed } from './test-seed-schema';
 import { LEDGER_COMPONENTS } from './ledger-schemas';
 import { Subscription } from './subscription-schema';
@@ -21,23 +25,9 @@ import { Subscription } from './subscription-schema';
  * `#/components/schemas/<$id>` in the document, and `ref('Payment')` points at it.
  */
 
-/** A reference to a component by its `$id` (as @fastify/swagger resolves shared schemas). */
-export function ref(id: string): TSchema {
-  return Type.Unsafe({ $ref: `${id}#` });
-}
-
-const nullable = <T extends TSchema>(schema: T, description?: string) =>
-  Type.Union([schema, Type.Null()], description ? { description } : {});
-
-const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601 in UTC, whole seconds (`2020-06-09T07:41:50Z`).' });
-const Id = Type.String({ description: '25 lowercase alphanumerics.' });
 const Metadata = Type.Record(Type.String(), Type.String(), { description: 'String keys (≤ 30 characters) to string values (≤ 2,000); `{}` when none.' });
 
 const PAYMENT_STATUSES = ['pending', 'authorized', 'captured', 'refunded', 'cancelled', 'expired', 'failed'] as const;
-
-/** One of `values`: a plain `enum`, which documentation renders as a list (a union of literals reads `string | string | …`). */
-const literals = (values: readonly string[], description?: string) =>
-  Type.Unsafe<string>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 export const ErrorObject = Type.Object(
   {
@@ -291,42 +281,6 @@ export const Event = Type.Object(
     reason: nullable(Type.String()),
   },
   { $id: 'Event', description: 'Also the body of every webhook delivery.' },
-);
-
-export const Webhook = Type.Object(
-  {
-    id: Id,
-    resource: Type.Literal('webhook'),
-    url: Type.String(),
-    events: Type.Array(Type.String(), { description: 'Event types delivered; empty: all.' }),
-    secret_token: Type.String({ description: 'Key of the `X-Komoju-Signature` HMAC.' }),
-    active: Type.Boolean(),
-    simulate: WebhookSimulate,
-    created_at: Timestamp,
-  },
-  { $id: 'Webhook' },
-);
-
-export const DeletedWebhook = Type.Object(
-  { ...Webhook.properties, deleted: Type.Literal(true) },
-  { $id: 'DeletedWebhook' },
-);
-
-export const WebhookDelivery = Type.Object(
-  {
-    id: Type.String({ description: 'Also the `X-Komoju-ID` header of every attempt.' }),
-    resource: Type.Literal('webhook_delivery'),
-    webhook: Id,
-    event: Id,
-    event_type: Type.String(),
-    status: literals(['pending', 'succeeded', 'failed']),
-    next_attempt_at: nullable(Timestamp),
-    delivered_at: nullable(Timestamp),
-    created_at: Timestamp,
-    simulated: SimulatedFaults,
-    attempts: Type.Array(ref('WebhookAttempt')),
-  },
-  { $id: 'WebhookDelivery' },
 );
 
 export const AvailablePaymentMethod = Type.Object(
