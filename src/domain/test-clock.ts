@@ -36,12 +36,13 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
     await expireMerchantChargebacks(trx, services, actor.ids, merchantId);
-    // Settlements whose month closed and bank transfers that fell due, on the moved clock.
+    // Renewals and retries that fell due, each made at its own time on the merchant's clock.
+    await chargeMerchantSubscriptions(trx, services, actor.ids, merchantId);
+    // Last, once everything above has written its ledger lines: settlements whose month closed
+    // and bank transfers that fell due, on the moved clock.
     const now = merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: offsetMs }).now();
     await runMerchantLedger(trx, merchantId, now, actor.ids);
     await eraseExpiredTokens(trx, services.clock, merchantId);
-    // Renewals and retries that fell due, each made at its own time on the merchant's clock.
-    await chargeMerchantSubscriptions(trx, services, actor.ids, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };
   });
