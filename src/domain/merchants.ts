@@ -133,9 +133,12 @@ export async function authenticateKey(db: Db, key: string): Promise<Authenticate
   return { merchant: found.merchant, kind: found.kind, expiresAt: found.expiresAt };
 }
 
-/** CLI commands act as merchant `id`, or as the default (first) merchant when none is named. */
-export async function merchantActor(db: Db, clock: Clock, id?: string): Promise<Actor> {
+/**
+ * CLI commands act as merchant `id`, or as the default (first) merchant when none is named.
+ * `reading`: the caller only shows something (see actorFor).
+ */
+export async function merchantActor(db: Db, clock: Clock, id?: string, { reading = false } = {}): Promise<Actor> {
   const merchant = id ? await merchantsRepo.findMerchant(db, id) : await merchantsRepo.firstMerchant(db);
   if (!merchant) throw new Error(id ? `No merchant ${id}` : 'No merchant yet: run `kessai serve` or `kessai merchants create` first');
-  return actorFor(db, clock, merchant);
+  return actorFor(db, clock, merchant, { reading });
 }

@@ -11,7 +11,7 @@ import { sendPage } from '../respond';
  */
 export default function route(web: FastifyInstance, services: Services): void {
   web.get('/', { config: { access: 'public' } }, async (_request, reply) => {
-    const actor = await merchantActor(services.db, services.clock).catch(() => null);
+    const actor = await merchantActor(services.db, services.clock, undefined, { reading: true }).catch(() => null);
     const now = (actor?.clock ?? services.clock).now();
     const page = landingPage({ publicUrl: services.publicUrl, mode: actor?.merchant.mode ?? 'test', cardYear: now.getUTCFullYear() + 3 });
     return sendPage(reply, page);

@@ -226,7 +226,8 @@ async function afterPaying(services: Services, reply: FastifyReply, found: Custo
 
 /** GET /sessions/:id/return — back from an offsite provider. */
 async function backFromProvider(services: Services, request: FastifyRequest<ReturnRoute>, reply: FastifyReply): Promise<FastifyReply> {
-  const found = await findCustomerSession(services, request.params.sessionId);
+  // Only shows where the payment stands: the provider's answer was posted to /offsite/:id.
+  const found = await findCustomerSession(services, request.params.sessionId, { reading: true });
   const locale = localeOf(request.query.locale, found);
   const { session, payment } = found;
   const state = sessionState(session, found.actor.clock.now());
