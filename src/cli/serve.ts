@@ -155,7 +155,7 @@ async function banner(config: Config, services: Services, store: Store, { mercha
     [
       '',
       `  kessai is listening on ${config.publicUrl}`,
-      `  API base URL      ${config.publicUrl}/api/v1`,
+      ...(config.role === 'worker' ? [] : [`  API base URL      ${config.publicUrl}/api/v1`]),
       `  database          ${database}`,
       ...(config.role === 'all' ? [] : [`  role              ${config.role === 'api' ? 'api: API and pages; background jobs left to worker processes' : 'worker: background jobs; serves /health, /ready and /metrics only'}`]),
       `  merchant          ${merchant.merchant.name} (${merchant.merchant.id}, ${merchant.merchant.mode} mode)`,
@@ -164,8 +164,7 @@ async function banner(config: Config, services: Services, store: Store, { mercha
       `  dashboard         ${dashboard}`,
       ...(webhook ? [`  webhook endpoint  ${webhook.url} (signing secret ${webhook.secret_token})`] : []),
       '',
-      `  try: curl -u ${rolled ? 'SECRET_KEY' : (knownKey ?? 'SECRET_KEY')}: ${config.publicUrl}/api/v1/payments`,
-      '',
+      ...(config.role === 'worker' ? [] : [`  try: curl -u ${rolled ? 'SECRET_KEY' : (knownKey ?? 'SECRET_KEY')}: ${config.publicUrl}/api/v1/payments`, '']),
     ].join('\n') + '\n'
   );
 }

@@ -9,7 +9,7 @@ export function hasLiveMerchant(db: Db): Promise<boolean> {
   return merchantsRepo.anyLiveMerchant(db);
 }
 
-/** Webhook deliveries still waiting, over every merchant: how many, and since when the oldest. */
-export function webhookBacklog(db: Db): Promise<{ pending: number; oldest: Date | null }> {
+/** Webhook deliveries still waiting, over every merchant: how many, and the earliest due time (system time). */
+export function webhookBacklog(db: Db): Promise<{ pending: number; oldestDue: Date | null }> {
   return outboxRepo.pendingBacklog(db);
 }

@@ -56,8 +56,15 @@ async function timed(probe: () => Promise<unknown>): Promise<Check> {
     await Promise.race([probe(), timeout]);
     return { status: 'up', ms: Math.round(performance.now() - started) };
   } catch (err) {
-    return { status: 'down', ms: Math.round(performance.now() - started), error: err instanceof Error ? err.message : String(err) };
+    // The probe is public: say what kind of failure (a timeout, ECONNREFUSED …), never the server's message (addresses, user names).
+    return { status: 'down', ms: Math.round(performance.now() - started), error: failureKind(err) };
   } finally {
     clearTimeout(timer);
   }
+}
+
+function failureKind(err: unknown): string {
+  if (err instanceof Error && err.message.startsWith('no answer within')) return err.message;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? code : 'failed';
 }

@@ -49,7 +49,7 @@ export const webhookQueue = new Gauge({
 
 export const webhookOldest = new Gauge({
   name: 'kessai_webhook_oldest_undelivered_seconds',
-  help: 'Age of the oldest webhook delivery still waiting (0 when none), read at scrape time.',
+  help: 'How long the most overdue webhook delivery has waited past its due time (0 when none is overdue), read at scrape time.',
   registers: [registry],
 });
 

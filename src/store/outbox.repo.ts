@@ -373,12 +373,15 @@ export async function listDeliveries(db: Db, merchantId: string, filter: { endpo
   return { rows: rows as WebhookDelivery[], total: Number(count.total) };
 }
 
-/** Pending deliveries over every merchant, and the oldest one's creation (the partial index on pending rows serves it). */
-export async function pendingBacklog(db: Db): Promise<{ pending: number; oldest: Date | null }> {
+/**
+ * Pending deliveries over every merchant, and the earliest `next_attempt_at` among them: system
+ * time (created_at is the merchant's clock), served by the partial index on pending rows.
+ */
+export async function pendingBacklog(db: Db): Promise<{ pending: number; oldestDue: Date | null }> {
   const row = await db
     .selectFrom('webhook_deliveries')
-    .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('created_at').as('oldest')])
+    .select((eb) => [eb.fn.countAll<number>().as('pending'), eb.fn.min('next_attempt_at').as('due')])
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow();
-  return { pending: Number(row.pending), oldest: row.oldest === null ? null : new Date(row.oldest as Date) };
+  return { pending: Number(row.pending), oldestDue: row.due === null ? null : new Date(row.due as Date) };
 }

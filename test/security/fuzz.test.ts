@@ -438,7 +438,8 @@ function pageTargets(): Target[] {
   const seen = new Set<string>();
   const found: Target[] = [];
   for (const { method, url } of added) {
-    if (url.startsWith('/api/') || url === '/health' || (method !== 'GET' && method !== 'POST')) continue;
+    // The probes answer JSON or Prometheus text, as their callers (balancers, scrapers) want, not pages.
+    if (url.startsWith('/api/') || ['/health', '/ready', '/metrics'].includes(url) || (method !== 'GET' && method !== 'POST')) continue;
     // Signing out would end the session the rest of the dashboard is fuzzed with.
     if (url === '/dashboard/logout') continue;
     const key = `${method} ${url}`;
