@@ -32,6 +32,12 @@ const terminal = {
 const tcDecision = { ac_type: 'tc', field55: '9F2608AABBCCDDEEFF00119F270140', track2: TRACK2 };
 const bankAccount = { currency: 'JPY', account_number: '1234567', account_type: 'ordinary', account_name_kana: 'ヤマダ タロウ', bank_code: '0005', branch_code: '123' };
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const defense = {
+  description: 'The customer signed for the parcel.',
+  product_name: 'Tea set',
+  shipping_info: { company_name: 'Yamato', shipping_date: '2026-05-20', tracking_number: '1234-5678' },
+  document: { document_base64: png.toString('base64'), filename: 'receipt.png' },
+};
 
 /** A pending chargeback on a captured card payment, opened by the test helper. */
 const chargeback = async ({ make }: SampleContext) =>
@@ -129,17 +135,13 @@ export const SAMPLES: Record<string, Sample> = {
   },
   finalizePayment: async (ctx) => ctx.call('POST', `/api/v1/payments/${(await ctx.make('POST', '/api/v1/payments', terminal)).id}/finalize`, tcDecision),
   listChargebackRequests: async (ctx) => (await chargeback(ctx), ctx.call('GET', '/api/v1/chargeback_requests')),
-  showChargebackRequest: async (ctx) => ctx.call('GET', `/api/v1/chargeback_requests/${(await chargeback(ctx)).id}`),
-  acceptChargebackRequest: async (ctx) => ctx.call('POST', `/api/v1/chargeback_requests/${(await chargeback(ctx)).id}/accept`),
-  defendChargebackRequest: async (ctx) => {
-    const made = await chargeback(ctx);
-    const defended = await ctx.call('POST', `/api/v1/chargeback_requests/${made.id}/defend`, {
-      description: 'The customer signed for the parcel.',
-      document: { document_base64: png.toString('base64'), filename: 'receipt.png' },
-    });
-    // The answer has no body: the defended chargeback is held against its model too.
-    return [defended, await ctx.call('GET', `/api/v1/chargeback_requests/${made.id}`)];
+  showChargebackRequest: async (ctx) => {
+    const [pending, defended] = [await chargeback(ctx), await chargeback(ctx)];
+    await ctx.make('POST', `/api/v1/chargeback_requests/${defended.id}/defend`, defense);
+    return [await ctx.call('GET', `/api/v1/chargeback_requests/${pending.id}`), await ctx.call('GET', `/api/v1/chargeback_requests/${defended.id}`)];
   },
+  acceptChargebackRequest: async (ctx) => ctx.call('POST', `/api/v1/chargeback_requests/${(await chargeback(ctx)).id}/accept`),
+  defendChargebackRequest: async (ctx) => ctx.call('POST', `/api/v1/chargeback_requests/${(await chargeback(ctx)).id}/defend`, defense),
   createDisbursement: async (ctx) => {
     await ctx.make('POST', '/api/v1/payments', card({ amount: 20000 }));
     return ctx.call('POST', '/api/v1/disbursements', { ...bankAccount, amount: 5000, external_id: 'payout-1' });
