@@ -28,4 +28,5 @@ export const ACCEPTED_DEPARTURES: Record<string, string> = {
   'SettlementList.end_time': 'null when the request gave no end_time',
   'SubscriptionList.start_time': 'null when the request gave no start_time',
   'SubscriptionList.end_time': 'null when the request gave no end_time',
+  'Disbursement.external_id': 'null when the request gave none',
 };

@@ -144,10 +144,20 @@ export const SAMPLES: Record<string, Sample> = {
   defendChargebackRequest: async (ctx) => ctx.call('POST', `/api/v1/chargeback_requests/${(await chargeback(ctx)).id}/defend`, defense),
   createDisbursement: async (ctx) => {
     await ctx.make('POST', '/api/v1/payments', card({ amount: 20000 }));
-    return ctx.call('POST', '/api/v1/disbursements', { ...bankAccount, amount: 5000, external_id: 'payout-1' });
+    return [await ctx.call('POST', '/api/v1/disbursements', { ...bankAccount, amount: 5000, external_id: 'payout-1' }), await ctx.call('POST', '/api/v1/disbursements', { ...bankAccount, amount: 1000 })];
   },
   listDisbursements: async (ctx) => (await disbursement(ctx), ctx.call('GET', '/api/v1/disbursements')),
-  showDisbursement: async (ctx) => ctx.call('GET', `/api/v1/disbursements/${(await disbursement(ctx)).id}`),
+  showDisbursement: async (ctx) => {
+    // A paid one and a failed one (account 0000000), a day later on a merchant of their own.
+    const { secretKey: key } = await ctx.h.merchant();
+    await ctx.make('POST', '/api/v1/payments', card({ amount: 20000 }), key);
+    const paid = await ctx.make('POST', '/api/v1/disbursements', { ...bankAccount, amount: 5000 }, key);
+    const failed = await ctx.make('POST', '/api/v1/disbursements', { ...bankAccount, amount: 5000, account_number: '0000000' }, key);
+    await ctx.make('POST', '/api/v1/test_helpers/clock/advance', { seconds: 86400 + 60 }, key);
+    const shown = [await ctx.call('GET', `/api/v1/disbursements/${paid.id}`, undefined, key), await ctx.call('GET', `/api/v1/disbursements/${failed.id}`, undefined, key)];
+    expect(shown.map((res) => res.body.status)).toEqual(['paid', 'failed']);
+    return [await ctx.call('GET', `/api/v1/disbursements/${(await disbursement(ctx)).id}`), ...shown];
+  },
   cancelDisbursement: async (ctx) => ctx.call('POST', `/api/v1/disbursements/${(await disbursement(ctx)).id}/cancel`, { cancel_reason: 'Paid by hand instead' }),
   disbursementReport: async (ctx) => {
     await disbursement(ctx);
