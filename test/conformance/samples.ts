@@ -190,8 +190,13 @@ export const SAMPLES: Record<string, Sample> = {
     return ctx.call('GET', `/api/v1/settlements/${settlement.id}/xls`, undefined, key);
   },
   createSubscription: async (ctx) => {
+    // A charged one, and one whose first charge is declined (retry_at set) by a test card that declines.
     const customer = await ctx.make('POST', '/api/v1/customers', { email: 'taro@example.com', payment_details: testCard() });
-    return ctx.call('POST', '/api/v1/subscriptions', { customer: customer.id, amount: 2000, currency: 'JPY', period: 'monthly' });
+    const declining = await ctx.make('POST', '/api/v1/customers', { payment_details: testCard({ number: '4123111111111059' }) });
+    const subscribe = (id: string, period: string) => ctx.call('POST', '/api/v1/subscriptions', { customer: id, amount: 2000, currency: 'JPY', period });
+    const answers = [await subscribe(customer.id, 'monthly'), await subscribe(declining.id, 'weekly')];
+    expect(answers[1].body.retry_at, answers[1].text).not.toBeNull();
+    return answers;
   },
   listSubscriptions: async (ctx) => (await subscription(ctx), ctx.call('GET', '/api/v1/subscriptions')),
   showSubscription: async (ctx) => ctx.call('GET', `/api/v1/subscriptions/${(await subscription(ctx)).id}`),
