@@ -266,6 +266,22 @@ describe('defending', () => {
     expect(after.body.defense).toMatchObject({ recipient_info: { phone: '03-1234-5678' }, documents: [{ file_name: 'receipt.png', file_size: scan.length }] });
   });
 
+  it('refuses a refund of a disputed payment (not_refundable), and takes one again once the dispute is won', async () => {
+    const m = await h.merchant();
+    const { chargeback, payment } = await opened(m);
+    const refund = () => h.request({ method: 'POST', url: `/api/v1/payments/${payment.id}/refund`, key: m.secretKey, json: { amount: 100 } });
+    const refused = await refund();
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('not_refundable');
+    expect(refused.body.error.message).toContain(chargeback.id);
+    expect((await defend(m, chargeback.id, defense(PDF))).status).toBe(204);
+    expect((await refund()).status).toBe(422);
+    expect((await h.request({ method: 'POST', url: `/api/v1/test_helpers/chargeback_requests/${chargeback.id}/win`, key: m.secretKey })).status).toBe(200);
+    const refunded = await refund();
+    expect(refunded.status, refunded.text).toBe(200);
+    expect(refunded.body.amount_refunded).toBe(100);
+  });
+
   it('a lost defense keeps the debit and credits nothing', async () => {
     const m = await h.merchant();
     const { chargeback, payment } = await opened(m);

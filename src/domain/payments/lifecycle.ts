@@ -1,5 +1,6 @@
 import { methodFor } from '../../methods';
 import type { Db } from '../../store/db';
+import * as chargebacksRepo from '../../store/chargebacks.repo';
 import { ApiError } from '../../kernel/errors';
 import { resolveTax, type Currency } from '../../kernel/money';
 import type { Payment } from '../../model/payment';
@@ -55,8 +56,17 @@ export interface RefundInput {
   description?: string;
 }
 
-/** Refunds all that remains, or `amount` of it; the payment becomes `refunded` once nothing remains. */
+/**
+ * Refunds all that remains, or `amount` of it; the payment becomes `refunded` once nothing remains.
+ * A disputed payment is not refunded (as Stripe's `charge_disputed`): the chargeback decides where
+ * its money goes, and a refund beside it would pay the customer twice — unless the dispute was
+ * won (`cancelled`), which gave the money back to the merchant.
+ */
 export async function refundPayment(trx: Db, actor: Actor, id: string, input: RefundInput): Promise<Payment> {
+  const dispute = await chargebacksRepo.findChargebackOfPayment(trx, id);
+  if (dispute && dispute.merchant_id === actor.merchant.id && dispute.status !== 'cancelled') {
+    throw new ApiError('not_refundable', { message: `The payment is disputed (chargeback ${dispute.id}, ${dispute.status}): a refund would pay the customer twice.` });
+  }
   return applyAction(trx, actor, id, {
     ...refundCommand((payment) => input.amount ?? remainingOf(payment), input.description ?? null),
     refuse: (payment) => {
