@@ -31,6 +31,7 @@ const COMMANDS: Record<string, { args: string[]; through?: (run: Run, api: Api) 
   'merchants create': { args: ['merchants', 'create', '--name', 'Second shop'] },
   'merchants list': { args: ['merchants', 'list'] },
   'merchants methods': { args: ['merchants', 'methods', '--disable', 'konbini'] },
+  'merchants fees': { args: ['merchants', 'fees', '--set', 'konbini=2.75+0'] },
   'users create': { args: ['users', 'create', '--email', 'ops@shop.example', '--password', 'long enough secret'] },
   'vault rotate': { args: ['vault', 'rotate'] },
   'webhooks add': {
