@@ -247,6 +247,14 @@ describe('payments', () => {
     expect(page.body).toContain('data-form="capture"');
     expect(page.body).toContain('data-form="cancel"');
     expect(page.body).not.toContain('data-form="refund"');
+    // The merchant's word for an uncaptured card payment (the customer's pages say "Awaiting payment"),
+    // and times with their zone, year first.
+    expect(page.body).toContain('data-status="authorized">Authorized</span>');
+    expect(page.body).toMatch(/\b20\d\d-\d\d-\d\d \d\d:\d\d:\d\d JST\b/);
+    const inJapanese = await browser.get(`/dashboard/payments/${authorized.id}?locale=ja`);
+    expect(inJapanese.body).toContain('data-status="authorized">オーソリ済み</span>');
+    expect(inJapanese.body).toMatch(/\b20\d\d\/\d\d\/\d\d \d\d:\d\d:\d\d JST\b/);
+    await browser.get(`/dashboard/payments/${authorized.id}?locale=en`);
     expect((await browser.post(`/dashboard/payments/${authorized.id}/capture`)).headers.location).toBe(`/dashboard/payments/${authorized.id}?done=captured`);
     expect((await api.get(`/api/v1/payments/${authorized.id}`)).body.status).toBe('captured');
 

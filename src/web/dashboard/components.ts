@@ -1,7 +1,7 @@
 import { formatMoney } from '../format';
 import { html, type Child, type Html } from '../html';
-import { INTL_LOCALE, lookup, messages } from '../i18n';
-import type { DashboardLocale } from '../i18n/dashboard';
+import { lookup, messages } from '../i18n';
+import { dashboardMessages, type DashboardLocale } from '../i18n/dashboard';
 import type { DashContext } from './layout';
 
 /** Pieces the dashboard's pages share; each returns escaped Html. */
@@ -10,23 +10,34 @@ export function money(ctx: DashContext, minorUnits: number, currency: string): s
   return formatMoney(minorUnits, currency, ctx.locale);
 }
 
-/** A time in Tokyo, to the second: `2026/11/21 20:07:11`. */
+/**
+ * A time in Tokyo, to the second, with its zone: `2026-11-21 20:07:11 JST` (ja: `2026/11/21 …`).
+ * Built from parts, so English shows the year first rather than en-US's month/day order.
+ */
 export function time(locale: DashboardLocale, date: Date | string | null | undefined): string {
   if (!date) return '—';
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    timeZone: 'Asia/Tokyo',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(new Date(date));
+  const parts = Object.fromEntries(
+    TOKYO_PARTS.formatToParts(new Date(date)).map((part) => [part.type, part.value]),
+  ) as Record<Intl.DateTimeFormatPartTypes, string>;
+  const separator = locale === 'ja' ? '/' : '-';
+  const day = [parts.year, parts.month, parts.day].join(separator);
+  return `${day} ${parts.hour}:${parts.minute}:${parts.second} ${dashboardMessages(locale).timeZone}`;
 }
 
+const TOKYO_PARTS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Tokyo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** A payment's status badge, in the merchant's words (Authorized, not the customer's "Awaiting payment"). */
 export function statusBadge(ctx: DashContext, status: string): Html {
-  return html`<span class="status status-${status}" data-status="${status}">${lookup(messages(ctx.locale).status, status)}</span>`;
+  return html`<span class="status status-${status}" data-status="${status}">${ctx.t.paymentStatuses[status] ?? lookup(messages(ctx.locale).status, status)}</span>`;
 }
 
 export function notice(text: string | null | undefined, kind: 'ok' | 'error' = 'ok'): Html | null {

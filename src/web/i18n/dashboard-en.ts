@@ -4,6 +4,18 @@ export const en = {
   title: 'Dashboard',
   testMode: 'Test mode',
   liveMode: 'Live mode',
+  /** A payment's status as the merchant sees it (the customer's pages say "Awaiting payment" for authorized). */
+  paymentStatuses: {
+    pending: 'Pending',
+    authorized: 'Authorized',
+    captured: 'Captured',
+    refunded: 'Refunded',
+    cancelled: 'Cancelled',
+    expired: 'Expired',
+    failed: 'Failed',
+  } as Record<string, string>,
+  /** The zone label after every time the dashboard shows (times are Japan time, as KOMOJU's dashboard). */
+  timeZone: 'JST',
   nav: {
     home: 'Home',
     payments: 'Payments',

@@ -6,6 +6,16 @@ export const ja: DashboardMessages = {
   title: 'ダッシュボード',
   testMode: 'テストモード',
   liveMode: '本番モード',
+  paymentStatuses: {
+    pending: '処理中',
+    authorized: 'オーソリ済み',
+    captured: '売上確定',
+    refunded: '返金済み',
+    cancelled: 'キャンセル済み',
+    expired: '期限切れ',
+    failed: '失敗',
+  },
+  timeZone: 'JST',
   nav: {
     home: 'ホーム',
     payments: '決済',
