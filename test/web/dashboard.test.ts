@@ -278,6 +278,16 @@ describe('payments', () => {
     expect(again.statusCode).toBe(422);
     expect(again.body).toContain('not_cancellable');
 
+    // The capture field takes a total, tax included, as the refund field does.
+    const partly = await api.create({ capture: false });
+    expect((await browser.get(`/dashboard/payments/${partly.id}`)).body).toContain('placeholder="1100"');
+    const overTotal = await browser.post(`/dashboard/payments/${partly.id}/capture`, { amount: '1101' });
+    expect(overTotal.statusCode).toBe(422);
+    expect(overTotal.body).toContain('between 1 and 1100');
+    expect((await browser.post(`/dashboard/payments/${partly.id}/capture`, { amount: '550' })).statusCode).toBe(303);
+    const captured = (await h.request({ url: `/api/v1/payments/${partly.id}`, key: m.secretKey, headers: { 'x-komoju-api-version': '2025-01-28' } })).body;
+    expect([captured.amount, captured.tax, captured.total]).toEqual([500, 50, 550]);
+
     const toCancel = await api.create({ capture: false });
     expect((await browser.post(`/dashboard/payments/${toCancel.id}/cancel`)).statusCode).toBe(303);
     expect((await api.get(`/api/v1/payments/${toCancel.id}`)).body.status).toBe('cancelled');

@@ -106,7 +106,7 @@ function paymentCommandForms(ctx: DashContext, payment: Payment, actions: Paymen
   const forms: Html[] = [];
   if (actions.capture) {
     forms.push(html`<form method="post" action="${path}/capture" class="dash-form dash-action" data-form="capture">${csrfField(ctx)}
-<div class="field"><label for="capture-amount">${t.captureAmount}</label><input id="capture-amount" name="amount" inputmode="numeric" placeholder="${payment.amount}"></div>
+<div class="field"><label for="capture-amount">${t.captureAmount}</label><input id="capture-amount" name="amount" inputmode="numeric" placeholder="${payment.total}"></div>
 <button type="submit" class="button primary small">${t.capture}</button></form>`);
   }
   if (actions.refund) {
@@ -212,7 +212,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
         if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
         const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
         const changed = await services.db.transaction().execute((trx) => {
-          if (name === 'capture') return capturePayment(trx, actor, id, { amount });
+          if (name === 'capture') return captureTotal(trx, actor, id, amount);
           if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
           return cancelPayment(trx, actor, id);
         });
@@ -227,6 +227,23 @@ export default function route(dash: FastifyInstance, services: Services): void {
   command('refund', 'refunded');
   command('cancel', 'cancelled');
   registerPaymentTestActions(dash, services, show);
+}
+
+/**
+ * The dashboard speaks in totals, tax included, for capture as for refund (the API's capture
+ * `amount` is before tax): a partial total is split between amount and tax in the payment's own
+ * proportion, so ¥1,100 authorized (¥1,000 + ¥100 tax) captured as ¥550 is ¥500 + ¥50.
+ */
+type CaptureArgs = Parameters<typeof capturePayment>;
+
+async function captureTotal(trx: CaptureArgs[0], actor: CaptureArgs[1], id: string, total: number | undefined): ReturnType<typeof capturePayment> {
+  if (total === undefined) return capturePayment(trx, actor, id, {});
+  const payment = await getPayment(trx, actor, id);
+  if (total > payment.total) {
+    throw new ApiError('invalid_parameter', { param: 'amount', message: `The capture amount must be between 1 and ${payment.total}` });
+  }
+  const amount = payment.total === 0 ? 0 : Math.round((total * payment.amount) / payment.total);
+  return capturePayment(trx, actor, id, { amount, tax: total - amount });
 }
 
 /** GET /dashboard/payments: the search form and a page of matching payments. */
