@@ -4,13 +4,15 @@ import { INTL_LOCALE, type PageLocale } from './i18n';
 /**
  * Money and time as the customer reads them.
  *
- *   formatMoney(1100, 'JPY', 'ja');  // '￥1,100'
+ *   formatMoney(1100, 'JPY', 'ja');  // '¥1,100' (and in en and ko alike)
  *   formatMoney(1050, 'USD', 'en');  // '$10.50'
  *   formatDeadline(new Date('2020-06-12T14:59:59Z'), 'ja'); // '2020年6月12日 23:59'
  */
 export function formatMoney(minorUnits: number, currency: string, locale: PageLocale): string {
   const digits = decimalsOf(currency);
-  return moneyFormat(currency, locale, digits).format(minorUnits / 10 ** digits);
+  // One yen sign in every language, as KOMOJU's pages show it: ja's Intl writes the full-width ￥
+  // and ko's the ISO-like JP¥ (narrowSymbol settles ko; the replace settles ja).
+  return moneyFormat(currency, locale, digits).format(minorUnits / 10 ** digits).replace('\uFFE5', '\u00A5');
 }
 
 /**
@@ -23,7 +25,7 @@ function moneyFormat(currency: string, locale: PageLocale, digits: number): Intl
   const key = `${locale} ${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
-    format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits, maximumFractionDigits: digits });
     moneyFormats.set(key, format);
   }
   return format;

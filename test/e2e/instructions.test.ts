@@ -51,7 +51,7 @@ describeBrowser('instructions pages in a browser', () => {
     expect(await field(page, 'store')).toBe('ローソン');
     expect(await field(page, 'receipt')).toBe(payment.payment_details.receipt);
     expect(await field(page, 'confirmation_code')).toBe('2222');
-    expect(await page.locator('[data-total]').innerText()).toBe('￥1,100');
+    expect(await page.locator('[data-total]').innerText()).toBe('¥1,100');
     expect(await field(page, 'deadline')).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 23:59 \(日本時間\)$/);
     // The stylesheet applied (CSP allowed it): the page background is not the browser default.
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(243, 245, 249)');

@@ -188,9 +188,9 @@ describe('receipts', () => {
 
 describe('refund notices', () => {
   const CASES = [
-    { locale: 'ja', subject: '返金のお知らせ', amount: '￥300' },
+    { locale: 'ja', subject: '返金のお知らせ', amount: '¥300' },
     { locale: 'en', subject: 'Your payment was refunded', amount: '¥300' },
-    { locale: 'ko', subject: '환불 안내', amount: 'JP¥300' },
+    { locale: 'ko', subject: '환불 안내', amount: '¥300' },
   ];
   for (const c of CASES) {
     it(`say how much was refunded, in ${c.locale}`, async () => {

@@ -39,7 +39,8 @@ describe('withPaymentId', () => {
 
 describe('formats', () => {
   it('formats money per currency (minor units) and locale', () => {
-    expect(formatMoney(1100, 'JPY', 'ja')).toBe('￥1,100');
+    // One yen sign whatever the language (Intl alone gives ￥ in ja and JP¥ in ko).
+    for (const locale of ['ja', 'en', 'ko'] as const) expect(formatMoney(1100, 'JPY', locale)).toBe('¥1,100');
     expect(formatMoney(1100, 'JPY', 'en')).toBe('¥1,100');
     expect(formatMoney(1050, 'USD', 'en')).toBe('$10.50');
     expect(formatMoney(5000, 'KRW', 'ko')).toBe('₩5,000');

@@ -59,7 +59,7 @@ describe('instructions page', () => {
     expect(row(page, 'store')).toBe('お支払い先=ローソン');
     expect(row(page, 'receipt')).toBe('受付番号=90865708838');
     expect(row(page, 'confirmation_code')).toBe('確認番号=2222');
-    expect(page).toContain('￥1,100');
+    expect(page).toContain('¥1,100');
     expect(row(page, 'deadline')).toBe('お支払い期限=2020年6月12日 23:59 (日本時間)');
     expect(page).toContain('Degica Mart');
     expect(page).not.toContain('taro@example.com');

@@ -43,7 +43,7 @@ describe('GET /sessions/:id', () => {
     expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
     expect(String(res.headers['content-security-policy'])).toContain('https://shop.example');
     expect(res.body).toContain('lang="ja"');
-    expect(res.body).toContain('￥1,500');
+    expect(res.body).toContain('¥1,500');
     for (const type of ['credit_card', 'konbini', 'paypay']) expect(res.body).toContain(`data-method="${type}"`);
     expect(res.body).toContain('/assets/konbini/lawson.svg');
     // The card form shows the logos of the brands the session's `brands` lists, named for screen readers.
