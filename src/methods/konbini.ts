@@ -13,6 +13,9 @@ import { FIELD_LABELS } from './_shared/labels';
 export const KONBINI_STORES = ['daily-yamazaki', 'family-mart', 'lawson', 'ministop', 'seicomart', 'seven-eleven'] as const;
 export type KonbiniStore = (typeof KONBINI_STORES)[number];
 
+/** The stores as KOMOJU's Hosted Page lists them for the customer: by how many shops each has. */
+export const KONBINI_PICKER_ORDER: readonly KonbiniStore[] = ['seven-eleven', 'family-mart', 'lawson', 'ministop', 'daily-yamazaki', 'seicomart'];
+
 /**
  * What each store prints or asks for. The reference says the confirmation code is "used by some
  * konbini"; its one example (Lawson, phone 090-1111-2222) shows receipt `90865708838` (11 digits)
@@ -74,7 +77,8 @@ export const konbini: PaymentMethod = {
   barcodes: true,
   detailsSchema,
   checkoutFields: [
-    { name: 'store', label: { en: 'Convenience store', ja: 'コンビニ', ko: '편의점' }, kind: 'select', required: true, options: KONBINI_STORES },
+    // The method's own heading already says コンビニ: the picker's legend says what to choose.
+    { name: 'store', label: { en: 'Store to pay at', ja: 'お支払いするコンビニ', ko: '결제할 편의점' }, kind: 'select', required: true, options: KONBINI_PICKER_ORDER },
     { name: 'name', label: FIELD_LABELS.name, kind: 'text', required: false, autocomplete: 'name' },
     { name: 'email', label: FIELD_LABELS.email, kind: 'email', required: false, autocomplete: 'email' },
     { name: 'phone', label: FIELD_LABELS.phone, kind: 'tel', required: false, autocomplete: 'tel' },

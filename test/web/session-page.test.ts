@@ -158,6 +158,11 @@ describe('localized errors and store names', () => {
     expect(ja.body).toContain('<img src="/assets/konbini/seven-eleven.svg"');
     const en = await h.app.inject({ url: `/sessions/${session.id}?locale=en` });
     expect(en.body).toContain('<span data-store-name="family-mart">FamilyMart</span>');
+    // KOMOJU's order (7-Eleven first, not the alphabet's last), under a legend that does not repeat
+    // the method's heading (コンビニ) in Japanese.
+    const order = [...ja.body.matchAll(/data-store-name="([a-z-]+)"/g)].map((match) => match[1]);
+    expect(order).toEqual(['seven-eleven', 'family-mart', 'lawson', 'ministop', 'daily-yamazaki', 'seicomart']);
+    expect(ja.body).toContain('<legend>お支払いするコンビニ</legend>');
   });
 });
 
