@@ -151,6 +151,14 @@ describe('localized errors and store names', () => {
     expect(en.body).toContain('Choose a convenience store.');
   });
 
+  it("starts every email field with the session's email, and keeps what the customer typed instead", async () => {
+    const session = await newSession({ email: 'taro@shop.example' });
+    const page = await h.app.inject({ url: `/sessions/${session.id}?locale=en` });
+    expect(page.body).toMatch(/<input id="konbini-email" name="email" type="email"[^>]* value="taro@shop.example"/);
+    const refused = await post(`/sessions/${session.id}/pay`, { type: 'konbini', store: 'nowhere', email: 'hanako@shop.example', locale: 'en' });
+    expect(refused.body).toMatch(/<input id="konbini-email" name="email" type="email"[^>]* value="hanako@shop.example"/);
+  });
+
   it('konbini stores by their translated names, each with its logo', async () => {
     const session = await newSession();
     const ja = await h.app.inject({ url: `/sessions/${session.id}?locale=ja` });

@@ -40,6 +40,8 @@ export interface SessionPageProps {
   notice?: string;
   /** The session's line_items, shown as a simple order summary above the total. */
   lineItems: readonly { description?: string; quantity?: number; amount?: number }[];
+  /** The session's `email`: every method's email field starts with it. */
+  customerEmail: string | null;
 }
 
 /**
@@ -191,7 +193,7 @@ function fieldInput(props: SessionPageProps, method: PaymentMethod, field: Check
   const label = fieldLabel(props.locale, field);
   const id = `${method.type}-${field.name}`;
   const fieldError = error && error.field === field.name ? error.message : null;
-  const value = error?.values[field.name] ?? '';
+  const value = error?.values[field.name] ?? (field.kind === 'email' ? props.customerEmail : null) ?? '';
   const errorId = `${id}-error`;
   const described = fieldError ? html` aria-invalid="true" aria-describedby="${errorId}"` : null;
   const message = fieldError ? html`<small class="error" id="${errorId}" role="alert" data-error="${field.name}">${fieldError}</small>` : null;

@@ -96,6 +96,7 @@ async function pageProps(services: Services, found: CustomerSession, locale: Pag
     canSaveCard: offersCard && session.external_customer_id !== null,
     savedCard: saved ? savedCardOf(saved, now) : null,
     lineItems: session.line_items ?? [],
+    customerEmail: session.email,
   };
 }
 
