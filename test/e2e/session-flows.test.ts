@@ -57,6 +57,7 @@ describeBrowser('hosted page flows in a browser', () => {
   const open = (url: string) => openPage(browser, url, { width: 360, height: 800 });
 
   async function fillCard(page: Page, number: string) {
+    await page.locator('[data-pick="credit_card"]').check();
     const form = page.locator('[data-method="credit_card"] form[data-form]');
     await form.locator('input[name="name"]').fill('Taro Yamada');
     await form.locator('input[name="number"]').pressSequentially(number);
@@ -80,6 +81,7 @@ describeBrowser('hosted page flows in a browser', () => {
       const { page, problems } = await open(session.session_url);
       // Stores by their names in the page's language, with logos.
       expect(await page.locator('[data-store-name="lawson"]').innerText()).toBe(locale === 'ja' ? 'ローソン' : 'Lawson');
+      await page.locator('[data-pick="konbini"]').check();
       const form = page.locator('[data-method="konbini"] form');
       await form.locator('input[value="family-mart"]').check();
       await form.locator('input[name="email"]').fill('taro@example.com');
@@ -195,6 +197,7 @@ describeBrowser('hosted page flows in a browser', () => {
   it('ja: the script formats the number and stops a wrong card before anything is sent', async () => {
     const session = await create('ja');
     const { page, problems } = await open(session.session_url);
+    await page.locator('[data-pick="credit_card"]').check();
     const form = page.locator('[data-method="credit_card"] form[data-form]');
     const number = form.locator('input[name="number"]');
     await number.pressSequentially('4111111111111112');
@@ -223,6 +226,7 @@ describeBrowser('hosted page flows in a browser', () => {
     expect(await page.locator('[data-total]').innerText()).toBe('$60.00');
     expect(await page.locator('[data-converted="konbini"]').innerText()).toContain('¥8,139');
     await screenshot(page, 'session-en-usd-konbini-converted');
+    await page.locator('[data-pick="konbini"]').check();
     const form = page.locator('[data-method="konbini"] form');
     await form.locator('input[value="lawson"]').check();
     await Promise.all([page.waitForURL('**/instructions/**'), form.locator('button[type="submit"]').click()]);

@@ -64,6 +64,7 @@ describeBrowser('a session paid offsite, declined, then paid by card, in a brows
     const { page, problems } = await openPage(browser, created.body.session_url, { width: 360, height: 800 });
 
     // Pay with PayPay: off to the provider; nothing is paid yet.
+    await page.locator('[data-pick="paypay"]').check();
     await Promise.all([page.waitForURL('**/offsite/new?**'), page.locator('[data-method="paypay"] form[data-form] button[type="submit"]').click()]);
     await screenshot(page, 'session-offsite-1-provider');
     const first = await session(id);
@@ -78,6 +79,7 @@ describeBrowser('a session paid offsite, declined, then paid by card, in a brows
     expect(await session(id)).toMatchObject({ status: 'pending', completed_at: null, payment: { id: paypayId, status: 'failed' } });
 
     // Then by card: on to the shop, the session completed with the card's captured payment.
+    await page.locator('[data-pick="credit_card"]').check();
     const form = page.locator('[data-method="credit_card"] form[data-form]');
     await form.locator('input[name="name"]').fill('Taro Yamada');
     await form.locator('input[name="number"]').pressSequentially('4111111111111111');

@@ -44,6 +44,7 @@ describeBrowser('hosted page in a browser', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe(locale);
       expect(await page.locator('[data-total]').innerText()).toMatch(/2,500/);
       await screenshot(page, `session-${locale}-1-page`);
+      await page.locator('[data-pick="credit_card"]').check();
       const form = page.locator('[data-method="credit_card"] form');
       await form.locator('input[name="name"]').fill('Taro Yamada');
       await form.locator('input[name="number"]').fill('4123 1111 1111 1059');
@@ -52,6 +53,7 @@ describeBrowser('hosted page in a browser', () => {
       await form.locator('button[type="submit"]').click();
       await page.waitForSelector('[data-error="credit_card"]');
       await screenshot(page, `session-${locale}-2-declined`);
+      await page.locator('[data-pick="credit_card"]').check();
       const again = page.locator('[data-method="credit_card"] form');
       await again.locator('input[name="number"]').fill('4111111111111111');
       await again.locator('input[name="expiry"]').fill('12/39');
@@ -69,6 +71,7 @@ describeBrowser('hosted page in a browser', () => {
   it('konbini: store picker → instructions page', async () => {
     const session = await create('ja');
     const { page } = await open(session.session_url);
+    await page.locator('[data-pick="konbini"]').check();
     const form = page.locator('[data-method="konbini"] form');
     await form.locator('input[value="lawson"]').check();
     await form.locator('input[name="email"]').fill('taro@example.com');
@@ -80,6 +83,7 @@ describeBrowser('hosted page in a browser', () => {
   it('offsite: to the simulator', async () => {
     const session = await create('en');
     const { page } = await open(session.session_url);
+    await page.locator('[data-pick="paypay"]').check();
     await Promise.all([page.waitForURL('**/offsite/new**'), page.locator('[data-method="paypay"] form button[type="submit"]').click()]);
     await screenshot(page, 'session-en-offsite-simulator');
     expect(page.url()).toContain('/offsite/new?uuid=');

@@ -68,6 +68,30 @@ describe('GET /sessions/:id', () => {
   });
 });
 
+describe('the method picker', () => {
+  const checked = (body: string) => [...body.matchAll(/<input type="radio" name="pick" value="([a-z_]+)"[^>]*?( checked)?>/g)].map((m) => `${m[1]}${m[2] ? '*' : ''}`);
+
+  it('lists the methods as radios with icons, none chosen, each followed by its form; Pay shows the total', async () => {
+    const session = await newSession();
+    const res = await h.app.inject({ url: `/sessions/${session.id}?locale=en` });
+    expect(checked(res.body)).toEqual(['credit_card', 'konbini', 'paypay']);
+    expect(res.body).toMatch(/<fieldset class="methods" data-picker><legend><h2>Choose how to pay<\/h2><\/legend>/);
+    expect(res.body).toContain('<img src="/payment_methods/konbini.svg" alt=""');
+    expect(res.body).toMatch(/data-option="konbini"><label class="pick">[\s\S]*?<section class="method" data-method="konbini"/);
+    expect(res.body).toContain('<button type="submit" class="button primary">Pay ¥1,500</button>');
+    const ja = await h.app.inject({ url: `/sessions/${session.id}?locale=ja` });
+    expect(ja.body).toContain('>¥1,500を支払う</button>');
+  });
+
+  it('opens the only method of a one-method session, and the method a refused attempt came from', async () => {
+    const single = await newSession({ payment_types: ['konbini'] });
+    expect(checked((await h.app.inject({ url: `/sessions/${single.id}` })).body)).toEqual(['konbini*']);
+    const session = await newSession();
+    const refused = await post(`/sessions/${session.id}/pay`, { type: 'konbini', store: 'nowhere', locale: 'en' });
+    expect(checked(refused.body)).toEqual(['credit_card', 'konbini*', 'paypay']);
+  });
+});
+
 describe('POST /sessions/:id/pay (plain form)', () => {
   it('card success: 303 to return_url with session_id; the session is completed', async () => {
     const session = await newSession();

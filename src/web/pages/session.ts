@@ -66,7 +66,7 @@ ${orderSummary(props)}
 ${total !== null ? html`<section class="amount" aria-label="${common.total}"><p class="total"><span class="label">${common.total}</span> <strong data-total>${total}</strong></p></section>` : null}
 ${props.notice ? html`<p class="notice" role="status" data-notice>${props.notice}</p>` : null}
 ${props.state === 'open'
-    ? html`<h2>${props.mode === 'customer' ? t.saveWith : t.payWith}</h2>${props.methods.map((method) => methodForm(props, method))}
+    ? html`${methodPicker(props)}
 <form method="post" action="/sessions/${props.sessionId}/cancel" class="actions"><input type="hidden" name="locale" value="${locale}"><button type="submit" class="button secondary" data-action="return">${t.returnToMerchant}</button></form>`
     : html`<p class="notice" role="status" data-state="${props.state}">${t[props.state]}</p>`}
 <p class="payment-id">${t.sessionId}: <span class="code">${props.sessionId}</span></p>
@@ -86,6 +86,35 @@ function orderSummary(props: SessionPageProps): Html | null {
   return html`<section class="order" aria-label="${t.orderSummary}"><h2>${t.orderSummary}</h2><ul>${rows}</ul></section>`;
 }
 
+/**
+ * The methods as a radio list, each radio followed by its method's form, which CSS shows only
+ * while its radio is checked (kessai.css, `.option:has(…:checked)`): one form open at a time,
+ * with no script, so the page works without JavaScript; without CSS every form shows. A session
+ * with one method, a saved card (one-click) or a failed attempt opens that method's form from the
+ * start.
+ */
+function methodPicker(props: SessionPageProps): Html {
+  const t = sessionMessages(props.locale);
+  const savedCardMethod = props.savedCard ? props.methods.find((method) => method.flow === 'card')?.type : undefined;
+  const open = props.error?.type ?? (props.methods.length === 1 ? props.methods[0].type : savedCardMethod) ?? null;
+  return html`<fieldset class="methods" data-picker><legend><h2>${props.mode === 'customer' ? t.saveWith : t.payWith}</h2></legend>
+${props.methods.map(
+    (method) => html`<div class="option" data-option="${method.type}"><label class="pick"><input type="radio" name="pick" value="${method.type}" data-pick="${method.type}"${
+      method.type === open ? ' checked' : ''
+    }><img src="/payment_methods/${method.type}.svg" alt="" width="40" height="26"> <span>${method.names[props.locale]}</span></label>
+${methodForm(props, method)}</div>`,
+  )}</fieldset>`;
+}
+
+/** The submit button's words: "Pay ¥5,980" (in the currency the method charges), or "Save". */
+function submitLabel(props: SessionPageProps, method: PaymentMethod): string {
+  const t = sessionMessages(props.locale);
+  if (props.mode === 'customer') return t.save;
+  const converted = props.converted[method.type];
+  if (converted) return t.payAmount(formatMoney(converted.amount, converted.currency, props.locale));
+  return props.amount === null ? t.pay : t.payAmount(formatMoney(props.amount, props.currency, props.locale));
+}
+
 function methodForm(props: SessionPageProps, method: PaymentMethod): Html {
   const { locale } = props;
   const t = sessionMessages(locale);
@@ -94,9 +123,8 @@ function methodForm(props: SessionPageProps, method: PaymentMethod): Html {
   const id = (field: string) => `${method.type}-${field}`;
   const converted = props.converted[method.type];
   const isCard = method.flow === 'card';
-  const submit = props.mode === 'customer' ? t.save : t.pay;
-  return html`<section class="method" data-method="${method.type}" aria-labelledby="${id('title')}">
-<h3 id="${id('title')}">${name}</h3>
+  const submit = submitLabel(props, method);
+  return html`<section class="method" data-method="${method.type}" aria-label="${name}">
 ${converted
     ? html`<p class="hint" data-converted="${method.type}">${t.converted(
         formatMoney(converted.amount, converted.currency, locale),
