@@ -21,6 +21,8 @@ export const ledgerEn = {
     all: 'All',
     statuses: { pending: 'Needs response', accepted: 'Accepted', defended: 'Under review', cancelled: 'Won', lost: 'Lost', expired: 'Expired' } as Record<string, string>,
     timeline: 'Timeline',
+    step: 'Step',
+    when: 'When',
     noTimeline: 'Nothing has happened yet.',
     steps: { created: 'Opened by the card holder', accepted: 'Accepted', defended: 'Defense submitted', won: 'Won', lost: 'Lost', expired: 'Expired unanswered' } as Record<string, string>,
     defense: 'Defense',

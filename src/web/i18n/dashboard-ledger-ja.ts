@@ -19,6 +19,8 @@ export const ledgerJa: typeof ledgerEn = {
     all: 'すべて',
     statuses: { pending: '要対応', accepted: '受け入れ済み', defended: '審査中', cancelled: '勝訴', lost: '敗訴', expired: '期限切れ' },
     timeline: '経過',
+    step: '出来事',
+    when: '日時',
     noTimeline: 'まだ何も起きていません。',
     steps: { created: 'カード会員が申し立て', accepted: '受け入れ', defended: '反論を提出', won: '勝訴', lost: '敗訴', expired: '回答なしで期限切れ' },
     defense: '反論',

@@ -90,8 +90,8 @@ function detail(ctx: DashContext, view: ChargebackView, message: Message | null)
     { label: t.updated, value: time(ctx.locale, c.updated_at), name: 'updated_at' },
   ];
   const steps: Column<Chargeback['timeline'][number]>[] = [
-    { label: t.timeline, cell: (entry) => html`<span data-step="${entry.type}">${t.steps[entry.type] ?? entry.type}</span>` },
-    { label: t.updated, cell: (entry) => time(ctx.locale, entry.occurred_at), className: 'time' },
+    { label: t.step, cell: (entry) => html`<span data-step="${entry.type}">${t.steps[entry.type] ?? entry.type}</span>` },
+    { label: t.when, cell: (entry) => time(ctx.locale, entry.occurred_at), className: 'time' },
   ];
   return html`${message ? notice(message.text, message.kind) : null}${facts(rows)}${chargebackActions(ctx, c)}
 <h2>${t.timeline}</h2>${table(steps, c.timeline, t.noTimeline)}
