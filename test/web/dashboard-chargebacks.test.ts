@@ -136,4 +136,16 @@ describe('dashboard chargebacks', () => {
     expect((await owner.post(`/dashboard/chargebacks/${chargeback.id}/accept`, {}, null)).statusCode).toBe(403);
     expect(await status(chargeback.id)).toBe('pending');
   });
+
+  it('offers no answer once the due date has passed on the merchant\'s clock, and refuses one', async () => {
+    const chargeback = await disputed();
+    expect((await paymentApi(h, shop.secretKey).post('/api/v1/test_helpers/clock/advance', { seconds: 15 * 86400 })).status).toBe(200);
+    const browser = await signedIn(h.app, 'ops@cb.example');
+    const page = await browser.get(`/dashboard/chargebacks/${chargeback.id}`);
+    expect(page.body).toContain('data-step="expired"');
+    expect(page.body).not.toContain('data-form="accept"');
+    expect(page.body).not.toContain('data-form="defend"');
+    expect((await browser.post(`/dashboard/chargebacks/${chargeback.id}/accept`)).statusCode).toBe(422);
+    expect(await status(chargeback.id)).toBe('expired');
+  });
 });
