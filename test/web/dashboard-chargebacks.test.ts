@@ -148,4 +148,46 @@ describe('dashboard chargebacks', () => {
     expect((await browser.post(`/dashboard/chargebacks/${chargeback.id}/accept`)).statusCode).toBe(422);
     expect(await status(chargeback.id)).toBe('expired');
   });
+
+  it('never answers 5xx to odd ids, queries and bodies on the money pages', async () => {
+    const chargeback = await disputed();
+    const browser = await signedIn(h.app, 'ops@cb.example');
+    const gets = [
+      '/dashboard/chargebacks?status=<script>&page=-1',
+      '/dashboard/chargebacks?status[]=pending&page=1e9',
+      '/dashboard/chargebacks/%00',
+      `/dashboard/chargebacks/${'a'.repeat(80)}`,
+      '/dashboard/balances/%00',
+      `/dashboard/balances/${'x'.repeat(80)}?page=abc`,
+      '/dashboard/settlements/NOPE/csv',
+      '/dashboard/settlements?page=0',
+      '/dashboard/disbursements?status[]=paid',
+      '/dashboard/disbursements/..%2F..%2Fetc',
+    ];
+    for (const url of gets) {
+      const res = await browser.get(url);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.headers['content-type'], url).toBe('text/html; charset=utf-8');
+      expect(res.body, url).not.toContain('<script>');
+    }
+    const csrf = await browser.csrf();
+    const defend = `/dashboard/chargebacks/${chargeback.id}/defend`;
+    const posts: [string, string, string][] = [
+      [defend, 'multipart/form-data; boundary=xyz', 'not multipart at all'],
+      [defend, 'multipart/form-data', `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--x--\r\n`],
+      [defend, 'application/json', JSON.stringify({ _csrf: csrf, description: 'x', document: { document_base64: 'iVBORw0KGgo=' } })],
+      [defend, 'application/x-www-form-urlencoded', `_csrf=${csrf}&description[]=x&document=abc`],
+      [`/dashboard/chargebacks/${chargeback.id}/accept`, 'application/json', '[1,2,3]'],
+      ['/dashboard/disbursements/NOPE/cancel', 'application/x-www-form-urlencoded', `_csrf=${csrf}&cancel_reason[]=x`],
+    ];
+    for (const [url, type, payload] of posts) {
+      const res = await browser.request({ method: 'POST', url, headers: { 'content-type': type }, payload });
+      expect(res.statusCode, `${url} ${payload}`).toBeLessThan(500);
+      expect(res.statusCode, `${url} ${payload}`).toBeGreaterThanOrEqual(400);
+    }
+    const file = { name: 'a.png', type: 'image/png', bytes: PNG };
+    expect((await browser.postMultipart(defend, { description: 'Signed for.' }, { _csrf: file, document: file })).statusCode).toBe(403);
+    expect((await browser.postMultipart(defend, {}, { description: file, document: file })).statusCode).toBe(422);
+    expect(await status(chargeback.id)).toBe('pending');
+  });
 });
