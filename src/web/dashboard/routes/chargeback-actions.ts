@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_DOCUMENT_BASE64 } from '../../../domain/chargeback-documents';
 import { acceptChargeback, DefendBody, defendChargeback } from '../../../domain/chargebacks';
+import { runCommand } from '../../../domain/commands';
 import type { Services } from '../../../domain/context';
 import type { Chargeback } from '../../../domain/dashboard/balances';
 import { check } from '../../../domain/validate';
@@ -69,7 +70,9 @@ function defendInput(form: Form, noDocument: string): unknown {
 
 /**
  * POST /dashboard/chargebacks/:id/accept and …/defend: the API's domain commands
- * (acceptChargeback, defendChargeback), one transaction each, as the signed-in merchant — so
+ * (acceptChargeback, defendChargeback) through runCommand without an idempotency key, as the
+ * hosted page's forms — one transaction holding the merchant, so a test-data reset waits for it
+ * and it for the reset — as the signed-in merchant — so
  * another merchant's chargeback is 404 and a refused one shows the page again (422) with the
  * API's message; done, 303 back to the chargeback.
  */
@@ -90,7 +93,7 @@ export function registerChargebackActions(dash: FastifyInstance, services: Servi
 
   action('accept', 'accepted', async (request, id) => {
     const actor = request.dash.session!.actor;
-    await services.db.transaction().execute((trx) => acceptChargeback(trx, services, actor, id));
+    await runCommand(services.db, actor, null, (trx) => acceptChargeback(trx, services, actor, id));
   });
   action(
     'defend',
@@ -98,7 +101,7 @@ export function registerChargebackActions(dash: FastifyInstance, services: Servi
     async (request, id) => {
       const actor = request.dash.session!.actor;
       const input = check(DefendBody, defendInput(request.body ?? {}, request.dash.t.chargebacks.noDocument));
-      await services.db.transaction().execute((trx) => defendChargeback(trx, services, actor, id, input));
+      await runCommand(services.db, actor, null, (trx) => defendChargeback(trx, services, actor, id, input));
     },
     // The document's bytes, with room for the form's other fields and the multipart framing.
     Math.ceil((MAX_DOCUMENT_BASE64 * 3) / 4) + 128 * 1024,

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { runCommand } from '../../../domain/commands';
 import type { Services } from '../../../domain/context';
 import type { Disbursement } from '../../../domain/dashboard/balances';
 import { cancelDisbursement, getDisbursement, listDisbursements } from '../../../domain/disbursements';
@@ -18,8 +19,9 @@ const ID = /^[0-9a-z]{1,64}$/;
 /**
  * GET /dashboard/disbursements — newest first, 25 a page, filtered by status. GET
  * /dashboard/disbursements/:id — amount, fee, bank account, transfer date, and while it is
- * pending, "Cancel disbursement": POST …/cancel runs the API's cancelDisbursement (a reason is
- * required, as the API's `cancel_reason`), then 303 back; refused, the page again (422).
+ * pending, "Cancel disbursement": POST …/cancel runs the API's cancelDisbursement through
+ * runCommand (holding the merchant, as the API does; a reason is required, as the API's
+ * `cancel_reason`), then 303 back; refused, the page again (422).
  */
 export default function route(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { page?: string; status?: string } }>('/dashboard/disbursements', { config: PUBLIC }, async (request, reply) => {
@@ -50,7 +52,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
     const reason = typeof request.body?.cancel_reason === 'string' ? request.body.cancel_reason.trim().slice(0, 2000) : '';
     try {
       if (!reason) throw new ApiError('missing_parameter', { param: 'cancel_reason' });
-      await services.db.transaction().execute((trx) => cancelDisbursement(trx, actor, id, reason));
+      await runCommand(services.db, actor, null, (trx) => cancelDisbursement(trx, actor, id, reason));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
       return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
