@@ -72,6 +72,12 @@ export async function unsettledCurrencies(db: Db, merchantId: string): Promise<{
   return rows.map((row) => ({ currency: row.currency, earliest: new Date(row.earliest) }));
 }
 
+/** Every currency the merchant's ledger has a line in, settled or not, alphabetically. */
+export async function ledgerCurrencies(db: Db, merchantId: string): Promise<string[]> {
+  const rows = await db.selectFrom('balance_transactions').select('currency').distinct().where('merchant_id', '=', merchantId).orderBy('currency').execute();
+  return rows.map((row) => row.currency);
+}
+
 /** Marks the unsettled lines before `cutoff` as settled by `settlementId`; how many. */
 export async function markSettled(db: Db, merchantId: string, currency: string, cutoff: Date, settlementId: string): Promise<number> {
   const result = await db

@@ -51,6 +51,17 @@ export class DashboardBrowser {
     return this.request({ method: 'POST', url, form: token === null ? form : { ...form, _csrf: token } });
   }
 
+  /** POSTs a multipart form (a file upload) of a signed-in page, with this session's CSRF token. */
+  async postMultipart(url: string, fields: Record<string, string>, files: Record<string, { name: string; type: string; bytes: Buffer }> = {}) {
+    const form = new FormData();
+    form.set('_csrf', await this.csrf());
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    for (const [name, file] of Object.entries(files)) form.set(name, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    const encoded = new Request('http://dashboard.test/', { method: 'POST', body: form });
+    const payload = Buffer.from(await encoded.arrayBuffer());
+    return this.request({ method: 'POST', url, payload, headers: { 'content-type': encoded.headers.get('content-type')! } });
+  }
+
   async csrf(): Promise<string> {
     return csrfOf((await this.get('/dashboard/settings')).body);
   }

@@ -12,13 +12,18 @@ import { HELMET_OPTIONS } from '../security';
 import { DashError } from './errors';
 import { isHttps, LOCALE_COOKIE, parseCookies, SESSION_COOKIE, setCookie } from './cookies';
 import { dashLayout, type DashContext } from './layout';
+import { acceptMultipartForms } from './multipart';
+import balances from './routes/balances';
+import chargebacks from './routes/chargebacks';
 import developers from './routes/developers';
+import disbursements from './routes/disbursements';
 import home from './routes/home';
 import lists from './routes/lists';
 import login from './routes/login';
 import mail from './routes/mail';
 import payments from './routes/payments';
 import settings from './routes/settings';
+import settlements from './routes/settlements';
 import subscriptions from './routes/subscriptions';
 import testData from './routes/test-data';
 
@@ -70,12 +75,18 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
         throw new DashError('forbidden', 403);
       }
     });
+    // The chargeback defense uploads its document: the one multipart form of the dashboard.
+    acceptMultipartForms(dash);
     dash.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
     login(dash, services);
     home(dash, services);
     payments(dash, services);
     lists(dash, services);
     subscriptions(dash, services);
+    chargebacks(dash, services);
+    balances(dash, services);
+    settlements(dash, services);
+    disbursements(dash, services);
     developers(dash, services);
     mail(dash, services);
     testData(dash, services);

@@ -14,7 +14,7 @@ export interface DashContext {
   query: string;
 }
 
-export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'subscriptions' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'mail' | 'testData' | 'settings' | 'login';
+export type Section = 'home' | 'payments' | 'sessions' | 'customers' | 'subscriptions' | 'chargebacks' | 'balances' | 'settlements' | 'disbursements' | 'tokens' | 'requests' | 'events' | 'webhooks' | 'clock' | 'mail' | 'testData' | 'settings' | 'login';
 
 /** The hidden CSRF field every POST form of a signed-in page carries. */
 export function csrfField(ctx: DashContext): Html {
@@ -27,6 +27,10 @@ const MENU: readonly { section: Section; href: string; label: (t: DashboardMessa
   { section: 'sessions', href: '/dashboard/sessions', label: (t) => t.nav.sessions },
   { section: 'customers', href: '/dashboard/customers', label: (t) => t.nav.customers },
   { section: 'subscriptions', href: '/dashboard/subscriptions', label: (t) => t.nav.subscriptions },
+  { section: 'chargebacks', href: '/dashboard/chargebacks', label: (t) => t.nav.chargebacks },
+  { section: 'balances', href: '/dashboard/balances', label: (t) => t.nav.balances },
+  { section: 'settlements', href: '/dashboard/settlements', label: (t) => t.nav.settlements },
+  { section: 'disbursements', href: '/dashboard/disbursements', label: (t) => t.nav.disbursements },
   { section: 'tokens', href: '/dashboard/tokens', label: (t) => t.nav.tokens },
   { section: 'requests', href: '/dashboard/developers/requests', label: (t) => t.nav.requests, group: 'developers' },
   { section: 'events', href: '/dashboard/developers/events', label: (t) => t.nav.events, group: 'developers' },

@@ -1,5 +1,8 @@
+import { ledgerEn } from './dashboard-ledger-en';
+
 /** The merchant dashboard's strings in English; their shape is DashboardMessages, which `ja` must match. */
 export const en = {
+  ...ledgerEn,
   languageName: 'English',
   title: 'Dashboard',
   testMode: 'Test mode',
@@ -22,6 +25,10 @@ export const en = {
     sessions: 'Sessions',
     customers: 'Customers',
     subscriptions: 'Subscriptions',
+    chargebacks: 'Chargebacks',
+    balances: 'Balances',
+    settlements: 'Settlements',
+    disbursements: 'Disbursements',
     tokens: 'Tokens',
     developers: 'Developers',
     requests: 'Requests',

@@ -1,7 +1,9 @@
 import type { DashboardMessages } from './dashboard-en';
+import { ledgerJa } from './dashboard-ledger-ja';
 
 /** The merchant dashboard's strings in Japanese (the dashboard's default language). */
 export const ja: DashboardMessages = {
+  ...ledgerJa,
   languageName: '日本語',
   title: 'ダッシュボード',
   testMode: 'テストモード',
@@ -22,6 +24,10 @@ export const ja: DashboardMessages = {
     sessions: 'セッション',
     customers: '顧客',
     subscriptions: '定期購入',
+    chargebacks: 'チャージバック',
+    balances: '残高',
+    settlements: '精算',
+    disbursements: '出金',
     tokens: 'トークン',
     developers: '開発者',
     requests: 'リクエスト',
