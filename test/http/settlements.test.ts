@@ -119,8 +119,8 @@ describe('settlements', () => {
     const ahead = cutoffOf(cycle).getTime() - h.clock.now().getTime() + 60_000;
     h.clock.advance(ahead);
     try {
-      await Promise.all([sweepLedger(h.services.db, h.services.clock), sweepLedger(h.services.db, h.services.clock)]);
-      await sweepLedger(h.services.db, h.services.clock);
+      await Promise.all([sweepLedger(h.services), sweepLedger(h.services)]);
+      await sweepLedger(h.services);
       await api.post('/api/v1/test_helpers/clock/advance', { seconds: 60 });
     } finally {
       h.clock.advance(-ahead);
