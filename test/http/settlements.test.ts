@@ -128,6 +128,9 @@ describe('settlements', () => {
     const list = (await api.get('/api/v1/settlements')).body;
     expect(list.total).toBe(1);
     expect(list.data[0].settlement_amount_cents).toBe(50000 - 1800 - 180);
+    // Its event too: one settlement.created, written by whichever made it.
+    const events = (await api.get(`/api/v1/events?resource_id=${list.data[0].id}`)).body;
+    expect(events.data.map((e: { type: string }) => e.type)).toEqual(['settlement.created']);
   });
 
   it("are the merchant's own, and a reset deletes them with the ledger", async () => {
