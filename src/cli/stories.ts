@@ -1,4 +1,5 @@
 import { CHARGEBACK_TRIGGERS } from './chargeback-stories';
+import { LEDGER_TRIGGERS } from './ledger-stories';
 import { Refusal } from './refusal';
 import { SUBSCRIPTION_STORIES } from './subscription-stories';
 import {
@@ -219,7 +220,7 @@ const CUSTOMER_STORIES: Story[] = [
   },
 ];
 
-export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CHARGEBACK_TRIGGERS, ...SUBSCRIPTION_STORIES, ...CUSTOMER_STORIES];
+export const STORIES: readonly Story[] = [...EVENT_TRIGGERS, ...CHARGEBACK_TRIGGERS, ...SUBSCRIPTION_STORIES, ...LEDGER_TRIGGERS, ...CUSTOMER_STORIES];
 
 export function findStory(name: string): Story | undefined {
   return STORIES.find((story) => story.name === name);

@@ -6,7 +6,7 @@ import { keyRefused } from './server-target';
 
 /** An object a trigger made, as it stands at the end. */
 export interface Made {
-  resource: 'payment' | 'customer' | 'subscription' | 'secure_token' | 'chargeback';
+  resource: 'payment' | 'customer' | 'subscription' | 'secure_token' | 'chargeback' | 'settlement' | 'disbursement';
   id: string;
   status: string;
   /** A few words beside the status: the method and amount, a verification status. */

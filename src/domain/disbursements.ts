@@ -5,14 +5,17 @@ import * as disbursementsRepo from '../store/disbursements.repo';
 import * as ledgerRepo from '../store/ledger.repo';
 import type { Disbursement, DisbursementAccountType, DisbursementStatus } from '../model/ledger';
 import type { Actor } from './context';
+import type { IdSource } from '../lib/ids';
 import { availableBalance, balanceLine } from './ledger';
+import { recordDisbursementEvent } from './ledger-events';
 
 /**
  * Disbursements: bank transfers to a Japanese account (Zengin codes), paid out of the merchant's
  * balance. Creating one debits the balance at once (the amount and its transfer fee, 220 or 410
  * JPY as KOMOJU's payouts); it stays `pending` until the transfer happens, one day later on the
  * merchant's clock, and is then `paid` — or `failed` for the test account number 0000000, which
- * credits both back, as cancelling a pending one does (docs/compatibility.md).
+ * credits both back, as cancelling a pending one does (docs/compatibility.md). Each step sends
+ * its event (disbursement.created, .paid, .failed, .cancelled: ledger-events.ts).
  */
 
 /** The test account number whose transfers fail (kessai's choice; KOMOJU publishes none). */
@@ -70,6 +73,7 @@ export async function createDisbursement(trx: Db, actor: Actor, input: CreateDis
     balanceLine({ merchantId, currency: input.currency, type: 'disbursement', amount: input.amount, sourceId: disbursement.id, happenedAt: now }),
     ...(fee > 0 ? [balanceLine({ merchantId, currency: input.currency, type: 'disbursement_fee', amount: fee, sourceId: disbursement.id, happenedAt: now })] : []),
   ]);
+  await recordDisbursementEvent(trx, actor.ids, 'disbursement.created', disbursement);
   return disbursement;
 }
 
@@ -94,19 +98,22 @@ export async function cancelDisbursement(trx: Db, actor: Actor, id: string, canc
   await reverse(trx, disbursement, now);
   const changes = { status: 'cancelled' as const, cancel_reason: cancelReason, last_updated_at: now };
   await disbursementsRepo.updateDisbursement(trx, id, changes);
-  return { ...disbursement, ...changes };
+  const cancelled = { ...disbursement, ...changes };
+  await recordDisbursementEvent(trx, actor.ids, 'disbursement.cancelled', cancelled);
+  return cancelled;
 }
 
-/** The merchant's pending transfers due by `now`: paid, or failed and reversed. Inside the ledger lock. */
-export async function payDueDisbursements(trx: Db, merchantId: string, now: Date): Promise<number> {
+/** The merchant's pending transfers due by `now`: paid, or failed and reversed, each with its event. Inside the ledger lock. */
+export async function payDueDisbursements(trx: Db, merchantId: string, now: Date, ids: IdSource): Promise<number> {
   const due = await disbursementsRepo.lockDueDisbursements(trx, merchantId, now);
   for (const disbursement of due) {
-    if (disbursement.account_number === FAILING_ACCOUNT_NUMBER) {
-      await reverse(trx, disbursement, disbursement.pay_at);
-      await disbursementsRepo.updateDisbursement(trx, disbursement.id, { status: 'failed', error: 'The receiving bank rejected the transfer: no such account', last_updated_at: disbursement.pay_at });
-    } else {
-      await disbursementsRepo.updateDisbursement(trx, disbursement.id, { status: 'paid', last_updated_at: disbursement.pay_at });
-    }
+    const fails = disbursement.account_number === FAILING_ACCOUNT_NUMBER;
+    if (fails) await reverse(trx, disbursement, disbursement.pay_at);
+    const changes = fails
+      ? { status: 'failed' as const, error: 'The receiving bank rejected the transfer: no such account', last_updated_at: disbursement.pay_at }
+      : { status: 'paid' as const, last_updated_at: disbursement.pay_at };
+    await disbursementsRepo.updateDisbursement(trx, disbursement.id, changes);
+    await recordDisbursementEvent(trx, ids, fails ? 'disbursement.failed' : 'disbursement.paid', { ...disbursement, ...changes });
   }
   return due.length;
 }

@@ -7,6 +7,7 @@ import * as settlementsRepo from '../store/settlements.repo';
 import type { Settlement } from '../model/ledger';
 import type { Actor } from './context';
 import { breakdownOf, totalOf } from './ledger';
+import { recordSettlementEvent, type LedgerOwner } from './ledger-events';
 
 /**
  * Settlements, as KOMOJU pays its merchants: the month's balance closes at the end of the month
@@ -17,7 +18,9 @@ import { breakdownOf, totalOf } from './ledger';
  * settlement: its lines stay in the balance for the next one (docs/compatibility.md).
  *
  * They are made on the merchant's clock: by the worker's sweep when real time reaches a cutoff,
- * and at once when the test clock is advanced past one (domain/ledger-sweep.ts).
+ * and at once when the test clock is advanced past one (domain/ledger-sweep.ts). Each sends
+ * `settlement.created` (KOMOJU's event) when made and `settlement.paid` (kessai's) when paid, dated
+ * at its cutoff and its payout on the merchant's clock.
  */
 
 const TOKYO_MS = 9 * 3600 * 1000;
@@ -53,16 +56,20 @@ function nextCycle(cycle: string): string {
  * the merchant's ledger lock (ledger.repo lockLedger / tryLockLedger): exactly once across
  * processes, and the (merchant, currency, cycle) key refuses a second one anyway. Returns how many.
  */
-export async function settleDue(trx: Db, merchantId: string, now: Date, ids: IdSource): Promise<number> {
+export async function settleDue(trx: Db, owner: LedgerOwner, now: Date, ids: IdSource): Promise<number> {
   let made = 0;
-  for (const { currency, earliest } of await ledgerRepo.unsettledCurrencies(trx, merchantId)) {
+  for (const { currency, earliest } of await ledgerRepo.unsettledCurrencies(trx, owner.merchantId)) {
     for (let cycle = cycleOf(earliest); cutoffOf(cycle) <= now; cycle = nextCycle(cycle)) {
-      if (await settlementsRepo.hasSettlement(trx, merchantId, currency, cycle)) continue;
-      const settlement = await settleCycle(trx, merchantId, currency, cycle, ids);
-      if (settlement) made++;
+      if (await settlementsRepo.hasSettlement(trx, owner.merchantId, currency, cycle)) continue;
+      const settlement = await settleCycle(trx, owner.merchantId, currency, cycle, ids);
+      if (!settlement) continue;
+      await recordSettlementEvent(trx, ids, 'settlement.created', settlement, owner, settlement.created_at);
+      made++;
     }
   }
-  await settlementsRepo.payDueSettlements(trx, merchantId, now);
+  for (const paid of await settlementsRepo.payDueSettlements(trx, owner.merchantId, now)) {
+    await recordSettlementEvent(trx, ids, 'settlement.paid', paid, owner, paid.payout_at);
+  }
   return made;
 }
 

@@ -41,7 +41,7 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
     // Last, once everything above has written its ledger lines: settlements whose month closed
     // and bank transfers that fell due, on the moved clock.
     const now = merchantClock(services.clock, { seed: actor.merchant.seed, clock_offset_ms: offsetMs }).now();
-    await runMerchantLedger(trx, merchantId, now, actor.ids);
+    await runMerchantLedger(trx, { merchantId, merchantName: actor.merchant.name, publicUrl: services.publicUrl }, now, actor.ids);
     await eraseExpiredTokens(trx, services.clock, merchantId);
     await outboxRepo.bringForward(trx, merchantId, seconds * 1000);
     return { offsetMs, expired };

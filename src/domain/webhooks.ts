@@ -10,7 +10,7 @@ import { simulationOf, type SimulationInput } from './webhook-simulation';
 
 /**
  * The event types an endpoint may subscribe to: KOMOJU's list (spec §7.1, without platform-only
- * types), so a filter with a typo is refused instead of silently receiving nothing. `ping` is not
+ * types) and kessai's ledger events, so a filter with a typo is refused instead of silently receiving nothing. `ping` is not
  * among them: every new endpoint gets one.
  */
 export const WEBHOOK_EVENT_TYPES = [
@@ -37,6 +37,12 @@ export const WEBHOOK_EVENT_TYPES = [
   'subscription.suspended',
   'subscription.deleted',
   'settlement.created',
+  // kessai's own (docs/webhooks.md): KOMOJU names no event for these.
+  'settlement.paid',
+  'disbursement.created',
+  'disbursement.paid',
+  'disbursement.failed',
+  'disbursement.cancelled',
 ] as const;
 
 export interface NewEndpoint {

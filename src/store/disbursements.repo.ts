@@ -65,9 +65,9 @@ export async function lockDueDisbursements(db: Db, merchantId: string, now: Date
  * Merchants with ledger work that may be due: unsettled lines, pending settlements or
  * disbursements (the sweep then asks each merchant's own clock).
  */
-export async function merchantsWithLedgerWork(db: Db): Promise<{ id: string; seed: number | null; clock_offset_ms: number }[]> {
-  const { rows } = await sql<{ id: string; seed: number | null; clock_offset_ms: number }>`
-    SELECT m.id, m.seed, m.clock_offset_ms FROM merchants m
+export async function merchantsWithLedgerWork(db: Db): Promise<{ id: string; name: string; seed: number | null; clock_offset_ms: number }[]> {
+  const { rows } = await sql<{ id: string; name: string; seed: number | null; clock_offset_ms: number }>`
+    SELECT m.id, m.name, m.seed, m.clock_offset_ms FROM merchants m
     WHERE EXISTS (SELECT 1 FROM balance_transactions b WHERE b.merchant_id = m.id AND b.settlement_id IS NULL)
        OR EXISTS (SELECT 1 FROM settlements s WHERE s.merchant_id = m.id AND s.status = 'pending')
        OR EXISTS (SELECT 1 FROM disbursements d WHERE d.merchant_id = m.id AND d.status = 'pending')

@@ -33,14 +33,16 @@ export async function listSettlements(db: Db, filter: { merchantId: string; star
   return { rows, total: Number(count.total) };
 }
 
-/** Pending settlements of the merchant whose payout time has come: now paid; how many. */
-export async function payDueSettlements(db: Db, merchantId: string, now: Date): Promise<number> {
-  const result = await db
+/** Pending settlements of the merchant whose payout time has come: now paid; returned as they now are, oldest payout first. */
+export async function payDueSettlements(db: Db, merchantId: string, now: Date): Promise<Settlement[]> {
+  const rows = await db
     .updateTable('settlements')
     .set({ status: 'paid' })
     .where('merchant_id', '=', merchantId)
     .where('status', '=', 'pending')
     .where('payout_at', '<=', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(RECORD)
+    .execute();
+  // RETURNING keeps no order: by payout, then id, so a seeded merchant's events come in one order.
+  return rows.sort((a, b) => a.payout_at.getTime() - b.payout_at.getTime() || (a.id < b.id ? -1 : 1));
 }

@@ -23,7 +23,7 @@ export const JOBS: readonly Job[] = [
   // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).
   { name: 'erase-expired-tokens', everyMs: 60_000, run: (s) => eraseExpiredTokens(s.db, s.clock) },
   // Settlements close at month ends and transfers a day after they are asked: a minute late at most.
-  { name: 'ledger', everyMs: 60_000, run: (s) => sweepLedger(s.db, s.clock) },
+  { name: 'ledger', everyMs: 60_000, run: (s) => sweepLedger(s) },
 ];
 
 /**

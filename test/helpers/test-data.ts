@@ -48,7 +48,8 @@ export async function seedTestData(h: Harness, m: TestMerchant): Promise<void> {
   expect(saved.statusCode, saved.body).toBe(303);
   // A disbursement from the balance, then the month settled (as its end would settle it).
   await secret('/api/v1/disbursements', { amount: 1000, currency: 'JPY', account_number: '1234567', account_type: 'ordinary', account_name_kana: 'ヤマダ タロウ', bank_code: '0001', branch_code: '001' });
-  expect(await settleDue(h.store.db, m.id, cutoffOf(cycleOf(h.clock.now())), randomIds)).toBe(1);
+  const owner = { merchantId: m.id, merchantName: 'Test shop', publicUrl: h.services.publicUrl };
+  expect(await settleDue(h.store.db, owner, cutoffOf(cycleOf(h.clock.now())), randomIds)).toBe(1);
   // The clock a day ahead.
   await secret('/api/v1/test_helpers/clock/advance', { seconds: 86400 });
 }

@@ -119,8 +119,8 @@ describe('settlements', () => {
     const ahead = cutoffOf(cycle).getTime() - h.clock.now().getTime() + 60_000;
     h.clock.advance(ahead);
     try {
-      await Promise.all([sweepLedger(h.services.db, h.services.clock), sweepLedger(h.services.db, h.services.clock)]);
-      await sweepLedger(h.services.db, h.services.clock);
+      await Promise.all([sweepLedger(h.services), sweepLedger(h.services)]);
+      await sweepLedger(h.services);
       await api.post('/api/v1/test_helpers/clock/advance', { seconds: 60 });
     } finally {
       h.clock.advance(-ahead);
@@ -128,6 +128,9 @@ describe('settlements', () => {
     const list = (await api.get('/api/v1/settlements')).body;
     expect(list.total).toBe(1);
     expect(list.data[0].settlement_amount_cents).toBe(50000 - 1800 - 180);
+    // Its event too: one settlement.created, written by whichever made it.
+    const events = (await api.get(`/api/v1/events?resource_id=${list.data[0].id}`)).body;
+    expect(events.data.map((e: { type: string }) => e.type)).toEqual(['settlement.created']);
   });
 
   it("are the merchant's own, and a reset deletes them with the ledger", async () => {

@@ -92,6 +92,11 @@ export const Disbursement = Type.Object(
   { $id: 'Disbursement' },
 );
 
+export const DisbursementEventData = Type.Object(
+  { resource: Type.Literal('disbursement'), ...Disbursement.properties },
+  { $id: 'DisbursementEventData', description: 'The `data` of a `disbursement.*` event (kessai\'s): the disbursement, with `resource: "disbursement"`.' },
+);
+
 /** A list envelope with the SDK's resource name. */
 function namedList(id: string, resource: string, item: string): TSchema {
   return Type.Object(
@@ -117,5 +122,6 @@ export const LEDGER_COMPONENTS: readonly TSchema[] = [
   SettlementShow,
   namedList('SettlementList', 'settlement_list', 'Settlement'),
   Disbursement,
+  DisbursementEventData,
   namedList('DisbursementList', 'disbursement_list', 'Disbursement'),
 ];

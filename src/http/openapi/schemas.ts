@@ -261,10 +261,10 @@ export const WebhookPing = Type.Object(
 export const Event = Type.Object(
   {
     id: Id,
-    type: Type.String({ description: '`payment.captured`, `customer.created`, `ping`, …' }),
+    type: Type.String({ description: '`payment.captured`, `customer.created`, `settlement.created`, `ping`, … (docs/webhooks.md)' }),
     resource: Type.Literal('event'),
     data: Type.Unsafe({
-      oneOf: [ref('Payment'), ref('Customer'), ref('Subscription'), ref('WebhookPing'), ref('ChargebackEventData')],
+      oneOf: [ref('Payment'), ref('Customer'), ref('Subscription'), ref('WebhookPing'), ref('ChargebackEventData'), ref('SettlementShow'), ref('DisbursementEventData')],
       discriminator: {
         propertyName: 'resource',
         mapping: {
@@ -273,6 +273,8 @@ export const Event = Type.Object(
           subscription: '#/components/schemas/Subscription',
           webhook: '#/components/schemas/WebhookPing',
           chargeback: '#/components/schemas/ChargebackEventData',
+          settlement: '#/components/schemas/SettlementShow',
+          disbursement: '#/components/schemas/DisbursementEventData',
         },
       },
       description: 'The resource as it was when the event happened, told apart by its `resource`.',

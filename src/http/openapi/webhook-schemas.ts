@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { Id, literals, nullable, ref, Timestamp } from './schema-primitives';
 import { SimulatedFaults, WebhookSimulate } from './webhook-simulation';
 
@@ -9,7 +10,7 @@ export const Webhook = Type.Object(
     id: Id,
     resource: Type.Literal('webhook'),
     url: Type.String(),
-    events: Type.Array(Type.String(), { description: 'Event types delivered; empty: all.' }),
+    events: Type.Array(literals(WEBHOOK_EVENT_TYPES), { description: 'Event types delivered; empty: all. `settlement.paid` and `disbursement.*` are kessai\'s own.' }),
     secret_token: Type.String({ description: 'Key of the `X-Komoju-Signature` HMAC.' }),
     active: Type.Boolean(),
     simulate: WebhookSimulate,
