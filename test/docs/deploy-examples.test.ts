@@ -60,12 +60,16 @@ function startLine(command: string, env: NodeJS.ProcessEnv): { child: ChildProce
   return { child, output: () => output, stop };
 }
 
-async function readyStatus(port: number): Promise<number> {
-  try {
-    return (await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) })).status;
-  } catch {
-    return 0;
+/** Waits until /ready answers 200; a process that exits fails at once, with its output, rather than at the timeout. */
+async function waitReady(name: string, port: number, run: ReturnType<typeof startLine>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`${name} exited:\n${run.output()}`);
+    const status = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  throw new Error(`${name} not ready within 60 s:\n${run.output()}`);
 }
 
 describe('examples/Procfile and examples/systemd', () => {
@@ -98,7 +102,7 @@ describe('examples/Procfile and examples/systemd', () => {
         started.push({ ...line, port, run });
       }
       for (const { name, port, run } of started) {
-        await expect.poll(() => readyStatus(port), { timeout: 60_000, interval: 200, message: `${name}:\n${run.output()}` }).toBe(200);
+        await waitReady(name, port, run);
         expect(run.output()).toContain(`role              ${name}`);
       }
     },
