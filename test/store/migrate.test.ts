@@ -68,4 +68,18 @@ describe.runIf(process.env.DATABASE_URL)('migrations beside other schemas on Pos
       await second.close();
     }
   });
+
+  it('starts on a database a newer version migrated (rolling upgrade), and still refuses one whose history differs', async () => {
+    const store = await openStore({ databaseUrl: url, schema: newSchema(), poolSize: 2 });
+    try {
+      const applied = await migrateToLatest(store.db);
+      await sql`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999_from_a_newer_version', '2099-01-01')`.execute(store.db);
+      expect(await migrateToLatest(store.db)).toEqual([]);
+      // Not the history this version made: one of its own migrations missing before the newer one.
+      await sql`DELETE FROM kysely_migration WHERE name = ${applied.at(-1)!}`.execute(store.db);
+      await expect(migrateToLatest(store.db)).rejects.toThrow(/corrupted migrations/);
+    } finally {
+      await store.close();
+    }
+  });
 });
