@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { usingPostgres } from '../helpers/harness';
-import { startOwnPostgres } from '../helpers/own-postgres';
+import { startOwnPostgres, startOwnReplica } from '../helpers/own-postgres';
 import { useProcesses, type ServerProcess } from '../helpers/processes';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { expectRodeItOut, startLoad, timeToRecover, WRITE_LOAD_KEY } from '../helpers/write-load';
@@ -62,5 +62,33 @@ describe.skipIf(!usingPostgres)('a server whose PostgreSQL restarts (PostgreSQL 
     const refused = await expectRodeItOut(server, load, hooks);
     expect(refused.length).toBeGreaterThan(0);
     console.info(`restarts: ${load.acknowledged.length} payments acknowledged, ${refused.length} answered 503, service back after ${recoveries.join(', ')}`);
+  }, SLOW);
+});
+
+describe.skipIf(!usingPostgres)('a server given a primary and its streaming replica (PostgreSQL only)', () => {
+  it('writes to the primary though the replica is listed first, and follows the replica once promoted, without a restart', async () => {
+    const primary = await startOwnPostgres();
+    processes.defer(() => primary.close());
+    const replica = await startOwnReplica(primary);
+    processes.defer(() => replica.close());
+    const hooks = await receiver();
+    // The standby first: libpq's rule (target_session_attrs=read-write) skips it while it is read-only.
+    const server = await serverOn(`postgres://postgres@${replica.address},${primary.address}/postgres?target_session_attrs=read-write`, hooks);
+
+    const load = startLoad(server.url);
+    await load.more(20);
+    // A fast shutdown sends the standby every WAL record first: whatever was acknowledged is on it.
+    await primary.stop('fast');
+    await expectUnavailable(server, load);
+    await replica.promote();
+    const recovery = await timeToRecover(server.url, load.acknowledged[0]);
+    expect(recovery).toBeLessThan(1000);
+    await expect.poll(async () => (await readiness(server)).status, { timeout: 1_000, interval: 50 }).toBe(200);
+    await load.more(20);
+    await load.stop();
+
+    const refused = await expectRodeItOut(server, load, hooks);
+    expect(refused.length).toBeGreaterThan(0);
+    console.info(`promotion: ${load.acknowledged.length} payments acknowledged, ${refused.length} answered 503, service back ${Math.round(recovery)} ms after it`);
   }, SLOW);
 });
