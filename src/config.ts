@@ -6,6 +6,7 @@ import { loadRates, RatesError, type Rates } from './domain/rates';
 import type { WebhookSettings } from './domain/webhook-settings';
 import type { RateLimits } from './http/plugins/rate-limit';
 import type { LogFormat } from './lib/log';
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseTimeouts } from './store/types';
 
 export interface Config {
   port: number;
@@ -52,6 +53,8 @@ export interface Config {
   role: Role;
   /** Size of the PostgreSQL connection pool. */
   poolSize: number;
+  /** KESSAI_DB_*_TIMEOUT_MS: bounds on PostgreSQL's statements, lock waits, idle transactions and connecting. */
+  databaseTimeouts: DatabaseTimeouts;
   /**
    * Fastify's trustProxy: whether X-Forwarded-For / -Proto of a proxy in front are believed
    * (client address for the dashboard's sign-in limit, https for its Secure cookie). `true`, or
@@ -222,11 +225,24 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: text(env, 'KESSAI_METRICS_TOKEN'),
     role,
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
+    databaseTimeouts: databaseTimeouts(env),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
     smtpUrl: smtpUrl(text(env, 'KESSAI_SMTP_URL')),
     mailFrom: text(env, 'KESSAI_MAIL_FROM') ?? 'kessai <no-reply@localhost>',
     seed: text(env, 'KESSAI_SEED') === null ? null : integer(env, 'KESSAI_SEED', 0, 0, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+/** Each 0 (no bound) or a whole number of milliseconds up to an hour. */
+function databaseTimeouts(env: Env): DatabaseTimeouts {
+  const ms = (name: string, fallback: number) => integer(env, name, fallback, 0, 3_600_000);
+  const defaults = DATABASE_TIMEOUT_DEFAULTS;
+  return {
+    statementMs: ms('KESSAI_DB_STATEMENT_TIMEOUT_MS', defaults.statementMs),
+    lockMs: ms('KESSAI_DB_LOCK_TIMEOUT_MS', defaults.lockMs),
+    idleInTransactionMs: ms('KESSAI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', defaults.idleInTransactionMs),
+    connectMs: ms('KESSAI_DB_CONNECT_TIMEOUT_MS', defaults.connectMs),
   };
 }
 

@@ -22,6 +22,7 @@ export async function openServices<T = void>(
     schema: config.databaseSchema,
     dataDir: config.dataDir,
     poolSize: config.poolSize,
+    timeouts: config.databaseTimeouts,
     log: createLogger(config.logLevel),
     // A first start on a new data directory is the slow one: say what it is doing meanwhile.
     progress: (line) => process.stderr.write(`kessai: ${line}\n`),

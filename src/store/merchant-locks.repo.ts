@@ -35,8 +35,13 @@ export async function boundLockWaits(db: Db, ms: number): Promise<void> {
   await sql`SELECT set_config('lock_timeout', ${`${ms}ms`}, true)`.execute(db);
 }
 
-/** A statement that failed on a lock: it waited past `lock_timeout` (55P03), or deadlocked (40P01). */
+/**
+ * A statement that failed on a lock: it waited past `lock_timeout` (55P03), or deadlocked (40P01).
+ * The driver turns a lock timeout into DatabaseUnavailable (a 503 where nothing retries), keeping
+ * PostgreSQL's error as its cause.
+ */
 export function isLockContention(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const failed = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = failed?.code === 'service_unavailable' ? failed.cause?.code : failed?.code;
   return code === '55P03' || code === '40P01';
 }

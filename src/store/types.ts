@@ -59,4 +59,21 @@ export interface StoreOptions {
   progress?: (line: string) => void;
   /** Where lost PostgreSQL connections are reported. */
   log?: LogSink;
+  /** PostgreSQL only: how long the pool's sessions may wait (DATABASE_TIMEOUT_DEFAULTS when absent). */
+  timeouts?: DatabaseTimeouts;
 }
+
+/**
+ * Bounds on the PostgreSQL pool's waits, in milliseconds (0: none). A statement that runs past
+ * `statementMs` or waits on a lock past `lockMs`, a session idle in a transaction past
+ * `idleInTransactionMs`, a connection not made within `connectMs`: each fails its request with
+ * 503 instead of holding it.
+ */
+export interface DatabaseTimeouts {
+  statementMs: number;
+  lockMs: number;
+  idleInTransactionMs: number;
+  connectMs: number;
+}
+
+export const DATABASE_TIMEOUT_DEFAULTS: DatabaseTimeouts = { statementMs: 30_000, lockMs: 10_000, idleInTransactionMs: 60_000, connectMs: 5_000 };

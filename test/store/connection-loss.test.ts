@@ -3,29 +3,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/kernel/errors';
 import { DatabaseUnavailable, isConnectionError, openStore, type Store } from '../../src/store/db';
-import { basicAuth, dropSchemas, testCard, testSchemaName, usingPostgres } from '../helpers/harness';
-import { startOwnPostgres } from '../helpers/own-postgres';
-import { useProcesses, type ServerProcess } from '../helpers/processes';
+import { dropSchemas, testSchemaName, usingPostgres } from '../helpers/harness';
+import { useProcesses } from '../helpers/processes';
 import { startReceiver, type Receiver } from '../helpers/receiver';
+import { expectRodeItOut, startLoad, timeToRecover, WRITE_LOAD_KEY } from '../helpers/write-load';
 
-const SECRET_KEY = 'sk_test_connection_loss';
 const SLOW = 180_000;
 const processes = useProcesses();
-
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  body: any;
-}
-
-async function pay(base: string): Promise<Answer> {
-  const response = await fetch(`${base}/api/v1/payments`, {
-    method: 'POST',
-    headers: { authorization: basicAuth(SECRET_KEY), 'content-type': 'application/json' },
-    body: JSON.stringify({ amount: 1000, currency: 'JPY', payment_details: testCard() }),
-  });
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
-}
 
 /** Every session of one server process: its pool's and its LISTEN connection (by application_name). */
 async function sessionsOf(admin: pg.Client, applicationName: string): Promise<{ pid: number; query: string }[]> {
@@ -146,77 +130,6 @@ describe.skipIf(!usingPostgres)('a store whose PostgreSQL sessions are terminate
   });
 });
 
-/**
- * Four clients creating payments back to back (at most 1,000 requests each, pausing a little
- * after a 503), recording every answer, every request that got none, and every payment made.
- */
-function startLoad(base: string) {
-  const answers: Answer[] = [];
-  const unanswered: unknown[] = [];
-  const acknowledged: string[] = [];
-  let stopped = false;
-  const clients = Array.from({ length: 4 }, async () => {
-    for (let i = 0; i < 1000 && !stopped; i++) {
-      try {
-        const answer = await pay(base);
-        answers.push(answer);
-        if (answer.status === 200) acknowledged.push(answer.body.id);
-        else await new Promise((resolve) => setTimeout(resolve, 20));
-      } catch (error) {
-        unanswered.push(error);
-      }
-    }
-  });
-  return {
-    answers,
-    unanswered,
-    acknowledged,
-    /** Resolves once `count` more payments were made. */
-    async more(count: number) {
-      const before = acknowledged.length;
-      await expect.poll(() => acknowledged.length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(before + count);
-    },
-    async stop() {
-      stopped = true;
-      await Promise.all(clients);
-    },
-  };
-}
-
-/** Milliseconds until a request succeeds again: a cheap one (showing a payment), retried until it does. */
-async function timeToRecover(base: string, paymentId: string): Promise<number> {
-  const started = performance.now();
-  let status: number;
-  do status = (await fetch(`${base}/api/v1/payments/${paymentId}`, { headers: { authorization: basicAuth(SECRET_KEY) } })).status;
-  while (status !== 200 && performance.now() - started < 10_000);
-  expect(status).toBe(200);
-  return performance.now() - started;
-}
-
-/**
- * What must hold after the database went away under load: the same process still serves; every
- * request had an answer, a payment or 503 saying when to retry (never a 500, nothing internal);
- * each acknowledged payment exists and its webhook arrived.
- */
-async function expectRodeItOut(server: ServerProcess, load: ReturnType<typeof startLoad>, hooks: Receiver): Promise<Answer[]> {
-  expect(server.child.exitCode).toBeNull();
-  expect(server.child.signalCode).toBeNull();
-  expect(load.unanswered).toEqual([]);
-  const refused = load.answers.filter((a) => a.status !== 200);
-  for (const answer of refused) {
-    expect(answer.status).toBe(503);
-    expect(answer.retryAfter).toBe('1');
-    expect(answer.body.error).toMatchObject({ code: 'service_unavailable', param: null });
-    expect(JSON.stringify(answer.body)).not.toMatch(/terminat|postgres|pg_|sql|connection|ECONN/i);
-  }
-  for (const id of load.acknowledged) {
-    const shown = await fetch(`${server.url}/api/v1/payments/${id}`, { headers: { authorization: basicAuth(SECRET_KEY) } });
-    expect(shown.status, id).toBe(200);
-  }
-  await expect.poll(() => load.acknowledged.filter((id) => hooks.forResource(id).length === 0).length, { timeout: 30_000, interval: 100 }).toBe(0);
-  return refused;
-}
-
 async function receiver(): Promise<Receiver> {
   const hooks = await startReceiver();
   processes.defer(() => hooks.close());
@@ -226,7 +139,7 @@ async function receiver(): Promise<Receiver> {
 describe.skipIf(!usingPostgres)('a server whose PostgreSQL sessions are terminated (PostgreSQL only)', () => {
   it('stays up under load, answers every request (2xx or 503 with Retry-After), loses nothing acknowledged, and keeps delivering webhooks', async () => {
     const hooks = await receiver();
-    const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_WEBHOOK_URL: hooks.url, KESSAI_WEBHOOK_SECRET: 'whsec_loss' });
+    const env = processes.environment({ KESSAI_SECRET_KEY: WRITE_LOAD_KEY, KESSAI_WEBHOOK_URL: hooks.url, KESSAI_WEBHOOK_SECRET: 'whsec_loss' });
     // This server's own name in pg_stat_activity: its schema's, unique to this test.
     const applicationName = env.KESSAI_DATABASE_SCHEMA!;
     const url = new URL(process.env.DATABASE_URL!);
@@ -259,44 +172,6 @@ describe.skipIf(!usingPostgres)('a server whose PostgreSQL sessions are terminat
     console.info(
       `sessions terminated: ${load.acknowledged.length} payments acknowledged, ${refused.length} answered 503, ` +
         `service back after ${recoveries.map((ms) => `${Math.round(ms)} ms`).join(' and ')}`,
-    );
-  }, SLOW);
-});
-
-// Its own PostgreSQL (initdb, a free port), stopped and started again: the shared one is never
-// restarted. In the PostgreSQL pass only, like the rest of this file's PostgreSQL tests.
-describe.skipIf(!usingPostgres)('a server whose PostgreSQL restarts (PostgreSQL only)', () => {
-  it('answers 503 while it is down and serves again once it is back, losing nothing acknowledged', async () => {
-    const database = await startOwnPostgres();
-    processes.defer(() => database.close());
-    const hooks = await receiver();
-    const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_WEBHOOK_URL: hooks.url, KESSAI_WEBHOOK_SECRET: 'whsec_restart' });
-    const server = await processes.server({ ...env, DATABASE_URL: database.url });
-
-    const ready = async () => {
-      const res = await fetch(`${server.url}/ready`);
-      return { status: res.status, body: await res.json() };
-    };
-    expect(await ready()).toMatchObject({ status: 200, body: { status: 'ready', checks: { database: { status: 'up' } } } });
-    const load = startLoad(server.url);
-    await load.more(20);
-    await database.stop();
-    // Down for a while: new connections are refused meanwhile, and readiness says so (liveness does not).
-    const during = load.answers.length;
-    await expect.poll(() => load.answers.slice(during).filter((a) => a.status === 503).length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(3);
-    expect(await ready()).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { database: { status: 'down' } } } });
-    expect((await fetch(`${server.url}/health`)).status).toBe(200);
-    await database.start();
-    await expect.poll(async () => (await ready()).status, { timeout: 5_000, interval: 50 }).toBe(200);
-    const recovery = await timeToRecover(server.url, load.acknowledged[0]);
-    await load.more(20);
-    await load.stop();
-
-    const refused = await expectRodeItOut(server, load, hooks);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(recovery).toBeLessThan(1000);
-    console.info(
-      `restart: ${load.acknowledged.length} payments acknowledged, ${refused.length} answered 503, service back ${Math.round(recovery)} ms after PostgreSQL`,
     );
   }, SLOW);
 });

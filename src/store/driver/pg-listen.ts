@@ -18,15 +18,15 @@ interface ListenHandlers {
  * notifications sent meanwhile are lost, so the caller looks for what it missed. A first
  * connection that fails is retried the same way.
  */
-export async function listenPostgres(connection: pg.ClientConfig, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
-  const listener = new Listener(connection, channel, handlers);
+export async function listenPostgres(newClient: () => pg.Client, channel: string, handlers: ListenHandlers): Promise<() => Promise<void>> {
+  const listener = new Listener(newClient, channel, handlers);
   await listener.connect();
   return () => listener.stop();
 }
 
 /** The one LISTENing client of listenPostgres, and its reconnection. */
 class Listener {
-  readonly #connection: pg.ClientConfig;
+  readonly #newClient: () => pg.Client;
   readonly #channel: string;
   readonly #handlers: ListenHandlers;
   #client: pg.Client | null = null;
@@ -34,8 +34,8 @@ class Listener {
   #retry: NodeJS.Timeout | undefined;
   #delay = LISTEN_RETRY_MIN_MS;
 
-  constructor(connection: pg.ClientConfig, channel: string, handlers: ListenHandlers) {
-    this.#connection = connection;
+  constructor(newClient: () => pg.Client, channel: string, handlers: ListenHandlers) {
+    this.#newClient = newClient;
     this.#channel = channel;
     this.#handlers = handlers;
   }
@@ -43,7 +43,7 @@ class Listener {
   /** One client, LISTENing; resolves to whether it got there. Once lost, it schedules the next. */
   async connect(): Promise<boolean> {
     const channel = this.#channel;
-    const next = new pg.Client(this.#connection);
+    const next = this.#newClient();
     let lost = false;
     const lose = (err?: unknown) => {
       if (lost) return;

@@ -2,15 +2,13 @@ import { Kysely } from 'kysely';
 import pg from 'pg';
 import { createLogger, type LogSink } from '../../lib/log';
 import type { Database } from '../schema';
-import type { Store, StoreOptions } from '../types';
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseTimeouts, type Store, type StoreOptions } from '../types';
 import { connectionErrorSummary, isConnectionError } from './connection-errors';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
+import { clientFor } from './pg-hosts';
 import { listenPostgres } from './pg-listen';
 import { prepareStatements } from './pg-statements';
 import { ResilientPostgresDialect } from './resilient-dialect';
-
-/** How long getting a new PostgreSQL connection may take before its query fails as unavailable. */
-const CONNECT_TIMEOUT_MS = 5_000;
 
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -23,20 +21,27 @@ export async function openPostgres(url: string, options: StoreOptions): Promise<
   const schema = options.schema ?? 'public';
   // Sessions show up in pg_stat_activity as `kessai` unless the URL (?application_name=) or
   // PGAPPNAME names them otherwise (the URL's parameters override these settings).
-  const connection: pg.ClientConfig = { connectionString: url, application_name: process.env.PGAPPNAME ?? 'kessai' };
-  if (schema !== 'public') await createSchema(connection, schema);
+  const timeouts = options.timeouts ?? DATABASE_TIMEOUT_DEFAULTS;
+  // Several servers listed (a primary and its standbys): connections go to the writable one.
+  const { Client, connectionString } = clientFor(url);
+  const connection: pg.ClientConfig = {
+    connectionString,
+    application_name: process.env.PGAPPNAME ?? 'kessai',
+    // Every connection, the pool's and the LISTEN and set-up ones, is given up on when not made in time.
+    connectionTimeoutMillis: timeouts.connectMs,
+  };
+  if (schema !== 'public') await createSchema(new Client(connection), schema);
   const log = options.log ?? createLogger();
-  const pool = openPool(connection, schema, options.poolSize ?? 10, log);
+  const pool = openPool({ ...connection, ...sessionTimeouts(timeouts), Client }, schema, options.poolSize ?? 10, log);
   const db = new Kysely<Database>({ dialect: new ResilientPostgresDialect({ pool }) });
   const listen = (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
-    listenPostgres(connection, channel, { onNotify, onResume, log });
-  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => withAdvisoryLock(connection, `kessai set-up ${schema}`, setUp);
+    listenPostgres(() => new Client(connection), channel, { onNotify, onResume, log });
+  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => withAdvisoryLock(new Client(connection), `kessai set-up ${schema}`, setUp);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, kind: 'postgres', listen, withSetUpLock, poolStats, close: () => db.destroy() };
 }
 
-async function createSchema(connection: pg.ClientConfig, schema: string): Promise<void> {
-  const admin = new pg.Client(connection);
+async function createSchema(admin: pg.Client, schema: string): Promise<void> {
   await admin.connect();
   try {
     await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -54,7 +59,20 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === '23505';
 }
 
-function openPool(connection: pg.ClientConfig, schema: string, size: number, log: LogSink): pg.Pool {
+/**
+ * The pool's sessions' statement, lock and idle-in-transaction timeouts, sent in the startup
+ * message (no statement of their own). Only the pool's: the set-up lock waits for another
+ * process's migrations as long as they take, and the LISTEN session is idle by design.
+ */
+function sessionTimeouts(timeouts: DatabaseTimeouts): pg.ClientConfig {
+  return {
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+  };
+}
+
+function openPool(connection: pg.PoolConfig, schema: string, size: number, log: LogSink): pg.Pool {
   const pool = new pg.Pool({
     ...connection,
     max: size,
@@ -62,7 +80,6 @@ function openPool(connection: pg.ClientConfig, schema: string, size: number, log
     options: schema === 'public' ? undefined : `-c search_path=${schema}`,
     // A peer that vanished (failover, a cut network) is noticed instead of waited on for ever.
     keepAlive: true,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   // A connection PostgreSQL ends (restart, failover, pg_terminate_backend) emits 'error' on its
   // client, idle in the pool or checked out between two queries; unheard, that event would end the
@@ -79,8 +96,7 @@ function openPool(connection: pg.ClientConfig, schema: string, size: number, log
 }
 
 /** Runs `run` holding an advisory lock on a connection of its own; ending the session frees it. */
-async function withAdvisoryLock<T>(connection: pg.ClientConfig, key: string, run: () => Promise<T>): Promise<T> {
-  const lock = new pg.Client(connection);
+async function withAdvisoryLock<T>(lock: pg.Client, key: string, run: () => Promise<T>): Promise<T> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);

@@ -1,11 +1,11 @@
 import { PostgresDialect, type DatabaseConnection, type Driver, type QueryCompiler, type TransactionSettings } from 'kysely';
-import { DatabaseUnavailable, isConnectionError } from './connection-errors';
+import { DatabaseUnavailable, isConnectionError, isTimeoutError } from './connection-errors';
 
 async function unavailableOnConnectionLoss<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    throw isConnectionError(error) ? new DatabaseUnavailable(error) : error;
+    throw isConnectionError(error) || isTimeoutError(error) ? new DatabaseUnavailable(error) : error;
   }
 }
 
@@ -18,7 +18,7 @@ export class ResilientPostgresDialect extends PostgresDialect {
 
 /**
  * A driver whose every operation (acquiring a connection, each query, BEGIN/COMMIT/ROLLBACK)
- * throws DatabaseUnavailable where the wrapped driver failed for a lost connection: one place,
+ * throws DatabaseUnavailable where the wrapped driver failed for a lost connection or a timeout: one place,
  * under every repository, so no caller has to tell a dead connection from a failed statement.
  */
 class ConnectionLossAsUnavailable implements Driver {
