@@ -6,6 +6,7 @@ import type { Store, StoreOptions } from '../types';
 import { connectionErrorSummary, isConnectionError } from './connection-errors';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
 import { listenPostgres } from './pg-listen';
+import { checkPooledSchema, pollOnly, withTransactionLock } from './pg-pooler';
 import { prepareStatements } from './pg-statements';
 import { ResilientPostgresDialect } from './resilient-dialect';
 
@@ -21,18 +22,33 @@ const types = {
 
 export async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
   const schema = options.schema ?? 'public';
+  const pooled = options.pooler === 'transaction';
   // Sessions show up in pg_stat_activity as `kessai` unless the URL (?application_name=) or
   // PGAPPNAME names them otherwise (the URL's parameters override these settings).
   const connection: pg.ClientConfig = { connectionString: url, application_name: process.env.PGAPPNAME ?? 'kessai' };
   if (schema !== 'public') await createSchema(connection, schema);
   const log = options.log ?? createLogger();
-  const pool = openPool(connection, schema, options.poolSize ?? 10, log);
+  const pool = openPool(connection, { schema, pooled, size: options.poolSize ?? 10, log });
+  if (pooled) await closeOnFailure(pool, () => checkPooledSchema(pool, schema));
   const db = new Kysely<Database>({ dialect: new ResilientPostgresDialect({ pool }) });
-  const listen = (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
-    listenPostgres(connection, channel, { onNotify, onResume, log });
-  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => withAdvisoryLock(connection, `kessai set-up ${schema}`, setUp);
+  const listenConnection = options.listenUrl ? { ...connection, connectionString: options.listenUrl } : connection;
+  const listen =
+    pooled && !options.listenUrl
+      ? pollOnly(log)
+      : (channel: string, onNotify: (payload: string) => void, onResume?: () => void) => listenPostgres(listenConnection, channel, { onNotify, onResume, log });
+  const lock = pooled ? withTransactionLock : withAdvisoryLock;
+  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => lock(connection, `kessai set-up ${schema}`, setUp);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, kind: 'postgres', listen, withSetUpLock, poolStats, close: () => db.destroy() };
+}
+
+async function closeOnFailure(pool: pg.Pool, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 async function createSchema(connection: pg.ClientConfig, schema: string): Promise<void> {
@@ -54,12 +70,20 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === '23505';
 }
 
-function openPool(connection: pg.ClientConfig, schema: string, size: number, log: LogSink): pg.Pool {
+interface PoolSettings {
+  schema: string;
+  /** Behind a transaction pooler: no search_path at start, no named statements (pg-pooler.ts). */
+  pooled: boolean;
+  size: number;
+  log: LogSink;
+}
+
+function openPool(connection: pg.ClientConfig, { schema, pooled, size, log }: PoolSettings): pg.Pool {
   const pool = new pg.Pool({
     ...connection,
     max: size,
     types,
-    options: schema === 'public' ? undefined : `-c search_path=${schema}`,
+    options: schema === 'public' || pooled ? undefined : `-c search_path=${schema}`,
     // A peer that vanished (failover, a cut network) is noticed instead of waited on for ever.
     keepAlive: true,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -72,7 +96,7 @@ function openPool(connection: pg.ClientConfig, schema: string, size: number, log
   pool.on('error', () => {});
   pool.on('connect', (client) => {
     client.on('error', (err) => log.error({ err: connectionErrorSummary(err) }, 'lost a PostgreSQL connection; it is dropped and replaced'));
-    prepareStatements(client);
+    if (!pooled) prepareStatements(client);
     endWhenBroken(client);
   });
   return pool;
