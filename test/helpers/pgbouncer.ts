@@ -41,7 +41,7 @@ export async function startPgbouncer(databaseUrl: string, schema: string): Promi
     'pool_mode = transaction',
     // Fewer server connections than kessai's pool: clients take turns on them, as in production.
     'default_pool_size = 4',
-    'max_client_conn = 200',
+    'max_client_conn = 200', 'ignore_startup_parameters = options',
   ].join('\n');
   writeFileSync(join(dir, 'pgbouncer.ini'), `${ini}\n`);
   const asRoot = process.getuid?.() === 0;

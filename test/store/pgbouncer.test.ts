@@ -14,15 +14,15 @@ const processes = useProcesses();
 const runs = usingPostgres && (hasPgbouncer || process.env.CI === 'true');
 
 /** An environment whose DATABASE_URL is a PgBouncer of its own in front of the test's schema. */
-async function throughPgbouncer(extra: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; hooks: Receiver; logs: () => string }> {
+async function throughPgbouncer(extra: NodeJS.ProcessEnv = {}, pooledSchema?: string): Promise<{ env: NodeJS.ProcessEnv; hooks: Receiver }> {
   expect(hasPgbouncer, `${PGBOUNCER} is missing (apt-get install pgbouncer)`).toBe(true);
   const hooks = await startReceiver();
   processes.defer(() => hooks.close());
   const direct = process.env.DATABASE_URL!;
   const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_PUBLISHABLE_KEY: PUBLISHABLE_KEY, KESSAI_WEBHOOK_URL: hooks.url, KESSAI_WEBHOOK_SECRET: 'whsec_pgbouncer' });
-  const bouncer = await startPgbouncer(direct, env.KESSAI_DATABASE_SCHEMA!);
+  const bouncer = await startPgbouncer(direct, pooledSchema ?? env.KESSAI_DATABASE_SCHEMA!);
   processes.defer(() => bouncer.close());
-  return { env: { ...env, DATABASE_URL: bouncer.url, ...extra }, hooks, logs: bouncer.output };
+  return { env: { ...env, DATABASE_URL: bouncer.url, ...extra }, hooks };
 }
 
 async function call(server: ServerProcess, method: string, path: string, body?: unknown, key = SECRET_KEY): Promise<{ status: number; body: any }> {
@@ -78,6 +78,35 @@ describe('through PgBouncer in transaction pooling mode (PostgreSQL only)', () =
       const { env, hooks } = await throughPgbouncer({ KESSAI_DATABASE_POOLER: 'transaction' });
       const server = await processes.server(env);
       await expectDelivered(hooks, await exercise(server));
+    },
+    SLOW,
+  );
+
+  it.runIf(runs)(
+    'without KESSAI_DATABASE_POOLER creates answer 500: statements prepared by name meet on shared server connections',
+    async () => {
+      const { env } = await throughPgbouncer();
+      const server = await processes.server(env);
+      const statuses: number[] = [];
+      for (let round = 0; round < 3 && !statuses.includes(500); round++) {
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, () => call(server, 'POST', '/payments', { amount: 1000, currency: 'JPY', payment_details: testCard() })),
+        );
+        statuses.push(...answers.map((answer) => answer.status));
+      }
+      expect(statuses).toContain(500);
+    },
+    SLOW,
+  );
+
+  it.runIf(runs)(
+    'refuses to start when the pooler\'s connections use another schema than KESSAI_DATABASE_SCHEMA',
+    async () => {
+      const { env } = await throughPgbouncer({ KESSAI_DATABASE_POOLER: 'transaction' }, 'public');
+      const refused = await runKessai(['serve'], env);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain(`connections through the pooler use schema public, not ${env.KESSAI_DATABASE_SCHEMA}`);
+      expect(refused.stderr).toContain('ALTER ROLE');
     },
     SLOW,
   );
