@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { WEBHOOK_CHANNEL } from '../../src/store/outbox.repo';
 import { basicAuth, testCard, usingPostgres } from '../helpers/harness';
 import { hasPgbouncer, PGBOUNCER, startPgbouncer } from '../helpers/pgbouncer';
 import { runKessai, useProcesses, type ServerProcess } from '../helpers/processes';
@@ -54,6 +56,18 @@ async function exercise(server: ServerProcess): Promise<string[]> {
   return [...created.map((answer) => answer.body.id), captured.body.id, paid.body.payment.id];
 }
 
+/** What the sessions PostgreSQL itself sees under that application_name last ran. */
+async function listeningSessions(applicationName: string): Promise<string[]> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query('SELECT query FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    return rows.map((row) => row.query);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function expectDelivered(hooks: Receiver, ids: string[]): Promise<void> {
   await expect.poll(() => ids.every((id) => hooks.forResource(id).some((r) => r.body.type === 'payment.captured')), { timeout: 20_000, interval: 100 }).toBe(true);
 }
@@ -62,9 +76,13 @@ describe('through PgBouncer in transaction pooling mode (PostgreSQL only)', () =
   it.runIf(runs)(
     'KESSAI_DATABASE_POOLER=transaction: creates, captures, a session and webhooks, LISTEN straight to PostgreSQL',
     async () => {
-      const { env, hooks } = await throughPgbouncer({ KESSAI_DATABASE_POOLER: 'transaction', KESSAI_LISTEN_DATABASE_URL: process.env.DATABASE_URL });
+      const listener = `kessai-listen-${Math.random().toString(36).slice(2, 10)}`;
+      const listenUrl = new URL(process.env.DATABASE_URL!);
+      listenUrl.searchParams.set('application_name', listener);
+      const { env, hooks } = await throughPgbouncer({ KESSAI_DATABASE_POOLER: 'transaction', KESSAI_LISTEN_DATABASE_URL: listenUrl.href });
       const server = await processes.server(env);
       await expectDelivered(hooks, await exercise(server));
+      expect(await listeningSessions(listener)).toEqual([`LISTEN "${WEBHOOK_CHANNEL}"`]);
       // A second process on the same database starts too: the set-up lock is the transaction's.
       const second = await processes.server(env);
       expect((await call(second, 'GET', '/payments')).status).toBe(200);
