@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config';
 import { WEBHOOK_CHANNEL } from '../../src/store/outbox.repo';
 import { basicAuth, testCard, usingPostgres } from '../helpers/harness';
 import { hasPgbouncer, PGBOUNCER, startPgbouncer } from '../helpers/pgbouncer';
@@ -71,6 +72,15 @@ async function listeningSessions(applicationName: string): Promise<string[]> {
 async function expectDelivered(hooks: Receiver, ids: string[]): Promise<void> {
   await expect.poll(() => ids.every((id) => hooks.forResource(id).some((r) => r.body.type === 'payment.captured')), { timeout: 20_000, interval: 100 }).toBe(true);
 }
+
+describe('KESSAI_DATABASE_POOLER and KESSAI_LISTEN_DATABASE_URL', () => {
+  it('default to a session (no pooler, LISTEN on DATABASE_URL); a pooler mode kessai does not know stops the start', () => {
+    expect(loadConfig({})).toMatchObject({ databasePooler: 'session', listenDatabaseUrl: null });
+    const direct = 'postgres://kessai@db:5432/kessai';
+    expect(loadConfig({ KESSAI_DATABASE_POOLER: 'transaction', KESSAI_LISTEN_DATABASE_URL: direct })).toMatchObject({ databasePooler: 'transaction', listenDatabaseUrl: direct });
+    expect(() => loadConfig({ KESSAI_DATABASE_POOLER: 'statement' })).toThrow(/KESSAI_DATABASE_POOLER must be one of session, transaction/);
+  });
+});
 
 describe('through PgBouncer in transaction pooling mode (PostgreSQL only)', () => {
   it.runIf(runs)(
