@@ -15,6 +15,17 @@ export interface Config {
   databaseUrl: string | null;
   /** PostgreSQL schema to use (tests give each run its own); default `public`. */
   databaseSchema: string;
+  /**
+   * KESSAI_DATABASE_POOLER: `transaction` when DATABASE_URL goes through a transaction-pooling
+   * PgBouncer, so that nothing relies on a session lasting past a transaction; `session` (default)
+   * for PostgreSQL itself or a session pooler.
+   */
+  databasePooler: DatabasePooler;
+  /**
+   * KESSAI_LISTEN_DATABASE_URL: where the LISTEN connection goes (straight to PostgreSQL, past a
+   * transaction pooler); null uses DATABASE_URL, or only polls behind a transaction pooler.
+   */
+  listenDatabaseUrl: string | null;
   dataDir: string;
   /** Public base URL used in links the API returns (instructions_url, redirect_url, session_url). */
   publicUrl: string;
@@ -87,6 +98,8 @@ export class ConfigError extends Error {}
  * it also sets DATABASE_URL aside.
  */
 export type Role = 'all' | 'api' | 'worker';
+
+export type DatabasePooler = 'session' | 'transaction';
 
 export interface ConfigFlags {
   role?: string;
@@ -201,6 +214,8 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     databaseUrl,
     databaseSchema,
+    databasePooler: choice(env, 'KESSAI_DATABASE_POOLER', ['session', 'transaction'] as const, 'session'),
+    listenDatabaseUrl: text(env, 'KESSAI_LISTEN_DATABASE_URL'),
     dataDir: text(env, 'KESSAI_DATA_DIR') ?? './.kessai',
     publicUrl: (text(env, 'KESSAI_PUBLIC_URL') ?? localUrl(host, port)).replace(/\/+$/, ''),
     secretKey: text(env, 'KESSAI_SECRET_KEY'),

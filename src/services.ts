@@ -20,6 +20,8 @@ export async function openServices<T = void>(
   const store = await openStore({
     databaseUrl: config.databaseUrl,
     schema: config.databaseSchema,
+    pooler: config.databasePooler,
+    listenUrl: config.listenDatabaseUrl,
     dataDir: config.dataDir,
     poolSize: config.poolSize,
     timeouts: config.databaseTimeouts,

@@ -47,6 +47,13 @@ export interface StoreOptions {
   schema?: string;
   /** PGlite data directory; `memory://` keeps the database in memory (tests). */
   dataDir?: string;
+  /**
+   * PostgreSQL only: `transaction` when databaseUrl is a transaction-pooling PgBouncer; no session
+   * state is then relied on between transactions (pg-pooler.ts).
+   */
+  pooler?: 'session' | 'transaction';
+  /** PostgreSQL only: the LISTEN connection's URL when not databaseUrl's (straight past a pooler). */
+  listenUrl?: string | null;
   poolSize?: number;
   /** PGlite only: how often the store looks for tables to vacuum or analyse (see pgliteMaintenance). */
   maintenanceMs?: number;

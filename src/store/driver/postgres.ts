@@ -7,6 +7,7 @@ import { connectionErrorSummary, isConnectionError } from './connection-errors';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
 import { clientFor } from './pg-hosts';
 import { listenPostgres } from './pg-listen';
+import { checkPooledSchema, pollOnly, withTransactionLock } from './pg-pooler';
 import { prepareStatements } from './pg-statements';
 import { ResilientPostgresDialect } from './resilient-dialect';
 
@@ -19,6 +20,7 @@ const types = {
 
 export async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
   const schema = options.schema ?? 'public';
+  const pooled = options.pooler === 'transaction';
   // Sessions show up in pg_stat_activity as `kessai` unless the URL (?application_name=) or
   // PGAPPNAME names them otherwise (the URL's parameters override these settings).
   const timeouts = options.timeouts ?? DATABASE_TIMEOUT_DEFAULTS;
@@ -32,13 +34,31 @@ export async function openPostgres(url: string, options: StoreOptions): Promise<
   };
   if (schema !== 'public') await createSchema(new Client(connection), schema);
   const log = options.log ?? createLogger();
-  const pool = openPool({ ...connection, ...sessionTimeouts(timeouts), Client }, schema, options.poolSize ?? 10, log);
+  // Behind a transaction pooler the pool's sessions take no startup parameters (PgBouncer refuses
+  // them): the timeouts are then the role's (`ALTER ROLE … SET`, docs/configuration.md).
+  const poolConnection = pooled ? { ...connection, Client } : { ...connection, ...sessionTimeouts(timeouts), Client };
+  const pool = openPool(poolConnection, { schema, pooled, size: options.poolSize ?? 10, log });
+  if (pooled) await closeOnFailure(pool, () => checkPooledSchema(pool, schema));
   const db = new Kysely<Database>({ dialect: new ResilientPostgresDialect({ pool }) });
-  const listen = (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
-    listenPostgres(() => new Client(connection), channel, { onNotify, onResume, log });
-  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => withAdvisoryLock(new Client(connection), `kessai set-up ${schema}`, setUp);
+  const listenConnection = options.listenUrl ? { ...connection, connectionString: options.listenUrl } : connection;
+  const listen =
+    pooled && !options.listenUrl
+      ? pollOnly(log)
+      : (channel: string, onNotify: (payload: string) => void, onResume?: () => void) =>
+          listenPostgres(() => (options.listenUrl ? new pg.Client(listenConnection) : new Client(connection)), channel, { onNotify, onResume, log });
+  const lock = pooled ? withTransactionLock : withAdvisoryLock;
+  const withSetUpLock = <T>(setUp: () => Promise<T>): Promise<T> => lock(new Client(connection), `kessai set-up ${schema}`, setUp);
   const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
   return { db, kind: 'postgres', listen, withSetUpLock, poolStats, close: () => db.destroy() };
+}
+
+async function closeOnFailure(pool: pg.Pool, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
 }
 
 async function createSchema(admin: pg.Client, schema: string): Promise<void> {
@@ -72,12 +92,21 @@ function sessionTimeouts(timeouts: DatabaseTimeouts): pg.ClientConfig {
   };
 }
 
-function openPool(connection: pg.PoolConfig, schema: string, size: number, log: LogSink): pg.Pool {
+
+interface PoolSettings {
+  schema: string;
+  /** Behind a transaction pooler: no search_path at start, no named statements (pg-pooler.ts). */
+  pooled: boolean;
+  size: number;
+  log: LogSink;
+}
+
+function openPool(connection: pg.PoolConfig, { schema, pooled, size, log }: PoolSettings): pg.Pool {
   const pool = new pg.Pool({
     ...connection,
     max: size,
     types,
-    options: schema === 'public' ? undefined : `-c search_path=${schema}`,
+    options: schema === 'public' || pooled ? undefined : `-c search_path=${schema}`,
     // A peer that vanished (failover, a cut network) is noticed instead of waited on for ever.
     keepAlive: true,
   });
@@ -89,7 +118,7 @@ function openPool(connection: pg.PoolConfig, schema: string, size: number, log: 
   pool.on('error', () => {});
   pool.on('connect', (client) => {
     client.on('error', (err) => log.error({ err: connectionErrorSummary(err) }, 'lost a PostgreSQL connection; it is dropped and replaced'));
-    prepareStatements(client);
+    if (!pooled) prepareStatements(client);
     endWhenBroken(client);
   });
   return pool;
