@@ -146,6 +146,13 @@ describe('POST /sessions/:id/pay (plain form)', () => {
     expect(shown.body.status).toBe('cancelled');
     const paid = await post(`/sessions/${session.id}/pay`, card);
     expect(paid.statusCode).toBe(422);
+    // The ended page (cancelled here; completed alike) links back to the shop.
+    const ended = await h.app.inject({ url: `/sessions/${session.id}?locale=en` });
+    expect(ended.body).toContain('data-state="cancelled"');
+    expect(ended.body).toContain(`<a class="button secondary" href="https://shop.example/done?order=9&amp;session_id=${session.id}" data-action="back-to-shop">Return to merchant</a>`);
+    const completed = await newSession();
+    await post(`/sessions/${completed.id}/pay`, card);
+    expect((await h.app.inject({ url: `/sessions/${completed.id}` })).body).toContain('data-action="back-to-shop"');
   });
 
   it('a form posted from another site is refused', async () => {

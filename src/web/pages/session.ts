@@ -40,6 +40,8 @@ export interface SessionPageProps {
   notice?: string;
   /** The session's line_items, shown as a simple order summary above the total. */
   lineItems: readonly { description?: string; quantity?: number; amount?: number }[];
+  /** Where an ended page links back to: the session's return_url with session_id, if it has one. */
+  returnUrl: string | null;
   /** The session's `email`: every method's email field starts with it. */
   customerEmail: string | null;
 }
@@ -68,7 +70,9 @@ ${props.notice ? html`<p class="notice" role="status" data-notice>${props.notice
 ${props.state === 'open'
     ? html`${methodPicker(props)}
 <form method="post" action="/sessions/${props.sessionId}/cancel" class="actions"><input type="hidden" name="locale" value="${locale}"><button type="submit" class="button secondary" data-action="return">${t.returnToMerchant}</button></form>`
-    : html`<p class="notice" role="status" data-state="${props.state}">${t[props.state]}</p>`}
+    : html`<p class="notice" role="status" data-state="${props.state}">${t[props.state]}</p>${
+        props.returnUrl ? html`<p class="actions"><a class="button secondary" href="${props.returnUrl}" data-action="back-to-shop">${t.returnToMerchant}</a></p>` : null
+      }`}
 <p class="payment-id">${t.sessionId}: <span class="code">${props.sessionId}</span></p>
 ${props.state === 'open' ? html`<script src="/assets/session.js" defer></script>` : null}`;
   return layout({ locale, title: `${title} · ${props.merchantName}`, languages: props.languages, testMode: props.testMode, body });

@@ -97,6 +97,7 @@ async function pageProps(services: Services, found: CustomerSession, locale: Pag
     savedCard: saved ? savedCardOf(saved, now) : null,
     lineItems: session.line_items ?? [],
     customerEmail: session.email,
+    returnUrl: sessionReturnUrl(session),
   };
 }
 
