@@ -111,9 +111,14 @@ describe('through PgBouncer in transaction pooling mode (PostgreSQL only)', () =
   );
 
   it.runIf(runs)(
-    'without KESSAI_DATABASE_POOLER creates answer 500: statements prepared by name meet on shared server connections',
+    'without KESSAI_DATABASE_POOLER kessai does not start (its timeouts are refused startup parameters), and with them off creates answer 500: named statements meet on shared server connections',
     async () => {
-      const { env } = await throughPgbouncer();
+      // Without the setting kessai's session timeouts go as startup parameters, which PgBouncer
+      // refuses outright (kessai does not start); with them off, the statements' own failure shows.
+      const noTimeouts = { KESSAI_DB_STATEMENT_TIMEOUT_MS: '0', KESSAI_DB_LOCK_TIMEOUT_MS: '0', KESSAI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '0' };
+      const refused = await runKessai(['serve'], (await throughPgbouncer()).env);
+      expect(refused.code).not.toBe(0);
+      const { env } = await throughPgbouncer(noTimeouts);
       const server = await processes.server(env);
       const statuses: number[] = [];
       for (let round = 0; round < 3 && !statuses.includes(500); round++) {
