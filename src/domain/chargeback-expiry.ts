@@ -48,7 +48,7 @@ async function expire(
   for (const { clock_offset_ms, seed, ...chargeback } of due) {
     // The merchant's own clock: with a moved test clock, the dispute expires in its time.
     const now = merchantClock(services.clock, { clock_offset_ms, seed }).now();
-    await transition(trx, services, ids, chargeback, 'expire', now);
+    await transition(trx, services, { ids, merchant: { seed, clock_offset_ms } }, chargeback, 'expire', now);
   }
   return due.length;
 }
