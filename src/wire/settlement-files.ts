@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { BalanceTransaction, Disbursement, Settlement } from '../model/ledger';
 import { serializeSettlementShow, type SettlementContext } from './ledger';
 
@@ -76,6 +78,8 @@ export async function settlementPdf(settlement: Settlement, lines: readonly Bala
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
+  // Merchant names and descriptions are often Japanese, which pdfkit's standard fonts cannot show.
+  doc.font(japaneseFont());
   doc.fontSize(18).text(`Settlement ${settlement.reference}`);
   doc.fontSize(10).moveDown(0.5);
   for (const [field, value] of summaryRows(settlement, context)) doc.text(`${field}: ${value}`);
@@ -99,4 +103,14 @@ export async function disbursementCsv(disbursements: readonly Disbursement[]): P
       d.account_name_kana, d.error ?? '', d.created_at.toISOString(), d.last_updated_at.toISOString(),
     ]),
   );
+}
+
+/**
+ * Noto Sans JP Regular (SIL OFL 1.1) from @embedpdf/fonts-jp, which covers Latin as well as
+ * kana and kanji; pdfkit embeds only the glyphs a document uses. The package exports its file
+ * list, not the files, so the path is taken from where its entry point lies.
+ */
+function japaneseFont(): string {
+  const entry = createRequire(import.meta.url).resolve('@embedpdf/fonts-jp');
+  return join(dirname(entry), '..', 'fonts', 'NotoSansJP-Regular.otf');
 }
