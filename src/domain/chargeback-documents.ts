@@ -2,9 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { ApiError } from '../kernel/errors';
 import { randomAlphanumeric } from '../lib/random';
+import type { Clock } from '../lib/clock';
 import type { IdSource } from '../lib/ids';
 import type { ChargebackDocument } from '../model/chargeback';
+import type { Merchant } from '../model/merchant';
 import type { DocumentInfo } from '../store/chargebacks.repo';
+import { merchantClock } from './seeding';
 
 /** KOMOJU: "The `document.document_base64` payload must be 15 MB or less" — of file, 15 MiB here. */
 export const MAX_DOCUMENT_BYTES = 15 * 1024 * 1024;
@@ -46,7 +49,7 @@ const PARAM = 'document.document_base64';
  * `data:…;base64,` prefix and line breaks are allowed), 1 byte to 15 MiB, a PDF, JPEG, PNG or
  * GIF by its bytes. Anything else is 422 `invalid_parameter` naming `document.document_base64`.
  */
-export function readDocument(input: DefendDocumentInput, chargebackId: string, merchantId: string, ids: IdSource, now: Date): ChargebackDocument {
+export function readDocument(input: DefendDocumentInput, chargebackId: string, merchant: Pick<Merchant, 'id' | 'seed'>, ids: IdSource, now: Date): ChargebackDocument {
   const text = input.document_base64.replace(/^data:[^,]{0,200};base64,/, '').replace(/[\r\n\t ]/g, '');
   if (text.length === 0 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
     throw new ApiError('invalid_parameter', { param: PARAM, message: 'The document is not valid base64.' });
@@ -56,18 +59,38 @@ export function readDocument(input: DefendDocumentInput, chargebackId: string, m
   if (bytes.length > MAX_DOCUMENT_BYTES) throw new ApiError('invalid_parameter', { param: PARAM, message: 'The document must be 15 MB or less.' });
   const kind = SIGNATURES.find((s) => s.magic.some((magic) => magic.every((byte, i) => bytes[i] === byte)));
   if (!kind) throw new ApiError('invalid_parameter', { param: PARAM, message: 'Supported document types are PDF, JPG/JPEG, PNG and GIF.' });
+  const id = ids.id();
   return {
-    id: ids.id(),
-    merchant_id: merchantId,
+    id,
+    merchant_id: merchant.id,
     chargeback_id: chargebackId,
     file_name: fileName(input.filename, kind.extension),
     content_type: kind.type,
     file_size: bytes.length,
     content: bytes.toString('base64'),
-    // Guards a download: random for every merchant, seeded ones too (lib/ids.ts).
-    signing_key: randomAlphanumeric(32),
+    signing_key: signingKey(merchant.seed, id),
     uploaded_at: now,
   };
+}
+
+/**
+ * The key that guards a document's download. Random, except for a seeded merchant: its URLs are in
+ * its answers and webhook bodies, which must repeat from run to run, so its key is the HMAC of the
+ * document's (seeded) id keyed with the seed — whoever knows the seed can sign its documents' URLs,
+ * as whoever knows it can tell its ids; a seeded merchant is test data.
+ */
+function signingKey(seed: number | null, documentId: string): string {
+  if (seed === null) return randomAlphanumeric(32);
+  return createHmac('sha256', String(seed)).update(`chargeback_document:${documentId}`).digest('hex');
+}
+
+/**
+ * The clock a merchant's document URLs expire on: the system's for an unseeded merchant (a test
+ * clock moved ahead must not stretch a URL's hour), the merchant's test clock for a seeded one,
+ * whose time moves only when it is advanced, so its URLs repeat from run to run.
+ */
+export function urlClock(system: Clock, merchant: Pick<Merchant, 'seed' | 'clock_offset_ms'>): Clock {
+  return merchant.seed === null ? system : merchantClock(system, merchant);
 }
 
 /** The name as given, without any directory part; `document.<ext>` when none is given. */
@@ -86,12 +109,13 @@ export interface DocumentView {
 }
 
 /**
- * A temporary signed download URL: `expires` (Unix seconds, system time) and the hex
- * HMAC-SHA256 of `<document id>:<expires>` keyed with the document's own random key, so no
- * server-wide secret is needed and one document's URL opens nothing else.
+ * A temporary signed download URL: `expires` (Unix seconds on urlClock) and the hex HMAC-SHA256 of
+ * `<document id>:<expires>:<seed or "system">` keyed with the document's own key, so no
+ * server-wide secret is needed and one document's URL opens nothing else. The seed in the message
+ * ties the URL to the clock it expires on: unseeded or seeded anew, the merchant's old URLs stop.
  */
-export function documentView(document: DocumentInfo, publicUrl: string, systemNow: Date): DocumentView {
-  const expires = Math.floor(systemNow.getTime() / 1000) + DOCUMENT_URL_TTL_SECONDS;
+export function documentView(document: DocumentInfo, publicUrl: string, seed: number | null, urlNow: Date): DocumentView {
+  const expires = Math.floor(urlNow.getTime() / 1000) + DOCUMENT_URL_TTL_SECONDS;
   // Outside /api/v1: no key, the signature is the credential; opened by a browser as a file.
   const path = `/chargeback_documents/${document.chargeback_id}/${document.id}`;
   return {
@@ -99,18 +123,21 @@ export function documentView(document: DocumentInfo, publicUrl: string, systemNo
     content_type: document.content_type,
     file_size: document.file_size,
     uploaded_at: document.uploaded_at,
-    url: `${publicUrl.replace(/\/$/, '')}${path}?expires=${expires}&signature=${sign(document, expires)}`,
+    url: `${publicUrl.replace(/\/$/, '')}${path}?expires=${expires}&signature=${sign(document, expires, seed)}`,
   };
 }
 
-/** Whether `signature` is the document's for `expires`, and `expires` is still ahead of `systemNow`. */
-export function signatureHolds(document: DocumentInfo, expires: number, signature: string, systemNow: Date): boolean {
-  if (!Number.isSafeInteger(expires) || expires * 1000 <= systemNow.getTime()) return false;
-  const expected = Buffer.from(sign(document, expires), 'hex');
+/**
+ * Whether `signature` is the document's for `expires` and the merchant's current `seed`, and
+ * `expires` is still ahead of `urlNow` (urlClock's time).
+ */
+export function signatureHolds(document: DocumentInfo, expires: number, signature: string, seed: number | null, urlNow: Date): boolean {
+  if (!Number.isSafeInteger(expires) || expires * 1000 <= urlNow.getTime()) return false;
+  const expected = Buffer.from(sign(document, expires, seed), 'hex');
   const given = Buffer.from(/^[0-9a-f]{64}$/.test(signature) ? signature : '', 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function sign(document: Pick<DocumentInfo, 'id' | 'signing_key'>, expires: number): string {
-  return createHmac('sha256', document.signing_key).update(`${document.id}:${expires}`).digest('hex');
+function sign(document: Pick<DocumentInfo, 'id' | 'signing_key'>, expires: number, seed: number | null): string {
+  return createHmac('sha256', document.signing_key).update(`${document.id}:${expires}:${seed ?? 'system'}`).digest('hex');
 }

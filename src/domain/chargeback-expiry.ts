@@ -2,7 +2,6 @@ import { randomIds, type IdSource } from '../lib/ids';
 import * as chargebacksRepo from '../store/chargebacks.repo';
 import { transition } from './chargebacks';
 import type { Services } from './context';
-import { merchantClock } from './seeding';
 
 const BATCH = 100;
 
@@ -46,9 +45,9 @@ async function expire(
   due: Awaited<ReturnType<typeof chargebacksRepo.lockDueChargebacks>>,
 ): Promise<number> {
   for (const { clock_offset_ms, seed, ...chargeback } of due) {
-    // The merchant's own clock: with a moved test clock, the dispute expires in its time.
-    const now = merchantClock(services.clock, { clock_offset_ms, seed }).now();
-    await transition(trx, services, ids, chargeback, 'expire', now);
+    // Due on the merchant's clock (the query), it expired at its due date, however late the sweep
+    // comes: its timeline, event and ledger line are dated then, in the period it belongs to.
+    await transition(trx, services, { ids, merchant: { seed, clock_offset_ms } }, chargeback, 'expire', chargeback.due_date);
   }
   return due.length;
 }

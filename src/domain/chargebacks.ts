@@ -3,12 +3,14 @@ import { ApiError } from '../kernel/errors';
 import { methodFor } from '../methods';
 import type { IdSource } from '../lib/ids';
 import type { Chargeback } from '../model/chargeback';
+import type { Merchant } from '../model/merchant';
 import type { Payment } from '../model/payment';
 import * as chargebacksRepo from '../store/chargebacks.repo';
 import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
+import * as merchantsRepo from '../store/merchants.repo';
 import * as paymentsRepo from '../store/payments.repo';
-import { DefendDocument, documentView, readDocument, signatureHolds, type DocumentView } from './chargeback-documents';
+import { DefendDocument, documentView, readDocument, signatureHolds, urlClock, type DocumentView } from './chargeback-documents';
 import { creditChargeback, debitChargeback, movementOf } from './chargeback-money';
 import { CHARGEBACK_REASONS, DEFAULT_REASON_CODE, newChargeback } from './chargeback-open';
 import { isRepeat, MONEY, nextChargebackStatus, STEP, type ChargebackAction, type ChargebackEventType } from './chargeback-state';
@@ -80,7 +82,7 @@ function refuseUndisputable(payment: Payment): void {
 /** POST /chargeback_requests/:id/accept: the merchant agrees; the money is debited. A repeat changes nothing. */
 export async function acceptChargeback(trx: Db, services: Services, actor: Actor, id: string): Promise<void> {
   const chargeback = await lockForResponse(trx, actor, id, 'accept');
-  if (chargeback) await transition(trx, services, actor.ids, chargeback, 'accept', actor.clock.now());
+  if (chargeback) await transition(trx, services, actor, chargeback, 'accept', actor.clock.now());
 }
 
 /**
@@ -92,7 +94,7 @@ export async function defendChargeback(trx: Db, services: Services, actor: Actor
   // Read (and refused) before anything is written.
   const found = await chargebacksRepo.findChargeback(trx, actor.merchant.id, id);
   if (!found) throw new ApiError('not_found', { param: 'id' });
-  const document = readDocument(input.document, found.id, found.merchant_id, actor.ids, now);
+  const document = readDocument(input.document, found.id, actor.merchant, actor.ids, now);
   const chargeback = await lockForResponse(trx, actor, id, 'defend');
   if (!chargeback) return;
   const shipping = input.shipping_info ?? {};
@@ -109,7 +111,7 @@ export async function defendChargeback(trx: Db, services: Services, actor: Actor
     recipient_info: { name: recipient.name ?? null, phone: recipient.phone ?? null, email: recipient.email ?? null },
   };
   await chargebacksRepo.insertDocument(trx, document);
-  await transition(trx, services, actor.ids, { ...chargeback, defense }, 'defend', now);
+  await transition(trx, services, actor, { ...chargeback, defense }, 'defend', now);
 }
 
 /**
@@ -137,7 +139,7 @@ export async function resolveChargeback(trx: Db, services: Services, actor: Acto
   if (!nextChargebackStatus(chargeback.status, action)) {
     throw new ApiError('unprocessable_entity', { message: `The chargeback is ${chargeback.status}; only a defended chargeback can be won or lost.` });
   }
-  return transition(trx, services, actor.ids, chargeback, action, actor.clock.now());
+  return transition(trx, services, actor, chargeback, action, actor.clock.now());
 }
 
 /**
@@ -145,7 +147,7 @@ export async function resolveChargeback(trx: Db, services: Services, actor: Acto
  * timeline entry, the money it moves (./chargeback-money.ts), the row, and its event — all in the
  * caller's transaction.
  */
-export async function transition(trx: Db, services: Services, ids: IdSource, locked: Chargeback, action: ChargebackAction, now: Date): Promise<ChargebackView> {
+export async function transition(trx: Db, services: Services, actor: Stepper, locked: Chargeback, action: ChargebackAction, now: Date): Promise<ChargebackView> {
   const status = nextChargebackStatus(locked.status, action);
   if (!status) throw new Error(`Chargeback ${locked.id}: ${action} is not allowed from ${locked.status}`);
   let chargeback: Chargeback = {
@@ -158,8 +160,8 @@ export async function transition(trx: Db, services: Services, ids: IdSource, loc
   if (money === 'debit') chargeback = await debitChargeback(trx, chargeback, movementOf(chargeback, now));
   if (money === 'credit') chargeback = await creditChargeback(trx, chargeback, movementOf(chargeback, now));
   await chargebacksRepo.updateChargeback(trx, chargeback);
-  const view = await viewOf(trx, services, chargeback);
-  await recordChargebackEvent(trx, ids, STEP[action].event, view, now);
+  const view = await viewOf(trx, services, chargeback, actor.merchant);
+  await recordChargebackEvent(trx, actor.ids, STEP[action].event, view, now);
   return view;
 }
 
@@ -167,13 +169,20 @@ export async function transition(trx: Db, services: Services, ids: IdSource, loc
 export async function getChargeback(db: Db, services: Services, actor: Actor, id: string): Promise<ChargebackView> {
   const chargeback = await chargebacksRepo.findChargeback(db, actor.merchant.id, id);
   if (!chargeback) throw new ApiError('not_found', { param: 'id' });
-  return viewOf(db, services, chargeback);
+  return viewOf(db, services, chargeback, actor.merchant);
 }
 
-export async function viewOf(db: Db, services: Services, chargeback: Chargeback): Promise<ChargebackView> {
+/** Who moves a chargeback: the ids its event draws, and its merchant's seed and clock (for the documents' URLs). */
+export interface Stepper {
+  ids: IdSource;
+  merchant: Pick<Merchant, 'seed' | 'clock_offset_ms'>;
+}
+
+/** The chargeback with its documents' signed URLs, made on the merchant's urlClock (./chargeback-documents.ts). */
+export async function viewOf(db: Db, services: Services, chargeback: Chargeback, merchant: Stepper['merchant']): Promise<ChargebackView> {
   const documents = chargeback.defense ? await chargebacksRepo.listDocuments(db, chargeback.id) : [];
-  const systemNow = services.clock.now();
-  return { chargeback, documents: documents.map((d) => documentView(d, services.publicUrl, systemNow)) };
+  const urlNow = urlClock(services.clock, merchant).now();
+  return { chargeback, documents: documents.map((d) => documentView(d, services.publicUrl, merchant.seed, urlNow)) };
 }
 
 /** GET /chargeback_requests: pending first, then the rest, newest first within each. */
@@ -211,7 +220,10 @@ export async function downloadDocument(
   signature: string,
 ): Promise<{ file_name: string; content_type: string; bytes: Buffer }> {
   const document = await chargebacksRepo.findDocument(services.db, chargebackId, documentId);
+  if (!document) throw new ApiError('not_found');
+  const seeded = await merchantsRepo.peekSeed(services.db, document.merchant_id);
+  const merchant = { seed: seeded?.seed ?? null, clock_offset_ms: seeded?.clockOffsetMs ?? 0 };
   const expiresAt = /^\d{1,15}$/.test(expires) ? Number(expires) : NaN;
-  if (!document || !signatureHolds(document, expiresAt, signature, services.clock.now())) throw new ApiError('not_found');
+  if (!signatureHolds(document, expiresAt, signature, merchant.seed, urlClock(services.clock, merchant).now())) throw new ApiError('not_found');
   return { file_name: document.file_name, content_type: document.content_type, bytes: Buffer.from(document.content, 'base64') };
 }

@@ -1,6 +1,7 @@
 import { bankTransferFee } from '../kernel/fees';
 import { ApiError } from '../kernel/errors';
 import type { IdSource } from '../lib/ids';
+import { randomAlphanumeric } from '../lib/random';
 import type { Db } from '../store/db';
 import * as ledgerRepo from '../store/ledger.repo';
 import * as settlementsRepo from '../store/settlements.repo';
@@ -75,11 +76,18 @@ export async function settleDue(trx: Db, owner: LedgerOwner, now: Date, ids: IdS
 
 async function settleCycle(trx: Db, merchantId: string, currency: string, cycle: string, ids: IdSource): Promise<Settlement | null> {
   const cutoff = cutoffOf(cycle);
-  const sums = await ledgerRepo.unsettledSums(trx, merchantId, currency, cutoff);
+  // Counted and marked in one statement (by the line's own time), so a line written meanwhile is
+  // in both or in neither; a random marker, never seen outside this transaction, keeps the ids a
+  // seeded merchant draws as they were. Only lines before the cutoff are taken.
+  const marker = `settling:${randomAlphanumeric(25)}`;
+  const sums = await ledgerRepo.markUnsettled(trx, merchantId, currency, cutoff, marker);
   const amount = totalOf(sums);
   const transferFee = bankTransferFee(currency, amount);
-  // Nothing to pay after the transfer fee: the lines wait for a later month.
-  if (amount <= transferFee) return null;
+  if (amount <= transferFee) {
+    // Nothing to pay after the transfer fee: the lines wait for a later month.
+    await ledgerRepo.relabelSettled(trx, marker, null);
+    return null;
+  }
   const id = ids.id();
   const settlement: Settlement = {
     id,
@@ -100,7 +108,7 @@ async function settleCycle(trx: Db, merchantId: string, currency: string, cycle:
     created_at: cutoff,
   };
   await settlementsRepo.insertSettlement(trx, settlement);
-  await ledgerRepo.markSettled(trx, merchantId, currency, cutoff, id);
+  await ledgerRepo.relabelSettled(trx, marker, id);
   return settlement;
 }
 

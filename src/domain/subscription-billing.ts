@@ -16,7 +16,8 @@ import { customerSnapshot, recordSubscriptionEvent } from './subscription-record
 const BATCH = 50;
 /**
  * Charges one subscription makes in one run at most: a weekly one after a 20-year clock advance
- * makes 1,040. Past it, the next sweep (5 s) carries on where this one stopped.
+ * would make 1,040. Past it, the sweep's next batch or run (5 s) carries on where this one
+ * stopped; a clock advance goes on until none is due (chargeMerchantSubscriptions).
  */
 const MAX_CHARGES_PER_RUN = 1_000;
 
@@ -114,14 +115,18 @@ export async function chargeDueSubscriptions(db: Db, services: Services, merchan
 /**
  * The same for one merchant whose test clock just moved, inside the advance's transaction (which
  * holds the merchant's row and its new offset), with the request's ids: waits for rows another
- * transaction holds rather than skipping them, so the advance answers for all of them.
+ * transaction holds rather than skipping them, so the advance answers for all of them. It goes
+ * round until nothing is due, so a subscription with more charges due than one run makes
+ * (MAX_CHARGES_PER_RUN) is billed here in full, with the request's (seeded) ids, and none is left
+ * to the sweep's random ones. A round that charges nothing ends it (nothing it could still do).
  */
 export async function chargeMerchantSubscriptions(trx: Db, services: Services, ids: IdSource, merchantId: string): Promise<number> {
   let charges = 0;
   for (;;) {
     const due = await subscriptionsRepo.lockDueSubscriptions(trx, services.clock.now(), BATCH, { merchantId, skipLocked: false });
-    charges += await chargeRows(trx, services, due, ids);
-    if (due.length < BATCH) return charges;
+    const made = await chargeRows(trx, services, due, ids);
+    charges += made;
+    if (due.length === 0 || made === 0) return charges;
   }
 }
 

@@ -17,6 +17,14 @@ import type { PaymentMethod } from './method';
  * authorization as for `credit_card`.
  */
 
+/**
+ * Whether a credit_card_terminal payment was made with the chip (EMV): only those carry the
+ * issuer's `field55` in their details (authorize, below); a magnetic-stripe one has none.
+ */
+export function isEmvPayment(payment: { payment_type: string; payment_details: Record<string, unknown> }): boolean {
+  return payment.payment_type === 'credit_card_terminal' && 'field55' in payment.payment_details;
+}
+
 /** EMV chip (`flowType` "1", the default) or magnetic stripe ("2"). */
 export const TERMINAL_FLOW_TYPES = { emv: '1', magstripe: '2' } as const;
 

@@ -78,16 +78,26 @@ export async function ledgerCurrencies(db: Db, merchantId: string): Promise<stri
   return rows.map((row) => row.currency);
 }
 
-/** Marks the unsettled lines before `cutoff` as settled by `settlementId`; how many. */
-export async function markSettled(db: Db, merchantId: string, currency: string, cutoff: Date, settlementId: string): Promise<number> {
-  const result = await db
-    .updateTable('balance_transactions')
-    .set({ settlement_id: settlementId })
-    .where('merchant_id', '=', merchantId)
-    .where('currency', '=', currency)
-    .where('settlement_id', 'is', null)
-    .where('happened_at', '<', cutoff)
-    .executeTakeFirst();
+/**
+ * Marks the unsettled lines that happened before `cutoff` with `marker` and sums them by type, in
+ * one statement: the sums are of exactly the lines marked, whatever is written meanwhile (a line
+ * committed between a SELECT and an UPDATE would be marked and not counted, or counted and not
+ * marked). The caller then names the marked set with relabelSettled.
+ */
+export async function markUnsettled(db: Db, merchantId: string, currency: string, cutoff: Date, marker: string): Promise<Partial<Record<TransactionKind, number>>> {
+  const { rows } = await sql<{ type: TransactionKind; total: string }>`
+    WITH marked AS (
+      UPDATE balance_transactions SET settlement_id = ${marker}
+      WHERE merchant_id = ${merchantId} AND currency = ${currency} AND settlement_id IS NULL AND happened_at < ${cutoff}
+      RETURNING type, amount
+    )
+    SELECT type, sum(amount)::bigint AS total FROM marked GROUP BY type`.execute(db);
+  return Object.fromEntries(rows.map((row) => [row.type, Number(row.total)]));
+}
+
+/** Moves the lines marked `from` (markUnsettled) to settlement `to`, or back to unsettled with null; how many. */
+export async function relabelSettled(db: Db, from: string, to: string | null): Promise<number> {
+  const result = await db.updateTable('balance_transactions').set({ settlement_id: to }).where('settlement_id', '=', from).executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

@@ -12,6 +12,7 @@ import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../mode
 import type { Timestamp } from './column-types';
 import type { ChargebackDocumentsTable, ChargebacksTable } from './schema-chargebacks';
 import type { Chargeback, ChargebackDocument } from '../model/chargeback';
+import type { PaymentFinalizationsTable } from './schema-terminal';
 import type { BalanceTransactionsTable, DisbursementsTable, FeeDefaultsTable, MerchantFeesTable, SettlementsTable } from './schema-ledger';
 import type { SubscriptionsTable } from './schema-subscriptions';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
@@ -27,6 +28,7 @@ export interface Database {
   merchants: MerchantsTable;
   api_keys: ApiKeysTable;
   payments: PaymentsTable;
+  payment_finalizations: PaymentFinalizationsTable;
   refunds: RefundsTable;
   refund_requests: RefundRequestsTable;
   events: EventsTable;

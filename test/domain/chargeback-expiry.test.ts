@@ -48,7 +48,13 @@ describe('the chargeback sweep', () => {
     const events = await h.request({ url: '/api/v1/events?type=chargeback.expired', key: m.secretKey });
     expect(events.body.data).toHaveLength(1);
     expect(events.body.data[0].data).toMatchObject({ resource: 'chargeback', id: due, status: 'expired' });
-    // The event happened on the merchant's clock, past the due date.
-    expect(Date.parse(events.body.data[0].created_at)).toBeGreaterThan(Date.parse(events.body.data[0].data.due_date));
+    // Swept two weeks after: the dispute expired at its due date, and its event and ledger line say so.
+    const dueDate = events.body.data[0].data.due_date;
+    expect(events.body.data[0].created_at).toBe(dueDate);
+    expect(events.body.data[0].data.timeline.at(-1)).toMatchObject({ type: 'expired', occurred_at: dueDate });
+    const lines = await h.request({ url: '/api/v1/balances/JPY/transactions?per_page=100', key: m.secretKey });
+    const debit = lines.body.data.filter((l: { type: string }) => l.type === 'chargeback');
+    expect(debit).toHaveLength(1);
+    expect(debit[0].happened_at).toBe(dueDate);
   });
 });

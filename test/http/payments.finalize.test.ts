@@ -91,6 +91,23 @@ describe('POST /api/v1/payments/:id/finalize', () => {
     expect(captured.body.status).toBe('captured');
   });
 
+  it('refuses to capture an EMV payment before finalize (not_capturable): the chip has not decided yet', async () => {
+    const { api, terminal, finalize } = await fresh();
+    const p = await terminal({}, { capture: false });
+    const early = await api.post(`/api/v1/payments/${p.id}/capture`, {});
+    expectError(early, 422, 'not_capturable');
+    expect(early.body.error.message).toContain('finalize');
+    expect((await api.get(`/api/v1/payments/${p.id}`)).body.status).toBe('authorized');
+    // Declined by the chip: nothing left to capture.
+    const declined = await finalize(p.id, { ...FINAL, ac_type: 'aac' });
+    expect(declined.body.status).toBe('cancelled');
+    expectError(await api.post(`/api/v1/payments/${p.id}/capture`, {}), 422, 'not_capturable');
+    // A magnetic-stripe authorization has no chip decision to wait for.
+    const stripe = await terminal({ flowType: '2' }, { capture: false });
+    expect(stripe.status).toBe('authorized');
+    expect((await api.post(`/api/v1/payments/${stripe.id}/capture`, {})).status).toBe(200);
+  });
+
   it('aac and fault cancel it (payment.cancelled), answered 200 with the cancelled payment', async () => {
     const { api, terminal, finalize } = await fresh();
     for (const ac_type of ['aac', 'fault']) {

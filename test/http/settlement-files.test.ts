@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
 import { expectError, paymentApi } from '../helpers/payment-api';
 import { cutoffOf, cycleOf } from '../../src/domain/settlements';
+import * as settlementsRepo from '../../src/store/settlements.repo';
+import { settlementPdf } from '../../src/wire/settlement-files';
 
 /** A settlement's CSV, XLSX and PDF, parsed back: their lines add up to the settlement. */
 
@@ -28,6 +30,19 @@ afterAll(() => h.close());
 async function download(format: string, key = m.secretKey) {
   const res = await h.app.inject({ method: 'GET', url: `/api/v1/settlements/${settlement.id}/${format}`, headers: { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` } });
   return res;
+}
+
+/** A PDF's text, page by page, as pdf.js reads it. */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const fonts = `${dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'))}/standard_fonts/`;
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), standardFontDataUrl: fonts }).promise;
+  let text = '';
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    text += content.items.map((item) => ('str' in item ? item.str : '')).join(' ');
+  }
+  return text;
 }
 
 describe('settlement files', () => {
@@ -68,17 +83,17 @@ describe('settlement files', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-    const fonts = `${dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'))}/standard_fonts/`;
-    const doc = await pdfjs.getDocument({ data: new Uint8Array(res.rawPayload), standardFontDataUrl: fonts }).promise;
-    let text = '';
-    for (let i = 1; i <= doc.numPages; i++) {
-      const content = await (await doc.getPage(i)).getTextContent();
-      text += content.items.map((item) => ('str' in item ? item.str : '')).join(' ');
-    }
+    const text = await pdfText(res.rawPayload);
     expect(text).toContain(`Settlement ${settlement.reference}`);
     expect(text).toContain(`settlement_amount_cents: ${settlement.settlement_amount_cents}`);
     expect(text).toContain('remittance_amount_cents');
+  });
+
+  it('PDF: Japanese text (a merchant name, a description) is embedded in a Japanese font and reads back', async () => {
+    const stored = await settlementsRepo.findSettlement(h.services.db, m.id, settlement.id);
+    const name = '株式会社テスト商店（ｶﾌﾞｼｷｶﾞｲｼｬ）';
+    const pdf = await settlementPdf(stored!, [], { merchantName: name, publicUrl: 'http://kessai.test' });
+    expect(await pdfText(pdf)).toContain(name);
   });
 
   it("another merchant's settlement files are 404 in the envelope", async () => {

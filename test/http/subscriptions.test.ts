@@ -314,3 +314,28 @@ describe('GET and DELETE', () => {
     expectError(await h.request({ url: '/api/v1/subscriptions', key: owner.publishableKey }), 403, 'forbidden');
   });
 });
+
+describe('a clock advance past many periods', () => {
+  it('makes every charge in the advancing request, past one run’s cap, with the seeded ids (none left to the sweep)', async () => {
+    const m = await h.merchant();
+    expect((await h.request({ method: 'POST', url: '/api/v1/test_helpers/seed', key: m.secretKey, json: { seed: 17004 } })).status).toBe(200);
+    const { api, subscription } = await subscribed(m, { period: 'weekly' });
+    // Made 21 years ago, its first period charged: 1,095 renewals due, more than one run makes
+    // (MAX_CHARGES_PER_RUN, 1,000), and more than one advance (10 years at most) can make due.
+    const created = new Date(Date.parse(subscription.created_at) - 21 * 365 * DAY * 1000);
+    await h.services.db
+      .updateTable('subscriptions')
+      .set({ created_at: created, next_capture_at: new Date(created.getTime() + 7 * DAY * 1000) })
+      .where('id', '=', subscription.id)
+      .execute();
+    await api.advance(60);
+    const after = (await api.get(`/api/v1/subscriptions/${subscription.id}`)).body;
+    expect(after.payments.length).toBeGreaterThan(1_090);
+    const next = Date.parse(after.next_capture_at);
+    const now = Date.parse((await api.get('/api/v1/test_helpers/clock')).body.now);
+    expect(next).toBeGreaterThan(now);
+    expect(next - now).toBeLessThanOrEqual(7 * DAY * 1000);
+    // Nothing is left for the sweep, whose ids would be random.
+    expect(await chargeDueSubscriptions(h.services.db, h.services, m.id)).toBe(0);
+  }, 300_000);
+});

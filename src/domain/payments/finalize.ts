@@ -2,6 +2,7 @@ import { ApiError } from '../../kernel/errors';
 import { TERMINAL_FLOW_TYPES } from '../../methods';
 import type { Payment } from '../../model/payment';
 import type { Db } from '../../store/db';
+import * as finalizationsRepo from '../../store/finalizations.repo';
 import type { Actor } from '../context';
 import { applyAction } from '../payment-lifecycle';
 import { isAwaitingPayment, type PaymentAction } from '../payment-state';
@@ -38,7 +39,7 @@ function actionOf(input: FinalizeInput): PaymentAction {
 
 export async function finalizePayment(trx: Db, actor: Actor, id: string, input: FinalizeInput): Promise<Payment> {
   const action = actionOf(input);
-  return applyAction(trx, actor, id, {
+  const finalized = await applyAction(trx, actor, id, {
     action,
     refuse: (payment) => {
       if (!TERMINAL_FLOW_TYPES.includes(payment.payment_type)) {
@@ -58,4 +59,7 @@ export async function finalizePayment(trx: Db, actor: Actor, id: string, input: 
       return Object.keys(metadata).length > 0 ? { set: metadata } : null;
     },
   });
+  // Only now may a `tc` left authorized (capture: false) be captured (./lifecycle.ts capturePayment).
+  await finalizationsRepo.recordFinalization(trx, finalized.id, input.ac_type, actor.clock.now());
+  return finalized;
 }

@@ -1,4 +1,6 @@
 import { methodFor } from '../../methods';
+import { isEmvPayment } from '../../methods/credit_card_terminal';
+import * as finalizationsRepo from '../../store/finalizations.repo';
 import type { Db } from '../../store/db';
 import * as chargebacksRepo from '../../store/chargebacks.repo';
 import { ApiError } from '../../kernel/errors';
@@ -23,10 +25,15 @@ export interface CaptureInput {
 export async function capturePayment(trx: Db, actor: Actor, id: string, input: CaptureInput): Promise<Payment> {
   return applyAction(trx, actor, id, {
     action: 'capture',
-    change: (payment, now) => {
+    change: async (payment, now) => {
       // Cards, typed or present at a terminal (an EMV payment finalized with capture: false).
       const flow = methodFor(payment.payment_type)?.flow;
       if (flow !== 'card' && flow !== 'terminal') throw new ApiError('not_capturable');
+      // The chip decides last (./finalize.ts): until its terminal has finalized it, an EMV
+      // authorization may yet be declined, so it is not the merchant's to capture.
+      if (isEmvPayment(payment) && !(await finalizationsRepo.isFinalized(trx, payment.id))) {
+        throw new ApiError('not_capturable', { message: 'The payment must be finalized first: POST /payments/:id/finalize with the chip\'s decision.' });
+      }
       const { amount, tax } = captureAmounts(payment, input);
       // The remainder is kept for API versions before 2025-01-28, which show it as refunded.
       return { set: { captured_at: now, amount, tax, uncaptured_amount: payment.amount - amount, uncaptured_tax: payment.tax - tax } };
