@@ -99,6 +99,11 @@ describe('the four families of 3-D Secure test cards', () => {
           expect(page.headers['content-type']).toContain('text/html');
           expect(page.text).toContain('name="password"');
           expect(page.text).not.toContain(number);
+          // A styled form, and the same challenge in the other languages (reading it does not answer it).
+          expect(page.text).toContain('class="actions challenge"');
+          const inJapanese = `/three_d_secure_service/offsite?token=${token.id}&amp;locale=ja`;
+          expect(page.text).toContain(`href="${inJapanese}"`);
+          expect((await h.request({ url: inJapanese.replace('&amp;', '&') })).text).toContain('3Dセキュア認証');
           expect(await status(m, token.id)).toBe('NEEDS_VERIFY');
           const answered = await answer(token.id, password);
           expect(answered.status).toBe(303);

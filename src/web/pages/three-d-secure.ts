@@ -44,24 +44,26 @@ export interface ChallengePageProps {
   currency: string;
   /** Where the form posts. */
   formAction: string;
+  /** The same page in each language. */
+  languages: readonly { locale: PageLocale; href: string }[];
 }
 
 /**
  * GET /three_d_secure_service/offsite?token=… for a challenge card: the simulated issuer asks
  * for a password. A plain form post, no script; the password is never echoed back.
  */
-export function challengePage({ locale, tokenId, amount, currency, formAction }: ChallengePageProps): Html {
+export function challengePage({ locale, tokenId, amount, currency, formAction, languages }: ChallengePageProps): Html {
   const t = TEXT[locale];
   const body = html`<header class="head"><h1>${t.title}</h1></header>
 <p class="notice">${t.intro}</p>
 <p class="amount"><span class="label">${t.amount}</span> <span class="total">${formatMoney(amount, currency, locale)}</span></p>
-<form method="post" action="${formAction}" class="actions">
+<form method="post" action="${formAction}" class="actions challenge">
 <input type="hidden" name="token" value="${tokenId}">
 <input type="hidden" name="locale" value="${locale}">
 <div class="field"><label for="password">${t.password}</label><input id="password" name="password" type="password" autocomplete="one-time-code" required aria-describedby="password-hint"><p class="hint" id="password-hint">${t.hint}</p></div>
 <button type="submit" class="button primary">${t.submit}</button>
 </form>`;
-  return layout({ locale, title: t.title, testMode: true, body });
+  return layout({ locale, title: t.title, languages, testMode: true, body });
 }
 
 /** The token was used, expired or is not waiting for authentication any more. */

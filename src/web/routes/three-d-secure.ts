@@ -4,7 +4,7 @@ import type { Services } from '../../domain/context';
 import { answerChallenge, beginAuthentication, type Authentication } from '../../domain/secure-tokens';
 import { sessionReturnUrlOfToken } from '../../domain/sessions';
 import { safeUrl } from '../html';
-import { preferredLocale, type PageLocale } from '../i18n';
+import { LOCALES, preferredLocale, type PageLocale } from '../i18n';
 import { challengePage, unavailablePage } from '../pages/three-d-secure';
 import { refuseCrossSite, sendPage } from '../respond';
 import { formActionCsp } from '../security';
@@ -34,7 +34,7 @@ export default function route(web: FastifyInstance, services: Services): void {
     // session's payment, the session's page and then the shop's return_url).
     const onward = await sessionReturnUrlOfToken(services, token.merchant_id, token.return_url);
     await reply.helmet({ contentSecurityPolicy: formActionCsp(safeUrl(token.return_url), safeUrl(onward)) });
-    return sendPage(reply, challengePage({ locale, tokenId: token.id, amount: Number(token.amount), currency: token.currency ?? '', formAction: PATH }));
+    return sendPage(reply, challengePage({ locale, tokenId: token.id, amount: Number(token.amount), currency: token.currency ?? '', formAction: PATH, languages: LOCALES.map((other) => ({ locale: other, href: `${PATH}?token=${token.id}&locale=${other}` })) }));
   });
 
   web.post<{ Body: Static<typeof Body> }>(PATH, { schema: { body: Body }, config: { access: 'public' } }, async (request, reply) => {
