@@ -31,6 +31,8 @@ export interface Config {
   publicUrl: string;
   secretKey: string | null;
   publishableKey: string | null;
+  /** The default merchant's name, shown to customers (KESSAI_MERCHANT_NAME); null keeps the stored one. */
+  merchantName: string | null;
   webhookUrl: string | null;
   webhookSecret: string | null;
   webhooks: WebhookSettings;
@@ -220,6 +222,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: (text(env, 'KESSAI_PUBLIC_URL') ?? localUrl(host, port)).replace(/\/+$/, ''),
     secretKey: text(env, 'KESSAI_SECRET_KEY'),
     publishableKey: text(env, 'KESSAI_PUBLISHABLE_KEY'),
+    merchantName: text(env, 'KESSAI_MERCHANT_NAME'),
     webhookUrl: text(env, 'KESSAI_WEBHOOK_URL'),
     webhookSecret: text(env, 'KESSAI_WEBHOOK_SECRET'),
     webhooks: {

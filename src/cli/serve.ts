@@ -102,6 +102,7 @@ async function setUpDefaults(services: Services, config: Config, keysFile: strin
     services.db,
     { secretKey: config.secretKey, publishableKey: config.publishableKey },
     services.clock.now(),
+    config.merchantName,
   );
   if (merchant.created && !config.secretKey && keysFile) {
     writeFileSync(keysFile, JSON.stringify({ secret_key: merchant.secretKey, publishable_key: merchant.publishableKey }, null, 2), { mode: 0o600 });

@@ -67,12 +67,15 @@ export async function ensureDefaultMerchant(
   db: Db,
   keys: { secretKey: string | null; publishableKey: string | null },
   now: Date,
+  name: string | null = null,
 ): Promise<DefaultMerchant> {
-  const existing = await merchantsRepo.firstMerchant(db);
+  let existing = await merchantsRepo.firstMerchant(db);
   if (!existing) {
-    const created = await createMerchant(db, { name: 'Default merchant', mode: 'test', ...keys }, now);
+    const created = await createMerchant(db, { name: name ?? 'Default merchant', mode: 'test', ...keys }, now);
     return { ...created, created: true };
   }
+  // KESSAI_MERCHANT_NAME names the default merchant on every start, so changing it takes effect.
+  if (name !== null && existing.name !== name) existing = await merchantsRepo.renameMerchant(db, existing.id, name);
   for (const [kind, key] of [['secret', keys.secretKey], ['publishable', keys.publishableKey]] as const) {
     // keyDigestExists, not findByKeyDigest: a configured key rolled (revoked) in the dashboard
     // stays revoked, instead of failing the start-up on its digest, the primary key.

@@ -131,6 +131,10 @@ export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
   return merchantsByAge(db).limit(1).executeTakeFirst();
 }
 
+export async function renameMerchant(db: Db, id: string, name: string): Promise<Merchant> {
+  return db.updateTable('merchants').set({ name }).where('id', '=', id).returning(MERCHANT_COLUMNS).executeTakeFirstOrThrow();
+}
+
 export async function listMerchants(db: Db): Promise<Merchant[]> {
   return merchantsByAge(db).execute();
 }

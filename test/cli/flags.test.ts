@@ -63,10 +63,12 @@ describe('kessai flags', () => {
     const port = await freePort();
     // Flags win: the environment's keys, port and data directory are all overridden.
     // LOG_FORMAT=pretty: readable request lines although stderr is a pipe here, not a terminal.
-    const env = cleanEnv({ KESSAI_SECRET_KEY: 'sk_test_from_env', PORT: '1', KESSAI_DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' });
+    const env = cleanEnv({ KESSAI_SECRET_KEY: 'sk_test_from_env', PORT: '1', KESSAI_DATA_DIR: dataDir, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty', KESSAI_MERCHANT_NAME: 'Tea House 茶屋' });
     const waiting = runKessai(['health', '--wait', '120', '--url', `http://127.0.0.1:${port}`], env);
     const server = await start(['serve', '--memory', '--port', String(port), '--secret-key', 'sk_test_from_flag', '--publishable-key', 'pk_test_from_flag'], env, { cwd });
     expect(server.output()).toContain('PGlite in memory');
+    // KESSAI_MERCHANT_NAME names the default merchant, which customers see on its pages.
+    expect(server.output()).toMatch(/merchant +Tea House 茶屋 \(/);
     const waited = await waiting;
     expect(waited.code, waited.stderr).toBe(0);
     expect(waited.stdout).toBe(`ok http://127.0.0.1:${port}/health\n`);
