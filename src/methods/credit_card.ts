@@ -14,6 +14,11 @@ const BRANDS: readonly [brand: string, prefix: RegExp][] = [
   ['unionpay', /^62/],
 ];
 
+/** The number prefix of `brand`, as a RegExp source: the Hosted Page's script marks the brand being typed. */
+export function cardBrandPrefix(brand: string): string | null {
+  return BRANDS.find(([name]) => name === brand)?.[1].source ?? null;
+}
+
 export function cardBrand(number: string): string | null {
   return BRANDS.find(([, prefix]) => prefix.test(number))?.[0] ?? null;
 }

@@ -202,6 +202,10 @@ describeBrowser('hosted page flows in a browser', () => {
     const number = form.locator('input[name="number"]');
     await number.pressSequentially('4111111111111112');
     expect(await number.inputValue()).toBe('4111 1111 1111 1112');
+    // The brand being typed is marked among the logos, the others faded.
+    const brands = page.locator('[data-method="credit_card"] [data-card-brands]');
+    expect(await brands.getAttribute('data-detected')).toBe('');
+    expect(await brands.locator('img[data-match]').evaluateAll((logos) => logos.map((logo) => logo.getAttribute('data-brand')))).toEqual(['visa']);
     await form.locator('input[name="expiry"]').pressSequentially('1320');
     await form.locator('input[name="verification_value"]').fill('12');
     await form.locator('input[name="name"]').fill('Taro Yamada');

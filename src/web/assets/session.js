@@ -25,6 +25,23 @@
     return /^3[47]/.test(number);
   }
 
+  // The brand of the number typed so far: its logo marked, the others faded (kessai.css).
+  function markBrand(form, number) {
+    var section = form.closest('section');
+    var logos = section ? section.querySelectorAll('[data-card-brands] img[data-prefix]') : [];
+    var found = false;
+    logos.forEach(function (logo) {
+      var match = number.length > 0 && !found && new RegExp(logo.getAttribute('data-prefix')).test(number);
+      if (match) found = true;
+      if (match) logo.setAttribute('data-match', '');
+      else logo.removeAttribute('data-match');
+    });
+    if (section) section.querySelectorAll('[data-card-brands]').forEach(function (list) {
+      if (found) list.setAttribute('data-detected', '');
+      else list.removeAttribute('data-detected');
+    });
+  }
+
   // 4-4-4-4(-3) for most cards, 4-6-5 for American Express, as printed on the card.
   function formatNumber(value) {
     var d = digits(value).slice(0, 19);
@@ -133,6 +150,7 @@
       input.setAttribute('autocomplete', 'cc-number');
       input.addEventListener('input', function () {
         input.value = formatNumber(input.value);
+        markBrand(form, digits(input.value));
       });
     });
     form.querySelectorAll('[data-check="card_expiry"]').forEach(function (input) {

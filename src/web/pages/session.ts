@@ -1,4 +1,5 @@
 import type { CheckoutField, PaymentMethod } from '../../methods/method';
+import { cardBrandPrefix } from '../../methods/credit_card';
 import { html, type Html } from '../html';
 import { formatMoney } from '../format';
 import { lookup, messages, type PageLocale } from '../i18n';
@@ -153,12 +154,15 @@ ${isCard && props.canSaveCard && props.mode !== 'customer'
 </section>`;
 }
 
-/** The logos of the accepted card brands, each named for screen readers. */
+/**
+ * The logos of the accepted card brands, each named for screen readers; each carries its number
+ * prefix, so the script can mark the brand of the number being typed (`data-match`).
+ */
 function cardBrands(props: SessionPageProps): Html | null {
   const logos = Object.entries(props.cardLogos);
   if (logos.length === 0) return null;
   return html`<p class="card-brands" data-card-brands>${logos.map(
-    ([brand, src]) => html`<img src="${src}" alt="${BRAND_NAMES[brand] ?? brand}" width="48" height="30">`,
+    ([brand, src]) => html`<img src="${src}" alt="${BRAND_NAMES[brand] ?? brand}" width="48" height="30" data-brand="${brand}" data-prefix="${cardBrandPrefix(brand) ?? ''}">`,
   )}</p>`;
 }
 
