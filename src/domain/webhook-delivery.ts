@@ -35,7 +35,7 @@ export interface OutboundDelivery {
   clock: Clock;
   clockOffsetMs: number;
   step: number;
-  /** Until when this process's claim on it holds (system time); renewClaim moves it on. */
+  /** Until when this process's claim on it holds (the database's time); renewClaim moves it on. */
   claimedUntil: Date;
   /** The event's place in its merchant's order (held deliveries are shuffled against it). */
   eventSeq: number;
@@ -180,7 +180,7 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
  * request only, and finds out when the claim was lost instead of assuming it was not.
  */
 export async function renewClaim(services: Services, delivery: OutboundDelivery): Promise<boolean> {
-  const renewed = await outboxRepo.renewClaim(services.db, delivery.id, delivery.claimedUntil, services.clock.now(), 2 * services.webhooks.timeoutMs);
+  const renewed = await outboxRepo.renewClaim(services.db, delivery.id, delivery.claimedUntil, 2 * services.webhooks.timeoutMs);
   if (!renewed) return false;
   delivery.claimedUntil = renewed;
   return true;

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db';
+import { CLAIM_NOW } from './claim-time';
 import { ofMerchant } from './of-merchant';
 import type { Mail, MailKind } from '../model/mail';
 
@@ -90,15 +91,16 @@ export async function listMails(db: Db, filter: MailFilter, page: number, perPag
  * Claims up to `limit` queued mails that are due, for `claimMs`: `FOR UPDATE SKIP LOCKED` lets
  * several workers claim at once without taking the same mail, and a claim (rather than a
  * transaction held open during the SMTP conversation) lets another worker retry a mail whose
- * worker died once the claim runs out.
+ * worker died once the claim runs out. The claim is timed by the database's clock (CLAIM_NOW),
+ * so workers whose clocks disagree still agree on when it ends.
  */
 export async function claimDueMails(db: Db, systemNow: Date, limit: number, claimMs: number): Promise<Mail[]> {
-  const now = sql`${systemNow}::timestamptz`;
+  const due = sql`${systemNow}::timestamptz`;
   const { rows } = await sql<Mail & { seq: number }>`
-    UPDATE mails SET claimed_until = ${now} + ${claimMs} * interval '1 millisecond'
+    UPDATE mails SET claimed_until = ${CLAIM_NOW} + ${claimMs} * interval '1 millisecond'
     WHERE id IN (
       SELECT id FROM mails
-      WHERE status = 'queued' AND next_attempt_at <= ${now} AND (claimed_until IS NULL OR claimed_until <= ${now})
+      WHERE status = 'queued' AND next_attempt_at <= ${due} AND (claimed_until IS NULL OR claimed_until <= ${CLAIM_NOW})
       ORDER BY next_attempt_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED

@@ -4,6 +4,7 @@ import type { Db } from './db';
 import type { Database } from './schema';
 import type { Event } from '../model/event';
 import type { AttemptOutcome, DeliveryStatus, SimulatedFault, WebhookDelivery, WebhookSimulation } from '../model/webhook';
+import { CLAIM_NOW } from './claim-time';
 
 // The outbox: one delivery per event and receiving endpoint, written with the event; claims that
 // lease a delivery to one worker; the attempts. The endpoints themselves: webhook-endpoints.repo.ts.
@@ -160,7 +161,7 @@ export interface ClaimedDelivery {
   secret_token: string;
   merchant_mode: 'test' | 'live';
   clock_offset_ms: number;
-  /** Until when the claim holds (system time): also the claim's token, see renewClaim. */
+  /** Until when the claim holds (the database's time, see CLAIM_NOW): also the claim's token, see renewClaim. */
   claimed_until: Date;
   /** The endpoint's simulated faults as they are now; null: none. */
   simulate: WebhookSimulation | null;
@@ -168,6 +169,7 @@ export interface ClaimedDelivery {
 }
 
 export interface ClaimOptions {
+  /** Deliveries due by this system time are claimed (due times follow the merchants' clocks, see recordAttempt). */
   systemNow: Date;
   limit: number;
   /** Rows claimed per endpoint at most, unless `free` says otherwise (both from domain's EndpointSlots). */
@@ -191,14 +193,14 @@ export interface ClaimOptions {
 export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const busy = [...options.free.keys()];
   const full = busy.filter((id) => options.free.get(id)! <= 0);
-  const now = sql`${options.systemNow}::timestamptz`;
+  const due = sql`${options.systemNow}::timestamptz`;
   const { rows } = await sql<Record<string, any>>`
     WITH candidates AS (
       SELECT d.id, d.endpoint_id, d.next_attempt_at
       FROM webhook_deliveries d
       JOIN webhook_endpoints w ON w.id = d.endpoint_id
-      WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= ${now}
-        AND (d.claimed_until IS NULL OR d.claimed_until <= ${now})
+      WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= ${due}
+        AND (d.claimed_until IS NULL OR d.claimed_until <= ${CLAIM_NOW})
         AND d.endpoint_id <> ALL(${full}::text[])
       ORDER BY d.next_attempt_at, d.id
       LIMIT ${options.limit * 4}
@@ -214,7 +216,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
       LIMIT ${options.limit}
     )
     UPDATE webhook_deliveries d
-    SET claimed_until = ${now} + ${options.claimMs} * interval '1 millisecond'
+    SET claimed_until = ${CLAIM_NOW} + ${options.claimMs} * interval '1 millisecond'
     FROM chosen, webhook_endpoints w, merchants m, events e
     WHERE d.id = chosen.id AND w.id = d.endpoint_id AND m.id = d.merchant_id AND e.id = d.event_id
     RETURNING d.id, d.next_step, d.body, d.claimed_until, d.endpoint_id, w.url, w.secret_token, w.simulate, m.mode AS merchant_mode, m.clock_offset_ms,
@@ -245,7 +247,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
 }
 
 /**
- * Extends a claim to `systemNow + claimMs`, if it is still the one that set `claimedUntil`: a
+ * Extends a claim to the database's now plus `claimMs`, if it is still the one that set `claimedUntil`: a
  * compare-and-set on `claimed_until`, which serves as the claim's token. A new claim is only made
  * once the old one has ended (`claimed_until <= now`) and sets a later time, and recording an
  * attempt clears it, so an unchanged value means nobody else has claimed the row since. The row
@@ -253,9 +255,9 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
  * changed the value by the time this re-reads it). Answers the new `claimed_until`, or null when
  * the claim was lost (claimed again, attempted, deleted or no longer pending).
  */
-export async function renewClaim(db: Db, id: string, claimedUntil: Date, systemNow: Date, claimMs: number): Promise<Date | null> {
+export async function renewClaim(db: Db, id: string, claimedUntil: Date, claimMs: number): Promise<Date | null> {
   const { rows } = await sql<{ claimed_until: Date }>`
-    UPDATE webhook_deliveries SET claimed_until = ${systemNow}::timestamptz + ${claimMs} * interval '1 millisecond'
+    UPDATE webhook_deliveries SET claimed_until = ${CLAIM_NOW} + ${claimMs} * interval '1 millisecond'
     WHERE id = ${id} AND status = 'pending' AND claimed_until = ${claimedUntil}::timestamptz
     RETURNING claimed_until`.execute(db);
   return rows.length ? new Date(rows[0].claimed_until) : null;
