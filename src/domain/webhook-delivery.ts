@@ -93,7 +93,6 @@ export interface ClaimRequest {
 export async function claimDeliveries(services: Services, request: ClaimRequest): Promise<OutboundDelivery[]> {
   const settings = services.webhooks;
   const claimed = await outboxRepo.claimDueDeliveries(services.db, {
-    systemNow: services.clock.now(),
     limit: request.limit,
     perEndpoint: request.slots.perEndpoint,
     free: request.slots.free(),
@@ -218,16 +217,15 @@ export function listenForDeliveries(listen: Listen, schema: string | undefined, 
  * receives it now (or to `endpointId` only). Same delivery id and same body as before for
  * endpoints that had it. Answers the event's deliveries.
  */
-export async function redeliverEvent(trx: Db, system: Clock, actor: Actor, eventId: string, endpointId: string | null) {
+export async function redeliverEvent(trx: Db, actor: Actor, eventId: string, endpointId: string | null) {
   const event = await eventsRepo.findEvent(trx, actor.merchant.id, eventId);
   if (!event) throw new ApiError('not_found', { param: 'id' });
   if (endpointId !== null && !(await endpointsRepo.findEndpoint(trx, actor.merchant.id, endpointId))) {
     throw new ApiError('not_found', { param: 'webhook' });
   }
   const now = actor.clock.now();
-  // System time from the system clock: a seeded merchant's clock is not system time plus its offset.
-  const systemNow = system.now();
-  const queued = await outboxRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now, systemNow);
+  // Due now by the database's clock, whatever the merchant's (requeueEvent).
+  const queued = await outboxRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now);
   if (!queued.length) {
     throw new ApiError('unprocessable_entity', {
       param: endpointId === null ? 'id' : 'webhook',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/domain/context';
-import { claimDeliveries, renewClaim } from '../../src/domain/webhook-delivery';
+import { sql } from 'kysely';
+import { claimDeliveries, recordAttempt, renewClaim } from '../../src/domain/webhook-delivery';
 import { EndpointSlots } from '../../src/domain/webhook-slots';
 import { offsetClock, systemClock } from '../../src/lib/clock';
 import { claimDueMails } from '../../src/store/mails.repo';
@@ -49,6 +50,26 @@ describe('claims between workers whose clocks differ', () => {
     expect(await mine(slow)).toEqual([]);
   });
 
+  it('schedules a retry a minute from the database clock, whichever worker records the attempt', async () => {
+    const m = await h.merchant();
+    const api = paymentApi(h, m.secretKey);
+    const created = await api.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['payment.captured'] });
+    expect(created.status, created.text).toBe(200);
+    for (const services of [fast, slow]) {
+      await api.create({ amount: 1000 });
+      const claimed = (await claim(services)).filter((d) => d.endpointId === created.body.id);
+      expect(claimed.length).toBeGreaterThan(0);
+      for (const delivery of claimed) {
+        await recordAttempt(h.services.db, delivery, delivery.clock.now(), { statusCode: 500, latencyMs: 1, error: null, responseExcerpt: '' });
+        const { rows } = await sql<{ ms: number }>`
+          SELECT extract(epoch FROM next_attempt_at - statement_timestamp()) * 1000 AS ms FROM webhook_deliveries WHERE id = ${delivery.id}`.execute(h.store.db);
+        // The first retry is a minute (± 10 %) after the attempt: not an hour early or late.
+        expect(Number(rows[0].ms)).toBeGreaterThan(50_000);
+        expect(Number(rows[0].ms)).toBeLessThan(70_000);
+      }
+    }
+  });
+
   it('holds a claimed mail against a worker whose clock runs ahead', async () => {
     const m = await h.merchant({ mode: 'live' });
     const now = new Date();
@@ -71,7 +92,7 @@ describe('claims between workers whose clocks differ', () => {
       } as never)
       .execute();
     const ours = (mails: { recipient: string }[]) => mails.filter((mail) => mail.recipient === 'skew@example.com');
-    expect(ours(await claimDueMails(h.store.db, slow.clock.now(), 100, 60_000))).toHaveLength(1);
-    expect(ours(await claimDueMails(h.store.db, fast.clock.now(), 100, 60_000))).toEqual([]);
+    expect(ours(await claimDueMails(h.store.db, 100, 60_000))).toHaveLength(1);
+    expect(ours(await claimDueMails(h.store.db, 100, 60_000))).toEqual([]);
   });
 });
