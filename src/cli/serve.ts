@@ -8,6 +8,7 @@ import { ConfigError, inMemory, localUrl, lockedDataDir, type Config } from '../
 import type { Services } from '../domain/context';
 import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
+import { listenForMerchantChanges } from '../domain/merchant-changes';
 import { ensureDefaultMerchant, type DefaultMerchant } from '../domain/merchants';
 import { actorFor, seedMerchant } from '../domain/seeding';
 import { ensureEndpoint } from '../domain/webhooks';
@@ -35,6 +36,8 @@ export async function serve(config: Config): Promise<void> {
   // Under the set-up lock: processes starting together on one empty database make one merchant,
   // add the configured keys once and one endpoint for KESSAI_WEBHOOK_URL.
   const { services, store, setUp } = await openServices(config, (services) => setUpDefaults(services, config, keysFile));
+  // Before serving: a merchant changed by another process is then never served from the cache.
+  const stopListening = await listenForMerchantChanges(store.listen, store.kind === 'postgres' ? config.databaseSchema : undefined);
 
   const app = await buildApp(services, {
     logLevel: config.logLevel,
@@ -56,6 +59,7 @@ export async function serve(config: Config): Promise<void> {
     else app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     await app.close();
     for (const job of jobs) await job.stop();
+    await stopListening();
     await store.close();
     lock?.release();
   });

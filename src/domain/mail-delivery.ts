@@ -52,7 +52,7 @@ export const MAIL_CLAIM_MS = 2 * MINUTE;
  * stop the rest). Resolves to how many were tried.
  */
 export async function sendDueMails(db: Db, clock: Clock, transport: MailTransport, options: SendOptions): Promise<number> {
-  const mails = await mailsRepo.claimDueMails(db, clock.now(), options.limit ?? 20, options.claimMs ?? MAIL_CLAIM_MS);
+  const mails = await mailsRepo.claimDueMails(db, options.limit ?? 20, options.claimMs ?? MAIL_CLAIM_MS);
   const results = await Promise.allSettled(mails.map((mail) => sendOne(db, clock, transport, mail, options)));
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   // The rest are recorded; the runner logs this one (its claim runs out and it is tried again).
@@ -68,7 +68,7 @@ async function sendOne(db: Db, clock: Clock, transport: MailTransport, mail: Mai
   } catch (error) {
     outcome = afterFailure(mail.attempts + 1, clock.now(), errorText(error), options.schedule ?? MAIL_RETRY_SCHEDULE_MS, options.random ?? randomFraction);
   }
-  await mailsRepo.recordSend(db, mail.id, outcome);
+  await mailsRepo.recordSend(db, mail.id, outcome, clock.now());
 }
 
 /** After the `tries`-th failed try: the next one at the schedule's next gap (±10 %), or `failed`. */

@@ -2,6 +2,7 @@ import type { Db } from '../store/db';
 import * as sealedRepo from '../store/sealed-columns.repo';
 import { SEALED_COLUMNS } from '../store/sealed-columns.repo';
 import type { Vault } from '../vault/vault';
+import { recordActiveKey } from './vault-key-guard';
 
 const PAGE = 500;
 
@@ -15,12 +16,15 @@ export interface RotationReport {
 
 /**
  * Re-seals every envelope of every sealed column that another key sealed, with `vault`'s active
- * key (`kessai vault rotate`). The vault must still hold the older keys, to open them. Each row is
+ * key (`kessai vault rotate`), recorded first as the cluster's key. The vault must still hold
+ * the older keys, to open them. Each row is
  * replaced on its own, only if unchanged since read, so it runs beside live traffic; a row that
  * a stale process re-seals with an old key meanwhile stays readable and is caught by the next run.
  */
 export async function resealAll(db: Db, vault: Vault): Promise<RotationReport> {
   const report: RotationReport = { keyId: vault.activeKeyId, resealed: {}, byKey: {} };
+  // First: from here on, a process started without the new key is refused (vault-key-guard.ts).
+  await recordActiveKey(db, vault);
   for (const column of SEALED_COLUMNS) {
     const name = `${column.table}.${column.column}`;
     let resealed = 0;

@@ -35,7 +35,7 @@ export interface OutboundDelivery {
   clock: Clock;
   clockOffsetMs: number;
   step: number;
-  /** Until when this process's claim on it holds (system time); renewClaim moves it on. */
+  /** Until when this process's claim on it holds (the database's time); renewClaim moves it on. */
   claimedUntil: Date;
   /** The event's place in its merchant's order (held deliveries are shuffled against it). */
   eventSeq: number;
@@ -93,7 +93,6 @@ export interface ClaimRequest {
 export async function claimDeliveries(services: Services, request: ClaimRequest): Promise<OutboundDelivery[]> {
   const settings = services.webhooks;
   const claimed = await outboxRepo.claimDueDeliveries(services.db, {
-    systemNow: services.clock.now(),
     limit: request.limit,
     perEndpoint: request.slots.perEndpoint,
     free: request.slots.free(),
@@ -180,7 +179,7 @@ export async function recordAttempt(db: Db, delivery: OutboundDelivery, attempte
  * request only, and finds out when the claim was lost instead of assuming it was not.
  */
 export async function renewClaim(services: Services, delivery: OutboundDelivery): Promise<boolean> {
-  const renewed = await outboxRepo.renewClaim(services.db, delivery.id, delivery.claimedUntil, services.clock.now(), 2 * services.webhooks.timeoutMs);
+  const renewed = await outboxRepo.renewClaim(services.db, delivery.id, delivery.claimedUntil, 2 * services.webhooks.timeoutMs);
   if (!renewed) return false;
   delivery.claimedUntil = renewed;
   return true;
@@ -218,16 +217,15 @@ export function listenForDeliveries(listen: Listen, schema: string | undefined, 
  * receives it now (or to `endpointId` only). Same delivery id and same body as before for
  * endpoints that had it. Answers the event's deliveries.
  */
-export async function redeliverEvent(trx: Db, system: Clock, actor: Actor, eventId: string, endpointId: string | null) {
+export async function redeliverEvent(trx: Db, actor: Actor, eventId: string, endpointId: string | null) {
   const event = await eventsRepo.findEvent(trx, actor.merchant.id, eventId);
   if (!event) throw new ApiError('not_found', { param: 'id' });
   if (endpointId !== null && !(await endpointsRepo.findEndpoint(trx, actor.merchant.id, endpointId))) {
     throw new ApiError('not_found', { param: 'webhook' });
   }
   const now = actor.clock.now();
-  // System time from the system clock: a seeded merchant's clock is not system time plus its offset.
-  const systemNow = system.now();
-  const queued = await outboxRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now, systemNow);
+  // Due now by the database's clock, whatever the merchant's (requeueEvent).
+  const queued = await outboxRepo.requeueEvent(trx, actor.merchant.id, eventId, endpointId, now);
   if (!queued.length) {
     throw new ApiError('unprocessable_entity', {
       param: endpointId === null ? 'id' : 'webhook',

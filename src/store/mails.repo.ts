@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './db';
+import { CLAIM_NOW } from './claim-time';
 import { ofMerchant } from './of-merchant';
 import type { Mail, MailKind } from '../model/mail';
 
@@ -90,15 +91,15 @@ export async function listMails(db: Db, filter: MailFilter, page: number, perPag
  * Claims up to `limit` queued mails that are due, for `claimMs`: `FOR UPDATE SKIP LOCKED` lets
  * several workers claim at once without taking the same mail, and a claim (rather than a
  * transaction held open during the SMTP conversation) lets another worker retry a mail whose
- * worker died once the claim runs out.
+ * worker died once the claim runs out. The claim is timed by the database's clock (CLAIM_NOW),
+ * so workers whose clocks disagree still agree on when it ends.
  */
-export async function claimDueMails(db: Db, systemNow: Date, limit: number, claimMs: number): Promise<Mail[]> {
-  const now = sql`${systemNow}::timestamptz`;
+export async function claimDueMails(db: Db, limit: number, claimMs: number): Promise<Mail[]> {
   const { rows } = await sql<Mail & { seq: number }>`
-    UPDATE mails SET claimed_until = ${now} + ${claimMs} * interval '1 millisecond'
+    UPDATE mails SET claimed_until = ${CLAIM_NOW} + ${claimMs} * interval '1 millisecond'
     WHERE id IN (
       SELECT id FROM mails
-      WHERE status = 'queued' AND next_attempt_at <= ${now} AND (claimed_until IS NULL OR claimed_until <= ${now})
+      WHERE status = 'queued' AND next_attempt_at <= ${CLAIM_NOW} AND (claimed_until IS NULL OR claimed_until <= ${CLAIM_NOW})
       ORDER BY next_attempt_at
       LIMIT ${limit}
       FOR UPDATE SKIP LOCKED
@@ -110,8 +111,8 @@ export async function claimDueMails(db: Db, systemNow: Date, limit: number, clai
 /** What one try at sending a mail came to: sent, tried again at `retryAt`, or given up (`failed`). */
 export type SendOutcome = { status: 'sent'; at: Date } | { status: 'queued'; error: string; retryAt: Date } | { status: 'failed'; error: string };
 
-/** Records a try; a mail no longer queued (another worker got there) keeps its state. */
-export async function recordSend(db: Db, id: string, outcome: SendOutcome): Promise<void> {
+/** Records a try (`systemNow`: this process's time, of which a retry's time is reckoned); a mail no longer queued (another worker got there) keeps its state. */
+export async function recordSend(db: Db, id: string, outcome: SendOutcome, systemNow: Date): Promise<void> {
   await db
     .updateTable('mails')
     .set({
@@ -119,7 +120,8 @@ export async function recordSend(db: Db, id: string, outcome: SendOutcome): Prom
       attempts: sql<number>`attempts + 1`,
       claimed_until: null,
       last_error: outcome.status === 'sent' ? null : outcome.error,
-      next_attempt_at: outcome.status === 'queued' ? outcome.retryAt : null,
+      // The retry's delay, counted from the database's clock, which claimDueMails compares with.
+      next_attempt_at: outcome.status === 'queued' ? sql<Date>`${CLAIM_NOW} + (${outcome.retryAt}::timestamptz - ${systemNow}::timestamptz)` : null,
       sent_at: outcome.status === 'sent' ? outcome.at : null,
     })
     .where('id', '=', id)

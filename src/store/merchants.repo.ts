@@ -25,10 +25,16 @@ export async function findByKeyDigest(db: Db, digest: string): Promise<KeyLookup
 /**
  * How long authentication may reuse a key lookup. Every write to merchants or api_keys in this
  * process forgets all lookups at once (forgetCachedKeys), so here a rolled key, a moved test
- * clock or a changed set of payment methods applies to the next request; another process sees
- * such a change within KEY_CACHE_MS. An unknown key is never remembered: a new key works at once.
+ * clock or a changed set of payment methods applies to the next request. Another process hears
+ * of such a change through MERCHANT_CHANNEL and forgets its lookups as soon as the notification
+ * arrives (domain/merchant-changes.ts); KEY_CACHE_MS is the bound when one is lost (the LISTEN
+ * connection down, or a process that does not listen). An unknown key is never remembered: a
+ * new key works at once.
  */
 export const KEY_CACHE_MS = 250;
+
+/** The channel a change to what a key lookup carries NOTIFYs (payload: the schema), see migrations/0022_cluster.ts. */
+export const MERCHANT_CHANNEL = 'kessai_merchants';
 
 interface CachedKey {
   /** The lookup, shared by every request that asks while it is in flight. */

@@ -19,7 +19,8 @@ import * as subscriptions from './migrations/0017_subscriptions';
 import * as barcodes from './migrations/0018_barcodes';
 import * as chargebacks from './migrations/0019_chargebacks';
 import * as ledger from './migrations/0020_ledger';
-import * as paymentFinalizations from './migrations/0024_payment_finalizations';
+import * as paymentFinalizations from './migrations/0021_payment_finalizations';
+import * as cluster from './migrations/0022_cluster';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -43,7 +44,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_barcodes': barcodes,
   '0019_chargebacks': chargebacks,
   '0020_ledger': ledger,
-  '0024_payment_finalizations': paymentFinalizations,
+  '0021_payment_finalizations': paymentFinalizations,
+  '0022_cluster': cluster,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

@@ -4,6 +4,7 @@ import type { Db } from './db';
 import type { Database } from './schema';
 import type { Event } from '../model/event';
 import type { AttemptOutcome, DeliveryStatus, SimulatedFault, WebhookDelivery, WebhookSimulation } from '../model/webhook';
+import { CLAIM_NOW } from './claim-time';
 
 // The outbox: one delivery per event and receiving endpoint, written with the event; claims that
 // lease a delivery to one worker; the attempts. The endpoints themselves: webhook-endpoints.repo.ts.
@@ -17,13 +18,14 @@ const receives = sql<boolean>`w.merchant_id = e.merchant_id AND w.active AND CAS
   WHEN e.type = 'ping' THEN w.id = e.resource_id
   ELSE cardinality(w.events) = 0 OR e.type = ANY(w.events) END`;
 
-/** When a new delivery falls due, in system time: at its event's time, taken back from its
- * merchant's clock (a seeded merchant's clock is not system time plus an offset: it stands at
- * FROZEN_EPOCH plus one, so its deliveries start from the statement's own time), plus the
+/** When a new delivery falls due, on the database's clock (CLAIM_NOW): at its event's time, taken
+ * back from its merchant's clock, or now if that is later by the database's clock (a process whose
+ * clock runs ahead would otherwise hold its deliveries back; a seeded merchant's clock is not
+ * system time plus an offset: it stands at FROZEN_EPOCH plus one, so its deliveries start now), plus the
  * endpoint's simulated `delay_seconds`; with a simulated `out_of_order` window, at the release
  * time of the window the endpoint has open (its held first attempts due later than this one),
  * else at the end of a new window from now. */
-const plainDue = sql`CASE WHEN m.seed IS NULL THEN e.created_at - m.clock_offset_ms * interval '1 millisecond' ELSE statement_timestamp() END
+const plainDue = sql`least(CASE WHEN m.seed IS NULL THEN e.created_at - m.clock_offset_ms * interval '1 millisecond' ELSE ${CLAIM_NOW} END, ${CLAIM_NOW})
   + coalesce((w.simulate->>'delay_seconds')::int, 0) * interval '1 second'`;
 const windowSeconds = sql`(w.simulate->'out_of_order'->>'window_seconds')::int`;
 const dueAt = sql<Date>`CASE WHEN ${windowSeconds} IS NULL THEN ${plainDue} ELSE coalesce(
@@ -78,7 +80,7 @@ export function insertDeliveries<DB extends Database & EventCte>(qc: QueryCreato
 /**
  * Queues `eventId` again (from attempt one of the schedule, due at once) for every endpoint that
  * receives it now, or only `endpointId`: new rows for endpoints added since, existing rows reset.
- * `now` is the merchant's time, `systemNow` the system's. Wakes the workers, which the insert
+ * `now` is the merchant's time; due now by the database's clock. Wakes the workers, which the insert
  * trigger does not do for reset rows.
  */
 export async function requeueEvent(
@@ -87,7 +89,6 @@ export async function requeueEvent(
   eventId: string,
   endpointId: string | null,
   now: Date,
-  systemNow: Date,
 ): Promise<string[]> {
   let candidates = db
     .selectFrom('events as e')
@@ -106,13 +107,13 @@ export async function requeueEvent(
         'e.id as event_id',
         sql<DeliveryStatus>`'pending'`.as('status'),
         sql<number>`0`.as('next_step'),
-        sql<Date>`${systemNow}::timestamptz`.as('next_attempt_at'),
+        CLAIM_NOW.as('next_attempt_at'),
         sql<Date>`${now}::timestamptz`.as('created_at'),
         sql<Date>`${now}::timestamptz`.as('updated_at'),
       ]),
     )
     .onConflict((oc) =>
-      oc.columns(['event_id', 'endpoint_id']).doUpdateSet({ status: 'pending', next_step: 0, next_attempt_at: systemNow, claimed_until: null, updated_at: now }),
+      oc.columns(['event_id', 'endpoint_id']).doUpdateSet({ status: 'pending', next_step: 0, next_attempt_at: CLAIM_NOW, claimed_until: null, updated_at: now }),
     )
     .returning('id')
     .execute();
@@ -160,7 +161,7 @@ export interface ClaimedDelivery {
   secret_token: string;
   merchant_mode: 'test' | 'live';
   clock_offset_ms: number;
-  /** Until when the claim holds (system time): also the claim's token, see renewClaim. */
+  /** Until when the claim holds (the database's time, see CLAIM_NOW): also the claim's token, see renewClaim. */
   claimed_until: Date;
   /** The endpoint's simulated faults as they are now; null: none. */
   simulate: WebhookSimulation | null;
@@ -168,7 +169,6 @@ export interface ClaimedDelivery {
 }
 
 export interface ClaimOptions {
-  systemNow: Date;
   limit: number;
   /** Rows claimed per endpoint at most, unless `free` says otherwise (both from domain's EndpointSlots). */
   perEndpoint: number;
@@ -191,14 +191,13 @@ export interface ClaimOptions {
 export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const busy = [...options.free.keys()];
   const full = busy.filter((id) => options.free.get(id)! <= 0);
-  const now = sql`${options.systemNow}::timestamptz`;
   const { rows } = await sql<Record<string, any>>`
     WITH candidates AS (
       SELECT d.id, d.endpoint_id, d.next_attempt_at
       FROM webhook_deliveries d
       JOIN webhook_endpoints w ON w.id = d.endpoint_id
-      WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= ${now}
-        AND (d.claimed_until IS NULL OR d.claimed_until <= ${now})
+      WHERE d.status = 'pending' AND w.active AND d.next_attempt_at <= ${CLAIM_NOW}
+        AND (d.claimed_until IS NULL OR d.claimed_until <= ${CLAIM_NOW})
         AND d.endpoint_id <> ALL(${full}::text[])
       ORDER BY d.next_attempt_at, d.id
       LIMIT ${options.limit * 4}
@@ -214,7 +213,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
       LIMIT ${options.limit}
     )
     UPDATE webhook_deliveries d
-    SET claimed_until = ${now} + ${options.claimMs} * interval '1 millisecond'
+    SET claimed_until = ${CLAIM_NOW} + ${options.claimMs} * interval '1 millisecond'
     FROM chosen, webhook_endpoints w, merchants m, events e
     WHERE d.id = chosen.id AND w.id = d.endpoint_id AND m.id = d.merchant_id AND e.id = d.event_id
     RETURNING d.id, d.next_step, d.body, d.claimed_until, d.endpoint_id, w.url, w.secret_token, w.simulate, m.mode AS merchant_mode, m.clock_offset_ms,
@@ -245,7 +244,7 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
 }
 
 /**
- * Extends a claim to `systemNow + claimMs`, if it is still the one that set `claimedUntil`: a
+ * Extends a claim to the database's now plus `claimMs`, if it is still the one that set `claimedUntil`: a
  * compare-and-set on `claimed_until`, which serves as the claim's token. A new claim is only made
  * once the old one has ended (`claimed_until <= now`) and sets a later time, and recording an
  * attempt clears it, so an unchanged value means nobody else has claimed the row since. The row
@@ -253,9 +252,9 @@ export async function claimDueDeliveries(db: Db, options: ClaimOptions): Promise
  * changed the value by the time this re-reads it). Answers the new `claimed_until`, or null when
  * the claim was lost (claimed again, attempted, deleted or no longer pending).
  */
-export async function renewClaim(db: Db, id: string, claimedUntil: Date, systemNow: Date, claimMs: number): Promise<Date | null> {
+export async function renewClaim(db: Db, id: string, claimedUntil: Date, claimMs: number): Promise<Date | null> {
   const { rows } = await sql<{ claimed_until: Date }>`
-    UPDATE webhook_deliveries SET claimed_until = ${systemNow}::timestamptz + ${claimMs} * interval '1 millisecond'
+    UPDATE webhook_deliveries SET claimed_until = ${CLAIM_NOW} + ${claimMs} * interval '1 millisecond'
     WHERE id = ${id} AND status = 'pending' AND claimed_until = ${claimedUntil}::timestamptz
     RETURNING claimed_until`.execute(db);
   return rows.length ? new Date(rows[0].claimed_until) : null;
@@ -287,7 +286,9 @@ export async function lockDelivery(db: Db, id: string): Promise<boolean> {
  * Records an attempt and moves its delivery on, in one statement that also keeps the body of a
  * first attempt (instead of another round trip to store the body before sending). Times are
  * taken between the merchant's clock and system time with the merchant's offset as this
- * statement reads it. A delivery that is no longer pending (another worker finished it after
+ * statement reads it; the retry's due time is then moved from this process's clock (`systemNow`)
+ * to the database's, which the claim compares it with: a process whose clock is off by an hour
+ * still retries a minute after the attempt. A delivery that is no longer pending (another worker finished it after
  * this one's claim ran out) keeps its state; the attempt is recorded all the same.
  */
 export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: AttemptOutcome, systemNow: Date): Promise<void> {
@@ -295,7 +296,7 @@ export async function recordAttempt(db: Db, attempt: AttemptRecord, outcome: Att
   const offset = sql`m.clock_offset_ms * interval '1 millisecond'`;
   const nextAttemptAt =
     outcome.status === 'pending'
-      ? sql<Date>`${outcome.nextAttemptAt}::timestamptz - ${offset}`
+      ? sql<Date>`${CLAIM_NOW} + (${outcome.nextAttemptAt}::timestamptz - ${offset} - ${systemNow}::timestamptz)`
       : null;
   await db
     .with('a', (qc) =>

@@ -1,6 +1,6 @@
 import type { Timestamp } from './column-types';
 
-/** An EMV payment's final chip decision, once its terminal sent it (migration 0024_payment_finalizations). */
+/** An EMV payment's final chip decision, once its terminal sent it (migration 0021_payment_finalizations). */
 export interface PaymentFinalizationsTable {
   payment_id: string;
   ac_type: 'tc' | 'aac' | 'fault';

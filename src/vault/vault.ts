@@ -26,6 +26,12 @@ export interface Vault {
    * reused across a rotation (within its 24 hours) answers 422 instead of replaying.
    */
   fingerprint(data: string): string;
+  /**
+   * The check value of key `keyId` (HMAC-SHA256 of a fixed text under the key): equal for equal
+   * keys, and the key cannot be found from it. Null when the keyring has no such key. What the
+   * database records to tell a process started with another key (domain/vault-key-guard.ts).
+   */
+  keyCheck(keyId: string): string | null;
   readonly activeKeyId: string;
 }
 
@@ -35,6 +41,7 @@ export interface Keyring {
 }
 
 const KEYRING_FILE = 'vault-keys.json';
+const KEY_CHECK_TEXT = 'kessai vault key check';
 
 /** The id of the key that sealed `envelope`. */
 export function keyIdOf(envelope: string): string {
@@ -50,6 +57,10 @@ export function vaultFromKeyring(keyring: Keyring): Vault {
   return {
     activeKeyId: keyring.active,
     fingerprint: (data) => createHmac('sha256', fingerprintKey).update(data).digest('hex'),
+    keyCheck(keyId) {
+      const key = keys.get(keyId);
+      return key ? createHmac('sha256', key).update(KEY_CHECK_TEXT).digest('hex') : null;
+    },
     seal(value) {
       // A random 96-bit nonce per seal: safe for 2^32 seals under one key (NIST SP 800-38D).
       const iv = pooledRandomBytes(12);
@@ -105,6 +116,7 @@ export function openVault(options: { dataDir: string; encryptionKey: string | nu
     },
     seal: (value) => current.seal(value),
     fingerprint: (data) => current.fingerprint(data),
+    keyCheck: (keyId) => current.keyCheck(keyId),
     open(envelope) {
       try {
         return current.open(envelope);

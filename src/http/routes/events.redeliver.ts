@@ -31,7 +31,7 @@ export default function route(app: FastifyInstance, services: Services): void {
         services.db,
         request.actor,
         request.idempotency,
-        (trx) => redeliverEvent(trx, services.clock, request.actor, request.params.id, request.body.webhook ?? null),
+        (trx) => redeliverEvent(trx, request.actor, request.params.id, request.body.webhook ?? null),
         ({ rows, total }) => jsonResponse(200, serializeList(rows, total, 1, 100, serializeDelivery)),
       );
       return sendStored(reply, response);

@@ -108,7 +108,7 @@ ${table(
     const webhook = typeof body.webhook === 'string' && ID.test(body.webhook) ? body.webhook : null;
     const back = dashboardPath(body.back, `/dashboard/developers/events/${id}`);
     try {
-      await services.db.transaction().execute((trx) => redeliverEvent(trx, services.clock, request.dash.session!.actor, id, webhook));
+      await services.db.transaction().execute((trx) => redeliverEvent(trx, request.dash.session!.actor, id, webhook));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status >= 500 || (error.status === 404 && error.param === 'id')) throw error;
       return showEvent(services, request, reply, id, { text: error.message, kind: 'error' }, 422);

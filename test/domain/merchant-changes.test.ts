@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenForMerchantChanges } from '../../src/domain/merchant-changes';
+import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
+
+/**
+ * A change another process makes (here: an UPDATE that bypasses this process's own forgetting, as
+ * another process's would) reaches this process's key-lookup cache through the trigger's NOTIFY,
+ * instead of after up to 250 ms. On both databases: PGlite NOTIFYs in-process.
+ */
+let h: Harness;
+let m: TestMerchant;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  m = await h.merchant();
+  stop = await listenForMerchantChanges(h.store.listen, undefined);
+});
+afterAll(async () => {
+  await stop();
+  await h.close();
+});
+
+const offset = async () => (await h.request({ url: '/api/v1/test_helpers/clock', key: m.secretKey })).body.offset_seconds as number;
+
+describe('merchant changes made elsewhere', () => {
+  it('are seen at once, not when the cached lookup runs out', async () => {
+    for (let round = 1; round <= 3; round++) {
+      const warmed = performance.now();
+      expect(await offset()).toBe((round - 1) * 60); // the lookup is cached now
+      await h.store.db.updateTable('merchants').set({ clock_offset_ms: round * 60_000 }).where('id', '=', m.id).execute();
+      await expect.poll(offset, { timeout: 2_000, interval: 2 }).toBe(round * 60);
+      // Without the notification the lookup made after `warmed` is served until 250 ms after it:
+      // the new offset could not be seen sooner.
+      expect(performance.now() - warmed, `round ${round}`).toBeLessThan(245);
+    }
+  });
+
+  it('leave alone what a lookup does not carry: a seeded merchant’s sequence moves without a notification', async () => {
+    let heard = 0;
+    const stopCounting = await h.store.listen('kessai_merchants', () => heard++);
+    await h.store.db.updateTable('merchants').set({ name: 'Renamed' }).where('id', '=', m.id).execute();
+    await expect.poll(() => heard, { timeout: 2_000 }).toBe(1);
+    await h.store.db.updateTable('merchants').set({ id_sequence: 7 }).where('id', '=', m.id).execute();
+    await h.store.db.updateTable('merchants').set({ name: 'Renamed' }).where('id', '=', m.id).execute();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(heard).toBe(1);
+    await stopCounting();
+  });
+});
