@@ -19,6 +19,7 @@ import * as subscriptions from './migrations/0017_subscriptions';
 import * as barcodes from './migrations/0018_barcodes';
 import * as chargebacks from './migrations/0019_chargebacks';
 import * as ledger from './migrations/0020_ledger';
+import * as plannedChargebacks from './migrations/0022_planned_chargebacks';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_barcodes': barcodes,
   '0019_chargebacks': chargebacks,
   '0020_ledger': ledger,
+  '0022_planned_chargebacks': plannedChargebacks,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */
