@@ -116,6 +116,16 @@ describe('test cards that open a chargeback', () => {
     expect(items.map((c: { reason_code: string }) => c.reason_code)).toEqual(['CB_Other']);
   });
 
+  it("disputes a payment by a customer whose saved card is one", async () => {
+    const m = await h.merchant();
+    const customer = await h.request({ method: 'POST', url: '/api/v1/customers', key: m.secretKey, json: { payment_details: testCard({ number: LOST }) } });
+    expect(customer.status, customer.text).toBe(200);
+    const payment = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, json: { amount: 1000, currency: 'JPY', customer: customer.body.id } });
+    expect(payment.status, payment.text).toBe(200);
+    await advance(m, 3 * DAY);
+    expect((await list(m)).map((c: { payment_id: string }) => c.payment_id)).toEqual([payment.body.id]);
+  });
+
   it('opens on real time too (the worker sweep), and not for an ordinary card', async () => {
     const m = await h.merchant();
     const disputed = await pay(m, FRAUD);
