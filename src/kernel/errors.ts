@@ -55,7 +55,7 @@ export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CATALOGUE, value);
 }
 
-export interface ErrorOptions {
+export interface ApiErrorOptions {
   param?: string | null;
   provided?: string;
   allowed?: readonly string[];
@@ -80,7 +80,7 @@ export class ApiError extends Error {
   readonly param: string | null;
   readonly details: ErrorDetailsBody | undefined;
 
-  constructor(code: ErrorCode, options: ErrorOptions = {}) {
+  constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     const [status, template] = ERROR_CATALOGUE[code];
     const param = options.param ?? null;
     super(
