@@ -10,6 +10,7 @@ import type { Db } from '../store/db';
 import * as eventsRepo from '../store/events.repo';
 import * as merchantsRepo from '../store/merchants.repo';
 import * as paymentsRepo from '../store/payments.repo';
+import * as plannedChargebacksRepo from '../store/planned-chargebacks.repo';
 import { DefendDocument, documentView, readDocument, signatureHolds, urlClock, type DocumentView } from './chargeback-documents';
 import { creditChargeback, debitChargeback, movementOf } from './chargeback-money';
 import { CHARGEBACK_REASONS, DEFAULT_REASON_CODE, newChargeback } from './chargeback-open';
@@ -63,11 +64,15 @@ export async function openChargeback(trx: Db, services: Services, actor: Actor, 
   const disputable = payment.total - payment.amount_refunded;
   const amount = input.amount ?? disputable;
   if (amount > disputable) throw new ApiError('invalid_parameter', { param: 'amount', message: `At most ${disputable} can be disputed` });
-  const now = actor.clock.now();
-  const chargeback = newChargeback(payment, amount, input.reason_code ?? DEFAULT_REASON_CODE, actor.ids, now);
+  return openOn(trx, actor.ids, payment, amount, input.reason_code ?? DEFAULT_REASON_CODE, actor.clock.now());
+}
+
+/** Opens the dispute on a payment already checked: the `pending` chargeback and `chargeback.created`, at `now`. */
+export async function openOn(trx: Db, ids: IdSource, payment: Payment, amount: number, reasonCode: string, now: Date): Promise<ChargebackView> {
+  const chargeback = newChargeback(payment, amount, reasonCode, ids, now);
   await chargebacksRepo.insertChargeback(trx, chargeback);
   const view = { chargeback, documents: [] };
-  await recordChargebackEvent(trx, actor.ids, 'chargeback.created', view, now);
+  await recordChargebackEvent(trx, ids, 'chargeback.created', view, now);
   return view;
 }
 
@@ -111,7 +116,10 @@ export async function defendChargeback(trx: Db, services: Services, actor: Actor
     recipient_info: { name: recipient.name ?? null, phone: recipient.phone ?? null, email: recipient.email ?? null },
   };
   await chargebacksRepo.insertDocument(trx, document);
-  await transition(trx, services, actor, { ...chargeback, defense }, 'defend', now);
+  const defended = await transition(trx, services, actor, { ...chargeback, defense }, 'defend', now);
+  // A test card's dispute (migrations/0023) decides its defense at once: the issuer's answer follows it.
+  const plan = await plannedChargebacksRepo.findPlannedChargeback(trx, chargeback.payment_id);
+  if (plan?.outcome) await transition(trx, services, actor, defended.chargeback, plan.outcome === 'won' ? 'win' : 'lose', now);
 }
 
 /**

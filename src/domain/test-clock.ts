@@ -2,6 +2,7 @@ import * as merchantsRepo from '../store/merchants.repo';
 import * as outboxRepo from '../store/outbox.repo';
 import type { Actor, Services } from './context';
 import { expireMerchantChargebacks } from './chargeback-expiry';
+import { openMerchantPlannedChargebacks } from './chargeback-plans';
 import { expireMerchantPayments } from './expiry';
 import { runMerchantLedger } from './ledger-sweep';
 import { eraseExpiredTokens } from './tokens';
@@ -35,6 +36,8 @@ export async function advanceClock(services: Services, actor: Actor, seconds: nu
   const result = await services.db.transaction().execute(async (trx) => {
     const offsetMs = await merchantsRepo.advanceClock(trx, merchantId, seconds * 1000);
     const expired = await expireMerchantPayments(trx, services.clock, actor.ids, merchantId);
+    // Test cards' disputes first, each at its own time: a long advance opens one and may expire it.
+    await openMerchantPlannedChargebacks(trx, services, actor.ids, merchantId);
     await expireMerchantChargebacks(trx, services, actor.ids, merchantId);
     // Renewals and retries that fell due, each made at its own time on the merchant's clock.
     await chargeMerchantSubscriptions(trx, services, actor.ids, merchantId);

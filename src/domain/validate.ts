@@ -45,8 +45,32 @@ export function check<T extends TSchema>(schema: T, value: unknown, prefix = '')
     compiled.set(schema, validate);
   }
   rejectCoercedNumbers(schema, value, prefix);
-  if (!validate(value)) throw errorFromAjv(validate.errors ?? [], prefix);
+  if (!validate(value)) throw errorFromAjv(everyProblem(schema, value, validate.errors ?? []), prefix);
   return value as Static<T>;
+}
+
+let allErrorsAjv: Ajv | undefined;
+const compiledForAll = new WeakMap<object, ValidateFunction>();
+
+/**
+ * Validation stops at the first problem (allErrors: false: cheaper, and that problem is the
+ * error's code and param); a refused request is checked once more, by a validator that goes on,
+ * so that the error's `details` can name every offending parameter. The first problem stays
+ * first. Only refused requests pay for it. `context` is Fastify's (src/http/lazy-validators.ts).
+ */
+export function everyProblem(
+  schema: object,
+  data: unknown,
+  first: readonly ErrorObject[],
+  context?: Parameters<ValidateFunction>[1],
+): ErrorObject[] {
+  let validate = compiledForAll.get(schema);
+  if (!validate) {
+    validate = (allErrorsAjv ??= createAjv({ allErrors: true, addUsedSchema: false })).compile(schema);
+    compiledForAll.set(schema, validate);
+  }
+  validate(data, context);
+  return [...first, ...(validate.errors ?? [])];
 }
 
 /**
@@ -66,10 +90,26 @@ function rejectCoercedNumbers(schema: TSchema, value: unknown, prefix: string): 
   }
 }
 
-/** Maps Ajv's first error to KOMOJU's envelope. Also used for Fastify's route validation. */
+/**
+ * Maps Ajv's first error to KOMOJU's envelope, with `details` naming each offending parameter
+ * (once, in the order Ajv met them) when it is a missing or invalid parameter. Also used for
+ * Fastify's route validation.
+ */
 export function errorFromAjv(errors: readonly Partial<ErrorObject>[], prefix = ''): ApiError {
-  const error = errors[0];
-  if (!error) return new ApiError('bad_request');
+  const first = errors[0];
+  if (!first) return new ApiError('bad_request');
+  const main = errorFromOne(first, prefix);
+  if (main.code !== 'missing_parameter' && main.code !== 'invalid_parameter') return main;
+  const entries = new Map<string, { param: string; code: 'missing_parameter' | 'invalid_parameter'; message: string }>();
+  for (const error of errors) {
+    const one = errorFromOne(error, prefix);
+    if ((one.code !== 'missing_parameter' && one.code !== 'invalid_parameter') || one.param === null || entries.has(one.param)) continue;
+    entries.set(one.param, { param: one.param, code: one.code, message: one.message });
+  }
+  return new ApiError(main.code, { param: main.param, message: main.message, details: { errors: [...entries.values()] } });
+}
+
+function errorFromOne(error: Partial<ErrorObject>, prefix: string): ApiError {
   const path = (error.instancePath ?? '').split('/').filter(Boolean);
   if (prefix) path.unshift(prefix);
   if (error.keyword === 'required') {

@@ -1,6 +1,6 @@
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
-import { createAjv } from '../domain/validate';
+import { createAjv, everyProblem } from '../domain/validate';
 
 /**
  * Fastify's validator compiler, compiling each route's schema on the route's first request
@@ -19,8 +19,9 @@ export function lazyValidatorCompiler(): FastifySchemaCompiler<unknown> {
       (data: unknown, context?: Parameters<ValidateFunction>[1]) => {
         validate ??= (ajv ??= createAjv({ addUsedSchema: false })).compile(schema as object);
         const valid = validate(data, context);
-        // Fastify reads a failed validation's errors from the function it was given.
-        lazy.errors = validate.errors;
+        // Fastify reads a failed validation's errors from the function it was given: every
+        // problem, the first first, for the error's details (src/domain/validate.ts).
+        lazy.errors = valid ? null : everyProblem(schema as object, data, validate.errors ?? [], context);
         return valid;
       },
       {

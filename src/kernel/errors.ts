@@ -55,12 +55,19 @@ export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CATALOGUE, value);
 }
 
-export interface ErrorDetails {
+export interface ApiErrorOptions {
   param?: string | null;
   provided?: string;
   allowed?: readonly string[];
   /** Overrides the catalogue's message (rarely: when the generic text would mislead). */
   message?: string;
+  /** The envelope's `details` (SDK APIErrorBody); a parameter's error names itself by default. */
+  details?: ErrorDetailsBody;
+}
+
+/** What `details` holds on a validation error: the offending parameters (the error's own first). */
+export interface ErrorDetailsBody {
+  errors: readonly { param: string; code: 'missing_parameter' | 'invalid_parameter'; message: string }[];
 }
 
 /**
@@ -71,21 +78,32 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly param: string | null;
+  readonly details: ErrorDetailsBody | undefined;
 
-  constructor(code: ErrorCode, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     const [status, template] = ERROR_CATALOGUE[code];
-    const param = details.param ?? null;
+    const param = options.param ?? null;
     super(
-      details.message ??
+      options.message ??
         template
           .replace('%{param}', param ?? '')
-          .replace('%{provided}', details.provided ?? '')
-          .replace('%{allowed}', (details.allowed ?? []).join(', ')),
+          .replace('%{provided}', options.provided ?? '')
+          .replace('%{allowed}', (options.allowed ?? []).join(', ')),
     );
     this.code = code;
     this.status = status;
     this.param = param;
+    this.details = options.details ?? ownDetails(code, param, this.message);
   }
+}
+
+/**
+ * A missing or invalid parameter names itself in `details`, so that every validation error has
+ * them: a check made by hand finds one parameter; the schema's (src/domain/validate.ts) give all.
+ */
+function ownDetails(code: ErrorCode, param: string | null, message: string): ErrorDetailsBody | undefined {
+  if (param === null || (code !== 'missing_parameter' && code !== 'invalid_parameter')) return undefined;
+  return { errors: [{ param, code, message }] };
 }
 
 export const missing = (param: string) => new ApiError('missing_parameter', { param });

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { invalid } from '../kernel/errors';
-import { TEST_CARD_DECLINES, TEST_CARDS_APPROVED } from '../processors/test-processor';
+import { TEST_CARD_DECLINES, TEST_CARD_DISPUTES, TEST_CARDS_APPROVED } from '../processors/test-processor';
 import type { PaymentMethod } from './method';
 
 /** Card brands by prefix, as KOMOJU names them. Order matters: the first match wins. */
@@ -111,6 +111,11 @@ export const creditCard: PaymentMethod = {
       note: `${brand} test card`,
     })),
     ...Object.entries(TEST_CARD_DECLINES).map(([number, code]) => ({ input: { number }, outcome: code, note: code })),
+    ...Object.entries(TEST_CARD_DISPUTES).map(([number, plan]) => ({
+      input: { number },
+      outcome: 'captured' as const,
+      note: `disputed (${plan.reasonCode}) after capture`,
+    })),
   ],
 
   prepare(details, { now }) {
@@ -154,6 +159,7 @@ export const creditCard: PaymentMethod = {
       outcome: capture ? 'captured' : 'authorized',
       publicDetails,
       secretDetails: { number, name: details.name ?? null },
+      ...(result.dispute && { dispute: result.dispute }),
     };
   },
 

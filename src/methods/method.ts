@@ -1,7 +1,7 @@
 import type { TObject } from '@sinclair/typebox';
 import type { Currency } from '../kernel/money';
 import type { DeclineCode } from '../kernel/errors';
-import type { Processor } from '../processors/processor';
+import type { DisputePlan, Processor } from '../processors/processor';
 import type { IdSource } from '../lib/ids';
 
 /**
@@ -149,4 +149,6 @@ export interface Authorization {
   /** Overrides the deadline computed from `expiry`. */
   deadline?: Date | null;
   fee?: number;
+  /** A test card's dispute to come (src/processors/test-processor.ts), kept with the payment. */
+  dispute?: DisputePlan;
 }

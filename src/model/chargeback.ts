@@ -74,3 +74,16 @@ export interface ChargebackDocument {
   signing_key: string;
   uploaded_at: Date;
 }
+
+/** A test card's dispute to come on a payment (migrations/0023_planned_chargebacks.ts). */
+export interface PlannedChargeback {
+  payment_id: string;
+  merchant_id: string;
+  reason_code: string;
+  /** How long after the payment's capture, on the merchant's clock, the card holder disputes it. */
+  delay_seconds: number;
+  /** How the issuer decides a defense: null leaves it to the test helper. */
+  outcome: 'won' | 'lost' | null;
+  /** When the chargeback was opened (merchant time), or null while it waits. */
+  opened_at: Date | null;
+}

@@ -13,7 +13,18 @@ export interface CardAuthorization {
   currency: string;
 }
 
-export type ProcessorResult = { approved: true; reference: string } | { approved: false; code: DeclineCode };
+/**
+ * A dispute the card holder will open on an approved payment (a test card's plan): `delaySeconds`
+ * after its capture on the merchant's clock, for `reasonCode`; `outcome` is how the issuer decides
+ * a defense (null: a test helper decides it).
+ */
+export interface DisputePlan {
+  reasonCode: string;
+  delaySeconds: number;
+  outcome: 'won' | 'lost' | null;
+}
+
+export type ProcessorResult = { approved: true; reference: string; dispute?: DisputePlan } | { approved: false; code: DeclineCode };
 
 /** Spending from a prepaid card or voucher: as much of `amount` as its balance covers. */
 export interface PrepaidRedemption {

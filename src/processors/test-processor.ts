@@ -1,6 +1,6 @@
 import type { DeclineCode } from '../kernel/errors';
 import { randomAlphanumeric } from '../lib/random';
-import type { CardAuthorization, PrepaidRedemption, PrepaidResult, Processor, ProcessorResult } from './processor';
+import type { CardAuthorization, DisputePlan, PrepaidRedemption, PrepaidResult, Processor, ProcessorResult } from './processor';
 
 /**
  * KOMOJU's test cards and their outcomes (v1 API reference, "Test Cards"). Both documented
@@ -26,6 +26,27 @@ export const TEST_CARDS_APPROVED = {
   diners_club: '30569309025904',
 } as const;
 
+/** The days after capture, on the merchant's clock, that a dispute card's holder disputes the payment. */
+export const DISPUTE_DELAY_DAYS = 3;
+
+const disputeAfterCapture = (reasonCode: string, outcome: DisputePlan['outcome']): DisputePlan => ({
+  reasonCode,
+  delaySeconds: DISPUTE_DELAY_DAYS * 86_400,
+  outcome,
+});
+
+/**
+ * Cards that are approved and later disputed (KOMOJU documents none; the numbers are Stripe's
+ * dispute cards, so a shop's tests read the same). KOMOJU's chargeback has no separate inquiry:
+ * each opens a `pending` chargeback request; the fraud card's defense is decided by the test
+ * helper, the other two decide it themselves when the merchant defends.
+ */
+export const TEST_CARD_DISPUTES: Readonly<Record<string, DisputePlan>> = {
+  '4000000000000259': disputeAfterCapture('CB_Fraud', null),
+  '4000000000001976': disputeAfterCapture('CB_ProductNotReceived', 'won'),
+  '4000000000002685': disputeAfterCapture('CB_ProductNotAsDescribed', 'lost'),
+};
+
 /** Balance of every prepaid card and voucher that is not a documented failure number (yen). */
 export const TEST_PREPAID_BALANCE = 2000;
 
@@ -50,7 +71,9 @@ export function testProcessor(): Processor {
   return {
     async authorizeCard(request: CardAuthorization): Promise<ProcessorResult> {
       const code = TEST_CARD_DECLINES[request.number];
-      return code ? { approved: false, code } : { approved: true, reference: randomAlphanumeric(16) };
+      if (code) return { approved: false, code };
+      const dispute = TEST_CARD_DISPUTES[request.number];
+      return { approved: true, reference: randomAlphanumeric(16), ...(dispute && { dispute }) };
     },
     async redeemPrepaid(request: PrepaidRedemption): Promise<PrepaidResult> {
       const code = (PREPAID_DECLINES[request.type] ?? PREPAID_DECLINES.default)[request.number.toLowerCase()];

@@ -21,6 +21,7 @@ import * as chargebacks from './migrations/0019_chargebacks';
 import * as ledger from './migrations/0020_ledger';
 import * as paymentFinalizations from './migrations/0021_payment_finalizations';
 import * as cluster from './migrations/0022_cluster';
+import * as plannedChargebacks from './migrations/0023_planned_chargebacks';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020_ledger': ledger,
   '0021_payment_finalizations': paymentFinalizations,
   '0022_cluster': cluster,
+  '0023_planned_chargebacks': plannedChargebacks,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

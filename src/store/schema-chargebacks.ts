@@ -40,3 +40,12 @@ export interface ChargebackDocumentsTable {
   uploaded_at: Timestamp;
   seq: ColumnType<number, never, never>;
 }
+
+export interface PlannedChargebacksTable {
+  payment_id: string;
+  merchant_id: string;
+  reason_code: string;
+  delay_seconds: number;
+  outcome: 'won' | 'lost' | null;
+  opened_at: Timestamp | null;
+}

@@ -10,8 +10,8 @@ import type { LineItem, Session, SessionMode, SessionStatus } from '../model/ses
 import type { Token, TokenKind, VerificationStatus } from '../model/token';
 import type { DeliveryStatus, WebhookEndpoint, WebhookSimulation } from '../model/webhook';
 import type { Timestamp } from './column-types';
-import type { ChargebackDocumentsTable, ChargebacksTable } from './schema-chargebacks';
-import type { Chargeback, ChargebackDocument } from '../model/chargeback';
+import type { ChargebackDocumentsTable, ChargebacksTable, PlannedChargebacksTable } from './schema-chargebacks';
+import type { Chargeback, ChargebackDocument, PlannedChargeback } from '../model/chargeback';
 import type { PaymentFinalizationsTable } from './schema-terminal';
 import type { BalanceTransactionsTable, DisbursementsTable, FeeDefaultsTable, MerchantFeesTable, SettlementsTable } from './schema-ledger';
 import type { SubscriptionsTable } from './schema-subscriptions';
@@ -20,9 +20,8 @@ import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSe
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
 
 /**
- * Table types for Kysely. Columns are snake_case, as in the SQL of migrations/. A table that
- * holds one of the domain's nouns (src/model/) must select exactly that noun: see the check at
- * the end of this file.
+ * Table types for Kysely, columns snake_case as in migrations/. A table holding one of the
+ * domain's nouns (src/model/) must select exactly that noun: see the check at the end.
  */
 export interface Database {
   merchants: MerchantsTable;
@@ -48,9 +47,10 @@ export interface Database {
   request_log: RequestLogTable;
   // The mail outbox (migrations/0014_mail_outbox.ts).
   mails: MailsTable;
-  // Chargeback requests and their defenses' documents (migrations/0019_chargebacks.ts).
+  // Chargebacks, their defenses' documents (migrations/0019) and test cards' disputes to come (0023).
   chargebacks: ChargebacksTable;
   chargeback_documents: ChargebackDocumentsTable;
+  planned_chargebacks: PlannedChargebacksTable;
   // The ledger (migrations/0020_ledger.ts).
   fee_defaults: FeeDefaultsTable;
   merchant_fees: MerchantFeesTable;
@@ -394,6 +394,7 @@ export type SchemaMatchesModel = [
   Holds<Same<Omit<Selectable<MailsTable>, 'seq'>, Mail>>,
   Holds<Same<Omit<Selectable<ChargebacksTable>, 'seq'>, Chargeback>>,
   Holds<Same<Omit<Selectable<ChargebackDocumentsTable>, 'seq'>, ChargebackDocument>>,
+  Holds<Same<Selectable<PlannedChargebacksTable>, PlannedChargeback>>,
   Holds<Same<Omit<Selectable<SubscriptionsTable>, 'seq'>, Subscription>>,
   Holds<Same<Selectable<BarcodesTable>, Barcode>>,
 ];

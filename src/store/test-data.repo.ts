@@ -30,6 +30,8 @@ export async function deleteMerchantTestData(db: Db, merchantId: string): Promis
     sessions AS (DELETE FROM sessions WHERE merchant_id = ${merchantId} RETURNING 1),
     chargeback_documents AS (DELETE FROM chargeback_documents WHERE merchant_id = ${merchantId} RETURNING 1),
     chargebacks AS (DELETE FROM chargebacks WHERE merchant_id = ${merchantId} RETURNING 1),
+    -- A test card's dispute to come is part of its payment (not counted apart).
+    planned_chargebacks AS (DELETE FROM planned_chargebacks WHERE merchant_id = ${merchantId} RETURNING 1),
     -- Konbini barcodes are part of their payments (not counted apart); a data-modifying CTE runs
     -- whether or not the query reads it.
     barcodes AS (DELETE FROM barcodes WHERE merchant_id = ${merchantId} RETURNING 1),

@@ -1,5 +1,6 @@
 import type { Services } from '../domain/context';
 import { expireDueChargebacks } from '../domain/chargeback-expiry';
+import { openDuePlannedChargebacks } from '../domain/chargeback-plans';
 import { expireDuePayments } from '../domain/expiry';
 import { sweepLedger } from '../domain/ledger-sweep';
 import { purgeExpiredIdempotencyKeys } from '../domain/commands';
@@ -18,6 +19,8 @@ export const JOBS: readonly Job[] = [
   { name: 'expire-payments', everyMs: 5_000, run: (s) => expireDuePayments(s.db, s.clock) },
   // Unanswered chargebacks past their due date are lost (expired); days-long windows, so a minute late is nothing.
   { name: 'expire-chargebacks', everyMs: 60_000, run: (s) => expireDueChargebacks(s) },
+  // Test cards' disputes open days after capture: a minute late is nothing.
+  { name: 'open-planned-chargebacks', everyMs: 60_000, run: (s) => openDuePlannedChargebacks(s) },
   { name: 'charge-subscriptions', everyMs: 5_000, run: (s) => chargeDueSubscriptions(s.db, s) },
   { name: 'purge-idempotency-keys', everyMs: 600_000, run: (s) => purgeExpiredIdempotencyKeys(s.db, s.clock) },
   // A minute late at most: an expired token can no longer be used anyway (the claim checks expires_at).

@@ -12,12 +12,17 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** KOMOJU's envelope and nothing else: `{"error":{"message","code","param"}}`, as JSON. */
+/**
+ * KOMOJU's envelope and nothing else: `{"error":{"message","code","param"}}`, as JSON, with
+ * `details` on a request's validation errors (missing or invalid parameters) only.
+ */
 function expectEnvelope(res: ApiResponse, status: number, code: string): void {
   expect(res.status, res.text).toBe(status);
   expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
   expect(Object.keys(res.body)).toEqual(['error']);
-  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message', 'param']);
+  const validation = code === 'missing_parameter' || code === 'invalid_parameter';
+  const keys = Object.keys(res.body.error).filter((key) => !(validation && key === 'details'));
+  expect(keys.sort()).toEqual(['code', 'message', 'param']);
   expect(res.body.error.code).toBe(code);
   expect(typeof res.body.error.message).toBe('string');
   expect(res.body.error.message.length).toBeGreaterThan(0);
@@ -114,6 +119,41 @@ describe('every error answers with the envelope', () => {
     const bad = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000, currency: 'JPY', payment_details: testCard({ month: 13 }) }) });
     expectEnvelope(bad, 422, 'invalid_parameter');
     expect(bad.body.error.param).toBe('payment_details.month');
+  });
+
+  it("gives a validation error `details`: every offending parameter, the error's own first", async () => {
+    const res = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 'ten', currency: 'JPY', capture: 'maybe' }) });
+    expectEnvelope(res, 422, 'invalid_parameter');
+    expect(res.body.error).toEqual({
+      message: 'The value of amount is invalid',
+      code: 'invalid_parameter',
+      param: 'amount',
+      details: {
+        errors: [
+          { param: 'amount', code: 'invalid_parameter', message: 'The value of amount is invalid' },
+          { param: 'capture', code: 'invalid_parameter', message: 'The value of capture is invalid' },
+        ],
+      },
+    });
+    const list = await h.request({ url: '/api/v1/payments?per_page=500&page=0', key: m.secretKey });
+    expect(list.body.error.details.errors.map((e: { param: string }) => e.param)).toEqual(['page', 'per_page']);
+    expect(list.body.error.param).toBe('page');
+    // The method's own schema (payment_details), checked after the route's, too.
+    const card = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000, currency: 'JPY', payment_details: testCard({ month: 13, year: 'soon' }) }) });
+    expect(card.body.error.param).toBe(card.body.error.details.errors[0].param);
+    expect(card.body.error.details.errors.map((e: { param: string }) => e.param).sort()).toEqual(['payment_details.month', 'payment_details.year']);
+    const missing = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000 }) });
+    expect(missing.body.error).toMatchObject({ code: 'missing_parameter', details: { errors: [{ code: 'missing_parameter' }] } });
+  });
+
+  it('sends no `details` on an error that has none (state, not found, decline)', async () => {
+    const captured = await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 1000, currency: 'JPY', payment_details: testCard() }) });
+    const responses = [
+      await h.request({ method: 'POST', url: `/api/v1/payments/${captured.body.id}/capture`, ...json({}) }),
+      await h.request({ url: '/api/v1/payments/nothing', key: m.secretKey }),
+      await h.request({ method: 'POST', url: '/api/v1/payments', ...json({ amount: 10, currency: 'JPY', payment_details: testCard({ number: '4123111111111059' }) }) }),
+    ];
+    for (const res of responses) expect(Object.keys(res.body.error).sort(), res.text).toEqual(['code', 'message', 'param']);
   });
 
   // On PGlite (one connection) a held transaction would block the request itself, and requests

@@ -168,7 +168,10 @@ describe('POST /api/v1/sessions/:id/pay errors', () => {
     // Refused before the handler runs: by the body schema, and by authentication (docs/decisions.md #8).
     const invalid = await h.request({ method: 'POST', url, key: merchant.publishableKey, json: {} });
     expect(invalid.status).toBe(422);
-    expect(invalid.body).toEqual({ status: 'error', error: { code: 'missing_parameter', message: expect.any(String), param: 'payment_details' } });
+    expect(invalid.body).toEqual({
+      status: 'error',
+      error: { code: 'missing_parameter', message: expect.any(String), param: 'payment_details', details: { errors: [expect.objectContaining({ param: 'payment_details' })] } },
+    });
     const unauthorized = await h.request({ method: 'POST', url, key: 'pk_nobody', json: {} });
     expect(unauthorized.status).toBe(401);
     expect(unauthorized.body).toMatchObject({ status: 'error', error: { code: 'unauthorized' } });

@@ -25,11 +25,15 @@ function card(overrides: Record<string, unknown> = {}, details: Record<string, u
   return { amount: 1000, currency: 'JPY', payment_details: testCard(details), ...overrides };
 }
 
-/** KOMOJU's error envelope, exactly: `{"error":{"message","code","param"}}` and nothing else. */
+/** KOMOJU's error envelope, exactly: `{"error":{"message","code","param"}}` and nothing else, but `details` on a
+ * validation error: every offending parameter, this one first. */
 function expectError(res: ApiResponse, status: number, code: string, param: string | null) {
   expect(res.status, res.text).toBe(status);
   expect(Object.keys(res.body)).toEqual(['error']);
-  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message', 'param']);
+  const { details, ...envelope } = res.body.error;
+  expect(Object.keys(envelope).sort()).toEqual(['code', 'message', 'param']);
+  if (code === 'missing_parameter' || code === 'invalid_parameter') expect(details?.errors[0], res.text).toEqual({ param: envelope.param, code, message: envelope.message });
+  else expect(details).toBeUndefined();
   expect(res.body.error.code).toBe(code);
   expect(res.body.error.param).toBe(param);
   expect(typeof res.body.error.message).toBe('string');
@@ -55,7 +59,10 @@ describe('POST /api/v1/payments with a card', () => {
   it('answers missing_parameter naming the param', async () => {
     const res = await h.request({ method: 'POST', url: '/api/v1/payments', key: m.secretKey, form: { currency: 'JPY' } });
     expect(res.status).toBe(422);
-    expect(res.body).toEqual({ error: { code: 'missing_parameter', param: 'amount', message: 'A required parameter (amount) is missing' } });
+    const message = 'A required parameter (amount) is missing';
+    expect(res.body).toEqual({
+      error: { code: 'missing_parameter', param: 'amount', message, details: { errors: [{ param: 'amount', code: 'missing_parameter', message }] } },
+    });
   });
 });
 

@@ -287,10 +287,8 @@ describe('one-click through the API', () => {
       json: { payment_details: { type: 'credit_card', external_customer_id: externalId } },
     });
     expect(res.status, res.text).toBe(422);
-    expect(res.body).toEqual({
-      status: 'error',
-      error: { code: 'invalid_parameter', param: 'payment_details.external_customer_id', message: 'The saved card has expired' },
-    });
+    const expired = { code: 'invalid_parameter', param: 'payment_details.external_customer_id', message: 'The saved card has expired' };
+    expect(res.body).toEqual({ status: 'error', error: { ...expired, details: { errors: [expired] } } });
     // The card path answers a typed expired card with the same code.
     const typed = await h.request({
       method: 'POST',

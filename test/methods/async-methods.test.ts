@@ -66,11 +66,15 @@ function api(m: TestMerchant) {
   };
 }
 
-/** KOMOJU's error envelope, exactly: `{"error":{"code","message","param"}}` with this status, code and param. */
+/** KOMOJU's error envelope, exactly: `{"error":{"code","message","param"}}` with this status, code and param (and
+ * `details` on a validation error, naming this param first). */
 function expectError(res: ApiResponse, status: number, code: string, param?: string | null) {
   expect(res.status, res.text).toBe(status);
   expect(Object.keys(res.body)).toEqual(['error']);
-  expect(Object.keys(res.body.error).sort()).toEqual(['code', 'message', 'param']);
+  const { details, ...envelope } = res.body.error;
+  expect(Object.keys(envelope).sort()).toEqual(['code', 'message', 'param']);
+  if (code === 'missing_parameter' || code === 'invalid_parameter') expect(details?.errors[0], res.text).toEqual({ param: envelope.param, code, message: envelope.message });
+  else expect(details).toBeUndefined();
   expect(res.body.error.code).toBe(code);
   if (param !== undefined) expect(res.body.error.param).toBe(param);
   expect(res.body.error.message.length).toBeGreaterThan(0);

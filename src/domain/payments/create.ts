@@ -7,6 +7,7 @@ import * as paymentsRepo from '../../store/payments.repo';
 import type { DeclineCode } from '../../kernel/errors';
 import type { Payment, PaymentStatus } from '../../model/payment';
 import type { Actor, Services } from '../context';
+import { planChargeback } from '../chargeback-plans';
 import { customerScenario } from '../customers';
 import { paymentEventRow, type PaymentEventType } from '../events';
 import { paymentMail } from '../mail';
@@ -93,6 +94,7 @@ export async function writePayment(trx: Db, services: Services, actor: Actor, ch
   // The mail the event sends (instructions, receipt) is inserted by the same statement (domain/mail.ts).
   const mail = type && event ? paymentMail(actor.ids, type, event.id, payment, actor.merchant.name, now) : null;
   await paymentsRepo.insertPaymentWithEvent(trx, payment, event, mail);
+  await planChargeback(trx, payment, authorization.dispute);
   return { payment, decline: authorization.declineCode };
 }
 

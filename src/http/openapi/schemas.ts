@@ -34,7 +34,21 @@ export const ErrorObject = Type.Object(
     code: literals(Object.keys(ERROR_CATALOGUE), 'Machine-readable code; the HTTP status follows from it (see docs/api.md).'),
     message: Type.String({ description: 'English, for people.' }),
     param: nullable(Type.String(), 'The offending parameter in dotted form (`payment_details.number`), or null.'),
-    details: Type.Optional(Type.Unknown({ description: "KOMOJU's SDK types an optional `details`; kessai never sends it." })),
+    details: Type.Optional(
+      Type.Object(
+        {
+          errors: Type.Array(
+            Type.Object({
+              param: Type.String({ description: 'An offending parameter, dotted.' }),
+              code: literals(['missing_parameter', 'invalid_parameter'], 'What is wrong with it.'),
+              message: Type.String({ description: 'English, for people.' }),
+            }),
+            { description: "Every parameter the request got wrong, the error's own `param` first." },
+          ),
+        },
+        { description: "KOMOJU's SDK APIErrorBody `details`: sent on `missing_parameter` and `invalid_parameter` errors naming a param, only." },
+      ),
+    ),
   },
   { $id: 'ErrorObject' },
 );

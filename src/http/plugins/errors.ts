@@ -4,9 +4,10 @@ import { ApiError } from '../../kernel/errors';
 import { seededIdTaken } from '../../domain/seeding';
 import { errorFromAjv } from '../../domain/validate';
 
-/** The KOMOJU error envelope. */
+/** The KOMOJU error envelope; `details` only on the errors that have them (a request's validation). */
 export function errorBody(error: ApiError): string {
-  return JSON.stringify({ error: { message: error.message, code: error.code, param: error.param } });
+  const details = error.details && { details: error.details };
+  return JSON.stringify({ error: { message: error.message, code: error.code, param: error.param, ...details } });
 }
 
 /**
