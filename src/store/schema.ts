@@ -19,10 +19,8 @@ import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSe
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
 
-/**
- * Table types for Kysely, columns snake_case as in migrations/. A table holding one of the
- * domain's nouns (src/model/) must select exactly that noun: see the check at the end.
- */
+// Table types for Kysely, columns snake_case as in migrations/. A table holding one of the
+// domain's nouns (src/model/) must select exactly that noun: see the check at the end.
 export interface Database {
   merchants: MerchantsTable;
   api_keys: ApiKeysTable;
