@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { createDashboardUser, createLoginLink, hashPassword, MAX_FAILURES, verifyPassword } from '../../src/domain/dashboard/auth';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 import { paymentApi } from '../helpers/payment-api';
+import { METHOD_TYPES } from '../../src/methods';
 import { DASHBOARD_PASSWORD, csrfOf, DashboardBrowser, signedIn as signedInAs } from '../helpers/dashboard-browser';
 
 // The merchant dashboard through app.inject(): sign-in, rate limit, CSRF, isolation between
@@ -448,6 +449,14 @@ describe('settings', () => {
     const m = await h.merchant();
     await createDashboardUser(h.store.db, h.clock.now(), { merchantId: m.id, email: 'methods@shop.example', password: PASSWORD });
     const browser = await signedIn('methods@shop.example');
+    // The methods grouped by kind and country, as KOMOJU's dashboard shows them; each once.
+    const page = (await browser.get('/dashboard/settings')).body;
+    const groups = [...page.matchAll(/data-method-group="(\w+)"><legend>([^<]+)<\/legend>/g)].map((match) => match[1]);
+    expect(groups).toEqual(['cards', 'japanLater', 'japanPrepaid', 'japanWallets', 'korea', 'china', 'southeastAsia', 'europe', 'americasOceania', 'worldwide']);
+    const inGroup = (group: string) => [...page.split(`data-method-group="${group}"`)[1].split('</fieldset>')[0].matchAll(/name="types" value="(\w+)"/g)].map((match) => match[1]);
+    expect(inGroup('japanLater')).toEqual(['konbini', 'bank_transfer', 'pay_easy', 'cvs']);
+    expect(inGroup('china')).toEqual(expect.arrayContaining(['alipay', 'alipay_hk', 'wechatpay', 'unionpay']));
+    expect([...page.matchAll(/name="types" value="(\w+)"/g)].length).toBe(METHOD_TYPES.length);
     const saved = await browser.post('/dashboard/settings/methods', { types: ['konbini', 'paypay'] });
     expect(saved.statusCode).toBe(303);
     const methods = await h.request({ url: '/api/v1/payment_methods', key: m.secretKey });

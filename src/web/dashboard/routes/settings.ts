@@ -4,6 +4,7 @@ import { currentMerchant, listKeys, rollSecretKey } from '../../../domain/dashbo
 import { changeEnabledTypes, enabledTypes } from '../../../domain/merchants';
 import { listEndpoints } from '../../../domain/webhooks';
 import { METHODS, METHOD_TYPES } from '../../../methods';
+import { methodGroups } from '../method-groups';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, notice, table, time } from '../components';
@@ -99,8 +100,10 @@ ${table(
   )}</section>
 <section><h2>${t.methods}</h2><p class="dash-muted">${t.methodsHint}</p>
 <form method="post" action="/dashboard/settings/methods" class="dash-form" data-form="methods">${csrfField(ctx)}
-<fieldset class="dash-methods"><legend>${t.methods}</legend>${METHODS.map(
-    (m) => html`<label><input type="checkbox" name="types" value="${m.type}"${enabled.has(m.type) ? html` checked` : null}> ${m.names[ctx.locale]} <code>${m.type}</code></label>`,
+<fieldset class="dash-methods"><legend>${t.methods}</legend>${methodGroups(METHODS, ctx.locale).map(
+    (group) => html`<fieldset class="dash-method-group" data-method-group="${group.key}"><legend>${group.label}</legend>${group.methods.map(
+      (m) => html`<label><input type="checkbox" name="types" value="${m.type}"${enabled.has(m.type) ? html` checked` : null}> ${m.names[ctx.locale]} <code>${m.type}</code></label>`,
+    )}</fieldset>`,
   )}</fieldset>
 <button type="submit" class="button primary small">${t.save}</button></form></section>`;
   return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'settings', body }), status);
