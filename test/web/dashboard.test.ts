@@ -508,7 +508,7 @@ describe('developers', () => {
     const payment = await api.create({ payment_details: testCard({ number, verification_value: '918' }) });
     await api.post('/api/v1/tokens', { payment_details: testCard({ number, verification_value: '918' }) });
     const customer = (await api.post('/api/v1/customers', { payment_details: testCard({ number, verification_value: '918' }) })).body;
-    await api.post('/api/v1/sessions', { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/done' });
+    const session = (await api.post('/api/v1/sessions', { amount: 1000, currency: 'JPY', return_url: 'https://shop.example/done', email: 'taro@shop.example' })).body;
     const event = (await api.get(`/api/v1/events?resource_id=${payment.id}`)).body.data[0];
     const browser = await signedIn('secrets@shop.example');
     const pages = [
@@ -518,6 +518,8 @@ describe('developers', () => {
       `/dashboard/payments/${payment.id}`,
       '/dashboard/sessions',
       '/dashboard/customers',
+      `/dashboard/sessions/${session.id}`,
+      `/dashboard/customers/${customer.id}`,
       '/dashboard/tokens',
       '/dashboard/developers/requests',
       '/dashboard/developers/events',
@@ -537,5 +539,28 @@ describe('developers', () => {
     }
     expect((await browser.get('/dashboard/customers')).body).toContain(customer.id);
     expect((await browser.get('/dashboard/customers')).body).toContain('4444');
+  });
+
+  it('a session and a customer have their own pages, linked from the lists; another merchant\'s are 404', async () => {
+    const m = await h.merchant();
+    await createDashboardUser(h.store.db, h.clock.now(), { merchantId: m.id, email: 'records@shop.example', password: PASSWORD });
+    const api = paymentApi(h, m.secretKey);
+    const session = (await api.post('/api/v1/sessions', { amount: 1500, currency: 'JPY', return_url: 'https://shop.example/done', email: 'taro@shop.example' })).body;
+    const customer = (await api.post('/api/v1/customers', { email: 'hanako@shop.example', payment_details: testCard() })).body;
+    const browser = await signedIn('records@shop.example');
+    expect((await browser.get('/dashboard/sessions')).body).toContain(`<a href="/dashboard/sessions/${session.id}">`);
+    expect((await browser.get('/dashboard/customers')).body).toContain(`<a href="/dashboard/customers/${customer.id}">`);
+    const page = await browser.get(`/dashboard/sessions/${session.id}?locale=en`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`<a href="${session.session_url}" data-session-url>`);
+    expect(page.body).toContain('taro@shop.example');
+    expect(page.body).toContain('&quot;resource&quot;: &quot;session&quot;');
+    const shown = await browser.get(`/dashboard/customers/${customer.id}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('hanako@shop.example');
+    const other = await signedIn('ops@b.example');
+    expect((await other.get(`/dashboard/sessions/${session.id}`)).statusCode).toBe(404);
+    expect((await other.get(`/dashboard/customers/${customer.id}`)).statusCode).toBe(404);
+    expect((await browser.get('/dashboard/sessions/NOT-AN-ID')).statusCode).toBe(404);
   });
 });

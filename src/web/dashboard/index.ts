@@ -22,6 +22,7 @@ import lists from './routes/lists';
 import login from './routes/login';
 import mail from './routes/mail';
 import payments from './routes/payments';
+import recordDetails from './routes/record-details';
 import settings from './routes/settings';
 import settlements from './routes/settlements';
 import subscriptions from './routes/subscriptions';
@@ -82,6 +83,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
     home(dash, services);
     payments(dash, services);
     lists(dash, services);
+    recordDetails(dash, services);
     subscriptions(dash, services);
     chargebacks(dash, services);
     balances(dash, services);

@@ -317,6 +317,12 @@ export const en = {
     none: 'Nothing yet.',
     unused: 'Unused',
     sessionStates: { pending: 'Open', completed: 'Completed', cancelled: 'Cancelled', expired: 'Expired' } as Record<string, string>,
+    session: 'Session',
+    customer: 'Customer',
+    sessionUrl: 'Hosted page (session_url)',
+    returnUrl: 'Return URL',
+    asTheApiShows: 'As the API shows it',
+    back: 'Back',
   },
   subscriptions: {
     title: 'Subscriptions',

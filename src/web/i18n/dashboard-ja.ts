@@ -315,6 +315,12 @@ export const ja: DashboardMessages = {
     none: 'まだありません。',
     unused: '未使用',
     sessionStates: { pending: '受付中', completed: '完了', cancelled: 'キャンセル', expired: '期限切れ' },
+    session: 'セッション',
+    customer: '顧客',
+    sessionUrl: '決済ページ（session_url）',
+    returnUrl: '戻り先URL',
+    asTheApiShows: 'APIでの表示',
+    back: '戻る',
   },
   subscriptions: {
     title: '定期購入',

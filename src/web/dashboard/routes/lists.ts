@@ -34,7 +34,7 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listSessions(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (s) => code(s.id) },
+        { label: t.id, cell: (s) => html`<a href="/dashboard/sessions/${s.id}"><code>${s.id}</code></a>` },
         { label: t.mode, cell: (s) => s.mode },
         {
           label: t.status,
@@ -65,7 +65,7 @@ function customersList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listCustomerSummaries(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (c) => code(c.id) },
+        { label: t.id, cell: (c) => html`<a href="/dashboard/customers/${c.id}"><code>${c.id}</code></a>` },
         { label: t.email, cell: (c) => c.email ?? '' },
         { label: t.card, cell: (c) => (c.source ? sourceText(c.source) : '—') },
         { label: t.created, cell: (c) => time(ctx.locale, c.created_at), className: 'time' },
