@@ -109,6 +109,24 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     });
   }
 
+  it('the 7-method hosted page is within its budgets: ≤ 100 KB transferred, ≤ 1,200 px tall at 1280 px', async () => {
+    const session = await api('/api/v1/sessions', { amount: 5980, currency: 'JPY', default_locale: 'ja', return_url: `${shop.url}/done`, payment_types: SEVEN });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      // Every response's headers and body as they came over the wire (a new context: nothing cached).
+      const sizes: Promise<number>[] = [];
+      page.on('requestfinished', (finished) => sizes.push(finished.sizes().then((s) => s.responseHeadersSize + s.responseBodySize)));
+      await page.goto(session.session_url, { waitUntil: 'load' });
+      const bytes = (await Promise.all(sizes)).reduce((sum, size) => sum + size, 0);
+      expect(bytes).toBeGreaterThan(1000);
+      expect(bytes).toBeLessThanOrEqual(100 * 1024);
+      expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(1200);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('landing page', async () => {
     await expectAccessible(`${base}/`);
   });
