@@ -79,6 +79,21 @@ describeBrowser('accessibility of every page (axe-core)', () => {
       await expectAccessible(session.session_url, (page) => page.locator('[data-pick="konbini"]').check());
     });
 
+    it(`hosted page showing a declined card's message, on a phone (${locale})`, async () => {
+      const session = await api('/api/v1/sessions', { amount: 5980, currency: 'JPY', default_locale: locale, return_url: `${shop.url}/done`, payment_types: SEVEN });
+      await expectAccessible(session.session_url, async (page) => {
+        await page.setViewportSize({ width: 390, height: 800 });
+        await page.locator('[data-pick="credit_card"]').check();
+        const form = page.locator('[data-method="credit_card"] form[data-form]');
+        await form.locator('input[name="name"]').fill('Taro Yamada');
+        await form.locator('input[name="number"]').pressSequentially('4123111111111000');
+        await form.locator('input[name="expiry"]').pressSequentially('1239');
+        await form.locator('input[name="verification_value"]').fill('123');
+        await form.locator('button[type="submit"]').click();
+        await page.locator('[data-error="credit_card"]').waitFor();
+      });
+    });
+
     it(`konbini and bank transfer instructions (${locale})`, async () => {
       const konbini = await payment(locale, { type: 'konbini', store: 'lawson', email: 'taro@example.com', phone: '090-1111-2222' });
       await expectAccessible(konbini.payment_details.instructions_url);
@@ -87,11 +102,17 @@ describeBrowser('accessibility of every page (axe-core)', () => {
       await expectAccessible(transfer.payment_details.instructions_url);
     });
 
-    it(`3-D Secure challenge and offsite simulator (${locale})`, async () => {
+    it(`3-D Secure challenge, offsite simulator and its result page (${locale})`, async () => {
       const token = await api('/api/v1/secure_tokens', { amount: 1000, currency: 'JPY', return_url: `${shop.url}/3ds`, payment_details: testCard({ number: '4100000000005000' }) }, merchant.publishableKey);
       await expectAccessible(`${token.authentication_url}&locale=${locale}`);
       const paypay = await payment(locale, { type: 'paypay' });
       await expectAccessible(paypay.payment_details.redirect_url);
+      // Without a return_url, Approve ends on the simulator's result page.
+      const res = await h.request({ method: 'POST', url: '/api/v1/payments', key: merchant.secretKey, json: { amount: 1000, currency: 'JPY', locale, payment_details: { type: 'merpay' } } });
+      expect(res.status, res.text).toBe(200);
+      await expectAccessible(res.body.payment_details.redirect_url, async (page) => {
+        await Promise.all([page.waitForURL(`**/offsite/${res.body.id}?locale=${locale}`), page.locator('button[value="approve"]').click()]);
+      });
     });
 
   }
