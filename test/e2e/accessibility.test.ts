@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
 import { describeBrowser, launchBrowser, startOtherSite, type OtherSite } from '../helpers/browser';
@@ -122,13 +122,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
       const paid = await payment(locale, testCard());
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
       try {
-        const page = await context.newPage();
-        page.setDefaultTimeout(60_000);
-        await page.goto(`${base}/dashboard/login?locale=${locale}`);
-        expect(await seriousViolations(page), 'sign-in').toEqual([]);
-        await page.fill('#email', DASHBOARD_USER.email);
-        await page.fill('#password', DASHBOARD_USER.password);
-        await Promise.all([page.waitForURL('**/dashboard'), page.click('form.dash-login button[type="submit"]')]);
+        const page = await signIn(context, locale);
         for (const path of ['/dashboard', '/dashboard/payments', `/dashboard/payments/${paid.id}`, '/dashboard/settings']) {
           await page.goto(`${base}${path}?locale=${locale}`);
           expect(await page.locator('html').getAttribute('lang')).toBe(locale);
@@ -138,6 +132,33 @@ describeBrowser('accessibility of every page (axe-core)', () => {
         await context.close();
       }
     });
+  }
+
+  it('dashboard: every section of its menu (en)', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en' });
+    try {
+      const page = await signIn(context, 'en');
+      const sections = await page.locator('.dash-nav a').evaluateAll((links) => links.map((link) => link.getAttribute('href')!));
+      expect(sections.length).toBeGreaterThan(10);
+      for (const path of sections) {
+        await page.goto(`${base}${path}`);
+        expect(await seriousViolations(page), path).toEqual([]);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** Scans the sign-in page, then signs in as DASHBOARD_USER: the home page in `context`. */
+  async function signIn(context: BrowserContext, locale: string): Promise<Page> {
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${base}/dashboard/login?locale=${locale}`);
+    expect(await seriousViolations(page), 'sign-in').toEqual([]);
+    await page.fill('#email', DASHBOARD_USER.email);
+    await page.fill('#password', DASHBOARD_USER.password);
+    await Promise.all([page.waitForURL('**/dashboard'), page.click('form.dash-login button[type="submit"]')]);
+    return page;
   }
 
   it('the 7-method hosted page is within its budgets: ≤ 100 KB transferred, ≤ 1,200 px tall at 1280 px', async () => {
