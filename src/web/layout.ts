@@ -28,7 +28,7 @@ export function layout({ locale, title, languages = [], testMode = false, body }
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body>
-${testMode ? html`<div class="ribbon" role="note">${t.common.testMode}</div>` : null}
+${testMode ? html`<aside class="ribbon">${t.common.testMode}</aside>` : null}
 <main class="page">
 ${body}
 </main>

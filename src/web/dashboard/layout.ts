@@ -64,7 +64,7 @@ export function dashLayout(ctx: DashContext, props: { title: string; section: Se
 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 </head>
 <body class="dash">
-${session?.merchant.mode === 'test' ? html`<div class="ribbon" role="note">${t.testMode}</div>` : null}
+${session?.merchant.mode === 'test' ? html`<aside class="ribbon">${t.testMode}</aside>` : null}
 <header class="dash-top">
 <p class="dash-brand"><a href="/dashboard">kessai</a>${session ? html` <span class="dash-merchant" data-merchant="${session.merchant.id}">${session.merchant.name}</span>` : null}</p>
 <div class="dash-user">
