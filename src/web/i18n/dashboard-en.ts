@@ -74,6 +74,7 @@ export const en = {
     total: 'Total',
     totalHint: 'minor units, e.g. 1100',
     orderNum: 'Order number',
+    customer: 'Customer / order',
     searchLabel: 'Order number or payment ID',
     from: 'From',
     to: 'To',

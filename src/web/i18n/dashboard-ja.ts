@@ -73,6 +73,7 @@ export const ja: DashboardMessages = {
     total: '合計',
     totalHint: '最小単位（例: 1100）',
     orderNum: '注文番号',
+    customer: '顧客 / 注文番号',
     searchLabel: '注文番号または決済 ID',
     from: '開始日',
     to: '終了日',

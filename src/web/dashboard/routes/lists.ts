@@ -5,7 +5,7 @@ import { sessionState } from '../../../domain/sessions';
 import { methodFor } from '../../../methods';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, money, pager, table, time } from '../components';
+import { code, money, pager, table, time, idLink } from '../components';
 import { dashLayout } from '../layout';
 
 const PUBLIC = { access: 'public' as const };
@@ -44,7 +44,7 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
           },
         },
         { label: t.amount, cell: (s) => (s.amount === null ? '—' : money(ctx, Number(s.amount), s.currency)), className: 'num' },
-        { label: t.payment, cell: (s) => (s.payment_id ? html`<a href="/dashboard/payments/${s.payment_id}"><code>${s.payment_id}</code></a>` : '') },
+        { label: t.payment, cell: (s) => (s.payment_id ? idLink(`/dashboard/payments/${s.payment_id}`, s.payment_id) : '') },
         { label: t.email, cell: (s) => s.email ?? '' },
         { label: t.expires, cell: (s) => time(ctx.locale, s.expires_at), className: 'time' },
         { label: t.created, cell: (s) => time(ctx.locale, s.created_at), className: 'time' },

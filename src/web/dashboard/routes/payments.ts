@@ -18,7 +18,7 @@ import { cancelPayment, capturePayment, getPayment, refundPayment } from '../../
 import { METHOD_TYPES, methodFor } from '../../../methods';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, json, money, notice, pager, statusBadge, table, time } from '../components';
+import { code, facts, idLink, json, money, notice, pager, statusBadge, table, time, type Column } from '../components';
 import { dashLayout, csrfField, type DashContext } from '../layout';
 import { timeline } from '../timeline';
 import { registerPaymentTestActions, testActionForms } from './payment-test-actions';
@@ -246,6 +246,25 @@ async function captureTotal(trx: CaptureArgs[0], actor: CaptureArgs[1], id: stri
   return capturePayment(trx, actor, id, { amount, tax: total - amount });
 }
 
+/**
+ * What a merchant scans first: when, how much, where it stands, how it was paid and whose it is;
+ * the id last, on one line, as a link.
+ */
+type PaymentRow = Awaited<ReturnType<typeof searchPayments>>['rows'][number];
+
+function paymentColumns(ctx: DashContext): Column<PaymentRow>[] {
+  const t = ctx.t.payments;
+  return [
+    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
+    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
+    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
+    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
+    { label: t.customer, cell: (p) => html`${p.email ?? ''}${p.email && p.external_order_num ? html`<br>` : null}${p.external_order_num ? html`<span class="dash-muted">${p.external_order_num}</span>` : null}` },
+    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
+    { label: t.id, cell: (p) => idLink(`/dashboard/payments/${p.id}`, p.id), className: 'id' },
+  ];
+}
+
 /** GET /dashboard/payments: the search form and a page of matching payments. */
 function paymentsList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
@@ -255,20 +274,7 @@ function paymentsList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
     const body = html`${searchForm(ctx, params)}
 ${invalid.map((name) => notice(t.badFilter(name), 'error'))}
-${table(
-  [
-    { label: t.id, cell: (p) => html`<a href="/dashboard/payments/${p.id}"><code>${p.id}</code></a>` },
-    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
-    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
-    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
-    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
-    { label: t.orderNum, cell: (p) => p.external_order_num ?? '' },
-    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
-  ],
-  rows,
-  t.none,
-  (p) => p.id,
-)}
+${table(paymentColumns(ctx), rows, t.none, (p) => p.id, { cards: true })}
 ${pager(ctx, search.page, PER_PAGE, total, params)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
   });
