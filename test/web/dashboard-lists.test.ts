@@ -46,3 +46,33 @@ describe('the payment list', () => {
     expect(balances.body).toContain(`<a href="/dashboard/payments/${payment.id}" class="dash-id"`);
   });
 });
+
+describe('empty states', () => {
+  it('an empty payment list says how to make the first payment: a curl that works once the secret key is put in', async () => {
+    const { m, browser } = await shop('empty@shop.example');
+    const res = await browser.get('/dashboard/payments');
+    expect(res.body).toContain('No payments yet.');
+    expect(res.body).toContain('<a href="/dashboard/settings">Settings</a>');
+    const curl = /<pre class="dash-curl" data-curl>([^<]+)<\/pre>/.exec(res.body)![1];
+    expect(curl).toContain('curl -u sk_test_…: ');
+    expect(res.body).not.toContain(m.secretKey);
+    const fields = Object.fromEntries([...curl.matchAll(/-d (\w+)=(\S+)/g)].map((match) => [match[1], match[2].replace(/&#x2F;|&#47;/g, '/')]));
+    const url = new URL(/(https?:\/\/\S+)/.exec(curl)![1]);
+    const made = await h.app.inject({ method: 'POST', url: url.pathname, headers: { authorization: `Basic ${Buffer.from(`${m.secretKey}:`).toString('base64')}` }, payload: fields });
+    expect(made.statusCode, made.body).toBe(200);
+    expect(made.json().session_url).toBeTruthy();
+    expect((await browser.get('/dashboard/sessions')).body).not.toContain('data-empty="first-payment"');
+    const filtered = await browser.get('/dashboard/payments?status=captured');
+    expect(filtered.body).toContain('No payments match.');
+    expect(filtered.body).not.toContain('data-curl');
+  });
+
+  it('an empty session list shows the same; the home chart with nothing captured is a sentence, not a ¥0 axis', async () => {
+    const { browser } = await shop('nochart@shop.example');
+    expect((await browser.get('/dashboard/sessions')).body).toContain('data-empty="first-payment"');
+    const home = await browser.get('/dashboard');
+    expect(home.body).toContain('No captured payments in the last 14 days.');
+    expect(home.body).not.toContain('class="axis"');
+    expect(home.body).not.toContain('<svg viewBox');
+  });
+});

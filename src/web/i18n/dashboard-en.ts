@@ -1,8 +1,10 @@
 import { ledgerEn } from './dashboard-ledger-en';
+import { startEn } from './dashboard-start-en';
 
 /** The merchant dashboard's strings in English; their shape is DashboardMessages, which `ja` must match. */
 export const en = {
   ...ledgerEn,
+  ...startEn,
   languageName: 'English',
   title: 'Dashboard',
   testMode: 'Test mode',
@@ -61,7 +63,6 @@ export const en = {
     sessions: 'Sessions',
     webhookEndpoints: 'Webhook endpoints',
     failedDeliveries: 'Failed webhook deliveries',
-    noVolume: 'No captured payments in this period.',
     chartLabel: (days: number, currency: string) => `Captured volume per day and payment method over the last ${days} days, in ${currency}`,
   },
   payments: {

@@ -1,9 +1,11 @@
 import type { DashboardMessages } from './dashboard-en';
 import { ledgerJa } from './dashboard-ledger-ja';
+import { startJa } from './dashboard-start-ja';
 
 /** The merchant dashboard's strings in Japanese (the dashboard's default language). */
 export const ja: DashboardMessages = {
   ...ledgerJa,
+  ...startJa,
   languageName: '日本語',
   title: 'ダッシュボード',
   testMode: 'テストモード',
@@ -60,7 +62,6 @@ export const ja: DashboardMessages = {
     sessions: 'セッション',
     webhookEndpoints: 'Webhook エンドポイント',
     failedDeliveries: '失敗した Webhook 配信',
-    noVolume: 'この期間に確定した決済はありません。',
     chartLabel: (days, currency) => `過去${days}日間の日別・決済方法別の売上（${currency}）`,
   },
   payments: {

@@ -6,6 +6,7 @@ import { methodFor } from '../../../methods';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, money, pager, table, time, idLink } from '../components';
+import { firstPayment } from '../empty';
 import { dashLayout } from '../layout';
 
 const PUBLIC = { access: 'public' as const };
@@ -50,7 +51,7 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
         { label: t.created, cell: (s) => time(ctx.locale, s.created_at), className: 'time' },
       ],
       rows,
-      t.none,
+      page > 1 ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noSessions),
       (s) => s.id,
     )}${pager(ctx, page, PER_PAGE, total)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.sessions, section: 'sessions', body }));

@@ -20,6 +20,7 @@ import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, facts, idLink, json, money, notice, pager, statusBadge, table, time, type Column } from '../components';
 import { dashLayout, csrfField, type DashContext } from '../layout';
+import { firstPayment } from '../empty';
 import { timeline } from '../timeline';
 import { registerPaymentTestActions, testActionForms } from './payment-test-actions';
 
@@ -272,9 +273,10 @@ function paymentsList(dash: FastifyInstance, services: Services): void {
     const t = ctx.t.payments;
     const { search, invalid, params } = parseSearch(request.query);
     const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
+    const filtered = Object.keys(params).length > 0 || search.page > 1;
     const body = html`${searchForm(ctx, params)}
 ${invalid.map((name) => notice(t.badFilter(name), 'error'))}
-${table(paymentColumns(ctx), rows, t.none, (p) => p.id, { cards: true })}
+${table(paymentColumns(ctx), rows, filtered ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noPayments), (p) => p.id, { cards: true })}
 ${pager(ctx, search.page, PER_PAGE, total, params)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
   });
