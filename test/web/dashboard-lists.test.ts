@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDashboardUser } from '../../src/domain/dashboard/auth';
+import { createDashboardUser, createLoginLink } from '../../src/domain/dashboard/auth';
 import { startHarness, type Harness } from '../helpers/harness';
 import { paymentApi } from '../helpers/payment-api';
-import { DASHBOARD_PASSWORD, signedIn as signedInAs } from '../helpers/dashboard-browser';
+import { DASHBOARD_PASSWORD, DashboardBrowser, signedIn as signedInAs } from '../helpers/dashboard-browser';
 
 // The payment list as a merchant scans it (issue 19): what matters first, ids last, short and
 // linked; empty states that say how to make the first payment; and the sign-in page.
@@ -74,5 +74,34 @@ describe('empty states', () => {
     expect(home.body).toContain('No captured payments in the last 14 days.');
     expect(home.body).not.toContain('class="axis"');
     expect(home.body).not.toContain('<svg viewBox');
+  });
+});
+
+describe('sign-in page', () => {
+  it('is one card in the middle (no menu) and says how to get an account, in en and ja', async () => {
+    for (const [language, heading] of [['en', 'No account yet?'], ['ja', 'アカウントがない場合']]) {
+      const res = await new DashboardBrowser(h.app, language).get('/dashboard/login');
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('<div class="dash-body dash-alone">');
+      expect(res.body).not.toContain('class="dash-nav"');
+      expect(res.body).toContain(heading);
+      expect(res.body).toContain('npx kessai users create --email you@shop.example');
+    }
+    const css = (await h.app.inject('/assets/dashboard.css')).body;
+    expect(css).toMatch(/\.dash-alone \{[^}]*justify-content: center/);
+  });
+
+  it("shows the user's email in the header; after a one-time link, no stand-in for a name", async () => {
+    const { m, browser } = await shop('who@shop.example');
+    const home = await browser.get('/dashboard');
+    expect(home.body).toContain('<span class="dash-email" data-user-email>who@shop.example</span>');
+    expect(home.body).toContain('<div class="dash-body">');
+    const linked = new DashboardBrowser(h.app, 'en');
+    await linked.get(`/dashboard/login/${await createLoginLink(h.store.db, m.id, h.clock.now())}`);
+    const page = await linked.get('/dashboard');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('one-time link');
+    expect(page.body).not.toContain('dash-email');
+    expect(page.body).toContain('data-action="sign-out"');
   });
 });

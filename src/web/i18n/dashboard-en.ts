@@ -51,7 +51,6 @@ export const en = {
     invalid: 'The email or password is wrong.',
     rateLimited: 'Too many failed attempts. Wait 15 minutes, then try again.',
     linkInvalid: 'This sign-in link was already used or has expired. Sign in with your email and password, or restart kessai for a new link.',
-    oneTimeUser: 'one-time link',
   },
   home: {
     title: 'Overview',

@@ -50,7 +50,6 @@ export const ja: DashboardMessages = {
     invalid: 'メールアドレスまたはパスワードが正しくありません。',
     rateLimited: 'ログインの失敗が続いたため、15分間ログインできません。',
     linkInvalid: 'このログインリンクは使用済みか期限切れです。メールアドレスとパスワードでログインするか、kessai を再起動して新しいリンクを表示してください。',
-    oneTimeUser: 'ワンタイムリンク',
   },
   home: {
     title: '概要',
