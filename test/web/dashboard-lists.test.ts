@@ -105,3 +105,38 @@ describe('sign-in page', () => {
     expect(page.body).toContain('data-action="sign-out"');
   });
 });
+
+describe('CSV export', () => {
+  it('exports every payment of the filtered list, all pages, as quoted UTF-8 CSV with the API\'s field names', async () => {
+    const { m, browser } = await shop('csv@shop.example');
+    const api = paymentApi(h, m.secretKey);
+    const made: { id: string; created_at: string }[] = [];
+    for (let i = 0; i < 27; i++) made.push(await api.create({ external_order_num: i === 3 ? '=HYPERLINK("x")' : `csv-${i}`, description: 'tea, "green"' }));
+    const konbini = await api.create({ payment_details: { type: 'konbini', store: 'lawson', email: 'kon@example.com' } });
+    const list = await browser.get('/dashboard/payments?method=credit_card');
+    expect(list.body).toContain('<a href="/dashboard/payments.csv?method=credit_card" data-action="export-csv" download>Export CSV</a>');
+
+    const res = await browser.get('/dashboard/payments.csv?method=credit_card&page=2');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="payments-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(res.body.startsWith('\uFEFF"id","created_at","status","payment_type","currency","amount","tax","payment_method_fee","total","amount_refunded","external_order_num","email","description"\r\n')).toBe(true);
+    const lines = res.body.trimEnd().split('\r\n').slice(1);
+    expect(lines).toHaveLength(27);
+    expect(lines.map((line) => line.slice(1, line.indexOf('"', 1)))).toEqual(made.map((p) => p.id).reverse());
+    const fourth = lines.find((line) => line.startsWith(`"${made[3].id}"`))!;
+    expect(fourth).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(fourth).toContain('"tea, ""green"""');
+    expect(fourth).toContain(`"${made[3].created_at}","captured","credit_card","JPY"`);
+    expect(res.body).not.toContain(konbini.id);
+
+    const all = await browser.get('/dashboard/payments.csv?status=nonsense');
+    expect(all.statusCode).toBe(200);
+    expect(all.body.trimEnd().split('\r\n')).toHaveLength(29);
+    expect(all.body).toContain('kon@example.com');
+    // Another merchant's payments are never in it, and no session means no file.
+    const other = await shop('csv-other@shop.example');
+    expect((await other.browser.get('/dashboard/payments.csv')).body.trimEnd().split('\r\n')).toHaveLength(1);
+    expect((await new DashboardBrowser(h.app, 'en').get('/dashboard/payments.csv')).statusCode).toBe(303);
+  });
+});

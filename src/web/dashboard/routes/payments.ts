@@ -7,9 +7,7 @@ import {
   PAYMENT_STATUSES,
   searchPayments,
   type Payment,
-  type PaymentSearch,
   type PaymentActions,
-  type PaymentStatus,
 } from '../../../domain/dashboard/views';
 import { ApiError } from '../../../kernel/errors';
 import { MAX_AMOUNT } from '../../../kernel/money';
@@ -23,54 +21,11 @@ import { dashLayout, csrfField, type DashContext } from '../layout';
 import { firstPayment } from '../empty';
 import { timeline } from '../timeline';
 import { registerPaymentTestActions, testActionForms } from './payment-test-actions';
+import { registerPaymentsCsv } from './payments-csv';
+import { parseSearch, PER_PAGE, type Query } from './payment-search';
 
 const PUBLIC = { access: 'public' as const };
-const PER_PAGE = 25;
 const ID = /^[0-9a-z]{1,64}$/;
-
-type Query = Record<string, string | undefined>;
-
-/** The list's filters from the query string; a value that makes no sense is named in `invalid` and ignored. */
-export function parseSearch(query: Query): { search: PaymentSearch; invalid: string[]; params: Query } {
-  const invalid: string[] = [];
-  const search: PaymentSearch = { page: 1, perPage: PER_PAGE };
-  const params: Query = {};
-  const value = (name: string) => {
-    const raw = query[name];
-    return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
-  };
-  const status = value('status');
-  if (status) (PAYMENT_STATUSES as readonly string[]).includes(status) ? (search.status = status as PaymentStatus) : invalid.push('status');
-  const method = value('method');
-  if (method) METHOD_TYPES.includes(method) ? (search.paymentType = method) : invalid.push('method');
-  const amount = value('amount');
-  if (amount) /^\d{1,10}$/.test(amount) && Number(amount) <= MAX_AMOUNT ? (search.total = Number(amount)) : invalid.push('amount');
-  const order = value('external_order_num');
-  if (order) order.length <= 255 ? (search.externalOrderNum = order) : invalid.push('external_order_num');
-  const from = value('from');
-  if (from) {
-    const date = tokyoDate(from);
-    date ? (search.from = date) : invalid.push('from');
-  }
-  const to = value('to');
-  if (to) {
-    const date = tokyoDate(to);
-    date ? (search.until = new Date(date.getTime() + 86_400_000)) : invalid.push('to');
-  }
-  for (const name of ['status', 'method', 'amount', 'external_order_num', 'from', 'to']) {
-    if (value(name) && !invalid.includes(name)) params[name] = value(name);
-  }
-  const page = value('page');
-  if (page && /^\d{1,6}$/.test(page) && Number(page) >= 1) search.page = Number(page);
-  return { search, invalid, params };
-}
-
-/** `YYYY-MM-DD` → the start of that day in Tokyo, or null. */
-function tokyoDate(text: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
-  const date = new Date(`${text}T00:00:00+09:00`);
-  return Number.isNaN(date.getTime()) || new Date(date.getTime() + 9 * 3600_000).toISOString().slice(0, 10) !== text ? null : date;
-}
 
 function methodName(ctx: DashContext, type: string): string {
   return methodFor(type)?.names[ctx.locale] ?? type;
@@ -228,6 +183,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   command('refund', 'refunded');
   command('cancel', 'cancelled');
   registerPaymentTestActions(dash, services, show);
+  registerPaymentsCsv(dash, services);
 }
 
 /**
@@ -266,6 +222,12 @@ function paymentColumns(ctx: DashContext): Column<PaymentRow>[] {
   ];
 }
 
+/** The list's filters as the CSV link's query (`?status=captured…`, or nothing). */
+function csvQuery(params: Query): string {
+  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => !!entry[1])).toString();
+  return query ? `?${query}` : '';
+}
+
 /** GET /dashboard/payments: the search form and a page of matching payments. */
 function paymentsList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
@@ -277,7 +239,8 @@ function paymentsList(dash: FastifyInstance, services: Services): void {
     const body = html`${searchForm(ctx, params)}
 ${invalid.map((name) => notice(t.badFilter(name), 'error'))}
 ${table(paymentColumns(ctx), rows, filtered ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noPayments), (p) => p.id, { cards: true })}
-${pager(ctx, search.page, PER_PAGE, total, params)}`;
+${pager(ctx, search.page, PER_PAGE, total, params)}
+${total > 0 ? html`<p><a href="/dashboard/payments.csv${csvQuery(params)}" data-action="export-csv" download>${ctx.t.start.csv}</a></p>` : null}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
   });
 }
