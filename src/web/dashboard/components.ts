@@ -61,7 +61,10 @@ export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empt
   return html`<div class="${wrap}"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
     (row) =>
       html`<tr${rowAttribute ? html` data-row="${rowAttribute(row)}"` : null}>${columns.map(
-        (c) => html`<td${c.className ? html` class="${c.className}"` : null}${options.cards ? html` data-label="${c.label}"` : null}>${c.cell(row)}</td>`,
+        (c) =>
+          options.cards
+            ? html`<td${c.className ? html` class="${c.className}"` : null} data-label="${c.label}"><span class="dash-cell">${c.cell(row)}</span></td>`
+            : html`<td${c.className ? html` class="${c.className}"` : null}>${c.cell(row)}</td>`,
       )}</tr>`,
   )}</tbody></table></div>`;
 }
