@@ -61,7 +61,10 @@ describe('empty states', () => {
     const made = await h.app.inject({ method: 'POST', url: url.pathname, headers: { authorization: `Basic ${Buffer.from(`${m.secretKey}:`).toString('base64')}` }, payload: fields });
     expect(made.statusCode, made.body).toBe(200);
     expect(made.json().session_url).toBeTruthy();
-    expect((await browser.get('/dashboard/sessions')).body).not.toContain('data-empty="first-payment"');
+    const sessions = (await browser.get('/dashboard/sessions')).body;
+    expect(sessions).not.toContain('data-empty="first-payment"');
+    // A session has no page of its own yet: its id is on one line, cut short, the full id in the title.
+    expect(sessions).toContain(`<td class="id"><span class="dash-id" title="${made.json().id}" data-id="${made.json().id}">`);
     const filtered = await browser.get('/dashboard/payments?status=captured');
     expect(filtered.body).toContain('No payments match.');
     expect(filtered.body).not.toContain('data-curl');

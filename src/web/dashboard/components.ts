@@ -77,6 +77,11 @@ export function idLink(href: string, id: string): Html {
   return html`<a href="${href}" class="dash-id" title="${id}" data-id="${id}"><code>${id}</code></a>`;
 }
 
+/** An id in a list that has no detail page (sessions, customers, tokens): one line, cut the same way. */
+export function shortId(id: string): Html {
+  return html`<span class="dash-id" title="${id}" data-id="${id}"><code>${id}</code></span>`;
+}
+
 /** Previous / next links keeping the other query parameters. */
 export function pager(ctx: DashContext, page: number, perPage: number, total: number, params: Record<string, string | undefined> = {}): Html | null {
   const last = Math.max(1, Math.ceil(total / perPage));

@@ -5,7 +5,7 @@ import { sessionState } from '../../../domain/sessions';
 import { methodFor } from '../../../methods';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, money, pager, table, time, idLink } from '../components';
+import { idLink, money, pager, shortId, table, time } from '../components';
 import { firstPayment } from '../empty';
 import { dashLayout } from '../layout';
 
@@ -35,7 +35,7 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listSessions(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (s) => code(s.id) },
+        { label: t.id, cell: (s) => shortId(s.id), className: 'id' },
         { label: t.mode, cell: (s) => s.mode },
         {
           label: t.status,
@@ -66,7 +66,7 @@ function customersList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listCustomerSummaries(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (c) => code(c.id) },
+        { label: t.id, cell: (c) => shortId(c.id), className: 'id' },
         { label: t.email, cell: (c) => c.email ?? '' },
         { label: t.card, cell: (c) => (c.source ? sourceText(c.source) : '—') },
         { label: t.created, cell: (c) => time(ctx.locale, c.created_at), className: 'time' },
@@ -87,7 +87,7 @@ function tokensList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listTokens(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (k) => code(k.id) },
+        { label: t.id, cell: (k) => shortId(k.id), className: 'id' },
         { label: t.kind, cell: (k) => k.kind },
         { label: t.type, cell: (k) => methodFor(k.payment_type)?.names[ctx.locale] ?? k.payment_type },
         { label: t.amount, cell: (k) => (k.amount !== null && k.currency ? money(ctx, Number(k.amount), k.currency) : (k.currency ?? '')), className: 'num' },
