@@ -548,8 +548,8 @@ describe('developers', () => {
     const session = (await api.post('/api/v1/sessions', { amount: 1500, currency: 'JPY', return_url: 'https://shop.example/done', email: 'taro@shop.example' })).body;
     const customer = (await api.post('/api/v1/customers', { email: 'hanako@shop.example', payment_details: testCard() })).body;
     const browser = await signedIn('records@shop.example');
-    expect((await browser.get('/dashboard/sessions')).body).toContain(`<a href="/dashboard/sessions/${session.id}">`);
-    expect((await browser.get('/dashboard/customers')).body).toContain(`<a href="/dashboard/customers/${customer.id}">`);
+    expect((await browser.get('/dashboard/sessions')).body).toContain(`<a href="/dashboard/sessions/${session.id}" class="dash-id"`);
+    expect((await browser.get('/dashboard/customers')).body).toContain(`<a href="/dashboard/customers/${customer.id}" class="dash-id"`);
     const page = await browser.get(`/dashboard/sessions/${session.id}?locale=en`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`<a href="${session.session_url}" data-session-url>`);

@@ -20,6 +20,8 @@ const TOP = 8;
  * legend below names the methods.
  */
 export function volumeChart(ctx: DashContext, data: Overview): Html {
+  // Nothing captured: a sentence, not an empty plot whose axis reads ¥0 ¥0 ¥0.
+  if (data.count === 0) return html`<p class="dash-start dash-empty" data-empty="chart">${ctx.t.start.noVolume(data.days.length)} <a href="/dashboard/payments">${ctx.t.nav.payments}</a></p>`;
   const days = data.days;
   const totals = days.map((day) => Object.values(day.byType).reduce((a, b) => a + b, 0));
   const max = niceMax(Math.max(0, ...totals));
@@ -53,7 +55,7 @@ export function volumeChart(ctx: DashContext, data: Overview): Html {
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="${ctx.t.home.chartLabel(days.length, data.currency)}" xmlns="http://www.w3.org/2000/svg">${grid}${bars}</svg>
 <figcaption><ul class="dash-legend">${data.types.map(
     (type) => html`<li data-type="${type}"><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="${colour(type)}"/></svg> ${name(type)}</li>`,
-  )}</ul>${data.count === 0 ? html`<p class="dash-empty">${ctx.t.home.noVolume}</p>` : null}</figcaption>
+  )}</ul></figcaption>
 </figure>`;
 }
 

@@ -51,13 +51,35 @@ export interface Column<T> {
   className?: string;
 }
 
-/** A table of rows, or `empty` when there are none. */
-export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty: string, rowAttribute?: (row: T) => string): Html {
-  if (rows.length === 0) return html`<p class="dash-empty">${empty}</p>`;
-  return html`<div class="dash-table-wrap"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
+/**
+ * A table of rows, or `empty` when there are none. `cards`: on a phone each row becomes a card
+ * of label–value lines (the labels come from each cell's data-label), so nothing scrolls sideways.
+ */
+export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty: Child, rowAttribute?: (row: T) => string, options: { cards?: boolean } = {}): Html {
+  if (rows.length === 0) return typeof empty === 'string' ? html`<p class="dash-empty">${empty}</p>` : html`${empty}`;
+  const wrap = options.cards ? 'dash-table-wrap dash-table-cards' : 'dash-table-wrap';
+  return html`<div class="${wrap}"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
     (row) =>
-      html`<tr${rowAttribute ? html` data-row="${rowAttribute(row)}"` : null}>${columns.map((c) => html`<td${c.className ? html` class="${c.className}"` : null}>${c.cell(row)}</td>`)}</tr>`,
+      html`<tr${rowAttribute ? html` data-row="${rowAttribute(row)}"` : null}>${columns.map(
+        (c) =>
+          options.cards
+            ? html`<td${c.className ? html` class="${c.className}"` : null} data-label="${c.label}"><span class="dash-cell">${c.cell(row)}</span></td>`
+            : html`<td${c.className ? html` class="${c.className}"` : null}>${c.cell(row)}</td>`,
+      )}</tr>`,
   )}</tbody></table></div>`;
+}
+
+/**
+ * An id in a list: a link to its detail page, in monospace on one line, cut short with an ellipsis
+ * when the column is narrow; the full id stays in the link's text and title.
+ */
+export function idLink(href: string, id: string): Html {
+  return html`<a href="${href}" class="dash-id" title="${id}" data-id="${id}"><code>${id}</code></a>`;
+}
+
+/** An id in a list that has no detail page (sessions, customers, tokens): one line, cut the same way. */
+export function shortId(id: string): Html {
+  return html`<span class="dash-id" title="${id}" data-id="${id}"><code>${id}</code></span>`;
 }
 
 /** Previous / next links keeping the other query parameters. */

@@ -44,7 +44,8 @@ const MENU: readonly { section: Section; href: string; label: (t: DashboardMessa
 /**
  * The document around every dashboard page: the customer pages' stylesheet plus the dashboard's,
  * no script (the CSP allows none), a menu, the merchant, the language switch (ja/en) and "Sign
- * out" (a POST form with the CSRF token).
+ * out" (a POST form with the CSRF token). Signed in, the header shows who (by email; a one-time
+ * link has none, so nothing is shown); signed out, the page is one card in the middle.
  */
 export function dashLayout(ctx: DashContext, props: { title: string; section: Section; body: Child }): Html {
   const { t, session } = ctx;
@@ -70,11 +71,11 @@ ${session?.merchant.mode === 'test' ? html`<aside class="ribbon">${t.testMode}</
 <div class="dash-user">
 ${languageLinks(ctx)}
 ${session
-    ? html`<span class="dash-email">${session.email ?? t.login.oneTimeUser}</span><form method="post" action="/dashboard/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link-button" data-action="sign-out">${t.nav.signOut}</button></form>`
+    ? html`${session.email ? html`<span class="dash-email" data-user-email>${session.email}</span>` : null}<form method="post" action="/dashboard/logout" class="inline">${csrfField(ctx)}<button type="submit" class="link-button" data-action="sign-out">${t.nav.signOut}</button></form>`
     : null}
 </div>
 </header>
-<div class="dash-body">
+<div class="${menu ? 'dash-body' : 'dash-body dash-alone'}">
 ${menu}
 <main class="dash-main">
 <h1>${props.title}</h1>

@@ -1,8 +1,10 @@
 import { ledgerEn } from './dashboard-ledger-en';
+import { startEn } from './dashboard-start-en';
 
 /** The merchant dashboard's strings in English; their shape is DashboardMessages, which `ja` must match. */
 export const en = {
   ...ledgerEn,
+  ...startEn,
   languageName: 'English',
   title: 'Dashboard',
   testMode: 'Test mode',
@@ -49,7 +51,6 @@ export const en = {
     invalid: 'The email or password is wrong.',
     rateLimited: 'Too many failed attempts. Wait 15 minutes, then try again.',
     linkInvalid: 'This sign-in link was already used or has expired. Sign in with your email and password, or restart kessai for a new link.',
-    oneTimeUser: 'one-time link',
   },
   home: {
     title: 'Overview',
@@ -61,7 +62,6 @@ export const en = {
     sessions: 'Sessions',
     webhookEndpoints: 'Webhook endpoints',
     failedDeliveries: 'Failed webhook deliveries',
-    noVolume: 'No captured payments in this period.',
     chartLabel: (days: number, currency: string) => `Captured volume per day and payment method over the last ${days} days, in ${currency}`,
   },
   payments: {
@@ -74,6 +74,7 @@ export const en = {
     total: 'Total',
     totalHint: 'minor units, e.g. 1100',
     orderNum: 'Order number',
+    customer: 'Customer / order',
     searchLabel: 'Order number or payment ID',
     from: 'From',
     to: 'To',

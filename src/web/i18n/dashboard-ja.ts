@@ -1,9 +1,11 @@
 import type { DashboardMessages } from './dashboard-en';
 import { ledgerJa } from './dashboard-ledger-ja';
+import { startJa } from './dashboard-start-ja';
 
 /** The merchant dashboard's strings in Japanese (the dashboard's default language). */
 export const ja: DashboardMessages = {
   ...ledgerJa,
+  ...startJa,
   languageName: '日本語',
   title: 'ダッシュボード',
   testMode: 'テストモード',
@@ -48,7 +50,6 @@ export const ja: DashboardMessages = {
     invalid: 'メールアドレスまたはパスワードが正しくありません。',
     rateLimited: 'ログインの失敗が続いたため、15分間ログインできません。',
     linkInvalid: 'このログインリンクは使用済みか期限切れです。メールアドレスとパスワードでログインするか、kessai を再起動して新しいリンクを表示してください。',
-    oneTimeUser: 'ワンタイムリンク',
   },
   home: {
     title: '概要',
@@ -60,7 +61,6 @@ export const ja: DashboardMessages = {
     sessions: 'セッション',
     webhookEndpoints: 'Webhook エンドポイント',
     failedDeliveries: '失敗した Webhook 配信',
-    noVolume: 'この期間に確定した決済はありません。',
     chartLabel: (days, currency) => `過去${days}日間の日別・決済方法別の売上（${currency}）`,
   },
   payments: {
@@ -73,6 +73,7 @@ export const ja: DashboardMessages = {
     total: '合計',
     totalHint: '最小単位（例: 1100）',
     orderNum: '注文番号',
+    customer: '顧客 / 注文番号',
     searchLabel: '注文番号または決済 ID',
     from: '開始日',
     to: '終了日',

@@ -4,7 +4,7 @@ import { merchantBalances, type BalanceTransaction } from '../../../domain/dashb
 import { getBalance, listBalanceTransactions } from '../../../domain/ledger';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, money, pager, table, time, type Column } from '../components';
+import { code, facts, money, pager, table, time, type Column, idLink } from '../components';
 import { dashLayout, type DashContext } from '../layout';
 import { pageNumber } from './lists';
 
@@ -57,8 +57,8 @@ export default function route(dash: FastifyInstance, services: Services): void {
 
 /** What a ledger line belongs to, linked to its page where the dashboard has one. */
 function resourceOf(line: BalanceTransaction): Html | null {
-  if (line.payment_id) return html`<a href="/dashboard/payments/${line.payment_id}"><code>${line.payment_id}</code></a>`;
-  if (line.type.startsWith('disbursement') && line.resource_id) return html`<a href="/dashboard/disbursements/${line.resource_id}"><code>${line.resource_id}</code></a>`;
+  if (line.payment_id) return idLink(`/dashboard/payments/${line.payment_id}`, line.payment_id);
+  if (line.type.startsWith('disbursement') && line.resource_id) return idLink(`/dashboard/disbursements/${line.resource_id}`, line.resource_id);
   return code(line.resource_id);
 }
 
@@ -71,7 +71,7 @@ function transactionColumns(ctx: DashContext): Column<BalanceTransaction>[] {
     { label: t.resource, cell: (line) => resourceOf(line) },
     {
       label: t.settlement,
-      cell: (line) => (line.settlement_id ? html`<a href="/dashboard/settlements/${line.settlement_id}"><code>${line.settlement_id}</code></a>` : t.unsettled),
+      cell: (line) => (line.settlement_id ? idLink(`/dashboard/settlements/${line.settlement_id}`, line.settlement_id) : t.unsettled),
     },
     { label: t.happened, cell: (line) => time(ctx.locale, line.happened_at), className: 'time' },
   ];

@@ -6,7 +6,7 @@ import { ApiError } from '../../../kernel/errors';
 import { CHARGEBACK_STATUSES, type ChargebackStatus } from '../../../model/chargeback';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, money, notice, pager, table, time, type Column } from '../components';
+import { code, facts, money, notice, pager, table, time, type Column, idLink } from '../components';
 import { dashLayout, type DashContext } from '../layout';
 import { chargebackActions, registerChargebackActions, type Message } from './chargeback-actions';
 import { pageNumber } from './lists';
@@ -57,12 +57,12 @@ function statusFilter(ctx: DashContext, current: string | undefined): Html {
   return html`<p class="dash-filter" data-filter="status">${link(undefined, t.all)} · ${CHARGEBACK_STATUSES.map((s, i) => html`${i ? ' · ' : ''}${link(s, t.statuses[s])}`)}</p>`;
 }
 
-const paymentLink = (id: string) => html`<a href="/dashboard/payments/${id}"><code>${id}</code></a>`;
+const paymentLink = (id: string) => idLink(`/dashboard/payments/${id}`, id);
 
 function listColumns(ctx: DashContext): Column<Chargeback>[] {
   const t = ctx.t.chargebacks;
   return [
-    { label: t.id, cell: (c) => html`<a href="/dashboard/chargebacks/${c.id}"><code>${c.id}</code></a>` },
+    { label: t.id, cell: (c) => idLink(`/dashboard/chargebacks/${c.id}`, c.id) },
     { label: t.status, cell: (c) => chargebackBadge(ctx, c.status) },
     { label: t.amount, cell: (c) => money(ctx, c.amount, c.currency), className: 'num' },
     { label: t.due, cell: (c) => time(ctx.locale, c.due_date), className: 'time' },

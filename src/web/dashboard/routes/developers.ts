@@ -10,7 +10,7 @@ import { listEndpoints } from '../../../domain/webhooks';
 import { serializeEvent } from '../../../wire/event';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, json, notice, pager, table, time } from '../components';
+import { code, json, notice, pager, table, time, idLink } from '../components';
 import { DashError } from '../errors';
 import { csrfField, dashLayout } from '../layout';
 import { deliveriesTable, redeliverForm } from '../timeline';
@@ -87,7 +87,7 @@ ${table(
   [
     { label: t.created, cell: (e) => time(ctx.locale, e.created_at), className: 'time' },
     { label: t.type, cell: (e) => html`<a href="/dashboard/developers/events/${e.id}"><code>${e.type}</code></a>` },
-    { label: t.resource, cell: (e) => (e.data.resource === 'payment' ? html`<a href="/dashboard/payments/${e.resource_id}"><code>${e.resource_id}</code></a>` : code(e.resource_id)) },
+    { label: t.resource, cell: (e) => (e.data.resource === 'payment' ? idLink(`/dashboard/payments/${e.resource_id}`, e.resource_id) : code(e.resource_id)) },
   ],
   rows,
   t.none,
@@ -125,7 +125,7 @@ function webhookPages(dash: FastifyInstance, services: Services): void {
     const done = request.query.done === 'deleted' ? notice(ctx.t.manage.done.deleted) : null;
     const body = html`${done}<p><a class="button primary small" href="/dashboard/developers/webhooks/new" data-action="add-endpoint">${ctx.t.manage.add}</a></p>${table(
       [
-        { label: 'ID', cell: (w) => html`<a href="/dashboard/developers/webhooks/${w.id}"><code>${w.id}</code></a>` },
+        { label: 'ID', cell: (w) => idLink(`/dashboard/developers/webhooks/${w.id}`, w.id) },
         { label: t.url, cell: (w) => code(w.url) },
         { label: t.events, cell: (w) => (w.events.length ? w.events.join(', ') : t.allEvents) },
         { label: ctx.t.lists.status, cell: (w) => (w.active ? t.active : t.inactive) },

@@ -7,7 +7,7 @@ import { ApiError } from '../../../kernel/errors';
 import { DISBURSEMENT_STATUSES } from '../../../model/ledger';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, money, notice, pager, table, time, type Column } from '../components';
+import { code, facts, money, notice, pager, table, time, type Column, idLink } from '../components';
 import { csrfField, dashLayout, type DashContext } from '../layout';
 import type { Message } from './chargeback-actions';
 import { pageNumber } from './lists';
@@ -79,7 +79,7 @@ const account = (ctx: DashContext, d: Disbursement) => `${d.bank_code}-${d.branc
 function listColumns(ctx: DashContext): Column<Disbursement>[] {
   const t = ctx.t.disbursements;
   return [
-    { label: t.id, cell: (d) => html`<a href="/dashboard/disbursements/${d.id}"><code>${d.id}</code></a>` },
+    { label: t.id, cell: (d) => idLink(`/dashboard/disbursements/${d.id}`, d.id) },
     { label: t.status, cell: (d) => badge(ctx, d.status) },
     { label: t.amount, cell: (d) => money(ctx, d.amount, d.currency), className: 'num' },
     { label: t.account, cell: (d) => account(ctx, d) },

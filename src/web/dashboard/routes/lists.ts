@@ -5,7 +5,8 @@ import { sessionState } from '../../../domain/sessions';
 import { methodFor } from '../../../methods';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, money, pager, table, time } from '../components';
+import { idLink, money, pager, shortId, table, time } from '../components';
+import { firstPayment } from '../empty';
 import { dashLayout } from '../layout';
 
 const PUBLIC = { access: 'public' as const };
@@ -34,7 +35,7 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listSessions(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (s) => html`<a href="/dashboard/sessions/${s.id}"><code>${s.id}</code></a>` },
+        { label: t.id, cell: (s) => idLink(`/dashboard/sessions/${s.id}`, s.id), className: 'id' },
         { label: t.mode, cell: (s) => s.mode },
         {
           label: t.status,
@@ -44,13 +45,13 @@ function sessionsList(dash: FastifyInstance, services: Services): void {
           },
         },
         { label: t.amount, cell: (s) => (s.amount === null ? '—' : money(ctx, Number(s.amount), s.currency)), className: 'num' },
-        { label: t.payment, cell: (s) => (s.payment_id ? html`<a href="/dashboard/payments/${s.payment_id}"><code>${s.payment_id}</code></a>` : '') },
+        { label: t.payment, cell: (s) => (s.payment_id ? idLink(`/dashboard/payments/${s.payment_id}`, s.payment_id) : '') },
         { label: t.email, cell: (s) => s.email ?? '' },
         { label: t.expires, cell: (s) => time(ctx.locale, s.expires_at), className: 'time' },
         { label: t.created, cell: (s) => time(ctx.locale, s.created_at), className: 'time' },
       ],
       rows,
-      t.none,
+      page > 1 ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noSessions),
       (s) => s.id,
     )}${pager(ctx, page, PER_PAGE, total)}`;
     return sendPage(reply, dashLayout(ctx, { title: t.sessions, section: 'sessions', body }));
@@ -65,7 +66,7 @@ function customersList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listCustomerSummaries(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (c) => html`<a href="/dashboard/customers/${c.id}"><code>${c.id}</code></a>` },
+        { label: t.id, cell: (c) => idLink(`/dashboard/customers/${c.id}`, c.id), className: 'id' },
         { label: t.email, cell: (c) => c.email ?? '' },
         { label: t.card, cell: (c) => (c.source ? sourceText(c.source) : '—') },
         { label: t.created, cell: (c) => time(ctx.locale, c.created_at), className: 'time' },
@@ -86,7 +87,7 @@ function tokensList(dash: FastifyInstance, services: Services): void {
     const { rows, total } = await listTokens(services.db, ctx.session!.actor, page, PER_PAGE);
     const body = html`${table(
       [
-        { label: t.id, cell: (k) => code(k.id) },
+        { label: t.id, cell: (k) => shortId(k.id), className: 'id' },
         { label: t.kind, cell: (k) => k.kind },
         { label: t.type, cell: (k) => methodFor(k.payment_type)?.names[ctx.locale] ?? k.payment_type },
         { label: t.amount, cell: (k) => (k.amount !== null && k.currency ? money(ctx, Number(k.amount), k.currency) : (k.currency ?? '')), className: 'num' },

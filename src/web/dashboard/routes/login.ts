@@ -21,7 +21,10 @@ function loginPage(ctx: DashContext, csrf: string, error: string | null, email =
 <div class="field"><label for="email">${t.login.email}</label><input id="email" name="email" type="email" autocomplete="username" required value="${email}"></div>
 <div class="field"><label for="password">${t.login.password}</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
 <button type="submit" class="button primary">${t.login.submit}</button>
-</form>`,
+</form>
+<section class="dash-login-help" data-login-help><h2>${t.start.noAccount}</h2>
+<p>${t.start.createUser}</p><pre class="dash-curl">npx kessai users create --email you@shop.example</pre>
+<p class="dash-muted">${t.start.oneTimeLink}</p></section>`,
   });
 }
 

@@ -5,7 +5,7 @@ import { ApiError } from '../../../kernel/errors';
 import type { Mail } from '../../../model/mail';
 import { html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, pager, table, time } from '../components';
+import { code, facts, pager, table, time, idLink } from '../components';
 import { dashLayout, type DashContext } from '../layout';
 import { pageNumber } from './lists';
 
@@ -52,7 +52,7 @@ ${table(
     { label: t.to, cell: (m) => m.recipient },
     { label: t.subject, cell: (m) => html`<a href="/dashboard/developers/mail/${m.id}">${m.subject}</a>` },
     { label: t.kind, cell: (m) => t.kinds[m.kind] ?? m.kind },
-    { label: t.payment, cell: (m) => html`<a href="/dashboard/payments/${m.payment_id}"><code>${m.payment_id}</code></a>` },
+    { label: t.payment, cell: (m) => idLink(`/dashboard/payments/${m.payment_id}`, m.payment_id) },
     { label: t.status, cell: (m) => statusOf(ctx, m) },
   ],
   rows,
@@ -74,7 +74,7 @@ ${facts([
   { label: t.to, value: mail.recipient, name: 'to' },
   { label: t.kind, value: t.kinds[mail.kind] ?? mail.kind, name: 'kind' },
   { label: t.language, value: mail.locale, name: 'locale' },
-  { label: t.payment, value: html`<a href="/dashboard/payments/${mail.payment_id}"><code>${mail.payment_id}</code></a>`, name: 'payment' },
+  { label: t.payment, value: idLink(`/dashboard/payments/${mail.payment_id}`, mail.payment_id), name: 'payment' },
   { label: t.status, value: statusOf(ctx, mail), name: 'status' },
   { label: t.attempts, value: mail.attempts > 0 ? String(mail.attempts) : null },
   { label: t.lastError, value: mail.last_error },

@@ -7,9 +7,7 @@ import {
   PAYMENT_STATUSES,
   searchPayments,
   type Payment,
-  type PaymentSearch,
   type PaymentActions,
-  type PaymentStatus,
 } from '../../../domain/dashboard/views';
 import { ApiError } from '../../../kernel/errors';
 import { MAX_AMOUNT } from '../../../kernel/money';
@@ -18,58 +16,16 @@ import { cancelPayment, capturePayment, getPayment, refundPayment } from '../../
 import { METHOD_TYPES, methodFor } from '../../../methods';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, json, money, notice, pager, statusBadge, table, time } from '../components';
+import { code, facts, idLink, json, money, notice, pager, statusBadge, table, time, type Column } from '../components';
 import { dashLayout, csrfField, type DashContext } from '../layout';
+import { firstPayment } from '../empty';
 import { timeline } from '../timeline';
 import { registerPaymentTestActions, testActionForms } from './payment-test-actions';
+import { registerPaymentsCsv } from './payments-csv';
+import { parseSearch, PER_PAGE, type Query } from './payment-search';
 
 const PUBLIC = { access: 'public' as const };
-const PER_PAGE = 25;
 const ID = /^[0-9a-z]{1,64}$/;
-
-type Query = Record<string, string | undefined>;
-
-/** The list's filters from the query string; a value that makes no sense is named in `invalid` and ignored. */
-export function parseSearch(query: Query): { search: PaymentSearch; invalid: string[]; params: Query } {
-  const invalid: string[] = [];
-  const search: PaymentSearch = { page: 1, perPage: PER_PAGE };
-  const params: Query = {};
-  const value = (name: string) => {
-    const raw = query[name];
-    return typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined;
-  };
-  const status = value('status');
-  if (status) (PAYMENT_STATUSES as readonly string[]).includes(status) ? (search.status = status as PaymentStatus) : invalid.push('status');
-  const method = value('method');
-  if (method) METHOD_TYPES.includes(method) ? (search.paymentType = method) : invalid.push('method');
-  const amount = value('amount');
-  if (amount) /^\d{1,10}$/.test(amount) && Number(amount) <= MAX_AMOUNT ? (search.total = Number(amount)) : invalid.push('amount');
-  const order = value('external_order_num');
-  if (order) order.length <= 255 ? (search.externalOrderNum = order) : invalid.push('external_order_num');
-  const from = value('from');
-  if (from) {
-    const date = tokyoDate(from);
-    date ? (search.from = date) : invalid.push('from');
-  }
-  const to = value('to');
-  if (to) {
-    const date = tokyoDate(to);
-    date ? (search.until = new Date(date.getTime() + 86_400_000)) : invalid.push('to');
-  }
-  for (const name of ['status', 'method', 'amount', 'external_order_num', 'from', 'to']) {
-    if (value(name) && !invalid.includes(name)) params[name] = value(name);
-  }
-  const page = value('page');
-  if (page && /^\d{1,6}$/.test(page) && Number(page) >= 1) search.page = Number(page);
-  return { search, invalid, params };
-}
-
-/** `YYYY-MM-DD` → the start of that day in Tokyo, or null. */
-function tokyoDate(text: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
-  const date = new Date(`${text}T00:00:00+09:00`);
-  return Number.isNaN(date.getTime()) || new Date(date.getTime() + 9 * 3600_000).toISOString().slice(0, 10) !== text ? null : date;
-}
 
 function methodName(ctx: DashContext, type: string): string {
   return methodFor(type)?.names[ctx.locale] ?? type;
@@ -227,6 +183,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   command('refund', 'refunded');
   command('cancel', 'cancelled');
   registerPaymentTestActions(dash, services, show);
+  registerPaymentsCsv(dash, services);
 }
 
 /**
@@ -246,6 +203,31 @@ async function captureTotal(trx: CaptureArgs[0], actor: CaptureArgs[1], id: stri
   return capturePayment(trx, actor, id, { amount, tax: total - amount });
 }
 
+/**
+ * What a merchant scans first: when, how much, where it stands, how it was paid and whose it is;
+ * the id last, on one line, as a link.
+ */
+type PaymentRow = Awaited<ReturnType<typeof searchPayments>>['rows'][number];
+
+function paymentColumns(ctx: DashContext): Column<PaymentRow>[] {
+  const t = ctx.t.payments;
+  return [
+    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
+    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
+    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
+    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
+    { label: t.customer, cell: (p) => html`${p.email ?? ''}${p.email && p.external_order_num ? html`<br>` : null}${p.external_order_num ? html`<span class="dash-muted">${p.external_order_num}</span>` : null}` },
+    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
+    { label: t.id, cell: (p) => idLink(`/dashboard/payments/${p.id}`, p.id), className: 'id' },
+  ];
+}
+
+/** The list's filters as the CSV link's query (`?status=captured…`, or nothing). */
+function csvQuery(params: Query): string {
+  const query = new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => !!entry[1])).toString();
+  return query ? `?${query}` : '';
+}
+
 /** GET /dashboard/payments: the search form and a page of matching payments. */
 function paymentsList(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: Query }>('/dashboard/payments', { config: PUBLIC }, async (request, reply) => {
@@ -253,23 +235,12 @@ function paymentsList(dash: FastifyInstance, services: Services): void {
     const t = ctx.t.payments;
     const { search, invalid, params } = parseSearch(request.query);
     const { rows, total } = await searchPayments(services.db, ctx.session!.actor, search);
+    const filtered = Object.keys(params).length > 0 || search.page > 1;
     const body = html`${searchForm(ctx, params)}
 ${invalid.map((name) => notice(t.badFilter(name), 'error'))}
-${table(
-  [
-    { label: t.id, cell: (p) => html`<a href="/dashboard/payments/${p.id}"><code>${p.id}</code></a>` },
-    { label: t.status, cell: (p) => statusBadge(ctx, p.status) },
-    { label: t.total, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
-    { label: t.refunded, cell: (p) => (p.amount_refunded ? money(ctx, p.amount_refunded, p.currency) : ''), className: 'num' },
-    { label: t.method, cell: (p) => methodName(ctx, p.payment_type) },
-    { label: t.orderNum, cell: (p) => p.external_order_num ?? '' },
-    { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
-  ],
-  rows,
-  t.none,
-  (p) => p.id,
-)}
-${pager(ctx, search.page, PER_PAGE, total, params)}`;
+${table(paymentColumns(ctx), rows, filtered ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noPayments), (p) => p.id, { cards: true })}
+${pager(ctx, search.page, PER_PAGE, total, params)}
+${total > 0 ? html`<p><a href="/dashboard/payments.csv${csvQuery(params)}" data-action="export-csv" download>${ctx.t.start.csv}</a></p>` : null}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
   });
 }

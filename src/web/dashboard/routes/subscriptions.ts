@@ -5,7 +5,7 @@ import { ApiError } from '../../../kernel/errors';
 import type { Subscription } from '../../../model/subscription';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
-import { code, facts, json, money, notice, pager, statusBadge, table, time, type Column } from '../components';
+import { code, facts, json, money, notice, pager, statusBadge, table, time, type Column, idLink } from '../components';
 import { dashLayout, type DashContext } from '../layout';
 import { pageNumber } from './lists';
 
@@ -56,7 +56,7 @@ function statusFilter(ctx: DashContext, current: string | undefined): Html {
 function listColumns(ctx: DashContext): Column<Subscription>[] {
   const t = ctx.t.subscriptions;
   return [
-    { label: t.id, cell: (s) => html`<a href="/dashboard/subscriptions/${s.id}"><code>${s.id}</code></a>` },
+    { label: t.id, cell: (s) => idLink(`/dashboard/subscriptions/${s.id}`, s.id) },
     { label: t.status, cell: (s) => badge(ctx, s.status) },
     { label: t.amount, cell: (s) => money(ctx, s.amount, s.currency), className: 'num' },
     { label: t.period, cell: (s) => t.periods[s.period] ?? s.period },
@@ -86,7 +86,7 @@ function detail(ctx: DashContext, s: Subscription, payments: Awaited<ReturnType<
     { label: t.metadata, value: Object.keys(s.metadata).length ? json(s.metadata) : null, name: 'metadata' },
   ];
   const paymentColumns: Column<(typeof payments)[number]>[] = [
-    { label: t.payment, cell: (p) => html`<a href="/dashboard/payments/${p.id}"><code>${p.id}</code></a>` },
+    { label: t.payment, cell: (p) => idLink(`/dashboard/payments/${p.id}`, p.id) },
     { label: t.paymentStatus, cell: (p) => statusBadge(ctx, p.status) },
     { label: t.amount, cell: (p) => money(ctx, p.total, p.currency), className: 'num' },
     { label: t.created, cell: (p) => time(ctx.locale, p.created_at), className: 'time' },
