@@ -58,7 +58,8 @@ export interface Column<T> {
 export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty: Child, rowAttribute?: (row: T) => string, options: { cards?: boolean } = {}): Html {
   if (rows.length === 0) return typeof empty === 'string' ? html`<p class="dash-empty">${empty}</p>` : html`${empty}`;
   const wrap = options.cards ? 'dash-table-wrap dash-table-cards' : 'dash-table-wrap';
-  return html`<div class="${wrap}"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
+  // Focusable, so a keyboard can scroll a wide table sideways even when no cell holds a link.
+  return html`<div class="${wrap}" tabindex="0"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
     (row) =>
       html`<tr${rowAttribute ? html` data-row="${rowAttribute(row)}"` : null}>${columns.map(
         (c) =>
