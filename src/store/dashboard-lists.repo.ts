@@ -42,8 +42,13 @@ export async function listPayments(db: Db, filter: DashboardPaymentFilter, page:
     if (filter.status) conditions.push(eb('status', '=', filter.status));
     if (filter.paymentType) conditions.push(eb('payment_type', '=', filter.paymentType));
     if (filter.total !== undefined) conditions.push(eb('total', '=', filter.total));
-    // The search box takes an order number or a payment id.
-    if (filter.externalOrderNum) conditions.push(eb.or([eb('external_order_num', '=', filter.externalOrderNum), eb('id', '=', filter.externalOrderNum)]));
+    // The search box takes an order number, a payment id, a customer id or the customer's email.
+    if (filter.externalOrderNum) {
+      const text = filter.externalOrderNum;
+      conditions.push(
+        eb.or([eb('external_order_num', '=', text), eb('id', '=', text), eb('customer_id', '=', text), eb(sql`lower(email)`, '=', text.toLowerCase())]),
+      );
+    }
     if (filter.from) conditions.push(eb('created_at', '>=', filter.from));
     if (filter.until) conditions.push(eb('created_at', '<', filter.until));
     return eb.and(conditions);

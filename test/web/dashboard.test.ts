@@ -235,6 +235,11 @@ describe('payments', () => {
     expect(bad.body).toContain('Ignored an invalid filter: status.');
     expect(bad.body).toContain('Ignored an invalid filter: amount.');
     expect(bad.body).toContain('Ignored an invalid filter: from.');
+    // The same box finds a customer's payments by email (any case) or customer id.
+    expect(await ids('?external_order_num=A@B.example')).toEqual([konbini.id]);
+    const customer = (await api.post('/api/v1/customers', { email: 'c@d.example', payment_details: testCard() })).body;
+    const byCustomer = await api.create({ payment_details: undefined, customer: customer.id });
+    expect(await ids(`?external_order_num=${customer.id}`)).toEqual([byCustomer.id]);
   });
 
   it('captures, refunds (partly, then the rest) and cancels through the domain commands; errors are shown on the page', async () => {

@@ -75,7 +75,7 @@ export const en = {
     totalHint: 'minor units, e.g. 1100',
     orderNum: 'Order number',
     customer: 'Customer / order',
-    searchLabel: 'Order number or payment ID',
+    searchLabel: 'Order number, payment ID, customer ID or email',
     from: 'From',
     to: 'To',
     created: 'Created',

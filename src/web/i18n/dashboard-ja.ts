@@ -74,7 +74,7 @@ export const ja: DashboardMessages = {
     totalHint: '最小単位（例: 1100）',
     orderNum: '注文番号',
     customer: '顧客 / 注文番号',
-    searchLabel: '注文番号または決済 ID',
+    searchLabel: '注文番号・決済 ID・顧客 ID・メール',
     from: '開始日',
     to: '終了日',
     created: '作成日時',
