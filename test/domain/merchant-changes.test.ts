@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenForMerchantChanges } from '../../src/domain/merchant-changes';
 import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
@@ -37,8 +38,10 @@ describe('merchant changes made elsewhere', () => {
   });
 
   it('leave alone what a lookup does not carry: a seeded merchant’s sequence moves without a notification', async () => {
+    // Only this file's schema: on PostgreSQL other test files' schemas NOTIFY on the same channel.
+    const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(h.store.db);
     let heard = 0;
-    const stopCounting = await h.store.listen('kessai_merchants', () => heard++);
+    const stopCounting = await h.store.listen('kessai_merchants', (payload) => (payload === rows[0].schema ? heard++ : undefined));
     await h.store.db.updateTable('merchants').set({ name: 'Renamed' }).where('id', '=', m.id).execute();
     await expect.poll(() => heard, { timeout: 2_000 }).toBe(1);
     await h.store.db.updateTable('merchants').set({ id_sequence: 7 }).where('id', '=', m.id).execute();
