@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
+import { MERCHANT_CHANNEL } from '../../src/store/merchants.repo';
 import { WEBHOOK_CHANNEL } from '../../src/store/outbox.repo';
 import { basicAuth, testCard, usingPostgres } from '../helpers/harness';
 import { hasPgbouncer, PGBOUNCER, startPgbouncer } from '../helpers/pgbouncer';
@@ -92,7 +93,8 @@ describe('through PgBouncer in transaction pooling mode (PostgreSQL only)', () =
       const { env, hooks } = await throughPgbouncer({ KESSAI_DATABASE_POOLER: 'transaction', KESSAI_LISTEN_DATABASE_URL: listenUrl.href });
       const server = await processes.server(env);
       await expectDelivered(hooks, await exercise(server));
-      expect(await listeningSessions(listener)).toEqual([`LISTEN "${WEBHOOK_CHANNEL}"`]);
+      // Both of a process's LISTEN sessions (webhook wake-ups, merchant changes) go straight to PostgreSQL.
+      expect((await listeningSessions(listener)).sort()).toEqual([`LISTEN "${MERCHANT_CHANNEL}"`, `LISTEN "${WEBHOOK_CHANNEL}"`].sort());
       // A second process on the same database starts too: the set-up lock is the transaction's.
       const second = await processes.server(env);
       expect((await call(second, 'GET', '/payments')).status).toBe(200);
