@@ -1,0 +1,101 @@
+import { execFileSync } from 'node:child_process';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+
+/**
+ * A test file that never ends would hold CI until its overall limit, with nothing in the log to
+ * say which. Vitest's own timeouts run inside the file's worker, so a worker whose event loop is
+ * blocked (or that waits on something outside any test, hook or timeout) is stuck for good.
+ *
+ * This reporter runs in Vitest's main process, where a stuck worker cannot stop it: every half
+ * minute it names each file running longer than warnMs (with the test it was last at, and the
+ * processes running under Vitest), and when one passes limitMs it ends the run as failed. The
+ * slowest file takes about 80 s on an idle 2-core machine, so the limits leave a wide margin.
+ */
+export interface WatchdogLimits {
+  warnMs: number;
+  limitMs: number;
+  checkEveryMs: number;
+  /** Where it writes (console.error) and how it ends the run (process.exit(1)); tests replace them. */
+  write: (line: string) => void;
+  fail: () => void;
+}
+
+const LIMITS: WatchdogLimits = {
+  warnMs: 5 * 60_000,
+  limitMs: 15 * 60_000,
+  checkEveryMs: 30_000,
+  write: (line) => console.error(line),
+  fail: () => process.exit(1),
+};
+
+interface Running {
+  since: number;
+  test: string;
+}
+
+export default class WatchdogReporter implements Reporter {
+  private readonly running = new Map<string, Running>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly limits: WatchdogLimits;
+
+  constructor(limits: Partial<WatchdogLimits> = {}) {
+    this.limits = { ...LIMITS, ...limits };
+  }
+
+  onInit(): void {
+    this.timer = setInterval(() => this.check(), this.limits.checkEveryMs);
+    this.timer.unref();
+  }
+
+  onTestModuleStart(module: TestModule): void {
+    this.running.set(module.moduleId, { since: Date.now(), test: '(collecting)' });
+  }
+
+  onTestCaseReady(test: TestCase): void {
+    const running = this.running.get(test.module.moduleId);
+    if (running) running.test = test.fullName;
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.running.delete(module.moduleId);
+  }
+
+  onTestRunEnd(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Public for its test; the timer calls it. */
+  check(now = Date.now()): void {
+    const { warnMs, limitMs, write, fail } = this.limits;
+    const late = [...this.running].filter(([, running]) => now - running.since > warnMs);
+    if (late.length === 0) return;
+    for (const [file, running] of late) {
+      write(`[watchdog] ${file} has run for ${Math.round((now - running.since) / 1000)} s; last test started: ${running.test}`);
+    }
+    write(`[watchdog] processes under Vitest:\n${processTree()}`);
+    const stuck = late.filter(([, running]) => now - running.since > limitMs);
+    if (stuck.length > 0) {
+      write(`[watchdog] ${stuck.map(([file]) => file).join(', ')} ran past ${limitMs / 1000} s: ending the run as failed`);
+      fail();
+    }
+  }
+}
+
+/** `ps` of this process's descendants, for a log that shows what a stuck file was waiting on. */
+function processTree(): string {
+  try {
+    const table = execFileSync('ps', ['-eo', 'pid=,ppid=,etime=,args='], { encoding: 'utf8', timeout: 5_000 });
+    const rows = table.split('\n').filter(Boolean).map((line) => {
+      const [pid, ppid] = line.trim().split(/\s+/, 2).map(Number);
+      return { pid, ppid, line: line.trim().slice(0, 200) };
+    });
+    const mine = new Set([process.pid]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const row of rows) if (mine.has(row.ppid) && !mine.has(row.pid)) (mine.add(row.pid), (grew = true));
+    }
+    return rows.filter((row) => mine.has(row.pid)).map((row) => `  ${row.line}`).join('\n');
+  } catch (error) {
+    return `  (ps failed: ${(error as Error).message})`;
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { TestCase, TestModule } from 'vitest/node';
+import WatchdogReporter from '../helpers/watchdog-reporter';
+
+// The reporter only reads moduleId, and a test's module and fullName.
+const file = (moduleId: string) => ({ moduleId }) as TestModule;
+const test = (moduleId: string, fullName: string) => ({ module: file(moduleId), fullName }) as TestCase;
+
+function watchdog() {
+  const lines: string[] = [];
+  let failed = 0;
+  const reporter = new WatchdogReporter({ warnMs: 1_000, limitMs: 5_000, write: (line) => lines.push(line), fail: () => failed++ });
+  return { reporter, lines, failures: () => failed };
+}
+
+describe('the watchdog reporter', () => {
+  it('says nothing of files within the warning time, or of files that ended', () => {
+    const { reporter, lines, failures } = watchdog();
+    reporter.onTestModuleStart(file('/t/quick.test.ts'));
+    reporter.onTestModuleStart(file('/t/done.test.ts'));
+    reporter.onTestModuleEnd(file('/t/done.test.ts'));
+    reporter.check(Date.now() + 500);
+    expect(lines).toEqual([]);
+    reporter.onTestModuleEnd(file('/t/quick.test.ts'));
+    reporter.check(Date.now() + 60_000);
+    expect(lines).toEqual([]);
+    expect(failures()).toBe(0);
+  });
+
+  it('names a file past the warning time with the test it is at, and fails the run past the limit', () => {
+    const { reporter, lines, failures } = watchdog();
+    reporter.onTestModuleStart(file('/t/slow.test.ts'));
+    reporter.onTestCaseReady(test('/t/slow.test.ts', 'a suite > waits on something'));
+    reporter.check(Date.now() + 2_000);
+    expect(lines[0]).toMatch(/^\[watchdog\] \/t\/slow\.test\.ts has run for 2 s; last test started: a suite > waits on something$/);
+    expect(lines[1]).toMatch(/^\[watchdog\] processes under Vitest:/);
+    expect(failures()).toBe(0);
+
+    reporter.check(Date.now() + 6_000);
+    expect(lines.at(-1)).toBe('[watchdog] /t/slow.test.ts ran past 5 s: ending the run as failed');
+    expect(failures()).toBe(1);
+  });
+});
