@@ -25,7 +25,17 @@ const LIMITS: WatchdogLimits = {
   limitMs: 15 * 60_000,
   checkEveryMs: 30_000,
   write: (line) => console.error(line),
-  fail: () => process.exit(1),
+  fail: () => {
+    // A stuck worker (and what it started) outlives Vitest's exit, holding CI's output open.
+    for (const pid of descendants().map((row) => row.pid)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    process.exit(1);
+  },
 };
 
 interface Running {
@@ -81,20 +91,31 @@ export default class WatchdogReporter implements Reporter {
   }
 }
 
-/** `ps` of this process's descendants, for a log that shows what a stuck file was waiting on. */
+interface ProcessRow {
+  pid: number;
+  ppid: number;
+  line: string;
+}
+
+/** This process's descendants (Vitest's workers and what they started), from `ps`. */
+function descendants(): ProcessRow[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid=,etime=,args='], { encoding: 'utf8', timeout: 5_000 });
+  const rows = table.split('\n').filter(Boolean).map((line) => {
+    const [pid, ppid] = line.trim().split(/\s+/, 2).map(Number);
+    return { pid, ppid, line: line.trim().slice(0, 200) };
+  });
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) if (mine.has(row.ppid) && !mine.has(row.pid)) (mine.add(row.pid), (grew = true));
+  }
+  return rows.filter((row) => row.pid !== process.pid && mine.has(row.pid));
+}
+
+/** The descendants as `ps` lines, for a log that shows what a stuck file was waiting on. */
 function processTree(): string {
   try {
-    const table = execFileSync('ps', ['-eo', 'pid=,ppid=,etime=,args='], { encoding: 'utf8', timeout: 5_000 });
-    const rows = table.split('\n').filter(Boolean).map((line) => {
-      const [pid, ppid] = line.trim().split(/\s+/, 2).map(Number);
-      return { pid, ppid, line: line.trim().slice(0, 200) };
-    });
-    const mine = new Set([process.pid]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const row of rows) if (mine.has(row.ppid) && !mine.has(row.pid)) (mine.add(row.pid), (grew = true));
-    }
-    return rows.filter((row) => mine.has(row.pid)).map((row) => `  ${row.line}`).join('\n');
+    return descendants().map((row) => `  ${row.line}`).join('\n');
   } catch (error) {
     return `  (ps failed: ${(error as Error).message})`;
   }
