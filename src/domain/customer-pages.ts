@@ -1,3 +1,4 @@
+import { customerFacing, type CustomerFacingMerchant } from './merchant-brand';
 import { methodFor } from '../methods';
 import type { PaymentMethod } from '../methods/method';
 import * as merchantsRepo from '../store/merchants.repo';
@@ -18,7 +19,7 @@ import type { Payment } from '../model/payment';
  */
 export interface CustomerPayment {
   payment: Payment;
-  merchant: { name: string; mode: 'test' | 'live' };
+  merchant: CustomerFacingMerchant;
   method: PaymentMethod | undefined;
   /** The payment's merchant, with its clock: for the commands the customer's buttons run. */
   actor: Actor;
@@ -44,7 +45,7 @@ export async function findCustomerPayment(services: Services, id: string, page: 
   if (!merchant) throw new ApiError('not_found', { param: 'id' });
   return {
     payment,
-    merchant: { name: merchant.name, mode: merchant.mode },
+    merchant: await customerFacing(services.db, merchant),
     method,
     actor: await actorFor(services.db, services.clock, merchant, { reading }),
   };

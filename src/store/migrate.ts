@@ -22,6 +22,7 @@ import * as ledger from './migrations/0020_ledger';
 import * as paymentFinalizations from './migrations/0021_payment_finalizations';
 import * as cluster from './migrations/0022_cluster';
 import * as plannedChargebacks from './migrations/0023_planned_chargebacks';
+import * as merchantLogos from './migrations/0024_merchant_logos';
 
 /** Every migration, in order. A new migration is one file in migrations/ and one line here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021_payment_finalizations': paymentFinalizations,
   '0022_cluster': cluster,
   '0023_planned_chargebacks': plannedChargebacks,
+  '0024_merchant_logos': merchantLogos,
 };
 
 /** The migrations' names, in order (a database snapshot records which of them it holds). */

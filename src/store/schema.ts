@@ -15,6 +15,7 @@ import type { Chargeback, ChargebackDocument, PlannedChargeback } from '../model
 import type { PaymentFinalizationsTable } from './schema-terminal';
 import type { BalanceTransactionsTable, DisbursementsTable, FeeDefaultsTable, MerchantFeesTable, SettlementsTable } from './schema-ledger';
 import type { SubscriptionsTable } from './schema-subscriptions';
+import type { MerchantLogosTable } from './schema-brand';
 import type { DashboardLoginFailuresTable, DashboardLoginLinksTable, DashboardSessionsTable, DashboardUsersTable, RequestLogTable } from './schema-dashboard';
 
 export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './schema-dashboard';
@@ -24,6 +25,7 @@ export type { DashboardSessionRow, DashboardUserRow, RequestLogRow } from './sch
 export interface Database {
   merchants: MerchantsTable;
   api_keys: ApiKeysTable;
+  merchant_logos: MerchantLogosTable;
   payments: PaymentsTable;
   payment_finalizations: PaymentFinalizationsTable;
   refunds: RefundsTable;
@@ -366,7 +368,6 @@ export interface BarcodesTable {
   expires_at: Timestamp | null;
   created_at: Timestamp;
 }
-
 
 /** Two types with the same fields, each assignable to the other; `never` otherwise. */
 type Same<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? ([A] extends [B] ? true : never) : never) : never;

@@ -1,6 +1,7 @@
 import { html, type Child, type Html } from './html';
 import { lookup, messages, type PageLocale } from './i18n';
 import { formatMoney } from './format';
+import type { PageLogo } from './pages/types';
 
 /** Small pieces the customer pages share. Each returns escaped Html. */
 
@@ -58,4 +59,13 @@ export function postForm(action: string, buttons: readonly FormButton[], hidden:
     (button) =>
       html`<button type="submit" class="button ${button.kind}"${button.value ? html` name="action" value="${button.value}"` : null}>${button.label}</button>`,
   )}</form>`;
+}
+
+/**
+ * The merchant at the top of a customer's page: its logo when it has one, above its name. The
+ * logo's alt is empty: the name beside it says the same to a screen reader, once.
+ */
+export function merchantMark(name: string, logo: PageLogo | null | undefined): Html {
+  const image = logo ? html`<img class="merchant-logo" src="${logo.src}" alt="" width="${String(logo.width)}" height="${String(logo.height)}" data-merchant-logo>` : null;
+  return html`${image}<p class="merchant" data-field="merchant">${name}</p>`;
 }

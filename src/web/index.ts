@@ -6,6 +6,7 @@ import { registerPageErrors } from './errors';
 import assets from './routes/assets';
 import instructions from './routes/instructions';
 import landing from './routes/landing';
+import logos from './routes/logos';
 import offsite from './routes/offsite';
 import session from './routes/session';
 import threeDSecure from './routes/three-d-secure';
@@ -35,6 +36,7 @@ export function registerWebPages(app: FastifyInstance, services: Services): void
     registerPageErrors(web);
     assets(web);
     landing(web, services);
+    logos(web, services);
     instructions(web, services);
     offsite(web, services);
     session(web, services);

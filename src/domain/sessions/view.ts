@@ -1,3 +1,4 @@
+import { customerFacing, type CustomerFacingMerchant } from '../merchant-brand';
 import { actorFor } from '../seeding';
 import { isWebUrl } from '../../lib/web-url';
 import { methodFor } from '../../methods';
@@ -80,7 +81,7 @@ export async function sessionReturnUrlOfToken(services: Services, merchantId: st
  * through the session and acts with its own test clock.
  */
 export interface CustomerSession extends SessionView {
-  merchant: { name: string; mode: 'test' | 'live' };
+  merchant: CustomerFacingMerchant;
   actor: Actor;
 }
 
@@ -91,5 +92,5 @@ export async function findCustomerSession(services: Services, id: string, { read
   const merchant = await merchantsRepo.findMerchant(services.db, session.merchant_id);
   if (!merchant) throw new ApiError('not_found', { param: 'id' });
   const view = await withPayment(services.db, session);
-  return { ...view, merchant: { name: merchant.name, mode: merchant.mode }, actor: await actorFor(services.db, services.clock, merchant, { reading }) };
+  return { ...view, merchant: await customerFacing(services.db, merchant), actor: await actorFor(services.db, services.clock, merchant, { reading }) };
 }

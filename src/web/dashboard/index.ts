@@ -76,7 +76,7 @@ export function registerDashboard(app: FastifyInstance, services: Services): voi
         throw new DashError('forbidden', 403);
       }
     });
-    // The chargeback defense uploads its document: the one multipart form of the dashboard.
+    // Two forms upload files: the chargeback defense (its document) and settings → brand (the logo).
     acceptMultipartForms(dash);
     dash.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply));
     login(dash, services);

@@ -1,10 +1,12 @@
 import { ledgerEn } from './dashboard-ledger-en';
+import { brandEn } from './dashboard-brand-en';
 import { startEn } from './dashboard-start-en';
 
 /** The merchant dashboard's strings in English; their shape is DashboardMessages, which `ja` must match. */
 export const en = {
   ...ledgerEn,
   ...startEn,
+  ...brandEn,
   languageName: 'English',
   title: 'Dashboard',
   testMode: 'Test mode',

@@ -1,11 +1,13 @@
 import type { DashboardMessages } from './dashboard-en';
 import { ledgerJa } from './dashboard-ledger-ja';
+import { brandJa } from './dashboard-brand-ja';
 import { startJa } from './dashboard-start-ja';
 
 /** The merchant dashboard's strings in Japanese (the dashboard's default language). */
 export const ja: DashboardMessages = {
   ...ledgerJa,
   ...startJa,
+  ...brandJa,
   languageName: '日本語',
   title: 'ダッシュボード',
   testMode: 'テストモード',

@@ -1,16 +1,18 @@
 import { isAwaitingPayment, isPaid } from '../../domain/payment-state';
 import { methodFor } from '../../methods';
-import { amountBlock, detailList, postForm, statusBadge } from '../components';
+import { amountBlock, detailList, merchantMark, postForm, statusBadge } from '../components';
 import { formatDeadline } from '../format';
 import { html, type Html } from '../html';
 import { lookup, messages, type Messages, type PageLocale } from '../i18n';
 import { layout } from '../layout';
-import type { PagePayment } from './types';
+import type { PageLogo, PagePayment } from './types';
 
 export interface InstructionsPageProps {
   locale: PageLocale;
   payment: PagePayment;
   merchantName: string;
+  /** The merchant's logo, above its name; null: none. */
+  merchantLogo?: PageLogo | null;
   /** The method's name in `locale` (konbini → コンビニ). */
   methodName: string;
   testMode: boolean;
@@ -80,7 +82,7 @@ export function instructionsPage(props: InstructionsPageProps): Html {
   const steps = stepsOf(payment.payment_type, locale);
 
   const body = html`<header class="head">
-<p class="merchant">${merchantName}</p>
+${merchantMark(merchantName, props.merchantLogo)}
 <h1>${t.instructions.heading(methodName)}</h1>
 ${statusBadge(payment.status, locale)}
 </header>

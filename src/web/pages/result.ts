@@ -1,13 +1,15 @@
-import { amountBlock, detailList, statusBadge } from '../components';
+import { amountBlock, detailList, merchantMark, statusBadge } from '../components';
 import { html, type Html } from '../html';
 import { lookup, messages, type PageLocale } from '../i18n';
 import { layout } from '../layout';
-import type { PagePayment } from './types';
+import type { PageLogo, PagePayment } from './types';
 
 export interface ResultPageProps {
   locale: PageLocale;
   payment: PagePayment;
   merchantName: string;
+  /** The merchant's logo, above its name; null: none. */
+  merchantLogo?: PageLogo | null;
   providerName: string;
   testMode: boolean;
   /** The merchant's return_url with the payment id, when it has a safe (http/https) one. */
@@ -23,7 +25,7 @@ export function resultPage(props: ResultPageProps): Html {
   const { locale, payment } = props;
   const t = messages(locale);
   const body = html`<header class="head">
-<p class="merchant">${props.merchantName}</p>
+${merchantMark(props.merchantName, props.merchantLogo)}
 <h1>${lookup(t.result.headings, payment.status)}</h1>
 ${statusBadge(payment.status, locale)}
 </header>

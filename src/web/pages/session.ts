@@ -5,6 +5,8 @@ import { formatMoney } from '../format';
 import { lookup, messages, type PageLocale } from '../i18n';
 import { BRAND_NAMES, sessionMessages } from '../i18n/session';
 import { layout } from '../layout';
+import { merchantMark } from '../components';
+import type { PageLogo } from './types';
 
 /** A method's price when it differs from the session's (converted, spec §6.3). */
 export interface ConvertedOffer {
@@ -17,6 +19,8 @@ export interface SessionPageProps {
   locale: PageLocale;
   sessionId: string;
   merchantName: string;
+  /** The merchant's logo, above its name; null: none. */
+  merchantLogo?: PageLogo | null;
   /** `customer`: the page saves details without paying. */
   mode: 'payment' | 'customer' | 'customer_payment';
   amount: number | null;
@@ -62,7 +66,7 @@ export function sessionPage(props: SessionPageProps): Html {
   const title = props.mode === 'customer' ? t.customerTitle : t.title;
   const total = props.amount === null ? null : formatMoney(props.amount, props.currency, locale);
   const body = html`<header class="head">
-<p class="merchant" data-field="merchant">${props.merchantName}</p>
+${merchantMark(props.merchantName, props.merchantLogo)}
 <h1>${title}</h1>
 </header>
 ${orderSummary(props)}

@@ -15,3 +15,10 @@ export interface PagePayment {
   payment_details: Record<string, unknown>;
   description: string | null;
 }
+
+/** A merchant's logo as a page draws it: its address, and its size in CSS pixels (domain/merchant-brand.ts). */
+export interface PageLogo {
+  src: string;
+  width: number;
+  height: number;
+}

@@ -37,6 +37,7 @@ export default function route(web: FastifyInstance, services: Services): void {
         locale,
         payment,
         merchantName: merchant.name,
+        merchantLogo: merchant.logo,
         methodName: method?.names[locale] ?? payment.payment_type,
         testMode: merchant.mode === 'test',
         simulateAction: `${instructionsPath(locale, paymentId)}/simulate`,

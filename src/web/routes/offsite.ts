@@ -107,22 +107,23 @@ export default function route(web: FastifyInstance, services: Services): void {
   web.get<{ Params: Static<typeof Params>; Querystring: Static<typeof ResultQuery> }>(
     '/offsite/:paymentId',
     { schema: { params: Params, querystring: ResultQuery }, config: { access: 'public' } },
-    async (request, reply) => {
-      const { paymentId } = request.params;
-      const found = await findCustomerPayment(services, paymentId, 'offsite', { reading: true });
-      const locale = localeOf(request.query.locale, found);
-      const back = backHref(found, locale);
-      const page = resultPage({
-        locale,
-        payment: found.payment,
-        merchantName: found.merchant.name,
-        providerName: providerName(found, locale),
-        testMode: found.merchant.mode === 'test',
-        // Only once the customer is done: a link back while it still waits would skip the provider.
-        returnHref: isAwaitingPayment(found.payment.status) ? null : back,
-        languages: LOCALES.map((other) => ({ locale: other, href: resultPath(paymentId, other) })),
-      });
-      return sendPage(reply, page);
-    },
+    async (request, reply) => sendPage(reply, await resultOf(services, request.params.paymentId, request.query.locale)),
   );
+}
+
+/** The result page of an offsite payment: where it stands, and the way back once the customer is done. */
+async function resultOf(services: Services, paymentId: string, asked: PageLocale | undefined) {
+  const found = await findCustomerPayment(services, paymentId, 'offsite', { reading: true });
+  const locale = localeOf(asked, found);
+  return resultPage({
+    locale,
+    payment: found.payment,
+    merchantName: found.merchant.name,
+    merchantLogo: found.merchant.logo,
+    providerName: providerName(found, locale),
+    testMode: found.merchant.mode === 'test',
+    // Only once the customer is done: a link back while it still waits would skip the provider.
+    returnHref: isAwaitingPayment(found.payment.status) ? null : backHref(found, locale),
+    languages: LOCALES.map((other) => ({ locale: other, href: resultPath(paymentId, other) })),
+  });
 }

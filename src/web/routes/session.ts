@@ -83,6 +83,7 @@ async function pageProps(services: Services, found: CustomerSession, locale: Pag
     locale,
     sessionId: session.id,
     merchantName: found.merchant.name,
+    merchantLogo: found.merchant.logo,
     mode: session.mode,
     amount: session.amount === null ? null : Number(session.amount),
     currency: session.currency,

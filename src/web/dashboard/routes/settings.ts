@@ -6,9 +6,11 @@ import { listEndpoints } from '../../../domain/webhooks';
 import { METHODS, METHOD_TYPES } from '../../../methods';
 import { methodGroups } from '../method-groups';
 import { html, type Html } from '../../html';
+import type { DashboardMessages } from '../../i18n/dashboard';
 import { sendPage } from '../../respond';
 import { code, notice, table, time } from '../components';
 import { csrfField, dashLayout } from '../layout';
+import { brandSection, registerBrand } from './settings-brand';
 
 const PUBLIC = { access: 'public' as const };
 const GRACES = ['0', '3600', '86400', '604800'] as const;
@@ -26,11 +28,13 @@ interface Shown {
  * the old ones stop working after the chosen grace period (0: at once → the API answers 401).
  * POST /dashboard/settings/methods — the ticked methods become the enabled ones (the same
  * changeEnabledTypes as `kessai merchants methods`).
+ * POST /dashboard/settings/brand — the display name and logo customers see (settings-brand.ts).
  */
 export default function route(dash: FastifyInstance, services: Services): void {
   dash.get<{ Querystring: { done?: string } }>('/dashboard/settings', { config: PUBLIC }, async (request, reply) =>
-    settingsPage(services, request, reply, request.query.done === 'methods' ? { message: { text: request.dash.t.settings.methodsSaved, kind: 'ok' } } : {}),
+    settingsPage(services, request, reply, { message: doneMessage(request.dash.t, request.query.done) }),
   );
+  registerBrand(dash, services, (request, reply, message, status) => settingsPage(services, request, reply, { message }, status));
 
   dash.post<{ Body: Record<string, unknown> }>('/dashboard/settings/keys/roll', { config: PUBLIC }, async (request, reply) => {
     const raw = request.body?.grace;
@@ -73,6 +77,7 @@ async function settingsPage(services: Services, request: FastifyRequest, reply: 
       }</p></div>`
     : null;
   const body = html`${shown.message ? notice(shown.message.text, shown.message.kind) : null}
+${await brandSection(services, ctx)}
 <section><h2>${t.keys}</h2>${newKey}
 ${table(
   [
@@ -107,6 +112,13 @@ ${table(
   )}</fieldset>
 <button type="submit" class="button primary small">${t.save}</button></form></section>`;
   return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'settings', body }), status);
+}
+
+/** What `?done=` after a saved form says. */
+function doneMessage(t: DashboardMessages, done: string | undefined): Shown['message'] {
+  if (done === 'methods') return { text: t.settings.methodsSaved, kind: 'ok' };
+  if (done === 'brand') return { text: t.brand.saved, kind: 'ok' };
+  return undefined;
 }
 
 /** A value the form should not have sent, as text for the error notice: `types[x]=konbini` is an object, which String() prints as "[object Object]". */
