@@ -68,6 +68,8 @@ export interface Config {
   poolSize: number;
   /** KESSAI_DB_*_TIMEOUT_MS: bounds on PostgreSQL's statements, lock waits, idle transactions and connecting. */
   databaseTimeouts: DatabaseTimeouts;
+  /** KESSAI_KEY_CACHE_MS: how long a key lookup is reused when no change notification ends it sooner. */
+  keyCacheMs: number;
   /**
    * Fastify's trustProxy: whether X-Forwarded-For / -Proto of a proxy in front are believed
    * (client address for the dashboard's sign-in limit, https for its Secure cookie). `true`, or
@@ -244,6 +246,7 @@ export function loadConfig(env: Env = process.env): Config {
     role,
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     databaseTimeouts: databaseTimeouts(env),
+    keyCacheMs: integer(env, 'KESSAI_KEY_CACHE_MS', 250, 0, 3_600_000),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
     smtpUrl: smtpUrl(text(env, 'KESSAI_SMTP_URL')),

@@ -8,7 +8,7 @@ import { ConfigError, inMemory, localUrl, lockedDataDir, type Config } from '../
 import type { Services } from '../domain/context';
 import { createLoginLink } from '../domain/dashboard/auth';
 import { keyWorks } from '../domain/dashboard/keys';
-import { listenForMerchantChanges } from '../domain/merchant-changes';
+import { listenForMerchantChanges, setKeyCacheMs } from '../domain/merchant-changes';
 import { ensureDefaultMerchant, type DefaultMerchant } from '../domain/merchants';
 import { actorFor, seedMerchant } from '../domain/seeding';
 import { ensureEndpoint } from '../domain/webhooks';
@@ -37,6 +37,7 @@ export async function serve(config: Config): Promise<void> {
   // add the configured keys once and one endpoint for KESSAI_WEBHOOK_URL.
   const { services, store, setUp } = await openServices(config, (services) => setUpDefaults(services, config, keysFile));
   // Before serving: a merchant changed by another process is then never served from the cache.
+  setKeyCacheMs(config.keyCacheMs);
   const stopListening = await listenForMerchantChanges(store.listen, store.kind === 'postgres' ? config.databaseSchema : undefined);
 
   const app = await buildApp(services, {

@@ -16,3 +16,10 @@ export function listenForMerchantChanges(listen: Listen, schema: string | undefi
   const forget = () => void merchantsRepo.forgetCachedKeys();
   return listen(merchantsRepo.MERCHANT_CHANNEL, (payload) => (schema === undefined || payload === schema ? forget() : undefined), forget);
 }
+
+/**
+ * KESSAI_KEY_CACHE_MS: the bound on a cached key lookup when no notification ends it sooner (250
+ * ms by default; 0 reuses none). The tests of the notifications set it long, so that seeing a
+ * change at all proves the notification carried it, however slow the machine.
+ */
+export const setKeyCacheMs = merchantsRepo.setKeyCacheMs;

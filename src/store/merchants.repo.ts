@@ -29,9 +29,15 @@ export async function findByKeyDigest(db: Db, digest: string): Promise<KeyLookup
  * of such a change through MERCHANT_CHANNEL and forgets its lookups as soon as the notification
  * arrives (domain/merchant-changes.ts); KEY_CACHE_MS is the bound when one is lost (the LISTEN
  * connection down, or a process that does not listen). An unknown key is never remembered: a
- * new key works at once.
+ * new key works at once. KESSAI_KEY_CACHE_MS sets another bound (setKeyCacheMs, at start).
  */
 export const KEY_CACHE_MS = 250;
+let keyCacheMs = KEY_CACHE_MS;
+
+/** The process's bound on a cached key lookup (0: none is reused), set once at start. */
+export function setKeyCacheMs(ms: number): void {
+  keyCacheMs = ms;
+}
 
 /** The channel a change to what a key lookup carries NOTIFYs (payload: the schema), see migrations/0022_cluster.ts. */
 export const MERCHANT_CHANNEL = 'kessai_merchants';
@@ -57,7 +63,7 @@ export async function findByKeyDigestCached(db: Db, digest: string): Promise<Key
   if (!cache) cachedKeys.set(db, (cache = new Map()));
   const hit = cache.get(digest);
   const now = Date.now();
-  if (hit && hit.generation === generation && now - hit.at < KEY_CACHE_MS) return hit.found;
+  if (hit && hit.generation === generation && now - hit.at < keyCacheMs) return hit.found;
   const readFrom = generation;
   const entry: CachedKey = { found: findByKeyDigest(db, digest), at: now, generation };
   cache.set(digest, entry);

@@ -16,12 +16,13 @@ const call = async (url: string, method: string, path: string, body?: unknown) =
 
 /**
  * Two server processes on one PostgreSQL database (PGlite's directory is one process's). Each
- * caches key lookups, with the merchant's test clock, for up to 250 ms; a change made through
- * one reaches the other by NOTIFY, at once.
+ * caches key lookups, with the merchant's test clock; a change made through one reaches the other
+ * by NOTIFY, at once. Here the lookups are kept for an hour (KESSAI_KEY_CACHE_MS), so the other
+ * process seeing the change at all proves the notification carried it, however slow the machine.
  */
 describe.skipIf(!usingPostgres)('merchant changes across processes', { timeout: 240_000 }, () => {
-  it('shows a clock advanced through one process on the other well within the cache’s 250 ms', async () => {
-    const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY });
+  it('shows a clock advanced through one process on the other, though its cached lookup would last an hour', async () => {
+    const env = processes.environment({ KESSAI_SECRET_KEY: SECRET_KEY, KESSAI_KEY_CACHE_MS: '3600000' });
     const one = await processes.server(env);
     const other = await processes.server(env);
     for (let round = 1; round <= 3; round++) {
@@ -32,16 +33,13 @@ describe.skipIf(!usingPostgres)('merchant changes across processes', { timeout: 
         while (warming) await call(other.url, 'GET', '/api/v1/test_helpers/clock');
       })();
       const advanced = await call(one.url, 'POST', '/api/v1/test_helpers/clock/advance', { seconds: 60 });
-      const since = performance.now();
       warming = false;
       await warm;
       expect(advanced.offset_seconds).toBe(round * 60);
-      // Without the notification that lookup would be served for most of 250 ms more.
+      // Without the notification that lookup would be served for the rest of the hour.
       await expect
-        .poll(async () => (await call(other.url, 'GET', '/api/v1/test_helpers/clock')).offset_seconds, { timeout: 2_000, interval: 5 })
+        .poll(async () => (await call(other.url, 'GET', '/api/v1/test_helpers/clock')).offset_seconds, { timeout: 10_000, interval: 5 })
         .toBe(round * 60);
-      const took = performance.now() - since;
-      expect(took).toBeLessThan(100);
     }
   });
 });

@@ -1,18 +1,22 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenForMerchantChanges } from '../../src/domain/merchant-changes';
+import { listenForMerchantChanges, setKeyCacheMs } from '../../src/domain/merchant-changes';
+import { KEY_CACHE_MS } from '../../src/store/merchants.repo';
 import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
 
 /**
  * A change another process makes (here: an UPDATE that bypasses this process's own forgetting, as
  * another process's would) reaches this process's key-lookup cache through the trigger's NOTIFY,
- * instead of after up to 250 ms. On both databases: PGlite NOTIFYs in-process.
+ * instead of when the cached lookup runs out. On both databases: PGlite NOTIFYs in-process. The
+ * lookups are kept for an hour here, so a change seen at all was carried by the notification:
+ * no figure of time to hold a slow machine to.
  */
 let h: Harness;
 let m: TestMerchant;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
+  setKeyCacheMs(3_600_000);
   h = await startHarness();
   m = await h.merchant();
   stop = await listenForMerchantChanges(h.store.listen, undefined);
@@ -20,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stop();
   await h.close();
+  setKeyCacheMs(KEY_CACHE_MS);
 });
 
 const offset = async () => (await h.request({ url: '/api/v1/test_helpers/clock', key: m.secretKey })).body.offset_seconds as number;
@@ -27,13 +32,9 @@ const offset = async () => (await h.request({ url: '/api/v1/test_helpers/clock',
 describe('merchant changes made elsewhere', () => {
   it('are seen at once, not when the cached lookup runs out', async () => {
     for (let round = 1; round <= 3; round++) {
-      const warmed = performance.now();
-      expect(await offset()).toBe((round - 1) * 60); // the lookup is cached now
+      expect(await offset()).toBe((round - 1) * 60); // the lookup is cached now, for an hour
       await h.store.db.updateTable('merchants').set({ clock_offset_ms: round * 60_000 }).where('id', '=', m.id).execute();
-      await expect.poll(offset, { timeout: 2_000, interval: 2 }).toBe(round * 60);
-      // Without the notification the lookup made after `warmed` is served until 250 ms after it:
-      // the new offset could not be seen sooner.
-      expect(performance.now() - warmed, `round ${round}`).toBeLessThan(245);
+      await expect.poll(offset, { timeout: 10_000, interval: 5 }).toBe(round * 60);
     }
   });
 
