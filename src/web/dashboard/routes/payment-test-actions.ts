@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { runCommand } from '../../../domain/commands';
 import type { Services } from '../../../domain/context';
 import { declineCodes, type Payment, type PaymentActions } from '../../../domain/dashboard/views';
 import { completePayment, failPayment } from '../../../domain/payment-completion';
@@ -66,8 +67,9 @@ function refundRequestInput(body: Record<string, unknown>): Record<string, unkno
 
 /**
  * POST /dashboard/payments/:id/simulate-payment, …/simulate-failure (test mode) and
- * …/refund-request: the domain commands of the API's routes, one transaction each; then 303 back
- * to the payment, or its page again (422) with the API's error message.
+ * …/refund-request: the domain commands of the API's routes, each through runCommand as they
+ * run there (one transaction holding the merchant, so a test-data reset waits for it and it for
+ * the reset); then 303 back to the payment, or its page again (422) with the API's error message.
  */
 export function registerPaymentTestActions(dash: FastifyInstance, services: Services, show: ShowRecord): void {
   const action = dashboardActions(dash, 'payments', show);
@@ -78,16 +80,16 @@ export function registerPaymentTestActions(dash: FastifyInstance, services: Serv
   };
   action('simulate-payment', 'paid', async (request, id) => {
     const actor = testMode(request);
-    logPayment(request.log, 'captured', await services.db.transaction().execute((trx) => completePayment(trx, actor, id)));
+    logPayment(request.log, 'captured', await runCommand(services.db, actor, null, (trx) => completePayment(trx, actor, id)));
   });
   action('simulate-failure', 'failed', async (request, id) => {
     const actor = testMode(request);
     const code = typeof request.body?.code === 'string' ? request.body.code : undefined;
-    logPayment(request.log, 'failed', await services.db.transaction().execute((trx) => failPayment(trx, actor, id, code)));
+    logPayment(request.log, 'failed', await runCommand(services.db, actor, null, (trx) => failPayment(trx, actor, id, code)));
   });
   action('refund-request', 'refundRequested', async (request, id) => {
     const actor = request.dash.session!.actor;
     const input = check(RefundRequestBody, refundRequestInput(request.body ?? {}));
-    await services.db.transaction().execute((trx) => requestRefund(trx, actor, id, input));
+    await runCommand(services.db, actor, null, (trx) => requestRefund(trx, actor, id, input));
   });
 }

@@ -1,5 +1,6 @@
 import { logPayment } from '../../../http/payment-log';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { runCommand } from '../../../domain/commands';
 import type { Services } from '../../../domain/context';
 import {
   availableActions,
@@ -136,8 +137,9 @@ function formAmount(raw: unknown): number | undefined | null {
  * GET /dashboard/payments — search (status, method, total, order number, dates in Tokyo) and
  * pages of 25. GET /dashboard/payments/:id — the payment, its refunds, its events with their
  * webhook deliveries. POST …/capture, …/refund, …/cancel — the same domain commands as the API's
- * routes (capturePayment, refundPayment, cancelPayment, one transaction each); then 303 back, or
- * the page again (422) with the API's error message.
+ * routes (capturePayment, refundPayment, cancelPayment), each through runCommand as there (one
+ * transaction holding the merchant, so a test-data reset waits for it and it for the reset); then
+ * 303 back, or the page again (422) with the API's error message.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
   paymentsList(dash, services);
@@ -165,7 +167,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
       const amount = formAmount(body.amount);
       if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
       const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
-      const changed = await services.db.transaction().execute((trx) => {
+      const changed = await runCommand(services.db, actor, null, (trx) => {
         if (name === 'capture') return captureTotal(trx, actor, id, amount);
         if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
         return cancelPayment(trx, actor, id);
