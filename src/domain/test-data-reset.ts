@@ -52,11 +52,11 @@ const ATTEMPTS = 20;
  * 12 gave up after 20 tries; with it, none needed a second try. Its cost: one round trip in a
  * transaction without a key (3,000 transactions that insert a row took as long with it as
  * without, within noise, on PostgreSQL here: the commit's WAL flush dominates). What still
- * locks rows first (the expiry sweep, the dashboard's and the customer pages' payment actions) is
- * rare, and the reset copes: it waits at most ROW_LOCK_WAIT_MS for a row, rolls back (deleting
- * nothing) and tries again after a short random pause, during which the other transaction
- * completes; after ATTEMPTS tries it answers 409 `conflict`. The embedded database runs one
- * transaction at a time: there nothing waits, and the first try succeeds.
+ * locks rows first (the expiry sweep, the customer pages' payment actions) is rare, and the
+ * reset copes: it waits at most ROW_LOCK_WAIT_MS for a row, rolls back (deleting nothing) and
+ * tries again after a short random pause, during which the other transaction completes; after
+ * ATTEMPTS tries it answers 409 `conflict`. The embedded database runs one transaction at a
+ * time: there nothing waits, and the first try succeeds.
  *
  *   const { removed, clock } = await resetTestData(services, actor); // removed.payments …
  */

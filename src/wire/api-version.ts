@@ -3,7 +3,7 @@ import { ApiError } from '../kernel/errors';
 /**
  * `X-KOMOJU-API-VERSION` values KOMOJU has published. Without the header the API answers in the
  * shapes of the source documents (`default`); serialisers receive the version so version-specific
- * shapes have one place to live.
+ * shapes have one place to live. In date order: the last is the newest.
  */
 export const API_VERSIONS = ['2024-07-15', '2025-01-28'] as const;
 export type ApiVersion = 'default' | (typeof API_VERSIONS)[number];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, testCard, type Harness } from '../helpers/harness';
 import { expectError } from '../helpers/payment-api';
+import { API_VERSIONS } from '../../src/wire/api-version';
 
 let h: Harness;
 
@@ -26,6 +27,10 @@ describe('X-KOMOJU-API-VERSION', () => {
     const shown = await h.request({ url: `/api/v1/payments/${created.body.id}`, key: m.secretKey, headers: { [VERSION]: version } });
     expect(shown.status).toBe(200);
     expect((await h.request({ url: '/api/v1/events', key: m.secretKey, headers: { [VERSION]: version } })).status).toBe(200);
+  });
+
+  it('lists the versions in date order, the newest last (the dashboard shows the last one)', () => {
+    expect([...API_VERSIONS].sort()).toEqual([...API_VERSIONS]);
   });
 
   it('answers in the source documents\' shapes without the header', async () => {

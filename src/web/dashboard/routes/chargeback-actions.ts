@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { MAX_DOCUMENT_BASE64 } from '../../../domain/chargeback-documents';
 import { acceptChargeback, DefendBody, defendChargeback } from '../../../domain/chargebacks';
 import { runCommand } from '../../../domain/commands';
@@ -7,19 +7,11 @@ import type { Chargeback } from '../../../domain/dashboard/balances';
 import { check } from '../../../domain/validate';
 import { ApiError } from '../../../kernel/errors';
 import { html, type Html } from '../../html';
+import { dashboardActions, type ShowRecord } from '../actions';
 import { time } from '../components';
 import { csrfField, type DashContext } from '../layout';
 import { UploadedFile } from '../multipart';
 
-const PUBLIC = { access: 'public' as const };
-const ID = /^[0-9a-z]{1,64}$/;
-
-export interface Message {
-  text: string;
-  kind: 'ok' | 'error';
-}
-
-type Show = (request: FastifyRequest, reply: FastifyReply, id: string, message: Message, status: number) => Promise<unknown>;
 type Form = Record<string, string | UploadedFile | undefined>;
 
 /** Accept and Defend, while the API would take them: a pending chargeback before its due date (merchant's clock). */
@@ -70,40 +62,29 @@ function defendInput(form: Form, noDocument: string): unknown {
 
 /**
  * POST /dashboard/chargebacks/:id/accept and …/defend: the API's domain commands
- * (acceptChargeback, defendChargeback) through runCommand without an idempotency key, as the
- * hosted page's forms — one transaction holding the merchant, so a test-data reset waits for it
- * and it for the reset — as the signed-in merchant — so
- * another merchant's chargeback is 404 and a refused one shows the page again (422) with the
- * API's message; done, 303 back to the chargeback.
+ * (acceptChargeback, defendChargeback) as the signed-in merchant, through runCommand without an
+ * idempotency key, as the hosted page's forms (one transaction holding the merchant, so a
+ * test-data reset waits for it and it for the reset). Answered as dashboardActions answers:
+ * another merchant's chargeback is 404, a refused one the page again (422) with the API's
+ * message; done, 303 back to the chargeback.
  */
-export function registerChargebackActions(dash: FastifyInstance, services: Services, show: Show): void {
-  const action = (name: 'accept' | 'defend', done: string, run: (request: FastifyRequest<{ Body: Form }>, id: string) => Promise<void>, bodyLimit?: number) =>
-    dash.post<{ Params: { id: string }; Body: Form }>(`/dashboard/chargebacks/:id/${name}`, { config: PUBLIC, bodyLimit }, async (request, reply) => {
-      const id = request.params.id;
-      if (!ID.test(id)) throw new ApiError('not_found');
-      try {
-        await run(request, id);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
-        return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
-      }
-      request.log.info({ chargeback: id }, `chargeback ${done} from the dashboard`);
-      return reply.redirect(`/dashboard/chargebacks/${id}?done=${done}`, 303);
-    });
-
+export function registerChargebackActions(dash: FastifyInstance, services: Services, show: ShowRecord): void {
+  const action = dashboardActions(dash, 'chargebacks', show);
   action('accept', 'accepted', async (request, id) => {
     const actor = request.dash.session!.actor;
     await runCommand(services.db, actor, null, (trx) => acceptChargeback(trx, services, actor, id));
+    request.log.info({ chargeback: id }, 'chargeback accepted from the dashboard');
   });
-  action(
+  action<Form>(
     'defend',
     'defended',
     async (request, id) => {
       const actor = request.dash.session!.actor;
       const input = check(DefendBody, defendInput(request.body ?? {}, request.dash.t.chargebacks.noDocument));
       await runCommand(services.db, actor, null, (trx) => defendChargeback(trx, services, actor, id, input));
+      request.log.info({ chargeback: id }, 'chargeback defended from the dashboard');
     },
     // The document's bytes, with room for the form's other fields and the multipart framing.
-    Math.ceil((MAX_DOCUMENT_BASE64 * 3) / 4) + 128 * 1024,
+    { bodyLimit: Math.ceil((MAX_DOCUMENT_BASE64 * 3) / 4) + 128 * 1024 },
   );
 }

@@ -8,12 +8,12 @@ import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, facts, money, notice, pager, table, time, type Column, idLink } from '../components';
 import { dashLayout, type DashContext } from '../layout';
-import { chargebackActions, registerChargebackActions, type Message } from './chargeback-actions';
+import { RECORD_ID, type Message } from '../actions';
+import { chargebackActions, registerChargebackActions } from './chargeback-actions';
 import { pageNumber } from './lists';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
-const ID = /^[0-9a-z]{1,64}$/;
 
 /**
  * GET /dashboard/chargebacks — pending first (as the API lists them), 25 a page, filtered by
@@ -31,7 +31,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   });
 
   const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: Message | null, status = 200) => {
-    if (!ID.test(id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(id)) throw new ApiError('not_found');
     const ctx = request.dash;
     const view = await getChargeback(services.db, services, ctx.session!.actor, id);
     const title = `${ctx.t.chargebacks.chargeback} ${view.chargeback.id}`;

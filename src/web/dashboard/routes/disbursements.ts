@@ -8,13 +8,12 @@ import { DISBURSEMENT_STATUSES } from '../../../model/ledger';
 import { html, type Html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, facts, money, notice, pager, table, time, type Column, idLink } from '../components';
+import { dashboardActions, RECORD_ID, type Message } from '../actions';
 import { csrfField, dashLayout, type DashContext } from '../layout';
-import type { Message } from './chargeback-actions';
 import { pageNumber } from './lists';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
-const ID = /^[0-9a-z]{1,64}$/;
 
 /**
  * GET /dashboard/disbursements — newest first, 25 a page, filtered by status. GET
@@ -34,7 +33,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   });
 
   const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: Message | null, status = 200) => {
-    if (!ID.test(id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(id)) throw new ApiError('not_found');
     const ctx = request.dash;
     const disbursement = await getDisbursement(services.db, ctx.session!.actor, id);
     const title = `${ctx.t.disbursements.disbursement} ${disbursement.id}`;
@@ -45,20 +44,13 @@ export default function route(dash: FastifyInstance, services: Services): void {
     show(request, reply, request.params.id, request.query.done === 'cancelled' ? { text: request.dash.t.disbursements.cancelled, kind: 'ok' } : null),
   );
 
-  dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/dashboard/disbursements/:id/cancel', { config: PUBLIC }, async (request, reply) => {
-    const id = request.params.id;
-    if (!ID.test(id)) throw new ApiError('not_found');
+  const action = dashboardActions(dash, 'disbursements', show);
+  action('cancel', 'cancelled', async (request, id) => {
     const actor = request.dash.session!.actor;
     const reason = typeof request.body?.cancel_reason === 'string' ? request.body.cancel_reason.trim().slice(0, 2000) : '';
-    try {
-      if (!reason) throw new ApiError('missing_parameter', { param: 'cancel_reason' });
-      await runCommand(services.db, actor, null, (trx) => cancelDisbursement(trx, actor, id, reason));
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
-      return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
-    }
+    if (!reason) throw new ApiError('missing_parameter', { param: 'cancel_reason' });
+    await runCommand(services.db, actor, null, (trx) => cancelDisbursement(trx, actor, id, reason));
     request.log.info({ disbursement: id }, 'disbursement cancelled from the dashboard');
-    return reply.redirect(`/dashboard/disbursements/${id}?done=cancelled`, 303);
   });
 }
 

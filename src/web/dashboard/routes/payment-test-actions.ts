@@ -1,19 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { runCommand } from '../../../domain/commands';
 import type { Services } from '../../../domain/context';
 import { declineCodes, type Payment, type PaymentActions } from '../../../domain/dashboard/views';
 import { completePayment, failPayment } from '../../../domain/payment-completion';
 import { RefundRequestBody, requestRefund } from '../../../domain/refund-requests';
 import { check } from '../../../domain/validate';
 import { logPayment } from '../../../http/payment-log';
-import { ApiError } from '../../../kernel/errors';
 import { html, type Html } from '../../html';
+import { dashboardActions, type ShowRecord } from '../actions';
 import { DashError } from '../errors';
 import { csrfField, type DashContext } from '../layout';
-
-const PUBLIC = { access: 'public' as const };
-const ID = /^[0-9a-z]{1,64}$/;
-
-type Show = (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' }, status: number) => Promise<unknown>;
 
 /**
  * The payment page's forms for what a customer or the bank does outside the API: in test mode,
@@ -71,23 +67,12 @@ function refundRequestInput(body: Record<string, unknown>): Record<string, unkno
 
 /**
  * POST /dashboard/payments/:id/simulate-payment, …/simulate-failure (test mode) and
- * …/refund-request: the domain commands of the API's routes, one transaction each; then 303 back
- * to the payment, or its page again (422) with the API's error message.
+ * …/refund-request: the domain commands of the API's routes, each through runCommand as they
+ * run there (one transaction holding the merchant, so a test-data reset waits for it and it for
+ * the reset); then 303 back to the payment, or its page again (422) with the API's error message.
  */
-export function registerPaymentTestActions(dash: FastifyInstance, services: Services, show: Show): void {
-  const action = (name: string, done: string, run: (request: FastifyRequest<{ Body: Record<string, unknown> }>, id: string) => Promise<void>) =>
-    dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, async (request, reply) => {
-      const id = request.params.id;
-      if (!ID.test(id)) throw new ApiError('not_found');
-      try {
-        await run(request, id);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
-        return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
-      }
-      return reply.redirect(`/dashboard/payments/${id}?done=${done}`, 303);
-    });
-
+export function registerPaymentTestActions(dash: FastifyInstance, services: Services, show: ShowRecord): void {
+  const action = dashboardActions(dash, 'payments', show);
   const testMode = (request: FastifyRequest) => {
     const actor = request.dash.session!.actor;
     if (actor.merchant.mode !== 'test') throw new DashError('forbidden', 403);
@@ -95,16 +80,16 @@ export function registerPaymentTestActions(dash: FastifyInstance, services: Serv
   };
   action('simulate-payment', 'paid', async (request, id) => {
     const actor = testMode(request);
-    logPayment(request.log, 'captured', await services.db.transaction().execute((trx) => completePayment(trx, actor, id)));
+    logPayment(request.log, 'captured', await runCommand(services.db, actor, null, (trx) => completePayment(trx, actor, id)));
   });
   action('simulate-failure', 'failed', async (request, id) => {
     const actor = testMode(request);
     const code = typeof request.body?.code === 'string' ? request.body.code : undefined;
-    logPayment(request.log, 'failed', await services.db.transaction().execute((trx) => failPayment(trx, actor, id, code)));
+    logPayment(request.log, 'failed', await runCommand(services.db, actor, null, (trx) => failPayment(trx, actor, id, code)));
   });
   action('refund-request', 'refundRequested', async (request, id) => {
     const actor = request.dash.session!.actor;
     const input = check(RefundRequestBody, refundRequestInput(request.body ?? {}));
-    await services.db.transaction().execute((trx) => requestRefund(trx, actor, id, input));
+    await runCommand(services.db, actor, null, (trx) => requestRefund(trx, actor, id, input));
   });
 }

@@ -1,5 +1,6 @@
 import { logPayment } from '../../../http/payment-log';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { runCommand } from '../../../domain/commands';
 import type { Services } from '../../../domain/context';
 import {
   availableActions,
@@ -15,6 +16,7 @@ import { isPaid } from '../../../domain/payment-state';
 import { cancelPayment, capturePayment, getPayment, refundPayment } from '../../../domain/payments';
 import { METHOD_TYPES, methodFor } from '../../../methods';
 import { html, type Html } from '../../html';
+import { dashboardActions, RECORD_ID, type Message } from '../actions';
 import { sendPage } from '../../respond';
 import { code, facts, idLink, json, money, notice, pager, statusBadge, table, time, type Column } from '../components';
 import { dashLayout, csrfField, type DashContext } from '../layout';
@@ -25,7 +27,6 @@ import { registerPaymentsCsv } from './payments-csv';
 import { parseSearch, PER_PAGE, type Query } from './payment-search';
 
 const PUBLIC = { access: 'public' as const };
-const ID = /^[0-9a-z]{1,64}$/;
 
 function methodName(ctx: DashContext, type: string): string {
   return methodFor(type)?.names[ctx.locale] ?? type;
@@ -77,7 +78,7 @@ function paymentCommandForms(ctx: DashContext, payment: Payment, actions: Paymen
   return forms;
 }
 
-function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: { text: string; kind: 'ok' | 'error' } | null): Html {
+function detailPage(ctx: DashContext, payment: Payment, entries: Awaited<ReturnType<typeof paymentTimeline>>, message: Message | null): Html {
   const t = ctx.t.payment;
   const m = (value: number) => money(ctx, value, payment.currency);
   const actions = availableActions(payment, ctx.session!.actor.merchant.mode === 'test');
@@ -136,14 +137,15 @@ function formAmount(raw: unknown): number | undefined | null {
  * GET /dashboard/payments — search (status, method, total, order number, dates in Tokyo) and
  * pages of 25. GET /dashboard/payments/:id — the payment, its refunds, its events with their
  * webhook deliveries. POST …/capture, …/refund, …/cancel — the same domain commands as the API's
- * routes (capturePayment, refundPayment, cancelPayment, one transaction each); then 303 back, or
- * the page again (422) with the API's error message.
+ * routes (capturePayment, refundPayment, cancelPayment), each through runCommand as there (one
+ * transaction holding the merchant, so a test-data reset waits for it and it for the reset); then
+ * 303 back, or the page again (422) with the API's error message.
  */
 export default function route(dash: FastifyInstance, services: Services): void {
   paymentsList(dash, services);
 
-  const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: { text: string; kind: 'ok' | 'error' } | null, status = 200) => {
-    if (!ID.test(id)) throw new ApiError('not_found');
+  const show = async (request: FastifyRequest, reply: FastifyReply, id: string, message: Message | null, status = 200) => {
+    if (!RECORD_ID.test(id)) throw new ApiError('not_found');
     const actor = request.dash.session!.actor;
     const payment = await getPayment(services.db, actor, id);
     const entries = await paymentTimeline(services.db, actor, id);
@@ -156,32 +158,23 @@ export default function route(dash: FastifyInstance, services: Services): void {
     return show(request, reply, request.params.id, text ? { text, kind: 'ok' } : null);
   });
 
+  const action = dashboardActions(dash, 'payments', show);
   const PAYMENT_CHANGES = { capture: 'captured', refund: 'refunded', cancel: 'cancelled' } as const;
-  const command = (name: 'capture' | 'refund' | 'cancel', done: string) =>
-    dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>(`/dashboard/payments/:id/${name}`, { config: PUBLIC }, async (request, reply) => {
-      const id = request.params.id;
-      if (!ID.test(id)) throw new ApiError('not_found');
+  for (const name of ['capture', 'refund', 'cancel'] as const) {
+    action(name, PAYMENT_CHANGES[name], async (request, id) => {
       const actor = request.dash.session!.actor;
       const body = request.body ?? {};
-      try {
-        const amount = formAmount(body.amount);
-        if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
-        const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
-        const changed = await services.db.transaction().execute((trx) => {
-          if (name === 'capture') return captureTotal(trx, actor, id, amount);
-          if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
-          return cancelPayment(trx, actor, id);
-        });
-        logPayment(request.log, PAYMENT_CHANGES[name], changed);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.status >= 500 || error.status === 404) throw error;
-        return show(request, reply, id, { text: `${error.code}: ${error.message}`, kind: 'error' }, 422);
-      }
-      return reply.redirect(`/dashboard/payments/${id}?done=${done}`, 303);
+      const amount = formAmount(body.amount);
+      if (amount === null) throw new ApiError('invalid_parameter', { param: 'amount', message: request.dash.t.payment.invalidAmount });
+      const description = typeof body.description === 'string' && body.description.trim() !== '' ? body.description.trim().slice(0, 2000) : undefined;
+      const changed = await runCommand(services.db, actor, null, (trx) => {
+        if (name === 'capture') return captureTotal(trx, actor, id, amount);
+        if (name === 'refund') return refundPayment(trx, actor, id, { amount, description });
+        return cancelPayment(trx, actor, id);
+      });
+      logPayment(request.log, PAYMENT_CHANGES[name], changed);
     });
-  command('capture', 'captured');
-  command('refund', 'refunded');
-  command('cancel', 'cancelled');
+  }
   registerPaymentTestActions(dash, services, show);
   registerPaymentsCsv(dash, services);
 }

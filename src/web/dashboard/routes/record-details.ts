@@ -3,6 +3,7 @@ import type { Services } from '../../../domain/context';
 import { getCustomer } from '../../../domain/customers';
 import { getSession, sessionState, showSession } from '../../../domain/sessions';
 import { ApiError } from '../../../kernel/errors';
+import { API_VERSIONS } from '../../../wire/api-version';
 import { serializeCustomer } from '../../../wire/customer';
 import { serializeSession } from '../../../wire/session';
 import { html } from '../../html';
@@ -13,7 +14,7 @@ import { dashLayout } from '../layout';
 const PUBLIC = { access: 'public' as const };
 const ID = /^[0-9a-z]{1,64}$/;
 /** The API version whose shape the pages' JSON shows: the newest, as the official SDK reads it. */
-const SHOWN_VERSION = '2025-01-28';
+const SHOWN_VERSION = API_VERSIONS[API_VERSIONS.length - 1];
 
 /**
  * GET /dashboard/sessions/:id and /dashboard/customers/:id: a session's facts with its
