@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
 
 /**
  * A test file that never ends would hold CI until its overall limit, with nothing in the log to
@@ -8,24 +8,28 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
  *
  * This reporter runs in Vitest's main process, where a stuck worker cannot stop it: every half
  * minute it names each file running longer than warnMs (with the test it was last at, and the
- * processes running under Vitest), and when one passes limitMs it ends the run as failed. The
+ * processes running under Vitest), and when one passes limitMs it ends the run as failed; and
+ * when Vitest does not exit after the run, it ends it with the run's result. The
  * slowest file takes about 80 s on an idle 2-core machine, so the limits leave a wide margin.
  */
 export interface WatchdogLimits {
   warnMs: number;
   limitMs: number;
   checkEveryMs: number;
+  /** After the run: how long Vitest may take to exit before the watchdog ends it with the run's result. */
+  exitMs: number;
   /** Where it writes (console.error) and how it ends the run (process.exit(1)); tests replace them. */
   write: (line: string) => void;
-  fail: () => void;
+  fail: (code?: number) => void;
 }
 
 const LIMITS: WatchdogLimits = {
   warnMs: 5 * 60_000,
   limitMs: 15 * 60_000,
   checkEveryMs: 30_000,
+  exitMs: 60_000,
   write: (line) => console.error(line),
-  fail: () => {
+  fail: (code = 1) => {
     // A stuck worker (and what it started) outlives Vitest's exit, holding CI's output open.
     for (const pid of descendants().map((row) => row.pid)) {
       try {
@@ -34,7 +38,7 @@ const LIMITS: WatchdogLimits = {
         // gone already
       }
     }
-    process.exit(1);
+    process.exit(code);
   },
 };
 
@@ -70,8 +74,18 @@ export default class WatchdogReporter implements Reporter {
     this.running.delete(module.moduleId);
   }
 
-  onTestRunEnd(): void {
+  /**
+   * Every file ended; should Vitest then not exit (a worker that does not close, a handle left
+   * open), the run's result is known: say what is still running and end with that result.
+   */
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
     clearInterval(this.timer);
+    const { exitMs, write, fail } = this.limits;
+    const late = setTimeout(() => {
+      write(`[watchdog] Vitest has not exited ${exitMs / 1000} s after the run ended (${reason}); processes under it:\n${processTree()}`);
+      fail(reason === 'passed' ? 0 : 1);
+    }, exitMs);
+    late.unref();
   }
 
   /** Public for its test; the timer calls it. */

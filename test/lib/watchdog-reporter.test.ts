@@ -8,9 +8,9 @@ const test = (moduleId: string, fullName: string) => ({ module: file(moduleId), 
 
 function watchdog() {
   const lines: string[] = [];
-  let failed = 0;
-  const reporter = new WatchdogReporter({ warnMs: 1_000, limitMs: 5_000, write: (line) => lines.push(line), fail: () => failed++ });
-  return { reporter, lines, failures: () => failed };
+  const exits: number[] = [];
+  const reporter = new WatchdogReporter({ warnMs: 1_000, limitMs: 5_000, exitMs: 50, write: (line) => lines.push(line), fail: (code = 1) => exits.push(code) });
+  return { reporter, lines, exits, failures: () => exits.length };
 }
 
 describe('the watchdog reporter', () => {
@@ -39,5 +39,15 @@ describe('the watchdog reporter', () => {
     reporter.check(Date.now() + 6_000);
     expect(lines.at(-1)).toBe('[watchdog] /t/slow.test.ts ran past 5 s: ending the run as failed');
     expect(failures()).toBe(1);
+  });
+
+  it('ends a run that does not exit after its last file with the run’s own result', async () => {
+    for (const [reason, code] of [['passed', 0], ['failed', 1]] as const) {
+      const { reporter, lines, exits } = watchdog();
+      reporter.onTestRunEnd([], [], reason);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(lines[0]).toMatch(new RegExp(`^\\[watchdog\\] Vitest has not exited 0.05 s after the run ended \\(${reason}\\)`));
+      expect(exits).toEqual([code]);
+    }
   });
 });
