@@ -64,7 +64,7 @@ describe('empty states', () => {
     const sessions = (await browser.get('/dashboard/sessions')).body;
     expect(sessions).not.toContain('data-empty="first-payment"');
     // A session has no page of its own yet: its id is on one line, cut short, the full id in the title.
-    expect(sessions).toContain(`<td class="id"><a href="/dashboard/sessions/${made.json().id}" class="dash-id" title="${made.json().id}" data-id="${made.json().id}">`);
+    expect(sessions).toContain(`<td class="id" data-label="ID"><span class="dash-cell"><a href="/dashboard/sessions/${made.json().id}" class="dash-id" title="${made.json().id}" data-id="${made.json().id}">`);
     const filtered = await browser.get('/dashboard/payments?status=captured');
     expect(filtered.body).toContain('No payments match.');
     expect(filtered.body).not.toContain('data-curl');

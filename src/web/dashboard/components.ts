@@ -52,20 +52,17 @@ export interface Column<T> {
 }
 
 /**
- * A table of rows, or `empty` when there are none. `cards`: on a phone each row becomes a card
- * of label–value lines (the labels come from each cell's data-label), so nothing scrolls sideways.
+ * A table of rows, or `empty` when there are none. On a phone each row becomes a card of
+ * label–value lines (the labels come from each cell's data-label), so nothing scrolls sideways
+ * and no column is squeezed until an id in it wraps character by character.
  */
-export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty: Child, rowAttribute?: (row: T) => string, options: { cards?: boolean } = {}): Html {
+export function table<T>(columns: readonly Column<T>[], rows: readonly T[], empty: Child, rowAttribute?: (row: T) => string): Html {
   if (rows.length === 0) return typeof empty === 'string' ? html`<p class="dash-empty">${empty}</p>` : html`${empty}`;
-  const wrap = options.cards ? 'dash-table-wrap dash-table-cards' : 'dash-table-wrap';
   // Focusable, so a keyboard can scroll a wide table sideways even when no cell holds a link.
-  return html`<div class="${wrap}" tabindex="0"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
+  return html`<div class="dash-table-wrap dash-table-cards" tabindex="0"><table class="dash-table"><thead><tr>${columns.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead><tbody>${rows.map(
     (row) =>
       html`<tr${rowAttribute ? html` data-row="${rowAttribute(row)}"` : null}>${columns.map(
-        (c) =>
-          options.cards
-            ? html`<td${c.className ? html` class="${c.className}"` : null} data-label="${c.label}"><span class="dash-cell">${c.cell(row)}</span></td>`
-            : html`<td${c.className ? html` class="${c.className}"` : null}>${c.cell(row)}</td>`,
+        (c) => html`<td${c.className ? html` class="${c.className}"` : null} data-label="${c.label}"><span class="dash-cell">${c.cell(row)}</span></td>`,
       )}</tr>`,
   )}</tbody></table></div>`;
 }

@@ -73,18 +73,22 @@ function cardOf(details: Record<string, unknown>): string | null {
   return `${brand} •••• ${last4}`.trim();
 }
 
-/** A self-contained HTML mail: inline styles only (mail readers drop style sheets), everything escaped. */
+/**
+ * A self-contained HTML mail: inline styles only (mail readers drop style sheets), everything
+ * escaped. Narrow margins and codes that break anywhere, so that on a phone (no media queries to
+ * count on) the table fits the screen rather than running off its right edge.
+ */
 function htmlOf(mail: MailContent, locale: PageLocale): Html {
   const cell = 'padding:6px 12px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top';
   return html`<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><title>${mail.subject}</title></head>
-<body style="margin:0;padding:24px;background:#f6f7f9;font-family:sans-serif;color:#111827">
-<div style="max-width:560px;margin:0 auto;background:#fff;padding:24px;border-radius:8px">
+<body style="margin:0;padding:12px;background:#f6f7f9;font-family:sans-serif;color:#111827">
+<div style="max-width:560px;margin:0 auto;background:#fff;padding:16px;border-radius:8px">
 <p>${mail.greeting}</p>
 <p>${mail.intro}</p>
 <table style="border-collapse:collapse;width:100%">${mail.rows.map(
     (row) => html`<tr><th style="${cell};font-weight:normal;color:#6b7280">${row.label}</th><td style="${cell}">${
-      row.code ? html`<code style="font-size:1.1em">${row.value}</code>` : row.value
+      row.code ? html`<code style="font-size:1.1em;word-break:break-all">${row.value}</code>` : row.value
     }</td></tr>`,
   )}</table>
 ${mail.steps.length ? html`<h2 style="font-size:1.1em">${mail.howTo}</h2><ol>${mail.steps.map((step) => html`<li>${step}</li>`)}</ol>` : null}

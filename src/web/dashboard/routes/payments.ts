@@ -231,7 +231,7 @@ function paymentsList(dash: FastifyInstance, services: Services): void {
     const filtered = Object.keys(params).length > 0 || search.page > 1;
     const body = html`${searchForm(ctx, params)}
 ${invalid.map((name) => notice(t.badFilter(name), 'error'))}
-${table(paymentColumns(ctx), rows, filtered ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noPayments), (p) => p.id, { cards: true })}
+${table(paymentColumns(ctx), rows, filtered ? t.none : firstPayment(ctx, services.publicUrl, ctx.t.start.noPayments), (p) => p.id)}
 ${pager(ctx, search.page, PER_PAGE, total, params)}
 ${total > 0 ? html`<p><a href="/dashboard/payments.csv${csvQuery(params)}" data-action="export-csv" download>${ctx.t.start.csv}</a></p>` : null}`;
     return sendPage(reply, dashLayout(ctx, { title: t.title, section: 'payments', body }));
