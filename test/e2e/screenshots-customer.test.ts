@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { changeBrand } from '../../src/domain/merchant-brand';
 import { describeBrowser, launchBrowser, startOtherSite, watchProblems, type OtherSite } from '../helpers/browser';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import { pngImage } from '../helpers/images';
 import { phoneLayoutProblems, shootAtBothWidths } from '../helpers/page-shots';
 
 // Issue 19: every page a customer sees, in ja, en and ko, saved at 1280 and 390 px wide as
@@ -24,6 +26,8 @@ describeBrowser('screenshots of the customer pages at 1280 and 390 px', () => {
     h = await startHarness();
     base = await h.listen({ asPublicUrl: true });
     merchant = await h.merchant();
+    // As a shop would show itself (Settings → Brand): its name and logo above every page.
+    await changeBrand(h.store.db, merchant.id, { name: 'Kessai Coffee Roasters', logo: pngImage(240, 60) }, h.clock.now());
     browser = await launchBrowser();
     context = await browser.newContext();
     shop = await startOtherSite();
