@@ -23,7 +23,7 @@ const SHOWN_MAX_WIDTH = 200;
 const CONTENT_TYPES: Record<string, LogoContentType> = { png: 'image/png', jpg: 'image/jpeg', webp: 'image/webp' };
 
 /** Why a logo or a name was refused; the dashboard says it in the user's language. */
-export type BrandRefusal = 'name_blank' | 'name_too_long' | 'logo_too_large' | 'logo_not_an_image' | 'logo_too_many_pixels';
+export type BrandRefusal = 'name_blank' | 'name_too_long' | 'name_control' | 'logo_too_large' | 'logo_not_an_image' | 'logo_too_many_pixels';
 
 export class BrandRefused extends Error {
   constructor(readonly reason: BrandRefusal) {
@@ -64,6 +64,9 @@ export async function changeBrand(db: Db, merchantId: string, change: BrandChang
     if (logo === null) await logosRepo.deleteLogo(trx, merchantId);
     else if (logo !== undefined) await logosRepo.putLogo(trx, merchantId, logo, now);
   });
+  // The name is in the key lookups this process caches (the API's merchant_name): forget them now,
+  // as every write to merchants does, rather than wait for the notification.
+  if (name !== undefined) await merchantsRepo.forgetCachedKeys();
 }
 
 export async function merchantLogo(db: Db, merchantId: string): Promise<ShownLogo | null> {
@@ -82,6 +85,8 @@ export async function logoFile(db: Db, digest: string): Promise<logosRepo.LogoFi
 function checkedName(raw: string): string {
   const name = raw.replace(/\s+/g, ' ').trim();
   if (name === '') throw new BrandRefused('name_blank');
+  // NUL cannot be stored in a text column, and the others have no business in a shop's name.
+  if (/\p{Cc}/u.test(name)) throw new BrandRefused('name_control');
   if ([...name].length > NAME_MAX_LENGTH) throw new BrandRefused('name_too_long');
   return name;
 }
@@ -98,5 +103,8 @@ function checkedLogo(bytes: Uint8Array): logosRepo.NewLogo {
   if (!contentType || !size.width || !size.height) throw new BrandRefused('logo_not_an_image');
   if (size.width > LOGO_MAX_SIDE || size.height > LOGO_MAX_SIDE) throw new BrandRefused('logo_too_many_pixels');
   const digest = createHash('sha256').update(bytes).digest('hex');
-  return { digest, content_type: contentType, width: size.width, height: size.height, bytes };
+  // EXIF orientations 5 to 8 turn a JPEG a quarter: browsers draw it turned, so its drawn size is the other way round.
+  const turned = (size.orientation ?? 1) >= 5;
+  const [width, height] = turned ? [size.height, size.width] : [size.width, size.height];
+  return { digest, content_type: contentType, width, height, bytes };
 }

@@ -144,7 +144,8 @@ export async function firstMerchant(db: Db): Promise<Merchant | undefined> {
 }
 
 export async function renameMerchant(db: Db, id: string, name: string): Promise<Merchant> {
-  return db.updateTable('merchants').set({ name }).where('id', '=', id).returning(MERCHANT_COLUMNS).executeTakeFirstOrThrow();
+  const renamed = db.updateTable('merchants').set({ name }).where('id', '=', id).returning(MERCHANT_COLUMNS).executeTakeFirstOrThrow();
+  return (await forgetCachedKeys(renamed))!;
 }
 
 export async function listMerchants(db: Db): Promise<Merchant[]> {

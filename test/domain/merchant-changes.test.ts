@@ -19,7 +19,10 @@ beforeAll(async () => {
   setKeyCacheMs(3_600_000);
   h = await startHarness();
   m = await h.merchant();
-  stop = await listenForMerchantChanges(h.store.listen, undefined);
+  // This file's schema only: on PostgreSQL other test files' schemas NOTIFY on the same channel,
+  // and one of theirs must not be what clears this cache.
+  const { rows } = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(h.store.db);
+  stop = await listenForMerchantChanges(h.store.listen, rows[0].schema);
 });
 afterAll(async () => {
   await stop();

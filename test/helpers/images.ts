@@ -23,3 +23,33 @@ function chunk(type: string, data: Buffer): Buffer {
   crc.writeUInt32BE(crc32(body));
   return Buffer.concat([length, body, crc]);
 }
+
+/**
+ * The head of a baseline JPEG as a camera writes it: an Exif block with its `orientation` (6: the
+ * picture is to be turned a quarter clockwise) and the frame's size, as stored. Enough for a
+ * reader of sizes; no picture follows.
+ */
+export function jpegHead(width: number, height: number, orientation: number): Buffer {
+  const segment = (marker: number, body: Buffer) => {
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(body.length + 2);
+    return Buffer.concat([Buffer.from([0xff, marker]), length, body]);
+  };
+  // TIFF, big-endian: one IFD with one entry, Orientation (0x0112), a SHORT.
+  const tiff = Buffer.alloc(26);
+  tiff.write('MM', 0, 'latin1');
+  tiff.writeUInt16BE(42, 2);
+  tiff.writeUInt32BE(8, 4);
+  tiff.writeUInt16BE(1, 8);
+  tiff.writeUInt16BE(0x0112, 10);
+  tiff.writeUInt16BE(3, 12);
+  tiff.writeUInt32BE(1, 14);
+  tiff.writeUInt16BE(orientation, 18);
+  const exif = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const frame = Buffer.alloc(15);
+  frame.writeUInt8(8, 0);
+  frame.writeUInt16BE(height, 1);
+  frame.writeUInt16BE(width, 3);
+  frame.writeUInt8(3, 5);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), segment(0xe1, exif), segment(0xc0, frame), Buffer.from([0xff, 0xd9])]);
+}

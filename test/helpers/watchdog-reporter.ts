@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { Reporter, TestCase, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 
 /**
  * A test file that never ends would hold CI until its overall limit, with nothing in the log to
@@ -31,12 +31,10 @@ const LIMITS: WatchdogLimits = {
   write: (line) => console.error(line),
   fail: (code = 1) => {
     // A stuck worker (and what it started) outlives Vitest's exit, holding CI's output open.
-    for (const pid of descendants().map((row) => row.pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
+    try {
+      for (const { pid } of descendants()) process.kill(pid, 'SIGKILL');
+    } catch {
+      // ps failed, or a process is gone already: exit all the same
     }
     process.exit(code);
   },
@@ -56,13 +54,22 @@ export default class WatchdogReporter implements Reporter {
     this.limits = { ...LIMITS, ...limits };
   }
 
-  onInit(): void {
+  private watching = false;
+
+  onInit(vitest: Vitest): void {
+    // In watch mode Vitest never exits; the interval lasts as long as it does (unref'd).
+    this.watching = Boolean(vitest.config.watch);
     this.timer = setInterval(() => this.check(), this.limits.checkEveryMs);
     this.timer.unref();
   }
 
+  /** From when a worker takes the file: a file stuck loading its imports is named too. */
+  onTestModuleQueued(module: TestModule): void {
+    this.running.set(module.moduleId, { since: Date.now(), test: '(loading)' });
+  }
+
   onTestModuleStart(module: TestModule): void {
-    this.running.set(module.moduleId, { since: Date.now(), test: '(collecting)' });
+    if (!this.running.has(module.moduleId)) this.running.set(module.moduleId, { since: Date.now(), test: '(collecting)' });
   }
 
   onTestCaseReady(test: TestCase): void {
@@ -78,12 +85,15 @@ export default class WatchdogReporter implements Reporter {
    * Every file ended; should Vitest then not exit (a worker that does not close, a handle left
    * open), the run's result is known: say what is still running and end with that result.
    */
-  onTestRunEnd(_modules: ReadonlyArray<TestModule>, _errors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>, reason: TestRunEndReason): void {
+    if (this.watching) return;
     clearInterval(this.timer);
     const { exitMs, write, fail } = this.limits;
     const late = setTimeout(() => {
       write(`[watchdog] Vitest has not exited ${exitMs / 1000} s after the run ended (${reason}); processes under it:\n${processTree()}`);
-      fail(reason === 'passed' ? 0 : 1);
+      // An unhandled error fails a run whose files passed: Vitest sets the exit code for it.
+      const passed = reason === 'passed' && errors.length === 0 && !process.exitCode;
+      fail(passed ? 0 : 1);
     }, exitMs);
     late.unref();
   }

@@ -27,6 +27,14 @@ describe('the watchdog reporter', () => {
     expect(failures()).toBe(0);
   });
 
+  it('times a file from when it is queued, so one stuck loading its imports is named too', () => {
+    const { reporter, lines } = watchdog();
+    reporter.onTestModuleQueued(file('/t/imports.test.ts'));
+    reporter.onTestModuleStart(file('/t/imports.test.ts'));
+    reporter.check(Date.now() + 2_000);
+    expect(lines[0]).toMatch(/^\[watchdog\] \/t\/imports\.test\.ts has run for 2 s; last test started: \(loading\)$/);
+  });
+
   it('names a file past the warning time with the test it is at, and fails the run past the limit', () => {
     const { reporter, lines, failures } = watchdog();
     reporter.onTestModuleStart(file('/t/slow.test.ts'));
@@ -42,9 +50,9 @@ describe('the watchdog reporter', () => {
   });
 
   it('ends a run that does not exit after its last file with the run’s own result', async () => {
-    for (const [reason, code] of [['passed', 0], ['failed', 1]] as const) {
+    for (const [reason, errors, code] of [['passed', [], 0], ['failed', [], 1], ['passed', [new Error('unhandled')], 1]] as const) {
       const { reporter, lines, exits } = watchdog();
-      reporter.onTestRunEnd([], [], reason);
+      reporter.onTestRunEnd([], errors, reason);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(lines[0]).toMatch(new RegExp(`^\\[watchdog\\] Vitest has not exited 0.05 s after the run ended \\(${reason}\\)`));
       expect(exits).toEqual([code]);

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
+import { setKeyCacheMs } from '../../src/domain/merchant-changes';
+import { KEY_CACHE_MS } from '../../src/store/merchants.repo';
+import { API_VERSIONS } from '../../src/wire/api-version';
 import { DASHBOARD_PASSWORD, signedIn, type DashboardBrowser } from '../helpers/dashboard-browser';
 import { startHarness, type Harness, type TestMerchant } from '../helpers/harness';
-import { pngImage } from '../helpers/images';
+import { jpegHead, pngImage } from '../helpers/images';
 
 /**
  * Settings → Brand (issue 19): the display name and logo a merchant's customers see above the
@@ -15,13 +18,18 @@ let h: Harness;
 let shop: TestMerchant;
 let other: TestMerchant;
 beforeAll(async () => {
+  // Key lookups kept for an hour: a change the API shows at once was forgotten, not timed out.
+  setKeyCacheMs(3_600_000);
   h = await startHarness();
   [shop, other] = [await h.merchant(), await h.merchant()];
   for (const [m, email] of [[shop, 'ops@brand.example'], [other, 'ops@plain.example']] as const) {
     await createDashboardUser(h.store.db, h.clock.now(), { merchantId: m.id, email, password: DASHBOARD_PASSWORD });
   }
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await h.close();
+  setKeyCacheMs(KEY_CACHE_MS);
+});
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const png = (bytes: Buffer, name = 'logo.png') => ({ logo: { name, type: 'image/png', bytes } });
@@ -131,7 +139,27 @@ describe('settings → brand', () => {
     expect(page).toContain('>Before</p>');
   });
 
-  it('refuses a blank or too long name', async () => {
+  it('draws a camera JPEG turned by its Exif orientation the way the browser shows it: 400 × 100 turned is 10 × 40', async () => {
+    const browser = await signedIn(h.app, 'ops@brand.example');
+    const turned = jpegHead(400, 100, 6);
+    expect((await saveBrand(browser, 'Kessai Coffee', { logo: { name: 'photo.jpg', type: 'image/jpeg', bytes: turned } })).statusCode).toBe(303);
+    expect(await hostedPage(shop)).toContain(`src="/logos/${sha256(turned)}" alt="" width="10" height="40"`);
+    expect((await h.app.inject({ method: 'GET', url: `/logos/${sha256(turned)}` })).headers['content-type']).toBe('image/jpeg');
+  });
+
+  it('shows a new name in the API at once (the process forgets its cached key lookups)', async () => {
+    const created = await h.request({ method: 'POST', url: '/api/v1/sessions', key: shop.secretKey, json: { amount: 100, currency: 'JPY' } });
+    expect(created.status, created.text).toBe(200);
+    // The session's `merchant` is in the SDK's API version.
+    const headers = { 'X-KOMOJU-API-VERSION': API_VERSIONS.at(-1)! };
+    const name = async () => (await h.request({ url: `/api/v1/sessions/${created.body.id}`, key: shop.secretKey, headers })).body.merchant?.name;
+    await name(); // the key's lookup is cached now, for an hour
+    const browser = await signedIn(h.app, 'ops@brand.example');
+    expect((await saveBrand(browser, 'Renamed Roasters')).statusCode).toBe(303);
+    expect(await name()).toBe('Renamed Roasters');
+  });
+
+  it('refuses a blank or too long name, or one with control characters', async () => {
     const browser = await signedIn(h.app, 'ops@brand.example');
     await browser.get('/dashboard/settings?locale=en');
     const blank = await saveBrand(browser, '   ');
@@ -140,6 +168,9 @@ describe('settings → brand', () => {
     const long = await saveBrand(browser, 'x'.repeat(101));
     expect(long.statusCode).toBe(422);
     expect(long.body).toContain('The display name can be at most 100 characters.');
+    const control = await saveBrand(browser, 'Kessai\u0007Coffee');
+    expect(control.statusCode).toBe(422);
+    expect(control.body).toContain('The display name cannot contain control characters.');
   });
 
   it('answers 404 for an address that is no logo, and refuses a post without the CSRF token', async () => {

@@ -17,6 +17,7 @@ export const brandEn = {
     refusals: {
       name_blank: 'The display name cannot be blank.',
       name_too_long: (max: number) => `The display name can be at most ${max} characters.`,
+      name_control: 'The display name cannot contain control characters.',
       logo_too_large: (maxKb: number) => `The logo is larger than ${maxKb} KB.`,
       logo_not_an_image: 'The logo must be a PNG, JPEG or WebP image.',
       logo_too_many_pixels: 'The logo can be at most 4096 pixels wide and tall.',

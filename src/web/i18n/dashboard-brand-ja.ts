@@ -16,6 +16,7 @@ export const brandJa: typeof brandEn = {
     refusals: {
       name_blank: '表示名を入力してください。',
       name_too_long: (max) => `表示名は ${max} 文字以内にしてください。`,
+      name_control: '表示名に制御文字は使えません。',
       logo_too_large: (maxKb) => `ロゴが ${maxKb} KB を超えています。`,
       logo_not_an_image: 'ロゴは PNG・JPEG・WebP の画像にしてください。',
       logo_too_many_pixels: 'ロゴの幅と高さは 4096 ピクセル以内にしてください。',
