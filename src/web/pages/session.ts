@@ -166,7 +166,7 @@ function cardBrands(props: SessionPageProps): Html | null {
   const logos = Object.entries(props.cardLogos);
   if (logos.length === 0) return null;
   return html`<p class="card-brands" data-card-brands>${logos.map(
-    ([brand, src]) => html`<img src="${src}" alt="${BRAND_NAMES[brand] ?? brand}" width="48" height="30" data-brand="${brand}" data-prefix="${cardBrandPrefix(brand) ?? ''}">`,
+    ([brand, src]) => html`<img src="${src}" alt="${BRAND_NAMES[brand] ?? brand}" width="48" height="30" loading="lazy" data-brand="${brand}" data-prefix="${cardBrandPrefix(brand) ?? ''}">`,
   )}</p>`;
 }
 
@@ -242,7 +242,7 @@ function fieldInput(props: SessionPageProps, method: PaymentMethod, field: Check
     return html`<fieldset class="stores"><legend>${label}</legend>${(field.options ?? []).map(
       (option) =>
         html`<label class="store"><input type="radio" name="${field.name}" value="${option}"${option === value ? ' checked' : ''}${field.required ? ' required' : ''}>${
-          props.konbiniLogos[option] ? html`<img src="${props.konbiniLogos[option]}" alt="" width="32" height="32">` : null
+          props.konbiniLogos[option] ? html`<img src="${props.konbiniLogos[option]}" alt="" width="32" height="32" loading="lazy">` : null
         } <span data-store-name="${option}">${lookup(stores, option)}</span></label>`,
     )}${message}</fieldset>`;
   }
