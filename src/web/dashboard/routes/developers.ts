@@ -18,10 +18,10 @@ import { pageNumber } from './lists';
 import manageRoute from './webhook-manage';
 import { showEndpoint } from './webhook-page';
 import simulateRoute from './webhook-simulate';
+import { RECORD_ID } from '../actions';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
-const ID = /^[0-9a-z]{1,64}$/;
 /** The test clock moves at most ten years per step, as through the API. */
 const MAX_ADVANCE_SECONDS = 10 * 366 * 86400;
 
@@ -103,9 +103,9 @@ ${table(
 
   dash.post<{ Params: { id: string }; Body: Record<string, unknown> }>('/dashboard/developers/events/:id/redeliver', { config: PUBLIC }, async (request, reply) => {
     const id = request.params.id;
-    if (!ID.test(id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(id)) throw new ApiError('not_found');
     const body = request.body ?? {};
-    const webhook = typeof body.webhook === 'string' && ID.test(body.webhook) ? body.webhook : null;
+    const webhook = typeof body.webhook === 'string' && RECORD_ID.test(body.webhook) ? body.webhook : null;
     const back = dashboardPath(body.back, `/dashboard/developers/events/${id}`);
     try {
       await services.db.transaction().execute((trx) => redeliverEvent(trx, request.dash.session!.actor, id, webhook));
@@ -175,7 +175,7 @@ function clockPages(dash: FastifyInstance, services: Services): void {
 
 /** An event with its payload and deliveries, with a notice above when `message` says what was done. */
 async function showEvent(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, message: Message, status = 200) {
-  if (!ID.test(id)) throw new ApiError('not_found');
+  if (!RECORD_ID.test(id)) throw new ApiError('not_found');
   const ctx = request.dash;
   const t = ctx.t.events;
   const actor = ctx.session!.actor;

@@ -10,9 +10,9 @@ import { html } from '../../html';
 import { sendPage } from '../../respond';
 import { code, facts, json, money, time } from '../components';
 import { dashLayout } from '../layout';
+import { RECORD_ID } from '../actions';
 
 const PUBLIC = { access: 'public' as const };
-const ID = /^[0-9a-z]{1,64}$/;
 /** The API version whose shape the pages' JSON shows: the newest, as the official SDK reads it. */
 const SHOWN_VERSION = API_VERSIONS[API_VERSIONS.length - 1];
 
@@ -23,7 +23,7 @@ const SHOWN_VERSION = API_VERSIONS[API_VERSIONS.length - 1];
  */
 export default function route(dash: FastifyInstance, services: Services): void {
   dash.get<{ Params: { id: string } }>('/dashboard/sessions/:id', { config: PUBLIC }, async (request, reply) => {
-    if (!ID.test(request.params.id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(request.params.id)) throw new ApiError('not_found');
     const ctx = request.dash;
     const actor = ctx.session!.actor;
     const t = ctx.t.lists;
@@ -49,7 +49,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   });
 
   dash.get<{ Params: { id: string } }>('/dashboard/customers/:id', { config: PUBLIC }, async (request, reply) => {
-    if (!ID.test(request.params.id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(request.params.id)) throw new ApiError('not_found');
     const ctx = request.dash;
     const t = ctx.t.lists;
     const customer = await getCustomer(services.db, ctx.session!.actor, request.params.id);

@@ -9,10 +9,10 @@ import { sendPage } from '../../respond';
 import { code, facts, money, pager, table, time, type Column } from '../components';
 import { dashLayout, type DashContext } from '../layout';
 import { pageNumber } from './lists';
+import { RECORD_ID } from '../actions';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
-const ID = /^[0-9a-z]{1,64}$/;
 
 /** The files of a settlement, the same the API makes (GET /api/v1/settlements/:id/csv, …/pdf, …/xls). */
 const FILES = {
@@ -37,7 +37,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   });
 
   dash.get<{ Params: { id: string } }>('/dashboard/settlements/:id', { config: PUBLIC }, async (request, reply) => {
-    if (!ID.test(request.params.id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(request.params.id)) throw new ApiError('not_found');
     const ctx = request.dash;
     const settlement = await getSettlement(services.db, ctx.session!.actor, request.params.id);
     const title = `${ctx.t.settlements.settlement} ${settlement.reference}`;
@@ -46,7 +46,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
 
   dash.get<{ Params: { id: string; format: string } }>('/dashboard/settlements/:id/:format', { config: PUBLIC }, async (request, reply) => {
     const { id, format } = request.params;
-    if (!ID.test(id) || !Object.hasOwn(FILES, format)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(id) || !Object.hasOwn(FILES, format)) throw new ApiError('not_found');
     const actor = request.dash.session!.actor;
     const settlement = await getSettlement(services.db, actor, id);
     const lines = await settlementLines(services.db, settlement);

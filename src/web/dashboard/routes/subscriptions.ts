@@ -8,10 +8,10 @@ import { sendPage } from '../../respond';
 import { code, facts, json, money, notice, pager, statusBadge, table, time, type Column, idLink } from '../components';
 import { dashLayout, type DashContext } from '../layout';
 import { pageNumber } from './lists';
+import { RECORD_ID } from '../actions';
 
 const PUBLIC = { access: 'public' as const };
 const PER_PAGE = 25;
-const ID = /^[0-9a-z]{1,64}$/;
 const STATUSES = ['active', 'suspended', 'cancelled'];
 /** Payments shown on a subscription's page: a weekly one makes 52 a year. */
 const PAYMENTS_SHOWN = 60;
@@ -33,7 +33,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
   });
 
   dash.get<{ Params: { id: string } }>('/dashboard/subscriptions/:id', { config: PUBLIC }, async (request, reply) => {
-    if (!ID.test(request.params.id)) throw new ApiError('not_found');
+    if (!RECORD_ID.test(request.params.id)) throw new ApiError('not_found');
     const ctx = request.dash;
     const actor = ctx.session!.actor;
     const subscription = await getSubscription(services.db, actor, request.params.id);

@@ -9,9 +9,9 @@ import { code, notice } from '../components';
 import { DashError } from '../errors';
 import { csrfField, dashLayout, type DashContext } from '../layout';
 import { showEndpoint, type Message } from './webhook-page';
+import { RECORD_ID } from '../actions';
 
 const PUBLIC = { access: 'public' as const };
-const ID = /^[0-9a-z]{1,64}$/;
 const BASE = '/dashboard/developers/webhooks';
 
 type Post = FastifyRequest<{ Params: { id: string }; Body: Record<string, unknown> }>;
@@ -49,7 +49,7 @@ function refusal(error: unknown): Message {
 }
 
 function checkId(id: string): string {
-  if (!ID.test(id)) throw new ApiError('not_found');
+  if (!RECORD_ID.test(id)) throw new ApiError('not_found');
   return id;
 }
 

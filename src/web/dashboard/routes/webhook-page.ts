@@ -11,8 +11,8 @@ import { csrfField, dashLayout, type DashContext } from '../layout';
 import { attemptsList, redeliverForm, simulatedMark } from '../timeline';
 import { pageNumber } from './lists';
 import { simulateForm } from './webhook-simulate';
+import { RECORD_ID } from '../actions';
 
-const ID = /^[0-9a-z]{1,64}$/;
 const PER_PAGE = 25;
 const BASE = '/dashboard/developers/webhooks';
 
@@ -25,7 +25,7 @@ export type Message = { text: string; kind: 'ok' | 'error' } | null;
 export async function showEndpoint(services: Services, request: FastifyRequest, reply: FastifyReply, id: string, message: Message, status = 200, secret: string | null = null) {
   const ctx = request.dash;
   const t = ctx.t.webhooks;
-  if (!ID.test(id)) throw new ApiError('not_found');
+  if (!RECORD_ID.test(id)) throw new ApiError('not_found');
   const actor = ctx.session!.actor;
   const endpoint = await requireEndpoint(services.db, actor, id);
   const page = pageNumber((request.query as { page?: string } | undefined)?.page);

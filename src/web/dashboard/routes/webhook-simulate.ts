@@ -7,8 +7,8 @@ import type { WebhookEndpoint } from '../../../model/webhook';
 import { html, type Html } from '../../html';
 import { DashError } from '../errors';
 import { csrfField, type DashContext } from '../layout';
+import { RECORD_ID } from '../actions';
 
-const ID = /^[0-9a-z]{1,64}$/;
 
 /**
  * The endpoint page's form of simulated receiver faults (test mode only; docs/webhooks.md), showing
@@ -45,7 +45,7 @@ export default function route(dash: FastifyInstance, services: Services): void {
     { config: { access: 'public' } },
     async (request, reply) => {
       const id = request.params.id;
-      if (!ID.test(id)) throw new ApiError('not_found');
+      if (!RECORD_ID.test(id)) throw new ApiError('not_found');
       const actor = request.dash.session!.actor;
       if (actor.merchant.mode !== 'test') throw new DashError('forbidden', 403);
       const body = request.body ?? {};
