@@ -1,4 +1,3 @@
-import { customerFacing, type CustomerFacingMerchant } from './merchant-brand';
 import { methodFor } from '../methods';
 import type { PaymentMethod } from '../methods/method';
 import * as merchantsRepo from '../store/merchants.repo';
@@ -19,7 +18,7 @@ import type { Payment } from '../model/payment';
  */
 export interface CustomerPayment {
   payment: Payment;
-  merchant: CustomerFacingMerchant;
+  merchant: { name: string; mode: 'test' | 'live' };
   method: PaymentMethod | undefined;
   /** The payment's merchant, with its clock: for the commands the customer's buttons run. */
   actor: Actor;
@@ -45,7 +44,7 @@ export async function findCustomerPayment(services: Services, id: string, page: 
   if (!merchant) throw new ApiError('not_found', { param: 'id' });
   return {
     payment,
-    merchant: await customerFacing(services.db, merchant),
+    merchant: { name: merchant.name, mode: merchant.mode },
     method,
     actor: await actorFor(services.db, services.clock, merchant, { reading }),
   };

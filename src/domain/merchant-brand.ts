@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
-import type { Merchant, MerchantMode } from '../model/merchant';
 import type { Db } from '../store/db';
 import * as logosRepo from '../store/merchant-logos.repo';
 import * as merchantsRepo from '../store/merchants.repo';
@@ -38,17 +37,6 @@ export interface ShownLogo {
   height: number;
 }
 
-/** The merchant as its customers' pages show it. */
-export interface CustomerFacingMerchant {
-  name: string;
-  mode: MerchantMode;
-  logo: ShownLogo | null;
-}
-
-export async function customerFacing(db: Db, merchant: Merchant): Promise<CustomerFacingMerchant> {
-  return { name: merchant.name, mode: merchant.mode, logo: await merchantLogo(db, merchant.id) };
-}
-
 export interface BrandChange {
   name?: string;
   /** New bytes; null removes the logo; absent keeps it. */
@@ -69,6 +57,7 @@ export async function changeBrand(db: Db, merchantId: string, change: BrandChang
   if (name !== undefined) await merchantsRepo.forgetCachedKeys();
 }
 
+/** The logo a page draws, or null; read only where a page is drawn, never on the forms' posts. */
 export async function merchantLogo(db: Db, merchantId: string): Promise<ShownLogo | null> {
   const ref = await logosRepo.findLogoRef(db, merchantId);
   if (!ref) return null;

@@ -1,4 +1,3 @@
-import { customerFacing, type CustomerFacingMerchant } from '../merchant-brand';
 import { actorFor } from '../seeding';
 import { isWebUrl } from '../../lib/web-url';
 import { methodFor } from '../../methods';
@@ -81,7 +80,7 @@ export async function sessionReturnUrlOfToken(services: Services, merchantId: st
  * through the session and acts with its own test clock.
  */
 export interface CustomerSession extends SessionView {
-  merchant: CustomerFacingMerchant;
+  merchant: { name: string; mode: 'test' | 'live' };
   actor: Actor;
 }
 
@@ -92,5 +91,5 @@ export async function findCustomerSession(services: Services, id: string, { read
   const merchant = await merchantsRepo.findMerchant(services.db, session.merchant_id);
   if (!merchant) throw new ApiError('not_found', { param: 'id' });
   const view = await withPayment(services.db, session);
-  return { ...view, merchant: await customerFacing(services.db, merchant), actor: await actorFor(services.db, services.clock, merchant, { reading }) };
+  return { ...view, merchant: { name: merchant.name, mode: merchant.mode }, actor: await actorFor(services.db, services.clock, merchant, { reading }) };
 }

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
+import { merchantLogo } from '../../domain/merchant-brand';
 import { customerBarcode } from '../../domain/barcodes';
 import { findCustomerPayment, simulateInstructionsPayment } from '../../domain/customer-pages';
 import { ApiError } from '../../kernel/errors';
@@ -37,7 +38,7 @@ export default function route(web: FastifyInstance, services: Services): void {
         locale,
         payment,
         merchantName: merchant.name,
-        merchantLogo: merchant.logo,
+        merchantLogo: await merchantLogo(services.db, actor.merchant.id),
         methodName: method?.names[locale] ?? payment.payment_type,
         testMode: merchant.mode === 'test',
         simulateAction: `${instructionsPath(locale, paymentId)}/simulate`,

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../domain/context';
+import { merchantLogo } from '../../domain/merchant-brand';
 import { isAwaitingPayment } from '../../domain/payment-state';
 import { findCustomerPayment, settleOffsitePayment, type CustomerPayment } from '../../domain/customer-pages';
 import { logPayment } from '../../http/payment-log';
@@ -119,7 +120,7 @@ async function resultOf(services: Services, paymentId: string, asked: PageLocale
     locale,
     payment: found.payment,
     merchantName: found.merchant.name,
-    merchantLogo: found.merchant.logo,
+    merchantLogo: await merchantLogo(services.db, found.actor.merchant.id),
     providerName: providerName(found, locale),
     testMode: found.merchant.mode === 'test',
     // Only once the customer is done: a link back while it still waits would skip the provider.

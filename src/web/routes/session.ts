@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runCommand } from '../../domain/commands';
 import type { Services } from '../../domain/context';
+import { merchantLogo } from '../../domain/merchant-brand';
 import { ApiError } from '../../kernel/errors';
 import { findSavedCard, removeSavedCard, savedCardOf } from '../../domain/one-click';
 import { awaitsMoreDetails, endedUnpaid, isDeclined } from '../../domain/payment-state';
@@ -83,7 +84,7 @@ async function pageProps(services: Services, found: CustomerSession, locale: Pag
     locale,
     sessionId: session.id,
     merchantName: found.merchant.name,
-    merchantLogo: found.merchant.logo,
+    merchantLogo: await merchantLogo(services.db, found.actor.merchant.id),
     mode: session.mode,
     amount: session.amount === null ? null : Number(session.amount),
     currency: session.currency,
