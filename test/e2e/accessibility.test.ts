@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createDashboardUser } from '../../src/domain/dashboard/auth';
 import { describeBrowser, launchBrowser, startOtherSite, type OtherSite } from '../helpers/browser';
+import { customerPagesApi, payWithDeclinedCard } from '../helpers/customer-pages';
 import { DASHBOARD_USER } from '../helpers/dashboard-scene';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
 
@@ -10,7 +11,6 @@ import { startHarness, testCard, type Harness, type TestMerchant } from '../help
 // scanned by axe-core in Chromium, with no violation of impact serious or critical (nor content
 // outside every landmark). A failure lists each rule, its help text and the elements it found, so
 // the fix is in the message.
-const SEVEN = ['credit_card', 'konbini', 'paypay', 'bank_transfer', 'pay_easy', 'merpay', 'line_pay'];
 /** The customer's pages speak ja, en and ko; the dashboard ja and en. */
 const PAGE_LOCALES = ['ja', 'en', 'ko'] as const;
 const DASHBOARD_LOCALES = ['ja', 'en'] as const;
@@ -47,14 +47,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
     await h?.close();
   });
 
-  async function api(url: string, json: Record<string, unknown>, key = merchant.secretKey) {
-    const res = await h.request({ method: 'POST', url, key, json });
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  }
-
-  const payment = (locale: string, paymentDetails: Record<string, unknown>) =>
-    api('/api/v1/payments', { amount: 1000, currency: 'JPY', locale, return_url: `${shop.url}/done`, payment_details: paymentDetails });
+  const { api, session: sevenMethodSession, payment } = customerPagesApi(() => ({ h, merchant, shopUrl: shop.url }));
 
   /** Opens `url` and expects no serious or critical violation, after `act` (a click) if given. */
   async function expectAccessible(url: string, act?: (page: Page) => Promise<void>): Promise<void> {
@@ -73,24 +66,17 @@ describeBrowser('accessibility of every page (axe-core)', () => {
 
   for (const locale of PAGE_LOCALES) {
     it(`hosted page of a 7-method session, before and after a method is chosen (${locale})`, async () => {
-      const session = await api('/api/v1/sessions', { amount: 5980, currency: 'JPY', default_locale: locale, return_url: `${shop.url}/done`, payment_types: SEVEN });
+      const session = await sevenMethodSession(locale);
       await expectAccessible(session.session_url);
       await expectAccessible(session.session_url, (page) => page.locator('[data-pick="credit_card"]').check());
       await expectAccessible(session.session_url, (page) => page.locator('[data-pick="konbini"]').check());
     });
 
     it(`hosted page showing a declined card's message, on a phone (${locale})`, async () => {
-      const session = await api('/api/v1/sessions', { amount: 5980, currency: 'JPY', default_locale: locale, return_url: `${shop.url}/done`, payment_types: SEVEN });
+      const session = await sevenMethodSession(locale);
       await expectAccessible(session.session_url, async (page) => {
         await page.setViewportSize({ width: 390, height: 800 });
-        await page.locator('[data-pick="credit_card"]').check();
-        const form = page.locator('[data-method="credit_card"] form[data-form]');
-        await form.locator('input[name="name"]').fill('Taro Yamada');
-        await form.locator('input[name="number"]').pressSequentially('4123111111111000');
-        await form.locator('input[name="expiry"]').pressSequentially('1239');
-        await form.locator('input[name="verification_value"]').fill('123');
-        await form.locator('button[type="submit"]').click();
-        await page.locator('[data-error="credit_card"]').waitFor();
+        await payWithDeclinedCard(page);
       });
     });
 
@@ -162,7 +148,7 @@ describeBrowser('accessibility of every page (axe-core)', () => {
   }
 
   it('the 7-method hosted page is within its budgets: ≤ 100 KB transferred, ≤ 1,200 px tall at 1280 px', async () => {
-    const session = await api('/api/v1/sessions', { amount: 5980, currency: 'JPY', default_locale: 'ja', return_url: `${shop.url}/done`, payment_types: SEVEN });
+    const session = await sevenMethodSession('ja');
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await context.newPage();

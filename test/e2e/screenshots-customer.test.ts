@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { changeBrand } from '../../src/domain/merchant-brand';
 import { describeBrowser, launchBrowser, startOtherSite, watchProblems, type OtherSite } from '../helpers/browser';
 import { startHarness, testCard, type Harness, type TestMerchant } from '../helpers/harness';
+import { customerPagesApi, payWithDeclinedCard } from '../helpers/customer-pages';
 import { pngImage } from '../helpers/images';
 import { phoneLayoutProblems, shootAtBothWidths } from '../helpers/page-shots';
 
@@ -10,7 +11,6 @@ import { phoneLayoutProblems, shootAtBothWidths } from '../helpers/page-shots';
 // test-results/screenshots/<area>-<page>-<locale>-<width>.png; at 390 px none scrolls sideways
 // and no id wraps onto more than two lines (test/helpers/page-shots.ts). A failure lists every
 // page and width at fault. The dashboard's pages: screenshots-dashboard.test.ts.
-const SEVEN = ['credit_card', 'konbini', 'paypay', 'bank_transfer', 'pay_easy', 'merpay', 'line_pay'];
 const PAGE_LOCALES = ['ja', 'en', 'ko'] as const;
 const PAYER = { family_name: '山田', given_name: '太郎', family_name_kana: 'ヤマダ', given_name_kana: 'タロウ', email: 'taro@example.com', phone: '080-1111-2222' };
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -38,16 +38,7 @@ describeBrowser('screenshots of the customer pages at 1280 and 390 px', () => {
     await h?.close();
   });
 
-  async function api(url: string, json: Record<string, unknown>, key = merchant.secretKey) {
-    const res = await h.request({ method: 'POST', url, key, json });
-    expect(res.status, res.text).toBe(200);
-    return res.body;
-  }
-
-  const session = (locale: string, extra: Record<string, unknown> = {}) =>
-    api('/api/v1/sessions', { amount: 5980, currency: 'JPY', default_locale: locale, return_url: `${shop.url}/done`, payment_types: SEVEN, ...extra });
-  const payment = (locale: string, paymentDetails: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    api('/api/v1/payments', { amount: 1000, currency: 'JPY', locale, return_url: `${shop.url}/done`, payment_details: paymentDetails, ...extra });
+  const { api, session, payment } = customerPagesApi(() => ({ h, merchant, shopUrl: shop.url }));
 
   /** A form posted as the customer's browser posts it (same site), without Chromium. */
   async function post(url: string, form: Record<string, string>, status = 303) {
@@ -169,16 +160,4 @@ describeBrowser('screenshots of the customer pages at 1280 and 390 px', () => {
     expect(await phoneLayoutProblems(page, 'wide')).toEqual(['wide: scrolls sideways (608 px of content in 390 px)']);
     await page.close();
   });
-
-  /** Fills the card form with the test card the processor declines, and sends it. */
-  async function payWithDeclinedCard(page: Page): Promise<void> {
-    await page.locator('[data-pick="credit_card"]').check();
-    const form = page.locator('[data-method="credit_card"] form[data-form]');
-    await form.locator('input[name="name"]').fill('Taro Yamada');
-    await form.locator('input[name="number"]').pressSequentially('4123111111111000');
-    await form.locator('input[name="expiry"]').pressSequentially('1239');
-    await form.locator('input[name="verification_value"]').fill('123');
-    await form.locator('button[type="submit"]').click();
-    await page.locator('[data-error="credit_card"]').waitFor();
-  }
 });
