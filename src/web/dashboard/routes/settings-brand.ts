@@ -3,6 +3,7 @@ import type { Services } from '../../../domain/context';
 import { BrandRefused, changeBrand, LOGO_MAX_BYTES, merchantLogo, NAME_MAX_LENGTH, type BrandChange, type BrandRefusal, type ShownLogo } from '../../../domain/merchant-brand';
 import { html, type Html } from '../../html';
 import type { DashboardMessages } from '../../i18n/dashboard';
+import type { Message } from '../actions';
 import { csrfField, type DashContext } from '../layout';
 import { UploadedFile } from '../multipart';
 
@@ -15,7 +16,7 @@ const MAX_KB = LOGO_MAX_BYTES / 1024;
 const BODY_LIMIT = 2 * 1024 * 1024;
 
 /** The settings page again, with a message: settings.ts's. */
-type Show = (request: FastifyRequest, reply: FastifyReply, message: { text: string; kind: 'ok' | 'error' }, status: number) => Promise<unknown>;
+type Show = (request: FastifyRequest, reply: FastifyReply, message: Message, status: number) => Promise<unknown>;
 
 /** Settings → Brand: the display name and logo the merchant's customers see (domain/merchant-brand.ts). */
 export async function brandSection(services: Services, ctx: DashContext): Promise<Html> {

@@ -11,12 +11,13 @@ import { sendPage } from '../../respond';
 import { code, notice, table, time } from '../components';
 import { csrfField, dashLayout } from '../layout';
 import { brandSection, registerBrand } from './settings-brand';
+import type { Message } from '../actions';
 
 const PUBLIC = { access: 'public' as const };
 const GRACES = ['0', '3600', '86400', '604800'] as const;
 
 interface Shown {
-  message?: { text: string; kind: 'ok' | 'error' };
+  message?: Message;
   /** A secret key just made: shown this once. */
   newKey?: { secretKey: string; oldKeysExpireAt: Date; grace: number };
 }
