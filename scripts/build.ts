@@ -91,7 +91,8 @@ const result = await build({
   // module that needs a require of its own.
   banner: { js: "import { createRequire as kessaiCreateRequire } from 'node:module'; const require = kessaiCreateRequire(import.meta.url);" },
   // Not minified: a stack trace from an installed kessai stays readable without source maps.
-  minify: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
   plugins: [ownImportMetaUrl],
   metafile: true,
   logLevel: 'warning',

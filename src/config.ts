@@ -6,7 +6,7 @@ import { loadRates, RatesError, type Rates } from './domain/rates';
 import type { WebhookSettings } from './domain/webhook-settings';
 import type { RateLimits } from './http/plugins/rate-limit';
 import type { LogFormat } from './lib/log';
-import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseTimeouts } from './store/types';
+import { DATABASE_TIMEOUT_DEFAULTS, type DatabaseTimeouts, type PgliteCompiler } from './store/types';
 
 export interface Config {
   port: number;
@@ -70,6 +70,8 @@ export interface Config {
   databaseTimeouts: DatabaseTimeouts;
   /** KESSAI_KEY_CACHE_MS: how long a key lookup is reused when no change notification ends it sooner. */
   keyCacheMs: number;
+  /** KESSAI_PGLITE_COMPILER: how V8 compiles the embedded database's WebAssembly (see StoreOptions). */
+  pgliteCompiler: PgliteCompiler;
   /**
    * Fastify's trustProxy: whether X-Forwarded-For / -Proto of a proxy in front are believed
    * (client address for the dashboard's sign-in limit, https for its Secure cookie). `true`, or
@@ -247,6 +249,7 @@ export function loadConfig(env: Env = process.env): Config {
     poolSize: integer(env, 'KESSAI_POOL_SIZE', 10, 1, 1000),
     databaseTimeouts: databaseTimeouts(env),
     keyCacheMs: integer(env, 'KESSAI_KEY_CACHE_MS', 250, 0, 3_600_000),
+    pgliteCompiler: choice(env, 'KESSAI_PGLITE_COMPILER', ['baseline', 'optimizing'] as const, 'baseline'),
     trustProxy: trustProxy(text(env, 'KESSAI_TRUST_PROXY')),
     rates: rates(text(env, 'KESSAI_RATES_FILE')),
     smtpUrl: smtpUrl(text(env, 'KESSAI_SMTP_URL')),

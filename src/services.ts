@@ -25,6 +25,7 @@ export async function openServices<T = void>(
     listenUrl: config.listenDatabaseUrl,
     dataDir: config.dataDir,
     poolSize: config.poolSize,
+    compiler: config.pgliteCompiler,
     timeouts: config.databaseTimeouts,
     log: createLogger(config.logLevel),
     // A first start on a new data directory is the slow one: say what it is doing meanwhile.

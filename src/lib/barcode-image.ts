@@ -1,6 +1,3 @@
-import bwipjs from 'bwip-js/node';
-import { PNG } from 'pngjs';
-
 /**
  * A scannable barcode as a PNG image of a fixed size, drawn here by bwip-js (no network, no
  * native code). KOMOJU's Barcode resource documents its image as "width: 750px, height: 150px",
@@ -24,6 +21,8 @@ const BAR_PIXELS = 130;
  */
 export async function barcodePng(digits: string): Promise<Buffer> {
   if (!/^\d+$/.test(digits)) throw new Error('barcodePng takes digits only');
+  // Loaded on the first barcode: bwip-js is 1.6 MB of JavaScript that a start would otherwise parse and hold.
+  const [{ default: bwipjs }, { PNG }] = await Promise.all([import('bwip-js/node'), import('pngjs')]);
   const text = `(${digits.slice(0, 2)})${digits.slice(2)}`;
   const drawn = async (scale: number) =>
     PNG.sync.read(

@@ -125,10 +125,10 @@ it('a snapshot that cannot be unpacked whole is refused, not renamed into place 
   expect(readdirSync(dataDir).filter((name) => name.startsWith('pgdata'))).toEqual([]);
 });
 
-it('runs with 32 MB of shared buffers, not the 128 MB of PGlite (a start touches them all: RSS)', async () => {
+it('runs with 8 MB of shared buffers, not the 128 MB of PGlite (a start touches them all: RSS)', async () => {
   const store = await openPglite({ databaseUrl: null, dataDir: 'memory://', snapshot: full });
   try {
-    expect((await sql<{ shared_buffers: string }>`SHOW shared_buffers`.execute(store.db)).rows).toEqual([{ shared_buffers: '32MB' }]);
+    expect((await sql<{ shared_buffers: string }>`SHOW shared_buffers`.execute(store.db)).rows).toEqual([{ shared_buffers: '8MB' }]);
   } finally {
     await store.close();
   }
