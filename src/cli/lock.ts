@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { otherProcessAlive } from '../lib/process-alive';
 import { Refusal } from './refusal';
 
 /**
@@ -47,19 +48,6 @@ export interface DataDirLock {
   release(): void;
 }
 
-function alive(pid: number): boolean {
-  // A lock naming this very process was left by an earlier life of the same pid (pid 1 in a
-  // restarted container): this process does not hold it yet.
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function readText(file: string): string | null {
   try {
     return readFileSync(file, 'utf8');
@@ -82,7 +70,7 @@ function parse(text: string): LockHolder | null {
 export function lockHolder(dataDir: string): LockHolder | null {
   const text = readText(join(dataDir, LOCK_FILE));
   const holder = text === null ? null : parse(text);
-  return holder && alive(holder.pid) ? holder : null;
+  return holder && otherProcessAlive(holder.pid) ? holder : null;
 }
 
 /** Writes beside, then links or renames into place: a reader never sees a half-written lock. */
@@ -147,7 +135,7 @@ export function acquireLock(dataDir: string, command: string, advice: (holder: L
     const text = readText(file);
     if (text === null) continue;
     const current = parse(text);
-    if (current && alive(current.pid)) throw new DataDirBusyError(current, dataDir, advice);
+    if (current && otherProcessAlive(current.pid)) throw new DataDirBusyError(current, dataDir, advice);
     takeOver(file, text);
   }
   throw new Error(`Could not take ${file}: other processes keep taking it`);

@@ -45,8 +45,13 @@ export interface StoreOptions {
   databaseUrl: string | null;
   /** PostgreSQL schema for every query (created when missing). */
   schema?: string;
-  /** PGlite data directory; `memory://` keeps the database in memory (tests). */
+  /** PGlite data directory; `memory://` keeps the database in memory (tests, `serve --memory`). */
   dataDir?: string;
+  /**
+   * memory:// only: the RAM filesystem its folder goes on (pglite-ram-dir.ts), /dev/shm by
+   * default; null keeps the database in PGlite's own in-memory files.
+   */
+  ramFilesystem?: string | null;
   /**
    * PostgreSQL only: `transaction` when databaseUrl is a transaction-pooling PgBouncer; no session
    * state is then relied on between transactions (pg-pooler.ts).

@@ -71,6 +71,14 @@ describe('the packed kessai', () => {
     }
   });
 
+  it("ships JavaScript that is all Latin-1: V8 holds a module's source for as long as it runs, at two bytes a character when one is beyond Latin-1", () => {
+    // main.js and its chunks, beside it (dist/web/assets/ holds the pages' scripts, run by browsers).
+    const scripts = filesUnder(join(installed, 'dist')).filter((file) => file.endsWith('.js') && !file.includes('/'));
+    expect(scripts.length).toBeGreaterThan(10);
+    const beyondLatin1 = scripts.filter((file) => /[^\u0000-\u00ff]/.test(readFileSync(join(installed, 'dist', file), 'utf8')));
+    expect(beyondLatin1).toEqual([]);
+  });
+
   it('installs without tsx or esbuild (nothing is compiled at run time), nor the packages bundled into dist/', () => {
     for (const name of ['tsx', 'esbuild', 'fastify', 'kysely', 'ajv']) {
       expect(existsSync(join(project, 'node_modules', name))).toBe(false);

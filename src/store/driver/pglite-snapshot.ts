@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { otherProcessAlive } from '../../lib/process-alive';
 import { MIGRATION_NAMES } from '../migrate';
 
 /**
@@ -111,18 +112,8 @@ function untarInChild(file: string, cwd: string): Promise<string[]> {
 function removeAbandonedCopies(location: string): void {
   const prefix = `${basename(location)}.new-`;
   for (const name of readdirSync(dirname(location))) {
-    if (!name.startsWith(prefix) || processAlive(Number(name.slice(prefix.length)))) continue;
+    if (!name.startsWith(prefix) || otherProcessAlive(Number(name.slice(prefix.length)))) continue;
     rmSync(join(dirname(location), name), { recursive: true, force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

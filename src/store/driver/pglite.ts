@@ -9,6 +9,7 @@ import type { Store, StoreOptions } from '../types';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
 import { statementName } from './statement-names';
 import { pgliteMaintenance } from './pglite-maintenance';
+import { newRamDir } from './pglite-ram-dir';
 import { defaultSnapshotFile, extractSnapshot, readSnapshot, snapshotTarball } from './pglite-snapshot';
 
 /** The embedded store, which can also dump its data directory (scripts/build-snapshot.ts). */
@@ -39,14 +40,17 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
   ]);
   const dataDir = options.dataDir ?? './.kessai';
   const inMemory = dataDir.startsWith('memory://');
-  const location = inMemory ? dataDir : join(dataDir, 'pgdata');
+  // In memory: a folder on a RAM filesystem when there is one, else PGlite's own in-memory files.
+  const ramDir = inMemory ? newRamDir(options.ramFilesystem) : null;
+  const inPgliteMemory = inMemory && ramDir === null;
+  const location = ramDir?.location ?? (inMemory ? dataDir : join(dataDir, 'pgdata'));
   const isNew = inMemory || !existsSync(join(location, 'PG_VERSION'));
   if (!inMemory) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (isNew && !inMemory) options.progress?.(`preparing the database in ${dataDir} (first start)…`);
   const snapshot = isNew && options.snapshot !== null ? readSnapshot(options.snapshot ?? defaultSnapshotFile()) : null;
-  // On disk the snapshot is unpacked to where PGlite looks. If that folder exists already (empty:
-  // a volume mounted there, say), PGlite loads the tarball into it instead, as in memory.
-  const unpack = snapshot !== null && !inMemory && !existsSync(location);
+  // A folder's snapshot is unpacked to where PGlite looks. If that folder exists already (empty: a
+  // volume mounted there, say), PGlite loads the tarball into it instead, as in its own memory.
+  const unpack = snapshot !== null && !inPgliteMemory && !existsSync(location);
   // V8 reads its WebAssembly flags when it compiles a module. The flag is the process's; nothing
   // else here is WebAssembly.
   if ((options.compiler ?? 'baseline') === 'baseline') setFlagsFromString('--liftoff-only');
@@ -79,9 +83,10 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
       await client.exec('CHECKPOINT');
       return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
     },
-    close: () => {
+    close: async () => {
       stopMaintenance();
-      return db.destroy();
+      await db.destroy();
+      ramDir?.remove();
     },
   };
 }

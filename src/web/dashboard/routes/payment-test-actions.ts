@@ -33,6 +33,13 @@ export function testActionForms(ctx: DashContext, payment: Payment, actions: Pay
   return forms;
 }
 
+/**
+ * Interpolated, not written into the template: the build turns a string's katakana into \u escapes
+ * but keeps a template's text as written, and one character beyond Latin-1 makes V8 hold the whole
+ * bundled module's source at two bytes a character (1.4 MB more for the server's).
+ */
+const KANA_NAME_EXAMPLE = 'ヤマダ タロウ';
+
 function refundRequestForm(ctx: DashContext, payment: Payment, path: string): Html {
   const t = ctx.t.testActions;
   const field = (name: string, label: string, attributes: Html | null = null) =>
@@ -40,7 +47,7 @@ function refundRequestForm(ctx: DashContext, payment: Payment, path: string): Ht
   return html`<form method="post" action="${path}/refund-request" class="dash-form dash-action" data-form="refund-request">${csrfField(ctx)}
 <h3>${t.refundRequest}</h3>
 ${field('amount', t.amount, html` inputmode="numeric" required placeholder="${payment.total - payment.amount_refunded}"`)}
-${field('customer_name', t.customerName, html` required placeholder="ヤマダ タロウ"`)}
+${field('customer_name', t.customerName, html` required placeholder="${KANA_NAME_EXAMPLE}"`)}
 ${field('bank_name', t.bankName, html` required`)}
 ${field('bank_code', t.bankCode, html` inputmode="numeric" maxlength="4"`)}
 ${field('branch_name', t.branchName)}
