@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -42,19 +42,25 @@ it('keeps its files in a folder of its own on the RAM filesystem, which it remov
   expect(folders()).toEqual([]);
 });
 
-it("removes a folder left by a process that is gone, and leaves a live process's folder alone", async () => {
+it("removes a folder left by a process that is gone, and leaves a live process's folder and a link alone", async () => {
   const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
   children.push(live);
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   mkdirSync(join(ram, `kessai-${dead}-left`, 'pgdata'), { recursive: true });
   mkdirSync(join(ram, `kessai-${live.pid}-running`, 'pgdata'), { recursive: true });
+  // A link named like a folder of a dead process (anyone can make one in /dev/shm): its target stays.
+  const target = mkdtempSync(join(tmpdir(), 'kessai-link-target-'));
+  writeFileSync(join(target, 'precious'), 'x');
+  symlinkSync(target, join(ram, `kessai-${dead}-link`));
   const store = await openPglite({ databaseUrl: null, dataDir: 'memory://', ramFilesystem: ram });
   try {
     expect(folders()).not.toContain(`kessai-${dead}-left`);
     expect(folders()).toContain(`kessai-${live.pid}-running`);
+    expect(readdirSync(target)).toEqual(['precious']);
   } finally {
     await store.close();
-    rmSync(join(ram, `kessai-${live.pid}-running`), { recursive: true });
+    for (const name of [`kessai-${live.pid}-running`, `kessai-${dead}-link`]) rmSync(join(ram, name), { recursive: true });
+    rmSync(target, { recursive: true });
   }
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { otherProcessAlive } from '../../lib/process-alive';
 
@@ -52,11 +52,21 @@ function roomyTmpfs(filesystem: string): boolean {
   }
 }
 
-/** `kessai-PID-…` folders whose process is gone (killed, or ended without its exit handlers). */
+/**
+ * This user's `kessai-PID-…` folders whose process is gone (killed, or ended without its exit
+ * handlers). /dev/shm is everyone's: another user's entry, or a link, is left alone.
+ */
 function removeFoldersOfDeadProcesses(filesystem: string): void {
   for (const name of readdirSync(filesystem)) {
     const pid = Number(/^kessai-(\d+)-/.exec(name)?.[1] ?? NaN);
     if (Number.isNaN(pid) || pid === process.pid || otherProcessAlive(pid)) continue;
-    rmSync(join(filesystem, name), { recursive: true, force: true });
+    const folder = join(filesystem, name);
+    try {
+      const stats = lstatSync(folder);
+      if (!stats.isDirectory() || stats.uid !== process.getuid?.()) continue;
+      rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile by another process opening a database in memory.
+    }
   }
 }
