@@ -3,8 +3,9 @@ import { expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
 import { openPglite } from '../../src/store/driver/pglite';
 
-// KESSAI_PGLITE_COMPILER: how V8 compiles PGlite's WebAssembly. What each costs in memory, start-up
-// time and creates/s is measured by `npm run bench:startup` and `npm run bench -- --db pglite`.
+// KESSAI_PGLITE_COMPILER: how V8 compiles PGlite's WebAssembly. A test cannot read V8's flags back:
+// what each compiler costs in memory, start-up time and creates/s is measured by
+// `npm run bench:startup` and `npm run bench -- --db pglite`, not here.
 
 it('is baseline unless KESSAI_PGLITE_COMPILER says optimizing; anything else stops the start', () => {
   expect(loadConfig({}).pgliteCompiler).toBe('baseline');

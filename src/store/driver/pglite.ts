@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { Kysely } from 'kysely';
 import type { Database } from '../schema';
-import type { Store, StoreOptions } from '../types';
+import type { PgliteCompiler, Store, StoreOptions } from '../types';
 import { INT8_OID, NUMERIC_OID, toNumber } from './numbers';
 import { statementName } from './statement-names';
 import { pgliteMaintenance } from './pglite-maintenance';
@@ -20,12 +20,22 @@ export interface PgliteStore extends Store {
 
 /**
  * PGlite's WebAssembly, compiled here rather than by PGlite so that a first start can unpack its
- * snapshot meanwhile (compiling takes 0.1 s, unpacking 0.5–0.7 s on the 2-core machine).
+ * snapshot meanwhile (compiling takes 0.1 s, unpacking 0.5–0.7 s on the 2-core machine), and
+ * once per process and compiler for every database it opens.
  */
-async function compilePgliteWasm(): Promise<WebAssembly.Module | undefined> {
+const compiled = new Map<PgliteCompiler, Promise<WebAssembly.Module | undefined>>();
+function compiledPglite(compiler: PgliteCompiler): Promise<WebAssembly.Module | undefined> {
+  // V8 reads its WebAssembly flags when it compiles a module, and the flag is the process's: Node's
+  // own WebAssembly (fetch's HTTP parser) compiled later gets it too.
+  setFlagsFromString(compiler === 'baseline' ? '--liftoff-only' : '--no-liftoff-only');
+  let module = compiled.get(compiler);
+  if (module) return module;
   const file = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
   // Another PGlite may keep it elsewhere: then it compiles it itself.
-  return existsSync(file) ? WebAssembly.compile(await readFile(file)) : undefined;
+  module = existsSync(file) ? readFile(file).then((bytes) => WebAssembly.compile(bytes)) : Promise.resolve(undefined);
+  compiled.set(compiler, module);
+  module.catch(() => compiled.delete(compiler));
+  return module;
 }
 
 /**
@@ -33,6 +43,30 @@ async function compilePgliteWasm(): Promise<WebAssembly.Module | undefined> {
  * the package's snapshot when there is one (see pglite-snapshot.ts), else PGlite runs initdb.
  */
 export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
+  const dataDir = options.dataDir ?? './.kessai';
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) return openPgliteAt(join(dataDir, 'pgdata'), options);
+  // In memory: a folder on a RAM filesystem when there is one, else PGlite's own in-memory files.
+  const ramDir = newRamDir(options.ramFilesystem);
+  if (ramDir === null) return openPgliteAt(dataDir, options);
+  try {
+    const store = await openPgliteAt(ramDir.location, options);
+    const close = async () => {
+      try {
+        await store.close();
+      } finally {
+        ramDir.remove();
+      }
+    };
+    return { ...store, close };
+  } catch (error) {
+    ramDir.remove();
+    throw error;
+  }
+}
+
+/** Opens PGlite at `location`: a data directory's path, or memory:// for PGlite's own memory. */
+async function openPgliteAt(location: string, options: StoreOptions): Promise<PgliteStore> {
   const [{ PGlite }, { PGliteDialect }, { withPreparedStatements }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('kysely-pglite-dialect'),
@@ -40,10 +74,7 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
   ]);
   const dataDir = options.dataDir ?? './.kessai';
   const inMemory = dataDir.startsWith('memory://');
-  // In memory: a folder on a RAM filesystem when there is one, else PGlite's own in-memory files.
-  const ramDir = inMemory ? newRamDir(options.ramFilesystem) : null;
-  const inPgliteMemory = inMemory && ramDir === null;
-  const location = ramDir?.location ?? (inMemory ? dataDir : join(dataDir, 'pgdata'));
+  const inPgliteMemory = location.startsWith('memory://');
   const isNew = inMemory || !existsSync(join(location, 'PG_VERSION'));
   if (!inMemory) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (isNew && !inMemory) options.progress?.(`preparing the database in ${dataDir} (first start)…`);
@@ -51,11 +82,8 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
   // A folder's snapshot is unpacked to where PGlite looks. If that folder exists already (empty: a
   // volume mounted there, say), PGlite loads the tarball into it instead, as in its own memory.
   const unpack = snapshot !== null && !inPgliteMemory && !existsSync(location);
-  // V8 reads its WebAssembly flags when it compiles a module. The flag is the process's; nothing
-  // else here is WebAssembly.
-  if ((options.compiler ?? 'baseline') === 'baseline') setFlagsFromString('--liftoff-only');
   // A first start unpacks its snapshot in a child process while this one compiles PGlite.
-  const [pgliteWasmModule] = await Promise.all([compilePgliteWasm(), unpack ? extractSnapshot(snapshot, location) : null]);
+  const [pgliteWasmModule] = await Promise.all([compiledPglite(options.compiler ?? 'baseline'), unpack ? extractSnapshot(snapshot, location) : null]);
   const client = new PGlite(location, {
     pgliteWasmModule,
     parsers: { [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
@@ -85,10 +113,9 @@ export async function openPglite(options: StoreOptions): Promise<PgliteStore> {
       await client.exec('CHECKPOINT');
       return new Uint8Array(await (await client.dumpDataDir('gzip')).arrayBuffer());
     },
-    close: async () => {
+    close: () => {
       stopMaintenance();
-      await db.destroy();
-      ramDir?.remove();
+      return db.destroy();
     },
   };
 }
