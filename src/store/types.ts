@@ -79,10 +79,9 @@ export interface StoreOptions {
 
 /**
  * How V8 compiles PGlite's 10 MB of WebAssembly. `baseline` (Liftoff only): a process answering
- * /health holds about 45 MB less and starts 0.2 s sooner, and creates run about 13 % slower (849
- * against 735 payments/s on the 2-core machine, `npm run bench -- --db pglite`). `optimizing`:
- * V8's default, which compiles hot functions again with TurboFan, whose work memory the process
- * keeps afterwards.
+ * /health holds about 50 MB less and starts 0.2 s sooner; creates are 7–21 % fewer a second
+ * (see docs/configuration.md). `optimizing`: V8's default, which compiles hot functions again
+ * with TurboFan, whose work memory the process keeps afterwards.
  */
 export type PgliteCompiler = 'baseline' | 'optimizing';
 
